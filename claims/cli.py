@@ -1,0 +1,418 @@
+"""The `claims` command line: parse arguments, call the model, print. No SQL here."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import sys
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Iterator, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from . import __version__, model
+from .db import DEFAULT_DB, ENV_VAR, open_db
+from .errors import ClaimsError
+from .values import parse_figure
+
+
+class ClaimsGroup(TyperGroup):
+    """Typer group whose usage errors print as one line instead of a box."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except typer.TyperException as e:
+            context = getattr(e, "ctx", None)
+            hint = f" (see '{context.command_path} --help')" if context else ""
+            typer.echo(f"Error: {e.format_message()}{hint}", err=True)
+            sys.exit(e.exit_code)
+        except typer.Abort:
+            typer.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+app = typer.Typer(
+    cls=ClaimsGroup,
+    name="claims",
+    epilog="Start with: claims demo   (loads the bundled example and serves it)",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+source_app = typer.Typer(help="Record and list sources (the articles claims appear in).", no_args_is_help=True)
+actor_app = typer.Typer(help="Record and list actors (who asserts, relays, confirms or denies).", no_args_is_help=True)
+app.add_typer(source_app, name="source")
+app.add_typer(actor_app, name="actor")
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ShowFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", envvar=ENV_VAR, help=f"Database file (or set ${ENV_VAR}).", dir_okay=True),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+SourceRef = Annotated[str, typer.Option("--source", help="Source id or URL (see 'claims source list').")]
+DateOption = Annotated[str | None, typer.Option(help="Date, YYYY-MM-DD (or YYYY-MM, YYYY).")]
+ActorList = list[str]
+
+
+def party_option(flag: str, help: str):
+    """A repeatable option naming actors in one role."""
+    return typer.Option(flag, metavar="ACTOR", help=f"{help} (repeatable).")
+
+
+def fail(message: str) -> NoReturn:
+    """Print a one-line error to stderr and exit 1."""
+    typer.echo(f"Error: {' '.join(message.split())}", err=True)
+    raise typer.Exit(1)
+
+
+@contextmanager
+def database(path: Path, *, create: bool = False) -> Iterator:
+    """Open the database for one command; turn known errors into a one-line message."""
+    db = None
+    try:
+        db = open_db(path, create=create)
+        yield db
+    except ClaimsError as e:
+        fail(str(e))
+    except sqlite3.Error as e:
+        fail(f"database error in {path}: {e}")
+    finally:
+        if db is not None:
+            db.close()
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"claims {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Record attributed, unconfirmed claims from news reports and publish them with Datasette.
+
+    Example:
+
+      claims init
+
+      claims source add --title "Kim comforts families" --outlet ATS --published 2025-08-30 --language fr
+
+      claims add "Selon Séoul, environ 600 soldats..." --source 1 --by Seoul --not-confirmed-by Pyongyang --figure killed=~600 --create-actors
+
+      claims serve
+    """
+
+
+@app.command()
+def init(db_path: DbOption = DEFAULT_DB) -> None:
+    """Create the database, or upgrade it to the current schema. Safe to run again.
+
+    Example: claims init --db db/claims.db
+    """
+    with database(db_path, create=True) as db:
+        count = db["claims"].count
+    typer.echo(f"Database ready: {db_path} ({count} claims)", err=True)
+
+
+@source_app.command("add")
+def source_add(
+    title: Annotated[str, typer.Option(help="Headline or title of the source.")],
+    url: Annotated[str | None, typer.Option(help="Link to it (http or https); unique.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Publisher, e.g. ATS, Reuters.")] = None,
+    published: DateOption = None,
+    language: Annotated[str | None, typer.Option(help="Language code, e.g. fr, en.")] = None,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Record a source and print its id.
+
+    Example: claims source add --title "Kim comforts families" --outlet ATS --published 2025-08-30 --language fr
+    """
+    with database(db_path) as db:
+        source_id = model.add_source(db, title, url=url, outlet=outlet, published=published, language=language)
+    typer.echo(source_id)
+
+
+@source_app.command("list")
+def source_list(format: FormatOption = Format.table, db_path: DbOption = DEFAULT_DB) -> None:
+    """List sources with how many claims each holds.
+
+    Example: claims source list --format json
+    """
+    with database(db_path) as db:
+        rows = model.list_sources(db)
+    emit(rows, format, ["id", "title", "outlet", "published", "language", "url", "claims"], title="Sources")
+
+
+@actor_app.command("add")
+def actor_add(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Name used in the UI, e.g. Seoul.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="government, state-media, intelligence, military, media, person, organisation or other."
+        ),
+    ],
+    country: Annotated[str | None, typer.Option(help="Two-letter ISO country code, e.g. KR.")] = None,
+    alias: Annotated[list[str] | None, typer.Option(metavar="ALIAS", help="Another spelling or name (repeatable).")] = None,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Record an actor and print its id. Names match ignoring case and accents.
+
+    Example: claims actor add Seoul --kind government --country KR --alias Séoul --alias "South Korea"
+    """
+    with database(db_path) as db:
+        actor_id = model.add_actor(db, name, kind=kind, country=country, aliases=alias or [])
+    typer.echo(actor_id)
+
+
+@actor_app.command("list")
+def actor_list(format: FormatOption = Format.table, db_path: DbOption = DEFAULT_DB) -> None:
+    """List actors with their aliases and how many claims they are party to.
+
+    Example: claims actor list --format csv
+    """
+    with database(db_path) as db:
+        rows = model.list_actors(db)
+    emit(rows, format, ["id", "name", "kind", "country", "aliases", "claims"], title="Actors")
+
+
+# Options of `claims add` that name parties, mapped to the attribution role they record.
+PARTY_OPTIONS = {
+    "by": "asserts",
+    "via": "relays",
+    "confirmed_by": "confirms",
+    "denied_by": "denies",
+    "not_confirmed_by": "not-confirmed",
+    "disputed_by": "disputes",
+}
+
+
+@app.command()
+def add(
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="The claim as it appears in the source (original language).")],
+    source: SourceRef,
+    by: Annotated[ActorList | None, party_option("--by", "Actor who asserts the claim")] = None,
+    via: Annotated[ActorList | None, party_option("--via", "Actor who relays or reports it")] = None,
+    confirmed_by: Annotated[ActorList | None, party_option("--confirmed-by", "Actor who confirms it")] = None,
+    denied_by: Annotated[ActorList | None, party_option("--denied-by", "Actor who denies it")] = None,
+    not_confirmed_by: Annotated[ActorList | None, party_option("--not-confirmed-by", "Actor who has not confirmed it")] = None,
+    disputed_by: Annotated[ActorList | None, party_option("--disputed-by", "Actor who disputes it")] = None,
+    status: Annotated[str, typer.Option(help="Initial status (see 'claims statuses').")] = model.DEFAULT_STATUS,
+    reason: Annotated[str | None, typer.Option(help="Why it has this initial status.")] = None,
+    quote: Annotated[bool, typer.Option("--quote", help="The text is a direct quote.")] = False,
+    said_on: DateOption = None,
+    lang: Annotated[str | None, typer.Option(help="Language of the text (default: the source's).")] = None,
+    translation: Annotated[str | None, typer.Option(help="Translation of the text.")] = None,
+    notes: Annotated[str | None, typer.Option(help="Context for colleagues.")] = None,
+    figure: Annotated[
+        list[str] | None,
+        typer.Option(metavar="SPEC", help="A number in the claim, MEASURE=VALUE [UNIT]: killed=~600, troops_sent=>10000 (repeatable)."),
+    ] = None,
+    create_actors: Annotated[bool, typer.Option(help="Record unknown actors (kind 'other') instead of failing.")] = False,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Record a claim with who asserts, relays, confirms or denies it; print its id.
+
+    Figures: ~N about, >N more than, >=N at least, <N less than, <=N up to, N-M range.
+
+    Example: claims add "Selon Séoul, environ 600 soldats nord-coréens ont été tués" --source 1 --by Seoul --via ATS --not-confirmed-by Pyongyang --figure "killed=~600 soldiers" --said-on 2025-08-30
+    """
+    given = {"by": by, "via": via, "confirmed_by": confirmed_by, "denied_by": denied_by,
+             "not_confirmed_by": not_confirmed_by, "disputed_by": disputed_by}
+    parties = [(actor, PARTY_OPTIONS[option]) for option, actors in given.items() for actor in actors or []]
+    with database(db_path) as db:
+        claim_id = model.add_claim(
+            db,
+            text,
+            source=source,
+            parties=parties,
+            status=status,
+            reason=reason,
+            is_quote=quote,
+            said_on=said_on,
+            language=lang,
+            translation=translation,
+            notes=notes,
+            figures=[parse_figure(spec) for spec in figure or []],
+            create_actors=create_actors,
+        )
+    typer.echo(claim_id)
+
+
+@app.command()
+def status(
+    claim_id: Annotated[int, typer.Argument(metavar="ID", help="Claim id.")],
+    new_status: Annotated[str, typer.Argument(metavar="STATUS", help="New status (see 'claims statuses').")],
+    reason: Annotated[str, typer.Option(help="Why the status changes (required).")],
+    evidence: Annotated[str | None, typer.Option(help="URL of the evidence.")] = None,
+    on: DateOption = None,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Change a claim's status; the change and its reason go into the claim's history.
+
+    Example: claims status 4 confirmed --reason "Pyongyang acknowledged the losses" --evidence https://example.org/kcna --on 2025-09-02
+    """
+    with database(db_path) as db:
+        change = model.set_status(db, claim_id, new_status, reason=reason, evidence=evidence, on=on)
+    typer.echo(f"Claim {claim_id}: {change['from']} -> {change['to']}", err=True)
+
+
+@app.command()
+def stance(
+    claim_id: Annotated[int, typer.Argument(metavar="ID", help="Claim id.")],
+    actor: Annotated[str, typer.Argument(help="Actor name or alias.")],
+    role: Annotated[str, typer.Argument(help="asserts, relays, confirms, denies, not-confirmed or disputes.")],
+    source: Annotated[str | None, typer.Option(help="Source id or URL where this stance appears.")] = None,
+    on: DateOption = None,
+    create_actor: Annotated[bool, typer.Option(help="Record the actor (kind 'other') if unknown.")] = False,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Add a party's position to an existing claim, e.g. Pyongyang later confirms.
+
+    Example: claims stance 4 Pyongyang confirms --source https://example.org/kcna --on 2025-09-02
+    """
+    with database(db_path) as db:
+        attribution_id = model.add_stance(db, claim_id, actor, role, source=source, on=on, create_actor=create_actor)
+    typer.echo(attribution_id)
+
+
+@app.command("list")
+def list_(
+    status: Annotated[str | None, typer.Option(help="Only claims with this status.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Only claims asserted by this actor.")] = None,
+    source: Annotated[str | None, typer.Option(help="Only claims from this source (id or URL).")] = None,
+    search: Annotated[str | None, typer.Option(help="Full-text search, ignoring case and accents.")] = None,
+    format: FormatOption = Format.table,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """List claims, filtered by status, asserting actor, source or words.
+
+    Example: claims list --by Seoul --status unconfirmed --search soldats --format json
+    """
+    with database(db_path) as db:
+        rows = model.list_claims(db, status=status, by=by, source=source, search=search)
+    emit(rows, format, ["id", "status", "said_on", "text", "asserted_by", "source"], title="Claims")
+
+
+@app.command()
+def show(
+    claim_id: Annotated[int, typer.Argument(metavar="ID", help="Claim id.")],
+    format: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = ShowFormat.text,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Show one claim: text, parties, figures, source and status history.
+
+    Example: claims show 4 --format json
+    """
+    with database(db_path) as db:
+        claim = model.get_claim(db, claim_id)
+    if format is ShowFormat.json:
+        typer.echo(json.dumps(claim, ensure_ascii=False, indent=2))
+    else:
+        from .render import print_claim
+
+        print_claim(claim)
+
+
+@app.command()
+def statuses(format: FormatOption = Format.table, db_path: DbOption = DEFAULT_DB) -> None:
+    """List the allowed statuses and what each means.
+
+    Example: claims statuses
+    """
+    with database(db_path) as db:
+        rows = model.vocabulary(db, "statuses")
+    emit(rows, format, ["name", "meaning"], title="Statuses")
+
+
+HostOption = Annotated[str, typer.Option(help="Interface to bind; other than localhost needs --public.")]
+PortOption = Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)]
+PublicOption = Annotated[bool, typer.Option(help="Allow binding to an address other machines can reach.")]
+
+
+@app.command()
+def serve(
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8001,
+    public: PublicOption = False,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Browse the database in Datasette, read-only, on http://127.0.0.1:8001 by default.
+
+    Example: claims serve --port 8002
+    """
+    _serve(db_path, host, port, public)
+
+
+@app.command()
+def demo(
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8001,
+    public: PublicOption = False,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Create the database, load the bundled example (once) and serve it. What 'make demo' runs.
+
+    Example: claims demo --port 8002
+    """
+    from .bundle import load_example
+
+    with database(db_path, create=True) as db:
+        added = load_example(db)
+        total = db["claims"].count
+    typer.echo(
+        f"Example loaded into {db_path}: {added['claims']} new claims, {added['actors']} new actors, "
+        f"{added['sources']} new sources ({total} claims in all)",
+        err=True,
+    )
+    _serve(db_path, host, port, public)
+
+
+def _serve(db_path: Path, host: str, port: int, public: bool) -> None:
+    from .server import check_host, serve
+
+    with database(db_path):
+        check_host(host, public)
+    display_host = f"[{host}]" if ":" in host else host
+    typer.echo(f"Serving {db_path} read-only at http://{display_host}:{port}/  (Ctrl+C to stop)")
+    serve(db_path, host=host, port=port)
+
+
+def emit(rows: list[dict], format: Format, columns: list[str], *, title: str) -> None:
+    """Print rows as a Rich table, a JSON list of objects or CSV."""
+    if format is Format.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif format is Format.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else columns, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
+    else:
+        from .render import print_table
+
+        print_table(rows, columns, title=title)

@@ -1,0 +1,82 @@
+"""Where the database lives and how it is opened: the one place that migrates."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .errors import DatabaseProblem
+from .migrations import known_migration_names, migrations
+
+DEFAULT_DB = Path("db") / "claims.db"
+ENV_VAR = "CLAIMS_DB"
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def default_db_path() -> Path:
+    """The database path from $CLAIMS_DB, else db/claims.db."""
+    return Path(os.environ.get(ENV_VAR) or DEFAULT_DB)
+
+
+def open_db(path: str | Path | None = None, *, create: bool = False) -> Database:
+    """Open (and, with `create`, create) the claims database at `path`, upgrading its schema.
+
+    Refuses a directory, a file that is not SQLite, a missing file (unless
+    `create`) and a database written by a newer version of claims.
+    """
+    path = Path(path) if path else default_db_path()
+    is_new = _check_file(path, create=create)
+    if is_new:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path)
+    try:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA foreign_keys = ON")
+        if is_new:
+            db.enable_wal()
+        _refuse_newer_schema(db, path)
+        if not create and not migrations.applied(db):
+            raise DatabaseProblem(f"{path} is not a claims database: run 'claims init --db {path}' to set it up")
+        migrations.apply(db)
+    except sqlite3.DatabaseError as e:
+        db.close()
+        raise DatabaseProblem(f"cannot use database {path}: {e}") from None
+    except DatabaseProblem:
+        db.close()
+        raise
+    return db
+
+
+def _check_file(path: Path, *, create: bool) -> bool:
+    """Raise if `path` cannot be a claims database; return True if it does not exist yet."""
+    if path.is_dir():
+        raise DatabaseProblem(f"{path} is a directory, not a database file")
+    if not path.exists():
+        if create:
+            return True
+        raise DatabaseProblem(f"no database at {path}: run 'claims init' first, or pass --db")
+    try:
+        with path.open("rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except OSError as e:
+        raise DatabaseProblem(f"cannot read {path}: {e.strerror}") from None
+    if header and header != SQLITE_HEADER:
+        raise DatabaseProblem(f"{path} is not a SQLite database")
+    return False
+
+
+def _refuse_newer_schema(db: Database, path: Path) -> None:
+    unknown = {m.name for m in migrations.applied(db)} - known_migration_names()
+    if unknown:
+        raise DatabaseProblem(
+            f"{path} was written by a newer version of claims (schema steps {', '.join(sorted(unknown))}): upgrade claims"
+        )
+
+
+def is_current(db: Database) -> bool:
+    """True when every known migration has been applied to `db`."""
+    return not migrations.pending(db)

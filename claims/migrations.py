@@ -1,0 +1,200 @@
+"""Schema migrations, applied in order and recorded in `_sqlite_migrations`.
+
+A schema change is always a new step at the end of this file, never an edit
+of an old one: databases in the wild have already run the old steps.
+"""
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("claims")
+
+STATUSES = [
+    ("unconfirmed", "Asserted by someone, not yet confirmed or refuted by an independent or authoritative source."),
+    ("corroborated", "Supported by more than one independent source, but not confirmed by the party concerned."),
+    ("confirmed", "Confirmed by the party concerned or by conclusive evidence."),
+    ("disputed", "Challenged by a credible party; the evidence is contested."),
+    ("denied", "Denied by the party concerned; not shown false by independent evidence."),
+    ("false", "Shown to be untrue by evidence."),
+    ("retracted", "Withdrawn by whoever asserted it, or withdrawn from the record."),
+]
+
+ROLES = [
+    ("asserts", "asserted_by", "Makes the claim (the original speaker or author)."),
+    ("relays", "relayed_by", "Reports or repeats the claim without endorsing it."),
+    ("confirms", "confirmed_by", "Says the claim is true."),
+    ("denies", "denied_by", "Says the claim is untrue."),
+    ("not-confirmed", "not_confirmed_by", "Was in a position to confirm and has not."),
+    ("disputes", "disputed_by", "Challenges the claim without denying it outright."),
+]
+
+ACTOR_KINDS = [
+    ("government", "A state, its government, ministries or officials speaking for it."),
+    ("state-media", "A news outlet controlled by a state, e.g. KCNA or TASS."),
+    ("intelligence", "An intelligence or security service."),
+    ("military", "Armed forces or a military command."),
+    ("media", "An independent news outlet or agency."),
+    ("person", "An individual speaking for themselves."),
+    ("organisation", "An NGO, company, international body or other organisation."),
+    ("other", "Anyone who fits none of the other kinds."),
+]
+
+QUALIFIERS = [
+    ("exact", "Exactly this number (low = high)."),
+    ("about", "Approximately this number (low = high)."),
+    ("more_than", "Strictly more than `low`."),
+    ("at_least", "`low` or more."),
+    ("less_than", "Strictly less than `high`."),
+    ("up_to", "`high` or less."),
+    ("range", "Between `low` and `high`."),
+]
+
+APPEND_ONLY_TABLES = ["status_changes"]
+
+
+def _lookup(db: Database, table: str, rows: list[dict]) -> None:
+    db[table].insert_all(rows, pk="name")
+
+
+@migrations()
+def m001_initial(db: Database):
+    """Sources, actors, claims, attributions, status history and figures."""
+    _lookup(db, "statuses", [{"name": n, "meaning": m, "rank": i} for i, (n, m) in enumerate(STATUSES)])
+    _lookup(
+        db,
+        "roles",
+        [{"name": n, "claims_column": c, "meaning": m, "rank": i} for i, (n, c, m) in enumerate(ROLES)],
+    )
+    _lookup(db, "actor_kinds", [{"name": n, "meaning": m} for n, m in ACTOR_KINDS])
+    _lookup(db, "qualifiers", [{"name": n, "meaning": m} for n, m in QUALIFIERS])
+
+    db["sources"].create(
+        {
+            "id": int,
+            "title": str,
+            "url": str,
+            "outlet": str,
+            "published": str,
+            "language": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"title", "created_at"},
+    )
+    db["sources"].create_index(["url"], unique=True)
+    db["sources"].create_index(["outlet"])
+
+    db["actors"].create(
+        {"id": int, "name": str, "kind": str, "country": str, "created_at": str},
+        pk="id",
+        not_null={"name", "kind", "created_at"},
+        foreign_keys=[("kind", "actor_kinds", "name")],
+    )
+    db["actors"].create_index(["name"], unique=True)
+    db["actor_aliases"].create(
+        {"id": int, "actor_id": int, "alias": str, "match_key": str},
+        pk="id",
+        not_null={"actor_id", "alias", "match_key"},
+        foreign_keys=[("actor_id", "actors", "id")],
+    )
+    db["actor_aliases"].create_index(["match_key"], unique=True)
+    db["actor_aliases"].create_index(["actor_id"])
+
+    claim_columns = {
+        "id": int,
+        "text": str,
+        "translation": str,
+        "language": str,
+        "is_quote": int,
+        "source_id": int,
+        "said_on": str,
+        "status": str,
+        "notes": str,
+    }
+    claim_columns.update({column: str for _, column, _ in ROLES})
+    claim_columns.update({"created_at": str, "updated_at": str, "status_changed_at": str})
+    db["claims"].create(
+        claim_columns,
+        pk="id",
+        not_null={"text", "is_quote", "source_id", "status", "created_at", "updated_at"}
+        | {column for _, column, _ in ROLES},
+        defaults={"is_quote": 0, "status": "unconfirmed"} | {column: "[]" for _, column, _ in ROLES},
+        foreign_keys=[("source_id", "sources", "id"), ("status", "statuses", "name")],
+    )
+    db["claims"].create_index(["source_id", "text"], unique=True)
+    db["claims"].create_index(["status"])
+    db["claims"].create_index(["said_on"])
+    db["claims"].enable_fts(
+        ["text", "translation"], tokenize="unicode61 remove_diacritics 2", create_triggers=True
+    )
+
+    db["attributions"].create(
+        {
+            "id": int,
+            "claim_id": int,
+            "actor_id": int,
+            "role": str,
+            "source_id": int,
+            "stated_on": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"claim_id", "actor_id", "role", "created_at"},
+        foreign_keys=[
+            ("claim_id", "claims", "id"),
+            ("actor_id", "actors", "id"),
+            ("role", "roles", "name"),
+            ("source_id", "sources", "id"),
+        ],
+    )
+    db["attributions"].create_index(["claim_id", "actor_id", "role"], unique=True)
+    db["attributions"].create_index(["actor_id", "role"])
+
+    db["status_changes"].create(
+        {
+            "id": int,
+            "claim_id": int,
+            "from_status": str,
+            "to_status": str,
+            "reason": str,
+            "evidence_url": str,
+            "changed_on": str,
+            "recorded_at": str,
+        },
+        pk="id",
+        not_null={"claim_id", "to_status", "reason", "recorded_at"},
+        foreign_keys=[
+            ("claim_id", "claims", "id"),
+            ("from_status", "statuses", "name"),
+            ("to_status", "statuses", "name"),
+        ],
+    )
+    db["status_changes"].create_index(["claim_id"])
+    for table in APPEND_ONLY_TABLES:
+        for action in ("UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows cannot be changed or deleted'); END"
+            )
+
+    db["figures"].create(
+        {
+            "id": int,
+            "claim_id": int,
+            "measure": str,
+            "qualifier": str,
+            "low": int,
+            "high": int,
+            "unit": str,
+        },
+        pk="id",
+        not_null={"claim_id", "measure", "qualifier"},
+        foreign_keys=[("claim_id", "claims", "id"), ("qualifier", "qualifiers", "name")],
+    )
+    db["figures"].create_index(["claim_id"])
+    db["figures"].create_index(["measure", "low"])
+
+
+def known_migration_names() -> set[str]:
+    """Names of every migration step this version of claims knows."""
+    return {m.name for m in migrations.pending(Database(memory=True))}

@@ -1,0 +1,485 @@
+"""The domain: sources, actors, claims, attributions, status changes and figures.
+
+Pure functions over a sqlite-utils `Database`. Every write is one transaction:
+it lands whole or not at all. Every value is validated before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+
+from sqlite_utils import Database
+
+from .errors import AlreadyExists, InvalidValue, NotFound
+from .values import (
+    Figure,
+    fold,
+    optional_text,
+    parse_country,
+    parse_date,
+    parse_language,
+    parse_url,
+    require_text,
+)
+
+DEFAULT_STATUS = "unconfirmed"
+INITIAL_STATUS_REASON = "Status when the claim was recorded."
+UNKNOWN_ACTOR_HINT = "add it with 'claims actor add' or pass --create-actors"
+
+
+def now() -> str:
+    """The current UTC time as an ISO 8601 string, to the second."""
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# Vocabulary: the lookup tables created by the migrations are the authority.
+
+
+def vocabulary(db: Database, table: str) -> list[dict]:
+    """Rows of a lookup table (statuses, roles, actor_kinds, qualifiers), in their order."""
+    order = "rank" if "rank" in db[table].columns_dict else "rowid"
+    return list(db[table].rows_where(order_by=order))
+
+
+def _check_name(db: Database, table: str, value: str | None, what: str) -> str:
+    name = (value or "").strip()
+    allowed = [row["name"] for row in vocabulary(db, table)]
+    if name not in allowed:
+        raise InvalidValue(f"unknown {what} {value!r}: expected one of {', '.join(allowed)}")
+    return name
+
+
+def check_status(db: Database, status: str | None) -> str:
+    """Return `status` if it is an allowed status, else raise InvalidValue."""
+    return _check_name(db, "statuses", status, "status")
+
+
+def check_role(db: Database, role: str | None) -> str:
+    """Return `role` if it is an allowed attribution role, else raise InvalidValue."""
+    return _check_name(db, "roles", role, "role")
+
+
+def check_kind(db: Database, kind: str | None) -> str:
+    """Return `kind` if it is an allowed actor kind, else raise InvalidValue."""
+    return _check_name(db, "actor_kinds", kind, "actor kind")
+
+
+def role_columns(db: Database) -> dict[str, str]:
+    """Map each role to the `claims` column that lists its actors, e.g. asserts -> asserted_by."""
+    return {row["name"]: row["claims_column"] for row in vocabulary(db, "roles")}
+
+
+# Sources
+
+
+def add_source(
+    db: Database,
+    title: str,
+    *,
+    url: str | None = None,
+    outlet: str | None = None,
+    published: str | None = None,
+    language: str | None = None,
+) -> int:
+    """Record a source (article, report, post); return its id. Refuses a duplicate."""
+    source = _clean_source(title, url, outlet, published, language)
+    existing = _matching_source_id(db, source)
+    if existing is not None:
+        raise AlreadyExists(f"this source is already recorded as source {existing}")
+    with db.atomic():
+        return db["sources"].insert(source | {"created_at": now()}).last_pk
+
+
+def find_matching_source(
+    db: Database,
+    title: str,
+    *,
+    url: str | None = None,
+    outlet: str | None = None,
+    published: str | None = None,
+    language: str | None = None,
+) -> int | None:
+    """Id of the recorded source these fields describe (same URL, or same title, outlet and date), or None."""
+    return _matching_source_id(db, _clean_source(title, url, outlet, published, language))
+
+
+def _clean_source(title, url, outlet, published, language) -> dict:
+    return {
+        "title": require_text(title, "source title"),
+        "url": parse_url(url, "source URL") if optional_text(url) else None,
+        "outlet": optional_text(outlet),
+        "published": parse_date(published, "publication date") if optional_text(published) else None,
+        "language": parse_language(language) if optional_text(language) else None,
+    }
+
+
+def _matching_source_id(db: Database, source: dict) -> int | None:
+    if source["url"]:
+        where, args = "url = ?", [source["url"]]
+    else:
+        where = "url is null and title = ? and outlet is ? and published is ?"
+        args = [source["title"], source["outlet"], source["published"]]
+    rows = list(db["sources"].rows_where(where, args, select="id", limit=1))
+    return rows[0]["id"] if rows else None
+
+
+def _given(ref: str | int | None) -> bool:
+    return ref is not None and str(ref).strip() != ""
+
+
+def get_source(db: Database, ref: str | int) -> dict:
+    """The source whose id or URL is `ref`."""
+    text = str(ref).strip()
+    if text.isdigit():
+        rows = list(db["sources"].rows_where("id = ?", [int(text)]))
+    else:
+        rows = list(db["sources"].rows_where("url = ?", [text]))
+    if not rows:
+        raise NotFound(f"no source {text!r}: give a source id or URL (see 'claims source list')")
+    return rows[0]
+
+
+def list_sources(db: Database) -> list[dict]:
+    """Every source with the number of claims recorded from it."""
+    return list(
+        db.query(
+            "select sources.*, (select count(*) from claims where claims.source_id = sources.id) as claims "
+            "from sources order by id"
+        )
+    )
+
+
+# Actors
+
+
+def add_actor(
+    db: Database,
+    name: str,
+    *,
+    kind: str,
+    country: str | None = None,
+    aliases: Iterable[str] = (),
+) -> int:
+    """Record an actor and its aliases; return its id.
+
+    Names and aliases match case-, accent- and punctuation-insensitively, so an
+    alias that already names another actor is refused.
+    """
+    name = require_text(name, "actor name")
+    kind = check_kind(db, kind)
+    country = parse_country(country) if optional_text(country) else None
+    spellings = {}
+    for alias in [name, *aliases]:
+        alias = require_text(alias, "actor alias")
+        key = fold(alias)
+        if not key:
+            raise InvalidValue(f"actor name or alias {alias!r} has no letters or digits")
+        spellings.setdefault(key, alias)
+    for key, alias in spellings.items():
+        owner = _actor_id_by_key(db, key)
+        if owner is not None:
+            owner_name = db["actors"].get(owner)["name"]
+            raise AlreadyExists(f"{alias!r} already names actor {owner_name!r} (id {owner})")
+    with db.atomic():
+        actor_id = db["actors"].insert({"name": name, "kind": kind, "country": country, "created_at": now()}).last_pk
+        db["actor_aliases"].insert_all(
+            {"actor_id": actor_id, "alias": alias, "match_key": key} for key, alias in spellings.items()
+        )
+    return actor_id
+
+
+def _actor_id_by_key(db: Database, key: str) -> int | None:
+    rows = list(db["actor_aliases"].rows_where("match_key = ?", [key], select="actor_id", limit=1))
+    return rows[0]["actor_id"] if rows else None
+
+
+def find_actor_id(db: Database, name: str) -> int | None:
+    """Id of the actor called `name` or one of its aliases (ignoring case and accents), or None."""
+    return _actor_id_by_key(db, fold(name or ""))
+
+
+def get_actor(db: Database, name: str, *, hint: str = "") -> dict:
+    """The actor called `name`; if there is none, the error suggests close matches."""
+    name = require_text(name, "actor name")
+    actor_id = find_actor_id(db, name)
+    if actor_id is not None:
+        return db["actors"].get(actor_id)
+    aliases = {row["match_key"]: row["actor_id"] for row in db["actor_aliases"].rows}
+    close = difflib.get_close_matches(fold(name), list(aliases), n=5, cutoff=0.6)
+    names = list(dict.fromkeys(db["actors"].get(aliases[key])["name"] for key in close))
+    message = f"unknown actor {name!r}"
+    if names:
+        message += f" (did you mean {', '.join(names[:3])}?)"
+    raise NotFound(message + (f": {hint}" if hint else ""))
+
+
+def list_actors(db: Database) -> list[dict]:
+    """Every actor, with its other spellings and how many claims it is party to."""
+    return [
+        row | {"aliases": json.loads(row["aliases"])}
+        for row in db.query(
+            "select actors.*, "
+            "(select json_group_array(alias) from actor_aliases "
+            " where actor_id = actors.id and alias != actors.name) as aliases, "
+            "(select count(distinct claim_id) from attributions where actor_id = actors.id) as claims "
+            "from actors order by name collate nocase"
+        )
+    ]
+
+
+def _resolve_actor(db: Database, name: str, create: bool) -> int:
+    if create and find_actor_id(db, name) is None:
+        return add_actor(db, name, kind="other")
+    return get_actor(db, name, hint=UNKNOWN_ACTOR_HINT)["id"]
+
+
+# Claims
+
+
+def add_claim(
+    db: Database,
+    text: str,
+    *,
+    source: str | int,
+    parties: Sequence[tuple[str, str]] = (),
+    status: str | None = None,
+    reason: str | None = None,
+    is_quote: bool = False,
+    said_on: str | None = None,
+    language: str | None = None,
+    translation: str | None = None,
+    notes: str | None = None,
+    figures: Sequence[Figure] = (),
+    create_actors: bool = False,
+) -> int:
+    """Record a claim with its parties `(actor, role)`, figures and initial status; return its id."""
+    text = require_text(text, "claim text")
+    source_row = get_source(db, source)
+    status = check_status(db, status or DEFAULT_STATUS)
+    said_on = parse_date(said_on, "date said") if optional_text(said_on) else None
+    language = parse_language(language) if optional_text(language) else source_row["language"]
+    roles = [check_role(db, role) for _, role in parties]
+    existing = _claim_id_in_source(db, source_row["id"], text)
+    if existing is not None:
+        raise AlreadyExists(f"this claim is already recorded from source {source_row['id']} as claim {existing}")
+    timestamp = now()
+    with db.atomic():
+        actor_ids = [_resolve_actor(db, actor, create_actors) for actor, _ in parties]
+        claim_id = db["claims"].insert(
+            {
+                "text": text,
+                "translation": optional_text(translation),
+                "language": language,
+                "is_quote": int(bool(is_quote)),
+                "source_id": source_row["id"],
+                "said_on": said_on,
+                "status": status,
+                "notes": optional_text(notes),
+                "created_at": timestamp,
+                "updated_at": timestamp,
+                "status_changed_at": timestamp,
+            }
+        ).last_pk
+        for actor_id, role in dict.fromkeys(zip(actor_ids, roles)):
+            _insert_attribution(db, claim_id, actor_id, role, None, None, timestamp)
+        db["figures"].insert_all({"claim_id": claim_id, **asdict(figure)} for figure in figures)
+        _insert_status_change(
+            db,
+            claim_id,
+            None,
+            status,
+            optional_text(reason) or INITIAL_STATUS_REASON,
+            None,
+            said_on or source_row["published"],
+            timestamp,
+        )
+        _sync_parties(db, claim_id)
+    return claim_id
+
+
+def find_claim_id(db: Database, source: str | int, text: str) -> int | None:
+    """Id of the claim with exactly this text in this source, or None."""
+    return _claim_id_in_source(db, get_source(db, source)["id"], (text or "").strip())
+
+
+def _claim_id_in_source(db: Database, source_id: int, text: str) -> int | None:
+    rows = list(db["claims"].rows_where("source_id = ? and text = ?", [source_id, text], select="id", limit=1))
+    return rows[0]["id"] if rows else None
+
+
+def _get_claim_row(db: Database, claim_id: int) -> dict:
+    rows = list(db["claims"].rows_where("id = ?", [claim_id]))
+    if not rows:
+        raise NotFound(f"no claim with id {claim_id}")
+    return rows[0]
+
+
+def _insert_attribution(db, claim_id, actor_id, role, source_id, stated_on, timestamp) -> int:
+    return db["attributions"].insert(
+        {
+            "claim_id": claim_id,
+            "actor_id": actor_id,
+            "role": role,
+            "source_id": source_id,
+            "stated_on": stated_on,
+            "created_at": timestamp,
+        }
+    ).last_pk
+
+
+def _insert_status_change(db, claim_id, from_status, to_status, reason, evidence_url, changed_on, timestamp):
+    db["status_changes"].insert(
+        {
+            "claim_id": claim_id,
+            "from_status": from_status,
+            "to_status": to_status,
+            "reason": reason,
+            "evidence_url": evidence_url,
+            "changed_on": changed_on,
+            "recorded_at": timestamp,
+        }
+    )
+
+
+def _sync_parties(db: Database, claim_id: int) -> None:
+    """Rewrite the claim's per-role JSON arrays of actor names from its attributions."""
+    columns = role_columns(db)
+    names: dict[str, list[str]] = {column: [] for column in columns.values()}
+    for row in db.query(
+        "select attributions.role, actors.name from attributions "
+        "join actors on actors.id = attributions.actor_id "
+        "where attributions.claim_id = ? order by attributions.id",
+        [claim_id],
+    ):
+        names[columns[row["role"]]].append(row["name"])
+    db["claims"].update(claim_id, {column: json.dumps(value, ensure_ascii=False) for column, value in names.items()})
+
+
+def set_status(
+    db: Database,
+    claim_id: int,
+    status: str,
+    *,
+    reason: str,
+    evidence: str | None = None,
+    on: str | None = None,
+) -> dict:
+    """Change a claim's status, recording why in its history; return the change."""
+    status = check_status(db, status)
+    reason = require_text(reason, "reason")
+    evidence = parse_url(evidence, "evidence URL") if optional_text(evidence) else None
+    on = parse_date(on, "date of the change") if optional_text(on) else datetime.date.today().isoformat()
+    claim = _get_claim_row(db, claim_id)
+    if claim["status"] == status:
+        raise InvalidValue(f"claim {claim_id} is already {status}")
+    timestamp = now()
+    with db.atomic():
+        _insert_status_change(db, claim_id, claim["status"], status, reason, evidence, on, timestamp)
+        db["claims"].update(claim_id, {"status": status, "status_changed_at": timestamp, "updated_at": timestamp})
+    return {"claim_id": claim_id, "from": claim["status"], "to": status, "reason": reason, "evidence": evidence, "on": on}
+
+
+def add_stance(
+    db: Database,
+    claim_id: int,
+    actor: str,
+    role: str,
+    *,
+    source: str | int | None = None,
+    on: str | None = None,
+    create_actor: bool = False,
+) -> int:
+    """Record a party's position on an existing claim (e.g. Pyongyang later confirms); return its id."""
+    role = check_role(db, role)
+    on = parse_date(on, "date of the stance") if optional_text(on) else None
+    source_id = get_source(db, source)["id"] if _given(source) else None
+    _get_claim_row(db, claim_id)
+    with db.atomic():
+        actor_id = _resolve_actor(db, actor, create_actor)
+        duplicate = list(
+            db["attributions"].rows_where(
+                "claim_id = ? and actor_id = ? and role = ?", [claim_id, actor_id, role], select="id"
+            )
+        )
+        if duplicate:
+            raise AlreadyExists(f"claim {claim_id} already records that {actor!r} {role}")
+        timestamp = now()
+        attribution_id = _insert_attribution(db, claim_id, actor_id, role, source_id, on, timestamp)
+        db["claims"].update(claim_id, {"updated_at": timestamp})
+        _sync_parties(db, claim_id)
+    return attribution_id
+
+
+def _decode_parties(db: Database, row: dict) -> dict:
+    for column in role_columns(db).values():
+        row[column] = json.loads(row[column])
+    row["is_quote"] = bool(row["is_quote"])
+    return row
+
+
+def list_claims(
+    db: Database,
+    *,
+    status: str | None = None,
+    by: str | None = None,
+    source: str | int | None = None,
+    search: str | None = None,
+) -> list[dict]:
+    """Claims matching every given filter: status, asserting actor, source, full-text search."""
+    where, args = [], []
+    if optional_text(status):
+        where.append("claims.status = ?")
+        args.append(check_status(db, status))
+    if optional_text(by):
+        where.append("claims.id in (select claim_id from attributions where actor_id = ? and role = 'asserts')")
+        args.append(get_actor(db, by)["id"])
+    if _given(source):
+        where.append("claims.source_id = ?")
+        args.append(get_source(db, source)["id"])
+    if optional_text(search):
+        query = db.quote_fts(search.strip())
+        if not query:
+            raise InvalidValue(f"search {search!r} has no words to look for")
+        where.append("claims.rowid in (select rowid from claims_fts where claims_fts match ?)")
+        args.append(query)
+    sql = (
+        "select claims.*, sources.title as source from claims join sources on sources.id = claims.source_id"
+        + (" where " + " and ".join(where) if where else "")
+        + " order by claims.id"
+    )
+    return [_decode_parties(db, row) for row in db.query(sql, args)]
+
+
+def get_claim(db: Database, claim_id: int) -> dict:
+    """Everything about one claim: source, attributions, figures and status history."""
+    claim = _decode_parties(db, _get_claim_row(db, claim_id))
+    claim["status_meaning"] = db["statuses"].get(claim["status"])["meaning"]
+    claim["source"] = db["sources"].get(claim.pop("source_id"))
+    claim["attributions"] = list(
+        db.query(
+            "select actors.name as actor, attributions.role, actors.kind, "
+            "attributions.source_id, attributions.stated_on from attributions "
+            "join actors on actors.id = attributions.actor_id where claim_id = ? order by attributions.id",
+            [claim_id],
+        )
+    )
+    claim["figures"] = [
+        {**row, "text": Figure(**row).describe()}
+        for row in db["figures"].rows_where(
+            "claim_id = ?", [claim_id], select="measure, qualifier, low, high, unit", order_by="id"
+        )
+    ]
+    claim["history"] = list(
+        db.query(
+            'select from_status as "from", to_status as "to", reason, evidence_url as evidence, '
+            "changed_on as on_date, recorded_at from status_changes where claim_id = ? order by id",
+            [claim_id],
+        )
+    )
+    for change in claim["history"]:
+        change["on"] = change.pop("on_date")
+    return claim
