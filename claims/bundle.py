@@ -23,7 +23,7 @@ EXAMPLE = "seed-article.yml"
 SOURCE_FIELDS = {"key", "title", "url", "outlet", "published", "language"}
 ACTOR_FIELDS = {"name", "kind", "country", "aliases"}
 CLAIM_FIELDS = {"source", "text", "translation", "language", "quote", "said_on", "status", "reason", "notes", "figures", "changes"}
-CHANGE_FIELDS = {"status", "reason", "evidence", "on"}
+CHANGE_FIELDS = {"status", "reason", "evidence", "date"}
 
 
 def read_bundle(path: str | Path) -> dict:
@@ -110,10 +110,10 @@ def _load_claim(db: Database, where: str, item: dict, source_refs: dict, roles_b
         for change in _list(item.get("changes"), "changes"):
             unknown = set(change) - CHANGE_FIELDS if isinstance(change, dict) else {"(not a mapping)"}
             if unknown:
-                raise InvalidValue(f"unknown field {', '.join(sorted(unknown))} in a status change")
+                raise InvalidValue(f"unknown field {', '.join(sorted(map(str, unknown)))} in a status change")
             model.set_status(
                 db, claim_id, _text(change.get("status")), reason=_text(change.get("reason")),
-                evidence=_text(change.get("evidence")), on=_text(change.get("on")),
+                evidence=_text(change.get("evidence")), on=_text(change.get("date")),
             )
     return 1
 
@@ -137,7 +137,7 @@ def _items(bundle: dict, section: str, fields: set[str]):
             raise InvalidValue(f"{where} must be a mapping")
         unknown = set(item) - fields
         if unknown:
-            raise InvalidValue(f"{where}: unknown field {', '.join(sorted(unknown))}")
+            raise InvalidValue(f"{where}: unknown field {', '.join(sorted(map(str, unknown)))}")
         yield where, item
 
 

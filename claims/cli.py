@@ -316,7 +316,7 @@ def list_(
     """
     with database(db_path) as db:
         rows = model.list_claims(db, status=status, by=by, source=source, search=search)
-    emit(rows, format, ["id", "status", "said_on", "text", "asserted_by", "source"], title="Claims")
+    emit(rows, format, ["id", "status", "text", "asserted_by", "said_on"], title="Claims")
 
 
 @app.command()

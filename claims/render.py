@@ -17,12 +17,18 @@ STATUS_STYLES = {
 }
 
 
-def _cell(value) -> Text:
+MAX_CELL = 160
+NARROW = {"id", "status"}
+WIDE = {"text", "title", "meaning", "aliases"}
+
+
+def _cell(value, limit: int | None = None) -> Text:
     if value is None:
         return Text("")
-    if isinstance(value, list):
-        return Text(", ".join(str(v) for v in value))
-    return Text(str(value))
+    text = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    if limit and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return Text(text)
 
 
 def print_table(rows: list[dict], columns: list[str], *, title: str) -> None:
@@ -31,11 +37,13 @@ def print_table(rows: list[dict], columns: list[str], *, title: str) -> None:
     if not rows:
         console.print(Text(f"No {title.lower()} found."))
         return
-    table = Table(title=title, show_lines=False)
+    table = Table(title=title)
     for column in columns:
-        table.add_column(column.replace("_", " "), overflow="fold", ratio=3 if column in ("text", "title") else None)
+        table.add_column(
+            column.replace("_", " "), overflow="fold", min_width=20 if column in WIDE else None, no_wrap=column in NARROW
+        )
     for row in rows:
-        cells = [_cell(row.get(column)) for column in columns]
+        cells = [_cell(row.get(column), MAX_CELL) for column in columns]
         if "status" in columns:
             index = columns.index("status")
             cells[index].stylize(STATUS_STYLES.get(row["status"], ""))

@@ -1,0 +1,60 @@
+import pytest
+from sqlite_utils import Database
+
+from claims.bundle import load_example
+from claims.db import open_db
+
+
+@pytest.fixture(autouse=True)
+def isolated_db_env(tmp_path, monkeypatch):
+    """No test touches a real database: $CLAIMS_DB points into the test's temp dir."""
+    path = tmp_path / "env" / "claims.db"
+    monkeypatch.setenv("CLAIMS_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    """Path of a freshly initialised, empty claims database."""
+    path = tmp_path / "claims.db"
+    open_db(path, create=True).close()
+    return path
+
+
+@pytest.fixture
+def db(db_path):
+    database = open_db(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def source_id(db):
+    from claims import model
+
+    return model.add_source(db, "Kim comforts families", outlet="ATS", published="2025-08-30", language="fr")
+
+
+@pytest.fixture
+def actors(db):
+    from claims import model
+
+    model.add_actor(db, "Seoul", kind="government", country="KR", aliases=["Séoul", "South Korea"])
+    model.add_actor(db, "Pyongyang", kind="government", country="KP", aliases=["North Korea"])
+    model.add_actor(db, "ATS", kind="media", country="CH")
+
+
+@pytest.fixture(scope="session")
+def example_db_path(tmp_path_factory):
+    """A database holding the bundled example, shared read-only by the tests that browse it."""
+    path = tmp_path_factory.mktemp("example") / "claims.db"
+    with open_db(path, create=True) as db:
+        load_example(db)
+    return path
+
+
+@pytest.fixture
+def example_db(example_db_path):
+    database = Database(example_db_path)
+    yield database
+    database.close()

@@ -1,0 +1,114 @@
+import sqlite3
+
+import pytest
+from sqlite_utils import Database
+
+from claims.db import open_db
+from claims.errors import DatabaseProblem
+from claims.migrations import known_migration_names, migrations
+
+
+def test_init_creates_every_table_and_records_migrations(db):
+    assert set(db.table_names()) >= {
+        "sources",
+        "actors",
+        "actor_aliases",
+        "claims",
+        "attributions",
+        "statuses",
+        "status_changes",
+        "figures",
+        "roles",
+        "actor_kinds",
+        "qualifiers",
+        "claims_fts",
+        "_sqlite_migrations",
+    }
+    applied = [m.name for m in migrations.applied(db)]
+    assert applied == ["m001_initial"]
+    assert set(applied) == known_migration_names()
+
+
+def test_schema_of_claims_table(db):
+    columns = db["claims"].columns_dict
+    assert list(columns) == [
+        "id", "text", "translation", "language", "is_quote", "source_id", "said_on", "status", "notes",
+        "asserted_by", "relayed_by", "confirmed_by", "denied_by", "not_confirmed_by", "disputed_by",
+        "created_at", "updated_at", "status_changed_at",
+    ]  # fmt: skip
+    foreign_keys = {(fk.column, fk.other_table) for fk in db["claims"].foreign_keys}
+    assert foreign_keys == {("source_id", "sources"), ("status", "statuses")}
+
+
+def test_statuses_lookup(db):
+    names = [row["name"] for row in db.query("select name from statuses order by rank")]
+    assert names == ["unconfirmed", "corroborated", "confirmed", "disputed", "denied", "false", "retracted"]
+    assert all(row["meaning"] for row in db["statuses"].rows)
+
+
+def test_open_db_is_idempotent(db_path):
+    before = db_path.read_bytes()
+    open_db(db_path, create=True).close()
+    open_db(db_path).close()
+    assert db_path.read_bytes() == before
+
+
+def test_database_uses_wal_and_foreign_keys(db):
+    assert db.journal_mode == "wal"
+    assert db.execute("pragma foreign_keys").fetchone()[0] == 1
+
+
+def test_missing_database_is_an_error_unless_created(tmp_path):
+    with pytest.raises(DatabaseProblem, match="no database at .*run 'claims init' first"):
+        open_db(tmp_path / "missing.db")
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_directory_is_refused(tmp_path):
+    with pytest.raises(DatabaseProblem, match="is a directory"):
+        open_db(tmp_path)
+
+
+def test_non_sqlite_file_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database")
+    with pytest.raises(DatabaseProblem, match="is not a SQLite database"):
+        open_db(path, create=True)
+    assert path.read_text() == "these are my notes, not a database"
+
+
+def test_foreign_sqlite_database_is_not_silently_converted(tmp_path):
+    path = tmp_path / "other.db"
+    Database(path)["things"].insert({"a": 1})
+    before = path.read_bytes()
+    with pytest.raises(DatabaseProblem, match="is not a claims database: run 'claims init"):
+        open_db(path)
+    assert path.read_bytes() == before
+
+
+def test_newer_schema_is_refused(db_path):
+    raw = Database(db_path)
+    raw["_sqlite_migrations"].insert(
+        {"migration_set": "claims", "name": "m999_from_the_future", "applied_at": "2030-01-01"}
+    )
+    raw.close()
+    with pytest.raises(DatabaseProblem, match="newer version of claims .*m999_from_the_future"):
+        open_db(db_path)
+
+
+@pytest.mark.parametrize("statement", ["update status_changes set reason = 'edited'", "delete from status_changes"])
+def test_status_history_is_append_only_in_the_database(db, source_id, statement):
+    from claims import model
+
+    model.add_claim(db, "A claim", source=source_id)
+    with pytest.raises(sqlite3.IntegrityError, match="status_changes is append-only"):
+        db.execute(statement)
+    assert [row["reason"] for row in db["status_changes"].rows] == [model.INITIAL_STATUS_REASON]
+
+
+def test_foreign_keys_reject_unknown_status_in_raw_sql(db, source_id):
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute(
+            "insert into claims (text, source_id, status, created_at, updated_at) values ('x', ?, 'bogus', 'now', 'now')",
+            [source_id],
+        )
