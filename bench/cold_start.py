@@ -17,7 +17,7 @@ the median, p90 and min per command plus ratios of medians versus
 Executables are taken from the directory of the interpreter running this script,
 so run it with the project's virtualenv:
 
-  /tmp/v/bin/python bench/cold_start.py [--runs N]     # default N=15
+  .venv/bin/python bench/cold_start.py [--runs N]     # default N=15
 
 Stdlib only; scratch databases live in a temporary directory removed at exit.
 """

@@ -289,7 +289,7 @@ def stance(
     role: Annotated[str, typer.Argument(help="asserts, relays, confirms, denies, not-confirmed or disputes.")],
     source: Annotated[str | None, typer.Option(help="Source id or URL where this stance appears.")] = None,
     on: DateOption = None,
-    create_actor: Annotated[bool, typer.Option(help="Record the actor (kind 'other') if unknown.")] = False,
+    create_actors: Annotated[bool, typer.Option(help="Record the actor (kind 'other') if unknown.")] = False,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
     """Add a party's position to an existing claim, e.g. Pyongyang later confirms.
@@ -297,7 +297,7 @@ def stance(
     Example: claims stance 4 Pyongyang confirms --source https://example.org/kcna --on 2025-09-02
     """
     with database(db_path) as db:
-        attribution_id = model.add_stance(db, claim_id, actor, role, source=source, on=on, create_actor=create_actor)
+        attribution_id = model.add_stance(db, claim_id, actor, role, source=source, on=on, create_actor=create_actors)
     typer.echo(attribution_id)
 
 

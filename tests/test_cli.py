@@ -1,0 +1,281 @@
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from claims import __version__
+from claims.cli import app
+from claims.db import open_db
+
+runner = CliRunner()
+
+
+def claims(*args, db=None):
+    """Run the CLI in-process; `db` is passed as --db."""
+    arguments = [str(a) for a in args] + (["--db", str(db)] if db else [])
+    return runner.invoke(app, arguments)
+
+
+def ok(*args, db=None):
+    result = claims(*args, db=db)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def database_files(path):
+    """Every byte of the database and its sidecar files (-wal, -shm, -journal)."""
+    return {p.name: p.read_bytes() for p in sorted(path.parent.glob(path.name + "*"))}
+
+
+@pytest.fixture
+def filled(db_path):
+    """A database with a source, three actors and one claim (id 1)."""
+    ok("source", "add", "--title", "Kim comforts families", "--outlet", "ATS", "--published", "2025-08-30",
+       "--language", "fr", db=db_path)  # fmt: skip
+    ok("actor", "add", "Seoul", "--kind", "government", "--country", "KR", "--alias", "South Korea", db=db_path)
+    ok("actor", "add", "Pyongyang", "--kind", "government", "--country", "KP", db=db_path)
+    ok("actor", "add", "ATS", "--kind", "media", db=db_path)
+    ok("add", "Selon Séoul, environ 600 soldats nord-coréens ont été tués", "--source", "1", "--by", "séoul",
+       "--via", "ATS", "--not-confirmed-by", "Pyongyang", "--figure", "killed=~600 soldiers",
+       "--said-on", "2025-08-30", db=db_path)  # fmt: skip
+    return db_path
+
+
+def test_version():
+    assert ok("--version").strip() == f"claims {__version__}"
+
+
+def test_init_creates_and_is_idempotent(tmp_path):
+    path = tmp_path / "new" / "claims.db"
+    result = claims("init", db=path)
+    assert result.exit_code == 0
+    assert "Database ready" in result.stderr
+    before = database_files(path)
+    assert claims("init", db=path).exit_code == 0
+    assert database_files(path) == before
+
+
+def test_db_defaults_to_env_var(isolated_db_env):
+    ok("init")
+    assert isolated_db_env.exists()
+    assert ok("source", "add", "--title", "From env").strip() == "1"
+
+
+def test_source_add_and_list(db_path):
+    assert ok("source", "add", "--title", "Story", "--url", "https://example.org/a", db=db_path).strip() == "1"
+    assert ok("source", "add", "--title", "Wire", "--outlet", "ATS", db=db_path).strip() == "2"
+    rows = json.loads(ok("source", "list", "--format", "json", db=db_path))
+    assert [(r["id"], r["title"], r["url"], r["claims"]) for r in rows] == [
+        (1, "Story", "https://example.org/a", 0),
+        (2, "Wire", None, 0),
+    ]
+    assert "Story" in ok("source", "list", db=db_path)
+
+
+def test_actor_add_and_list(db_path):
+    assert ok("actor", "add", "Seoul", "--kind", "government", "--alias", "Corée du Sud", db=db_path).strip() == "1"
+    rows = json.loads(ok("actor", "list", "-f", "json", db=db_path))
+    assert rows[0]["name"] == "Seoul" and rows[0]["aliases"] == ["Corée du Sud"] and rows[0]["kind"] == "government"
+    table = list(csv.DictReader(io.StringIO(ok("actor", "list", "-f", "csv", db=db_path))))
+    assert table[0]["aliases"] == "Corée du Sud"
+
+
+def test_add_prints_id_and_show_json_has_the_contract_keys(filled):
+    claim = json.loads(ok("show", "1", "--format", "json", db=filled))
+    assert {"id", "text", "status", "source", "attributions", "figures", "history"} <= set(claim)
+    assert claim["id"] == 1
+    assert claim["status"] == "unconfirmed"
+    assert claim["source"]["title"] == "Kim comforts families"
+    assert [(a["actor"], a["role"]) for a in claim["attributions"]] == [
+        ("Seoul", "asserts"),
+        ("ATS", "relays"),
+        ("Pyongyang", "not-confirmed"),
+    ]
+    assert claim["figures"][0]["text"] == "about 600 soldiers"
+    assert [(h["from"], h["to"]) for h in claim["history"]] == [(None, "unconfirmed")]
+
+
+def test_add_with_every_role_and_options(filled):
+    claim_id = ok(
+        "add", "Pyongyang denies everything", "--source", "1", "--by", "KCNA", "--confirmed-by", "Seoul",
+        "--denied-by", "Pyongyang", "--disputed-by", "ATS", "--status", "disputed", "--reason", "Contested",
+        "--quote", "--lang", "en", "--translation", "Pyongyang nie tout", "--notes", "Check later",
+        "--figure", "sent=1500-12000", "--figure", "wounded=>=1000", "--create-actors", db=filled,
+    ).strip()  # fmt: skip
+    claim = json.loads(ok("show", claim_id, "-f", "json", db=filled))
+    assert (claim["status"], claim["is_quote"], claim["language"], claim["notes"]) == ("disputed", True, "en", "Check later")
+    assert claim["translation"] == "Pyongyang nie tout"
+    assert (claim["asserted_by"], claim["confirmed_by"], claim["denied_by"], claim["disputed_by"]) == (
+        ["KCNA"], ["Seoul"], ["Pyongyang"], ["ATS"],
+    )  # fmt: skip
+    assert [(f["qualifier"], f["low"], f["high"]) for f in claim["figures"]] == [("range", 1500, 12000), ("at_least", 1000, None)]
+    assert claim["history"][0]["reason"] == "Contested"
+
+
+def test_add_by_source_url(db_path):
+    ok("source", "add", "--title", "Story", "--url", "https://example.org/a", db=db_path)
+    claim_id = ok("add", "A claim", "--source", "https://example.org/a", db=db_path).strip()
+    assert json.loads(ok("show", claim_id, "-f", "json", db=db_path))["source"]["id"] == 1
+
+
+def test_status_and_stance(filled):
+    result = claims("status", "1", "corroborated", "--reason", "NIS says so too", "--evidence",
+                    "https://example.org/nis", "--on", "2025-09-01", db=filled)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "unconfirmed -> corroborated" in result.stderr
+    ok("stance", "1", "PYONGYANG", "denies", "--on", "2025-09-02", db=filled)
+    ok("stance", "1", "Kyiv", "disputes", "--create-actors", db=filled)
+    claim = json.loads(ok("show", "1", "-f", "json", db=filled))
+    assert claim["status"] == "corroborated"
+    assert claim["history"][-1] == {
+        "from": "unconfirmed", "to": "corroborated", "reason": "NIS says so too",
+        "evidence": "https://example.org/nis", "on": "2025-09-01", "recorded_at": claim["history"][-1]["recorded_at"],
+    }  # fmt: skip
+    assert claim["denied_by"] == ["Pyongyang"]
+    assert claim["disputed_by"] == ["Kyiv"]
+
+
+def test_list_formats_and_filters(filled):
+    ok("add", "Another claim about Pyongyang", "--source", "1", "--by", "Pyongyang", db=filled)
+    rows = json.loads(ok("list", "--format", "json", db=filled))
+    assert isinstance(rows, list) and [r["id"] for r in rows] == [1, 2]
+    assert rows[0]["asserted_by"] == ["Seoul"]
+    assert [r["id"] for r in json.loads(ok("list", "--by", "SEOUL", "-f", "json", db=filled))] == [1]
+    assert [r["id"] for r in json.loads(ok("list", "--search", "seoul", "-f", "json", db=filled))] == [1]
+    assert [r["id"] for r in json.loads(ok("list", "--status", "unconfirmed", "--source", "1", "-f", "json", db=filled))] == [1, 2]
+    assert json.loads(ok("list", "--status", "confirmed", "-f", "json", db=filled)) == []
+    table = list(csv.DictReader(io.StringIO(ok("list", "-f", "csv", db=filled))))
+    assert table[0]["asserted_by"] == "Seoul" and table[0]["not_confirmed_by"] == "Pyongyang"
+    text = ok("list", db=filled)
+    assert "Selon Séoul" in text and "unconfirmed" in text
+    assert "No claims found." in ok("list", "--status", "false", db=filled)
+
+
+def test_show_text(filled):
+    output = ok("show", "1", db=filled)
+    for expected in ["Claim 1", "unconfirmed", "Selon Séoul", "Kim comforts families", "not-confirmed",
+                     "about 600 soldiers", "Status history"]:  # fmt: skip
+        assert expected in output
+
+
+def test_rich_markup_in_claim_text_is_printed_literally(db_path):
+    ok("source", "add", "--title", "[bold]Title[/bold]", db=db_path)
+    ok("add", "[red]not red[/red] <script>alert(1)</script>", "--source", "1", db=db_path)
+    assert "[red]not red[/red] <script>alert(1)</script>" in ok("show", "1", db=db_path)
+    assert "[bold]Title[/bold]" in ok("source", "list", db=db_path)
+
+
+def test_statuses(db_path):
+    rows = json.loads(ok("statuses", "-f", "json", db=db_path))
+    assert [r["name"] for r in rows][:3] == ["unconfirmed", "corroborated", "confirmed"]
+
+
+@pytest.mark.parametrize(
+    "args,error",
+    [
+        (["add", "", "--source", "1"], "Error: claim text is empty"),
+        (["add", "x", "--source", "1", "--status", "bogus"],
+         "Error: unknown status 'bogus': expected one of unconfirmed, corroborated, confirmed, disputed, denied, false, retracted"),
+        (["add", "x", "--source", "1", "--said-on", "2025-02-30"],
+         "Error: invalid date said '2025-02-30': day is out of range for month"),
+        (["add", "x", "--source", "1", "--said-on", "30/08/2025"],
+         "Error: invalid date said '30/08/2025': use YYYY-MM-DD (or YYYY-MM, or YYYY when that is all that is known)"),
+        (["add", "x", "--source", "1", "--figure", "killed=many"],
+         "Error: invalid figure 'killed=many': the value must be N, ~N, >N, >=N, <N, <=N or N-M, optionally followed by a unit"),
+        (["add", "x", "--source", "9"], "Error: no source '9': give a source id or URL (see 'claims source list')"),
+        (["add", "x", "--source", "1", "--by", "Seol"],
+         "Error: unknown actor 'Seol' (did you mean Seoul?): add it with 'claims actor add' or pass --create-actors"),
+        (["add", "x", "--source", "1", "--lang", "French"], "Error: invalid language 'French': use an ISO 639 code such as fr or en"),
+        (["add", "Selon Séoul, environ 600 soldats nord-coréens ont été tués", "--source", "1"],
+         "Error: this claim is already recorded from source 1 as claim 1"),
+        (["add", "x"], "Error: Missing option '--source'. (see 'claims add --help')"),
+        (["status", "1", "confirmed"], "Error: Missing option '--reason'. (see 'claims status --help')"),
+        (["status", "1", "confirmed", "--reason", ""], "Error: reason is empty"),
+        (["status", "1", "bogus", "--reason", "x"], "Error: unknown status 'bogus'"),
+        (["status", "42", "confirmed", "--reason", "x"], "Error: no claim with id 42"),
+        (["status", "1", "unconfirmed", "--reason", "x"], "Error: claim 1 is already unconfirmed"),
+        (["status", "1", "confirmed", "--reason", "x", "--evidence", "javascript:alert(1)"],
+         "Error: invalid evidence URL 'javascript:alert(1)': it must start with http:// or https://"),
+        (["status", "abc", "confirmed", "--reason", "x"], "Error: Invalid value for 'ID'"),
+        (["stance", "42", "Seoul", "confirms"], "Error: no claim with id 42"),
+        (["stance", "1", "Seoul", "agrees"], "Error: unknown role 'agrees': expected one of asserts, relays, confirms, denies, not-confirmed, disputes"),
+        (["stance", "1", "Seoul", "asserts"], "Error: claim 1 already records that 'Seoul' asserts"),
+        (["stance", "1", "Tokyo", "confirms"], "Error: unknown actor 'Tokyo'"),
+        (["show", "42"], "Error: no claim with id 42"),
+        (["list", "--status", "bogus"], "Error: unknown status 'bogus'"),
+        (["list", "--by", "Nobody"], "Error: unknown actor 'Nobody'"),
+        (["list", "--format", "xml"], "Error: Invalid value for '--format'"),
+        (["source", "add", "--title", " "], "Error: source title is empty"),
+        (["source", "add", "--title", "x", "--published", "yesterday"], "Error: invalid publication date 'yesterday'"),
+        (["source", "add", "--title", "x", "--published", "2999-01-01"], "Error: invalid publication date '2999-01-01': it is in the future"),
+        (["source", "add", "--title", "x", "--url", "not a url"], "Error: invalid source URL 'not a url'"),
+        (["actor", "add", "Someone", "--kind", "spy"], "Error: unknown actor kind 'spy'"),
+        (["actor", "add", "Seoul", "--kind", "government"], "Error: 'Seoul' already names actor 'Seoul' (id 1)"),
+        (["actor", "add", "Séoul city", "--kind", "government", "--alias", "south korea"],
+         "Error: 'south korea' already names actor 'Seoul' (id 1)"),
+        (["actor", "add", "X", "--kind", "person", "--country", "Korea"], "Error: invalid country 'Korea'"),
+        (["serve", "--host", "0.0.0.0"], "Error: refusing to serve on 0.0.0.0, which other machines can reach: pass --public to publish"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_one_line_error_and_database_unchanged(filled, args, error):
+    before = database_files(filled)
+    result = claims(*args, db=filled)
+    assert result.exit_code != 0
+    assert result.stdout == ""
+    assert result.stderr.startswith(error), result.stderr
+    assert result.stderr.count("\n") == 1, "one line"
+    assert "Traceback" not in result.output
+    assert database_files(filled) == before
+
+
+@pytest.mark.parametrize(
+    "setup,error",
+    [
+        (lambda p: p.mkdir(), "is a directory, not a database file"),
+        (lambda p: p.write_text("not sqlite at all"), "is not a SQLite database"),
+        (lambda p: None, "no database at"),
+    ],
+)
+def test_bad_database_path_is_one_line_error_and_file_untouched(tmp_path, setup, error):
+    path = tmp_path / "target.db"
+    setup(path)
+    snapshot = path.read_bytes() if path.is_file() else None
+    result = claims("list", db=path)
+    assert result.exit_code == 1
+    assert error in result.stderr and result.stderr.count("\n") == 1
+    assert (path.read_bytes() if path.is_file() else None) == snapshot
+    assert path.exists() == (snapshot is not None or path.is_dir())
+
+
+def test_every_command_has_help_with_an_example():
+    for command in ["init", "add", "status", "stance", "list", "show", "statuses", "serve", "demo",
+                    "source add", "source list", "actor add", "actor list"]:  # fmt: skip
+        result = claims(*command.split(), "--help")
+        assert result.exit_code == 0, command
+        assert "Example:" in result.stdout and "claims " in result.stdout, command
+        assert "--db" in result.stdout, command
+
+
+def test_demo_loads_example_once_then_serves(tmp_path, monkeypatch):
+    served = []
+    monkeypatch.setattr("claims.server.serve", lambda path, host, port: served.append((str(path), host, port)))
+    path = tmp_path / "demo.db"
+    first = claims("demo", "--port", "8123", db=path)
+    assert first.exit_code == 0, first.output
+    assert "12 new claims" in first.stderr
+    assert "http://127.0.0.1:8123/" in first.stdout
+    second = claims("demo", "--port", "8123", db=path)
+    assert "0 new claims" in second.stderr and "(12 claims in all)" in second.stderr
+    assert served == [(str(path), "127.0.0.1", 8123)] * 2
+    with open_db(path) as db:
+        assert db["claims"].count == 12
+
+
+def test_serve_public_host_needs_flag(filled, monkeypatch):
+    served = []
+    monkeypatch.setattr("claims.server.serve", lambda path, host, port: served.append(host))
+    assert claims("serve", "--host", "0.0.0.0", "--public", db=filled).exit_code == 0
+    assert claims("serve", "--host", "::1", db=filled).exit_code == 0
+    assert served == ["0.0.0.0", "::1"]
