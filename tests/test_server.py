@@ -1,0 +1,165 @@
+import html
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from claims import model
+from claims.db import open_db
+from claims.server import build_datasette, check_host, is_local, load_metadata
+from claims.errors import InvalidValue
+
+
+class Links(HTMLParser):
+    """Collects (href, text) of every link on a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.links, self._href, self._text = [], None, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._href, self._text = dict(attrs).get("href"), []
+
+    def handle_data(self, data):
+        if self._href is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._href is not None:
+            self.links.append((self._href, "".join(self._text).strip()))
+            self._href = None
+
+
+def link_to(page_html, text, containing, *, base):
+    """Path and query of the link labelled `text` whose URL contains `containing`, as a browser would follow it."""
+    parser = Links()
+    parser.feed(page_html)
+    matches = [href for href, label in parser.links if label == text and containing in href]
+    assert matches, f"no link {text!r} with {containing!r} in its URL"
+    url = urlsplit(urljoin(base, html.unescape(matches[0])))
+    return f"{url.path}?{url.query}"
+
+
+@pytest.fixture
+def datasette(example_db_path):
+    return build_datasette(example_db_path)
+
+
+def facet_counts(data, facet):
+    return {item["value"]: item["count"] for item in data["facet_results"][facet]["results"]}
+
+
+async def test_claims_table_has_configured_facets(datasette):
+    response = await datasette.client.get("/claims/claims.json")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["filtered_table_rows_count"] == 12
+    assert facet_counts(data, "status") == {"unconfirmed": 10, "corroborated": 1, "confirmed": 1}
+    assert facet_counts(data, "language") == {"fr": 12}
+    assert facet_counts(data, "asserted_by") == {
+        "ATS": 5, "KCNA": 2, "Kim Jong Un": 2, "South Korean intelligence": 2, "Western intelligence": 2, "Seoul": 1,
+    }  # fmt: skip
+    assert facet_counts(data, "relayed_by") == {"ATS": 7, "KCNA": 2}
+    assert facet_counts(data, "not_confirmed_by") == {"Pyongyang": 1}
+    source_facet = data["facet_results"]["source_id"]["results"]
+    assert [(s["count"], s["label"]) for s in source_facet] == [
+        (12, "Soutien à la Russie: Kim Jong Un réconforte familles de ses soldats morts")
+    ]
+
+
+async def test_filter_asserted_by_seoul_and_unconfirmed_by_clicking(datasette):
+    page = await datasette.client.get("/claims/claims")
+    assert page.status_code == 200
+    by_seoul = link_to(page.text, "Seoul", "asserted_by__arraycontains", base="http://localhost/claims/claims")
+    page = await datasette.client.get(by_seoul)
+    assert page.status_code == 200
+    unconfirmed = link_to(page.text, "unconfirmed", "status", base=f"http://localhost{by_seoul}")
+    query = urlsplit(unconfirmed).query
+    assert "asserted_by__arraycontains=Seoul" in query and "status=unconfirmed" in query
+    response = await datasette.client.get(f"/claims/claims.json?{query}&_shape=objects")
+    rows = response.json()["rows"]
+    assert len(rows) == 1
+    assert rows[0]["text"].startswith("Selon Séoul, environ 600 soldats")
+
+
+@pytest.mark.parametrize(
+    "query,fragment",
+    [("seoul", "Selon Séoul"), ("SÉOUL", "Selon Séoul"), ("confirme", "Selon Séoul"), ("koursk", "10'000"),
+     ("ceremony", "Kim s'est adressé"), ("pekin", "assistera mercredi à Pékin")],
+)  # fmt: skip
+async def test_search_ignores_case_and_accents(datasette, query, fragment):
+    response = await datasette.client.get(f"/claims/claims.json?_search={query}&_shape=objects")
+    rows = response.json()["rows"]
+    assert [r for r in rows if fragment in r["text"]], rows
+    assert len(rows) == 1
+
+
+async def test_search_box_is_shown(datasette):
+    page = await datasette.client.get("/claims/claims")
+    assert 'name="_search"' in page.text
+
+
+async def test_foreign_keys_show_labels(datasette):
+    response = await datasette.client.get("/claims/claims.json?_labels=on&_size=1&_shape=objects")
+    row = response.json()["rows"][0]
+    assert row["source_id"]["label"].startswith("Soutien à la Russie")
+    response = await datasette.client.get("/claims/attributions.json?_labels=on&_size=1&_shape=objects")
+    row = response.json()["rows"][0]
+    assert row["actor_id"]["label"] == "KCNA"
+    assert row["claim_id"]["label"].startswith("Le dirigeant nord-coréen")
+
+
+async def test_internal_tables_are_hidden_and_instance_is_described(datasette):
+    home = await datasette.client.get("/")
+    assert "Claims tracker" in home.text
+    data = (await datasette.client.get("/claims.json")).json()
+    hidden = {t["name"] for t in data["tables"] if t["hidden"]}
+    visible = {t["name"] for t in data["tables"] if not t["hidden"]}
+    assert {"_sqlite_migrations", "claims_fts", "actor_kinds", "qualifiers"} <= hidden
+    assert {"claims", "sources", "actors", "attributions", "status_changes", "figures", "statuses"} <= visible
+    metadata = (await datasette.client.get("/-/metadata.json")).json()
+    assert metadata["license"] and metadata["source"] and metadata["description_html"]
+
+
+async def test_figures_are_numbers_in_datasette(datasette):
+    response = await datasette.client.get("/claims/figures.json?low__gte=1000&_shape=objects")
+    measures = sorted(r["measure"] for r in response.json()["rows"])
+    assert measures == ["troops_sent", "wounded"]
+
+
+async def test_datasette_is_read_only(datasette):
+    response = await datasette.client.get("/claims.json?sql=delete+from+claims")
+    assert response.status_code == 400
+    assert (await datasette.client.get("/claims/claims.json")).json()["filtered_table_rows_count"] == 12
+    connection = datasette.get_database("claims").connect()
+    with pytest.raises(Exception, match="readonly"):
+        connection.execute("delete from sources")
+
+
+async def test_claim_text_is_escaped(tmp_path):
+    path = tmp_path / "hostile.db"
+    with open_db(path, create=True) as db:
+        source = model.add_source(db, "<b>Title</b>")
+        claim_id = model.add_claim(db, "<script>alert('x')</script><img src=x onerror=alert(1)>", source=source)
+    datasette = build_datasette(path)
+    for url in [f"/hostile/claims/{claim_id}", "/hostile/claims", "/hostile/sources"]:
+        page = (await datasette.client.get(url)).text
+        assert "<script>alert" not in page and "<img src=x" not in page and "<b>Title</b>" not in page
+    assert "&lt;script&gt;alert" in (await datasette.client.get(f"/hostile/claims/{claim_id}")).text
+
+
+async def test_metadata_follows_the_database_name(tmp_path):
+    path = tmp_path / "newsroom.db"
+    open_db(path, create=True).close()
+    assert "newsroom" in load_metadata("newsroom")["databases"]
+    response = await build_datasette(path).client.get("/newsroom/claims.json")
+    assert "asserted_by" in response.json()["facet_results"]
+
+
+def test_only_local_hosts_without_public():
+    assert is_local("127.0.0.1") and is_local("localhost") and is_local("::1") and is_local("127.0.0.2")
+    assert not is_local("0.0.0.0") and not is_local("192.168.1.10") and not is_local("example.org")
+    check_host("0.0.0.0", public=True)
+    with pytest.raises(InvalidValue, match="pass --public"):
+        check_host("::", public=False)
