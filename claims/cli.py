@@ -399,7 +399,9 @@ def _serve(db_path: Path, host: str, port: int, public: bool) -> None:
     with database(db_path):
         check_host(host, public)
     display_host = f"[{host}]" if ":" in host else host
-    typer.echo(f"Serving {db_path} read-only at http://{display_host}:{port}/  (Ctrl+C to stop)")
+    url = f"http://{display_host}:{port}/"
+    typer.echo(f"Serving {db_path} read-only at {url}  (Ctrl+C to stop)")
+    typer.echo(f"Claims: {url}{Path(db_path).stem}/claims")
     serve(db_path, host=host, port=port)
 
 
