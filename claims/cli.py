@@ -163,9 +163,7 @@ def source_list(format: FormatOption = Format.table, db_path: DbOption = DEFAULT
 
     Example: claims source list --format json
     """
-    with database(db_path) as db:
-        rows = model.list_sources(db)
-    emit(rows, format, ["id", "title", "outlet", "published", "language", "url", "claims"], title="Sources")
+    print_rows(db_path, model.list_sources, format, ["id", "title", "outlet", "published", "language", "url", "claims"], title="Sources")
 
 
 @actor_app.command("add")
@@ -196,9 +194,7 @@ def actor_list(format: FormatOption = Format.table, db_path: DbOption = DEFAULT_
 
     Example: claims actor list --format csv
     """
-    with database(db_path) as db:
-        rows = model.list_actors(db)
-    emit(rows, format, ["id", "name", "kind", "country", "aliases", "claims"], title="Actors")
+    print_rows(db_path, model.list_actors, format, ["id", "name", "kind", "country", "aliases", "claims"], title="Actors")
 
 
 # Options of `claims add` that name parties, mapped to the attribution role they record.
@@ -314,9 +310,10 @@ def list_(
 
     Example: claims list --by Seoul --status unconfirmed --search soldats --format json
     """
-    with database(db_path) as db:
-        rows = model.list_claims(db, status=status, by=by, source=source, search=search)
-    emit(rows, format, ["id", "status", "text", "asserted_by", "said_on"], title="Claims")
+    def matching_claims(db):
+        return model.list_claims(db, status=status, by=by, source=source, search=search)
+
+    print_rows(db_path, matching_claims, format, ["id", "status", "text", "asserted_by", "said_on"], title="Claims")
 
 
 @app.command()
@@ -345,9 +342,7 @@ def statuses(format: FormatOption = Format.table, db_path: DbOption = DEFAULT_DB
 
     Example: claims statuses
     """
-    with database(db_path) as db:
-        rows = model.vocabulary(db, "statuses")
-    emit(rows, format, ["name", "meaning"], title="Statuses")
+    print_rows(db_path, lambda db: model.vocabulary(db, "statuses"), format, ["name", "meaning"], title="Statuses")
 
 
 HostOption = Annotated[str, typer.Option(help="Interface to bind; other than localhost needs --public.")]
@@ -403,6 +398,13 @@ def _serve(db_path: Path, host: str, port: int, public: bool) -> None:
     typer.echo(f"Serving {db_path} read-only at {url}  (Ctrl+C to stop)")
     typer.echo(f"Claims: {url}{Path(db_path).stem}/claims")
     serve(db_path, host=host, port=port)
+
+
+def print_rows(db_path: Path, fetch, format: Format, columns: list[str], *, title: str) -> None:
+    """Read rows with `fetch(db)` and print them as a Rich table (of `columns`), JSON or CSV."""
+    with database(db_path) as db:
+        rows = fetch(db)
+    emit(rows, format, columns, title=title)
 
 
 def emit(rows: list[dict], format: Format, columns: list[str], *, title: str) -> None:

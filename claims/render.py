@@ -51,6 +51,15 @@ def print_table(rows: list[dict], columns: list[str], *, title: str) -> None:
     console.print(table)
 
 
+def _titled_table(title: str, headers: tuple[str, ...], rows: list[tuple]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*map(_cell, row))
+    return table
+
+
 def print_claim(claim: dict) -> None:
     """Print one claim with its parties, figures, source and history."""
     console = Console()
@@ -68,24 +77,12 @@ def print_claim(claim: dict) -> None:
     if claim["said_on"]:
         console.print(Text(f"Said on {claim['said_on']}"))
     if claim["attributions"]:
-        parties = Table(title="Parties", title_justify="left")
-        for column in ("actor", "role", "kind", "stated on"):
-            parties.add_column(column)
-        for row in claim["attributions"]:
-            parties.add_row(*map(_cell, (row["actor"], row["role"], row["kind"], row["stated_on"])))
-        console.print(parties)
+        rows = [(a["actor"], a["role"], a["kind"], a["stated_on"]) for a in claim["attributions"]]
+        console.print(_titled_table("Parties", ("actor", "role", "kind", "stated on"), rows))
     if claim["figures"]:
-        figures = Table(title="Figures", title_justify="left")
-        for column in ("measure", "value", "low", "high"):
-            figures.add_column(column)
-        for row in claim["figures"]:
-            figures.add_row(*map(_cell, (row["measure"], row["text"], row["low"], row["high"])))
-        console.print(figures)
-    history = Table(title="Status history", title_justify="left")
-    for column in ("on", "from", "to", "reason", "evidence"):
-        history.add_column(column, overflow="fold")
-    for change in claim["history"]:
-        history.add_row(*map(_cell, (change["on"], change["from"], change["to"], change["reason"], change["evidence"])))
-    console.print(history)
+        rows = [(f["measure"], f["text"], f["low"], f["high"]) for f in claim["figures"]]
+        console.print(_titled_table("Figures", ("measure", "value", "low", "high"), rows))
+    rows = [(h["on"], h["from"], h["to"], h["reason"], h["evidence"]) for h in claim["history"]]
+    console.print(_titled_table("Status history", ("on", "from", "to", "reason", "evidence"), rows))
     if claim["notes"]:
         console.print(Text(f"Notes: {claim['notes']}", style="dim"))
