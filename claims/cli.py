@@ -412,7 +412,9 @@ def emit(rows: list[dict], format: Format, columns: list[str], *, title: str) ->
     if format is Format.json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif format is Format.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else columns, lineterminator="\n")
+        if not rows:
+            return
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         for row in rows:
             writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})

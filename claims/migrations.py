@@ -125,7 +125,7 @@ def m001_initial(db: Database):
     db["claims"].create_index(["status"])
     db["claims"].create_index(["said_on"])
     db["claims"].enable_fts(
-        ["text", "translation"], tokenize="unicode61 remove_diacritics 2", create_triggers=True
+        ["text", "translation"], tokenize="porter unicode61 remove_diacritics 2", create_triggers=True
     )
 
     db["attributions"].create(

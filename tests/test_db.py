@@ -112,3 +112,42 @@ def test_foreign_keys_reject_unknown_status_in_raw_sql(db, source_id):
             "insert into claims (text, source_id, status, created_at, updated_at) values ('x', ?, 'bogus', 'now', 'now')",
             [source_id],
         )
+
+
+def test_blank_database_migrates_to_the_expected_schema(db):
+    """The whole schema, as a literal: a change here needs a new migration step."""
+    tables = {
+        name: list(db[name].columns_dict)
+        for name in db.table_names()
+        if not name.startswith("claims_fts") and name != "_sqlite_migrations"
+    }
+    assert tables == {
+        "statuses": ["name", "meaning", "rank"],
+        "roles": ["name", "claims_column", "meaning", "rank"],
+        "actor_kinds": ["name", "meaning"],
+        "qualifiers": ["name", "meaning"],
+        "sources": ["id", "title", "url", "outlet", "published", "language", "created_at"],
+        "actors": ["id", "name", "kind", "country", "created_at"],
+        "actor_aliases": ["id", "actor_id", "alias", "match_key"],
+        "claims": [
+            "id", "text", "translation", "language", "is_quote", "source_id", "said_on", "status", "notes",
+            "asserted_by", "relayed_by", "confirmed_by", "denied_by", "not_confirmed_by", "disputed_by",
+            "created_at", "updated_at", "status_changed_at",
+        ],
+        "attributions": ["id", "claim_id", "actor_id", "role", "source_id", "stated_on", "created_at"],
+        "status_changes": [
+            "id", "claim_id", "from_status", "to_status", "reason", "evidence_url", "changed_on", "recorded_at",
+        ],
+        "figures": ["id", "claim_id", "measure", "qualifier", "low", "high", "unit"],
+    }  # fmt: skip
+    unique = {
+        (table.name, tuple(index.columns)) for table in db.tables for index in table.indexes if index.unique
+    }
+    assert {
+        ("sources", ("url",)),
+        ("actors", ("name",)),
+        ("actor_aliases", ("match_key",)),
+        ("claims", ("source_id", "text")),
+        ("attributions", ("claim_id", "actor_id", "role")),
+    } <= unique
+    assert {t.name for t in db.triggers} >= {"status_changes_no_update", "status_changes_no_delete"}

@@ -232,6 +232,13 @@ def test_search_ignores_case_and_accents(db, source_id, actors, query):
     assert [c["id"] for c in model.list_claims(db, search=query)] == [claim_id]
 
 
+def test_search_matches_word_forms(db, source_id):
+    drones = model.add_claim(db, "Forces shot down 42 Ukrainian drones overnight", source=source_id, language="en")
+    killed = model.add_claim(db, "Des soldats ont été tués", source=source_id)
+    assert [c["id"] for c in model.list_claims(db, search="drone")] == [drones]
+    assert [c["id"] for c in model.list_claims(db, search="soldat tue")] == [killed]
+
+
 def test_search_finds_translation_and_treats_operators_as_words(db, source_id):
     claim_id = model.add_claim(db, "Texte", source=source_id, translation="North Korean troops OR missiles")
     assert [c["id"] for c in model.list_claims(db, search="troops")] == [claim_id]
