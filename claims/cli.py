@@ -389,10 +389,11 @@ def demo(
 
 
 def _serve(db_path: Path, host: str, port: int, public: bool) -> None:
-    from .server import check_host, serve
+    from .server import check_host, check_port, serve
 
     with database(db_path):
         check_host(host, public)
+        check_port(host, port)
     display_host = f"[{host}]" if ":" in host else host
     url = f"http://{display_host}:{port}/"
     typer.echo(f"Serving {db_path} read-only at {url}  (Ctrl+C to stop)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from pathlib import Path
 
 from .errors import ClaimsError, InvalidValue
@@ -54,6 +55,17 @@ def check_host(host: str, public: bool) -> None:
     """Refuse to bind beyond this machine unless publishing was asked for explicitly."""
     if not is_local(host) and not public:
         raise InvalidValue(f"refusing to serve on {host}, which other machines can reach: pass --public to publish")
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse early, with a clear message, a port that is already taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as e:
+            raise InvalidValue(f"cannot listen on {host}:{port}: {e.strerror}; pass --port to use another") from None
 
 
 def serve(db_path: str | Path, *, host: str, port: int) -> None:

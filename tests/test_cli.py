@@ -24,6 +24,14 @@ def ok(*args, db=None):
     return result.stdout
 
 
+def free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def database_files(path):
     """Every byte of the database and its sidecar files (-wal, -shm, -journal)."""
     return {p.name: p.read_bytes() for p in sorted(path.parent.glob(path.name + "*"))}
@@ -263,23 +271,37 @@ def test_every_command_has_help_with_an_example():
 def test_demo_loads_example_once_then_serves(tmp_path, monkeypatch):
     served = []
     monkeypatch.setattr("claims.server.serve", lambda path, host, port: served.append((str(path), host, port)))
-    path = tmp_path / "demo.db"
-    first = claims("demo", "--port", "8123", db=path)
+    path, port = tmp_path / "demo.db", free_port()
+    first = claims("demo", "--port", port, db=path)
     assert first.exit_code == 0, first.output
     assert "12 new claims" in first.stderr
-    assert "http://127.0.0.1:8123/" in first.stdout
-    second = claims("demo", "--port", "8123", db=path)
+    assert f"http://127.0.0.1:{port}/" in first.stdout
+    second = claims("demo", "--port", port, db=path)
     assert "0 new claims" in second.stderr and "(12 claims in all)" in second.stderr
-    assert served == [(str(path), "127.0.0.1", 8123)] * 2
+    assert served == [(str(path), "127.0.0.1", port)] * 2
     with open_db(path) as db:
         assert db["claims"].count == 12
+
+
+def test_serve_refuses_a_taken_port(filled, monkeypatch):
+    import socket
+
+    monkeypatch.setattr("claims.server.serve", lambda path, host, port: pytest.fail("should not serve"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = claims("serve", "--port", port, db=filled)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; pass --port to use another\n"
 
 
 def test_serve_public_host_needs_flag(filled, monkeypatch):
     served = []
     monkeypatch.setattr("claims.server.serve", lambda path, host, port: served.append(host))
-    assert claims("serve", "--host", "0.0.0.0", "--public", db=filled).exit_code == 0
-    assert claims("serve", "--host", "::1", db=filled).exit_code == 0
+    port = free_port()
+    assert claims("serve", "--host", "0.0.0.0", "--public", "--port", port, db=filled).exit_code == 0
+    assert claims("serve", "--host", "::1", "--port", port, db=filled).exit_code == 0
     assert served == ["0.0.0.0", "::1"]
 
 
