@@ -397,7 +397,7 @@ def _serve(db_path: Path, host: str, port: int, public: bool) -> None:
     display_host = f"[{host}]" if ":" in host else host
     url = f"http://{display_host}:{port}/"
     typer.echo(f"Serving {db_path} read-only at {url}  (Ctrl+C to stop)")
-    typer.echo(f"Claims: {url}{Path(db_path).stem}/claims")
+    typer.echo(f"Claims: {url}claims/claims   Dashboard: {url}-/dashboards/claims-overview")
     serve(db_path, host=host, port=port)
 
 

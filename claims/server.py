@@ -9,7 +9,7 @@ from pathlib import Path
 from .errors import ClaimsError, InvalidValue
 
 METADATA_FILE = "metadata.yml"
-METADATA_DATABASE = "claims"
+DATABASE_NAME = "claims"
 LOCAL_HOSTS = {"localhost", "localhost.localdomain"}
 
 
@@ -22,23 +22,25 @@ def metadata_path() -> Path:
     raise ClaimsError(f"cannot find {METADATA_FILE} next to the claims package")
 
 
-def load_metadata(database_name: str) -> dict:
-    """The Datasette metadata, its `claims` database section renamed to `database_name`."""
+def load_metadata() -> dict:
+    """The Datasette metadata from metadata.yml."""
     import yaml
 
-    metadata = yaml.safe_load(metadata_path().read_text(encoding="utf-8"))
-    databases = metadata.get("databases", {})
-    if METADATA_DATABASE in databases and database_name != METADATA_DATABASE:
-        databases[database_name] = databases.pop(METADATA_DATABASE)
-    return metadata
+    return yaml.safe_load(metadata_path().read_text(encoding="utf-8"))
 
 
 def build_datasette(db_path: str | Path):
-    """A Datasette instance serving `db_path` read-only with the project's metadata."""
-    from datasette.app import Datasette
+    """A Datasette instance serving `db_path` read-only as the `claims` database, whatever the file's name.
 
-    db_path = Path(db_path)
-    return Datasette([str(db_path)], metadata=load_metadata(db_path.stem))
+    A fixed name keeps every URL, canned query and dashboard in metadata.yml valid.
+    """
+    from datasette.app import Datasette
+    from datasette.database import Database
+
+    datasette = Datasette(metadata=load_metadata())
+    datasette.remove_database("_memory")
+    datasette.add_database(Database(datasette, path=str(Path(db_path))), name=DATABASE_NAME)
+    return datasette
 
 
 def is_local(host: str) -> bool:

@@ -25,7 +25,8 @@ def test_init_creates_every_table_and_records_migrations(db):
         "_sqlite_migrations",
     }
     applied = [m.name for m in migrations.applied(db)]
-    assert applied == ["m001_initial"]
+    assert applied == ["m001_initial", "m002_views_for_browsing"]
+    assert set(db.view_names()) == {"estimates", "contested_claims", "unconfirmed_claims"}
     assert set(applied) == known_migration_names()
 
 
@@ -84,6 +85,21 @@ def test_foreign_sqlite_database_is_not_silently_converted(tmp_path):
     with pytest.raises(DatabaseProblem, match="is not a claims database: run 'claims init"):
         open_db(path)
     assert path.read_bytes() == before
+
+
+def test_older_database_is_upgraded_keeping_its_data(tmp_path):
+    from claims import model
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m002_views_for_browsing")
+    source = model.add_source(old, "Kept")
+    model.add_claim(old, "Still here", source=source)
+    old.close()
+    with open_db(path) as db:
+        assert not migrations.pending(db)
+        assert [row["text"] for row in db["claims"].rows] == ["Still here"]
+        assert "estimates" in db.view_names()
 
 
 def test_newer_schema_is_refused(db_path):

@@ -6,7 +6,7 @@ import pytest
 
 from claims import model
 from claims.db import open_db
-from claims.server import build_datasette, check_host, is_local, load_metadata
+from claims.server import build_datasette, check_host, is_local
 from claims.errors import InvalidValue
 
 
@@ -143,17 +143,18 @@ async def test_claim_text_is_escaped(tmp_path):
         source = model.add_source(db, "<b>Title</b>")
         claim_id = model.add_claim(db, "<script>alert('x')</script><img src=x onerror=alert(1)>", source=source)
     datasette = build_datasette(path)
-    for url in [f"/hostile/claims/{claim_id}", "/hostile/claims", "/hostile/sources"]:
+    for url in [f"/claims/claims/{claim_id}", "/claims/claims", "/claims/sources"]:
         page = (await datasette.client.get(url)).text
         assert "<script>alert" not in page and "<img src=x" not in page and "<b>Title</b>" not in page
-    assert "&lt;script&gt;alert" in (await datasette.client.get(f"/hostile/claims/{claim_id}")).text
+    assert "&lt;script&gt;alert" in (await datasette.client.get(f"/claims/claims/{claim_id}")).text
 
 
-async def test_metadata_follows_the_database_name(tmp_path):
+async def test_any_file_is_served_as_the_claims_database(tmp_path):
     path = tmp_path / "newsroom.db"
     open_db(path, create=True).close()
-    assert "newsroom" in load_metadata("newsroom")["databases"]
-    response = await build_datasette(path).client.get("/newsroom/claims.json")
+    datasette = build_datasette(path)
+    assert [name for name in datasette.databases if name != "_internal"] == ["claims"]
+    response = await datasette.client.get("/claims/claims.json")
     assert "asserted_by" in response.json()["facet_results"]
 
 

@@ -1,0 +1,158 @@
+"""The claims Datasette plugin (entry point `datasette`): badges, links, readable dates, claim pages.
+
+Every value is escaped before it is wrapped in markup; only http(s) URLs become links.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from urllib.parse import quote, urlsplit
+
+import datasette.handle_exception
+from datasette import hookimpl
+from markupsafe import Markup, escape
+
+from ..migrations import ROLES, STATUSES
+
+# Datasette 0.65 prints every error page, 404s included, as a Rich traceback
+# with local variables whenever Rich is importable (Typer brings it), and with
+# Rich 15 that call itself fails for 404s raised outside an `except` block.
+# Without Rich it answers the same error pages and logs real errors plainly.
+datasette.handle_exception.rich = None
+
+PLUGIN = "claims"
+STATUS_MEANINGS = dict(STATUSES)
+STATUS_COLUMNS = {"status", "from_status", "to_status"}
+PARTY_COLUMNS = {column for _, column, _ in ROLES}
+URL_COLUMNS = {"url", "evidence_url", "evidence"}
+DATE_COLUMNS = {"said_on", "published", "changed_on", "stated_on", "dated"}
+TIMESTAMP_COLUMNS = {"created_at", "updated_at", "status_changed_at", "recorded_at"}
+
+
+def status_badge(status: str) -> Markup:
+    """A coloured badge for a status, with its meaning as a tooltip."""
+    return Markup('<span class="claims-status claims-status-{0}" title="{1}">{0}</span>').format(
+        status, STATUS_MEANINGS.get(status, "")
+    )
+
+
+def link_if_web(url: str | None) -> Markup:
+    """An http(s) URL as a link; anything else (javascript:, data:...) as escaped text."""
+    if not url:
+        return Markup("")
+    if urlsplit(url).scheme.lower() in ("http", "https"):
+        return Markup('<a href="{0}" rel="nofollow noopener">{0}</a>').format(url)
+    return escape(url)
+
+
+def readable_date(value: str) -> Markup:
+    """30 Aug 2025 for 2025-08-30; Aug 2025 for 2025-08; the year alone for 2025."""
+    formats = {10: ("%Y-%m-%d", "%-d %b %Y"), 7: ("%Y-%m", "%b %Y"), 4: ("%Y", "%Y")}
+    parse, show = formats.get(len(value), (None, None))
+    try:
+        text = datetime.datetime.strptime(value, parse).strftime(show) if parse else None
+    except ValueError:
+        text = None
+    if text is None:
+        return escape(value)
+    return Markup('<time datetime="{0}">{1}</time>').format(value, text)
+
+
+def readable_timestamp(value: str) -> Markup:
+    """30 Aug 2025 16:50 UTC for 2025-08-30T16:50:09Z."""
+    try:
+        moment = datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return escape(value)
+    return Markup('<time datetime="{0}">{1}</time>').format(value, moment.strftime("%-d %b %Y %H:%M UTC"))
+
+
+def actor_links(names: list[str], column: str, claims_url: str) -> Markup:
+    """Each actor as a link to the claims it appears in under this role."""
+    if not names:
+        return Markup('<span class="claims-nobody">–</span>')
+    links = [
+        Markup('<a class="claims-actor" href="{0}?{1}__arraycontains={2}">{3}</a>').format(
+            claims_url, column, quote(name, safe=""), name
+        )
+        for name in names
+    ]
+    return Markup(", ").join(links)
+
+
+def _party_names(value) -> list[str] | None:
+    if not isinstance(value, str):
+        return None
+    if not value.startswith("["):
+        return [value]
+    try:
+        names = json.loads(value)
+    except ValueError:
+        return None
+    return names if isinstance(names, list) and all(isinstance(n, str) for n in names) else None
+
+
+@hookimpl
+def render_cell(value, column, table, database, datasette):
+    if isinstance(value, dict) and column in STATUS_COLUMNS:
+        value = value.get("value")  # a foreign key Datasette has expanded to {value, label}
+    if not isinstance(value, str):
+        return None
+    if column in STATUS_COLUMNS and value in STATUS_MEANINGS:
+        return status_badge(value)
+    if table == "statuses" and column == "name" and value in STATUS_MEANINGS:
+        return status_badge(value)
+    if column in PARTY_COLUMNS:
+        names = _party_names(value)
+        if names is not None:
+            return actor_links(names, column, datasette.urls.table(database, "claims"))
+    if column in URL_COLUMNS:
+        return link_if_web(value)
+    if column in DATE_COLUMNS:
+        return readable_date(value)
+    if column in TIMESTAMP_COLUMNS:
+        return readable_timestamp(value)
+    return None
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.static_plugins(PLUGIN, "claims.css")]
+
+
+@hookimpl
+def extra_template_vars(view_name, table, database, request, datasette):
+    if view_name != "row" or table != "claims" or request is None:
+        return {}
+
+    async def claim_vars():
+        from sqlite_utils import Database
+
+        from .. import model
+        from ..errors import NotFound
+
+        pks = request.url_vars.get("pks", "")
+        if not pks.isdigit():
+            return {}
+
+        def read(conn):
+            try:
+                return model.get_claim(Database(conn, execute_plugins=False, recursive_triggers=False), int(pks))
+            except NotFound:
+                return None
+
+        claim = await datasette.get_database(database).execute_fn(read)
+        return {
+            "claim": claim,
+            "claims_url": datasette.urls.table(database, "claims"),
+            "sources_url": datasette.urls.table(database, "sources"),
+            "role_columns": {role: column for role, column, _ in ROLES},
+            "status_badge": status_badge,
+            "link_if_web": link_if_web,
+            "readable_date": readable_date,
+            "readable_timestamp": readable_timestamp,
+            "actor_links": actor_links,
+        }
+
+    return claim_vars
