@@ -1,4 +1,182 @@
-from claims.server import build_datasette
+import datetime
+import sqlite3
+from urllib.parse import quote
+
+import pytest
+import yaml
+
+from claims import model
+from claims.db import open_db
+from claims.server import build_datasette, metadata_path
+from claims.web import actor_links, link_if_web, readable_date, readable_timestamp, render_cell, status_badge
+
+DASHBOARD = yaml.safe_load(metadata_path().read_text())["plugins"]["datasette-dashboards"]["claims-overview"]
+
+
+class FakeUrls:
+    def table(self, database, table):
+        return f"/{database}/{table}"
+
+
+class FakeDatasette:
+    urls = FakeUrls()
+
+
+def cell(value, column, table="claims"):
+    return render_cell(value=value, column=column, table=table, database="claims", datasette=FakeDatasette())
+
+
+def test_status_badge_has_meaning_as_tooltip():
+    badge = status_badge("corroborated")
+    assert 'class="claims-status claims-status-corroborated"' in badge
+    assert 'title="Supported by more than one independent source' in badge
+
+
+def test_only_web_urls_become_links():
+    assert link_if_web("https://example.org/a?b=1&c=\"x\"") == (
+        '<a href="https://example.org/a?b=1&amp;c=&#34;x&#34;" rel="nofollow noopener">'
+        "https://example.org/a?b=1&amp;c=&#34;x&#34;</a>"
+    )
+    assert link_if_web("javascript:alert(1)") == "javascript:alert(1)"
+    assert "<a" not in link_if_web("JAVASCRIPT:alert(1)")
+    assert link_if_web("data:text/html,<script>x</script>") == "data:text/html,&lt;script&gt;x&lt;/script&gt;"
+
+
+def test_readable_dates():
+    assert readable_date("2025-08-30") == '<time datetime="2025-08-30">30 Aug 2025</time>'
+    assert readable_date("2024-06") == '<time datetime="2024-06">Jun 2024</time>'
+    assert readable_date("2024") == '<time datetime="2024">2024</time>'
+    assert readable_date("<b>soon</b>") == "&lt;b&gt;soon&lt;/b&gt;"
+    assert readable_timestamp("2025-08-30T16:50:09Z") == '<time datetime="2025-08-30T16:50:09Z">30 Aug 2025 16:50 UTC</time>'
+
+
+def test_actor_links_escape_names_and_encode_urls():
+    links = actor_links(["Seoul", "<img onerror=x>"], "asserted_by", "/claims/claims")
+    assert '<a class="claims-actor" href="/claims/claims?asserted_by__arraycontains=Seoul">Seoul</a>' in links
+    assert f"asserted_by__arraycontains={quote('<img onerror=x>', safe='')}" in links
+    assert "&lt;img onerror=x&gt;</a>" in links and "<img" not in links
+
+
+def test_render_cell():
+    assert "claims-status-denied" in cell("denied", "status")
+    assert "claims-status-confirmed" in cell({"value": "confirmed", "label": "confirmed"}, "status")
+    assert "arraycontains=Pyongyang" in cell('["Pyongyang"]', "not_confirmed_by")
+    assert "arraycontains=Seoul" in cell("Seoul", "asserted_by", table="estimates")
+    assert "claims-nobody" in cell("[]", "denied_by")
+    assert cell("[not json", "denied_by") is None
+    assert cell("Kim said", "text") is None
+    assert cell(42, "status") is None
+
+
+@pytest.fixture
+def workbench(tmp_path):
+    """The example plus a contested claim with a later status change and an estimate series."""
+    path = tmp_path / "workbench.db"
+    with open_db(path, create=True) as db:
+        from claims.bundle import load_example
+        from claims.values import parse_figure
+
+        load_example(db)
+        later = model.add_source(db, "Later report", url="https://example.org/later", published="2025-09-20")
+        claim = model.add_claim(
+            db, "Seoul now says about 2,000 were killed", source=later, parties=[("Seoul", "asserts")],
+            said_on="2025-09-20", figures=[parse_figure("killed=~2000 soldiers")],
+        )  # fmt: skip
+        model.add_stance(db, claim, "Pyongyang", "denies", on="2025-09-21")
+        model.set_status(db, claim, "disputed", reason="Pyongyang denies", evidence="https://example.org/kcna")
+    return build_datasette(path)
+
+
+async def test_claim_page_shows_everything(workbench):
+    page = (await workbench.client.get("/claims/claims/2")).text
+    assert "Claim 2" in page and "claims-status-corroborated" in page
+    assert "Supported by more than one independent source" in page
+    assert "South Korean and Western intelligence services said" in page  # translation
+    assert "more than 10,000 soldiers" in page
+    assert "Asserted by two independent parties" in page  # history reason
+    assert 'href="/claims/sources/1"' in page
+    assert "asserted_by__arraycontains=Western%20intelligence" in page
+
+
+async def test_claim_page_history_links_evidence(workbench):
+    page = (await workbench.client.get("/claims/claims/13")).text
+    assert "claims-status-unconfirmed" in page and "claims-status-disputed" in page
+    assert '<a href="https://example.org/kcna" rel="nofollow noopener">' in page
+    assert "denies" in page and "21 Sep 2025" in page
+
+
+async def test_missing_claim_page_is_404(workbench):
+    assert (await workbench.client.get("/claims/claims/999")).status_code == 404
+
+
+async def test_table_cells_are_badges_and_links(workbench):
+    page = (await workbench.client.get("/claims/claims?status=disputed")).text
+    assert '<span class="claims-status claims-status-disputed"' in page
+    assert 'href="/claims/claims?denied_by__arraycontains=Pyongyang"' in page
+
+
+async def test_stylesheet_is_served(workbench):
+    response = await workbench.client.get("/-/static-plugins/claims/claims.css")
+    assert response.status_code == 200 and ".claims-status-confirmed" in response.text
+
+
+async def test_dashboard_page_lists_every_chart(workbench):
+    response = await workbench.client.get("/-/dashboards/claims-overview")
+    assert response.status_code == 200
+    for slug in DASHBOARD["charts"]:
+        assert f'id="chart-{slug}"' in response.text
+    assert '<option value="killed"' in response.text  # the measure filter lists measures
+
+
+@pytest.mark.parametrize("slug", list(DASHBOARD["charts"]))
+async def test_dashboard_chart_queries_run(workbench, slug):
+    sql = DASHBOARD["charts"][slug]["query"].replace("[[", "").replace("]]", "")
+    response = await workbench.client.get("/claims.json", params={"sql": sql, "measure": "killed", "_shape": "objects"})
+    assert response.status_code == 200, response.text
+    assert response.json()["rows"], slug
+
+
+async def test_estimates_over_time_reads_as_a_series(workbench):
+    sql = DASHBOARD["charts"]["estimates"]["query"].replace("[[", "").replace("]]", "")
+    rows = (await workbench.client.get("/claims.json", params={"sql": sql, "measure": "killed", "_shape": "objects"})).json()["rows"]
+    assert [(r["dated"], r["value"], r["asserted_by"]) for r in rows] == [
+        ("2025-08-30", 600, "Seoul"),
+        ("2025-09-20", 2000, "Seoul"),
+    ]
+
+
+async def canned(datasette, name, **params):
+    response = await datasette.client.get(f"/claims/{name}.json", params={**params, "_shape": "objects"})
+    assert response.status_code == 200, response.text
+    return response.json()["rows"]
+
+
+async def test_canned_queries(workbench):
+    contested = await canned(workbench, "contested_claims_query")
+    assert [r["id"] for r in contested] == [13]
+    unconfirmed = await canned(workbench, "unconfirmed_oldest_first")
+    assert len(unconfirmed) == 12 and 8 not in [r["id"] for r in unconfirmed]  # claim 8 is confirmed
+    assert [r["dated"] for r in unconfirmed] == sorted(r["dated"] for r in unconfirmed)
+    by_seoul = await canned(workbench, "asserted_by_actor", actor="séoul")
+    assert [r["claim_id"] for r in by_seoul] == [13, 4]
+    assert [r["status"] for r in by_seoul] == ["disputed", "unconfirmed"]
+    assert await canned(workbench, "asserted_by_actor", actor="south korea") == by_seoul
+    killed = await canned(workbench, "estimates_of_a_measure", measure="killed")
+    assert [(r["dated"], r["low"]) for r in killed] == [("2025-08-30", 600), ("2025-09-20", 2000)]
+
+
+async def test_recent_status_changes_counts_days(workbench):
+    days = (datetime.date.today() - datetime.date(2025, 8, 29)).days  # the example's earliest date
+    recent = await canned(workbench, "recent_status_changes", days=1)
+    assert [(r["claim_id"], r["to_status"]) for r in recent] == [(13, "disputed")]
+    everything = await canned(workbench, "recent_status_changes", days=days)
+    assert len(everything) == 16
+
+
+async def test_home_page_tells_a_newcomer_where_to_start(workbench):
+    page = (await workbench.client.get("/")).text
+    for link in ["/-/dashboards/claims-overview", "/claims/claims", "/claims/contested_claims_query"]:
+        assert f'href="{link}' in page
 
 
 async def test_error_pages_are_answered_without_crashing(example_db_path, capsys):
@@ -8,3 +186,11 @@ async def test_error_pages_are_answered_without_crashing(example_db_path, capsys
         response = await datasette.client.get(path)
         assert response.status_code == 404, path
     assert "Traceback" not in capsys.readouterr().out
+
+
+def test_fold_function_is_registered_on_datasette_connections(example_db_path):
+    from claims.web import prepare_connection
+
+    conn = sqlite3.connect(example_db_path)
+    prepare_connection(conn)
+    assert conn.execute("select claims_fold('  Séoul!')").fetchone() == ("seoul",)

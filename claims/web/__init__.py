@@ -9,17 +9,11 @@ import datetime
 import json
 from urllib.parse import quote, urlsplit
 
-import datasette.handle_exception
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
 from ..migrations import ROLES, STATUSES
-
-# Datasette 0.65 prints every error page, 404s included, as a Rich traceback
-# with local variables whenever Rich is importable (Typer brings it), and with
-# Rich 15 that call itself fails for 404s raised outside an `except` block.
-# Without Rich it answers the same error pages and logs real errors plainly.
-datasette.handle_exception.rich = None
+from ..values import fold
 
 PLUGIN = "claims"
 STATUS_MEANINGS = dict(STATUSES)
@@ -114,6 +108,27 @@ def render_cell(value, column, table, database, datasette):
     if column in TIMESTAMP_COLUMNS:
         return readable_timestamp(value)
     return None
+
+
+@hookimpl(tryfirst=True)
+def handle_exception():
+    """Let Datasette's own handler answer errors, without Rich.
+
+    Datasette 0.65 prints every error page, 404s included, as a Rich traceback
+    with local variables whenever Rich is importable (Typer brings it), and with
+    Rich 15 that call itself fails for 404s raised outside an `except` block.
+    Its handler runs after this hook, and without Rich it answers the same
+    error pages and logs real errors plainly.
+    """
+    import datasette.handle_exception
+
+    datasette.handle_exception.rich = None
+
+
+@hookimpl
+def prepare_connection(conn):
+    """`claims_fold(name)`: the key actor names and aliases are matched on (case, accents, punctuation)."""
+    conn.create_function("claims_fold", 1, lambda value: fold(value) if isinstance(value, str) else None, deterministic=True)
 
 
 @hookimpl
