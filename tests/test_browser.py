@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 HOSTILE_TEXT = "<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\"> Séoul hostile"
+HOSTILE_ACTOR = "<img src=x onerror=window.pwned=3>"
+HOSTILE_NOTES = "<svg onload=window.pwned=5></svg>"
+CHARTS = ["by-status", "per-source", "per-actor", "parties", "estimates", "changes"]
 
 
 def free_port() -> int:
@@ -46,7 +49,13 @@ def server(tmp_path_factory):
     path = tmp_path_factory.mktemp("browser") / "claims.db"
     with open_db(path, create=True) as db:
         load_example(db)
-        model.add_claim(db, HOSTILE_TEXT, source=1, parties=[("Seoul", "asserts")], status="disputed")
+        hostile = model.add_claim(
+            db, HOSTILE_TEXT, source=1, parties=[("Seoul", "asserts"), (HOSTILE_ACTOR, "denies")],
+            status="disputed", notes=HOSTILE_NOTES, create_actors=True,
+        )  # fmt: skip
+        model.set_status(db, hostile, "denied", reason="<b>bold?</b>", evidence="https://example.org/evidence")
+        # A URL that bypassed validation (edited outside claims) must still never become a link.
+        db["sources"].update(1, {"url": "javascript:window.pwned=4"})
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "claims", "serve", "--db", str(path), "--port", str(port)],
@@ -125,11 +134,47 @@ def test_search_ignores_case_and_accents(page, server):
 def test_hostile_claim_text_is_shown_as_text(page, server):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(server + "/claims/claims?status=disputed")
+    page.goto(server + "/claims/claims?status=denied")
     cell = page.locator("td.col-text")
     expect(cell).to_have_text(HOSTILE_TEXT)
     page.goto(server + "/claims/claims/13")
     expect(page.locator("td.col-text")).to_have_text(HOSTILE_TEXT)
+    expect(page.locator(".claims-notes")).to_have_text(HOSTILE_NOTES)
+    expect(page.locator(".claims-parties")).to_contain_text(HOSTILE_ACTOR)
+    expect(page.locator(".claims-history")).to_contain_text("<b>bold?</b>")
+    assert page.locator("a[href^='javascript:'], a[href^='JAVASCRIPT:']").count() == 0
+    expect(page.locator(".claims-facts")).to_contain_text("javascript:window.pwned=4")
+    page.goto(server + "/claims/sources/1")
+    page.goto(server + "/claims/actors")
     assert page.evaluate("window.pwned") is None
     assert dialogs == []
-    assert page.locator("td.col-text img, td.col-text script").count() == 0
+    assert page.locator("td.col-text img, td.col-text script, .claims-claim img, .claims-claim svg").count() == 0
+
+
+def test_dashboard_renders_every_chart_offline(page, server):
+    page.goto(server + "/-/dashboards/claims-overview")
+    for slug in CHARTS:
+        expect(page.locator(f"#chart-{slug} svg, #chart-{slug} canvas").first).to_be_visible()
+    marks = page.locator("#chart-by-status svg .mark-rect path")
+    expect(marks.first).to_be_attached()
+    assert marks.count() == 7  # one bar per status, zero-width bars included
+    page.select_option("select[name=measure]", "killed")
+    page.click("input[type=submit]")
+    expect(page).to_have_url(re.compile(r"measure=killed"))
+    expect(page.locator("#chart-estimates svg .mark-symbol path").first).to_be_attached()
+    assert page.console_errors == []
+    assert page.outside_requests == []
+
+
+def test_claim_page_shows_badges_parties_and_history(page, server):
+    page.goto(server + "/claims/claims/2")
+    expect(page.locator("h1.claims-claim-title .claims-status")).to_have_text("corroborated")
+    expect(page.locator(".claims-parties")).to_contain_text("South Korean intelligence")
+    history = page.locator(".claims-history tbody tr")
+    expect(history).to_have_count(2)
+    expect(history.nth(1)).to_contain_text("Asserted by two independent parties")
+    expect(history.nth(1).locator(".claims-status")).to_have_text(["unconfirmed", "corroborated"])
+    page.locator(".claims-parties a", has_text="Western intelligence").click()
+    expect(page).to_have_url(re.compile(r"asserted_by__arraycontains=Western"))
+    assert visible_claim_ids(page) == [2, 3]
+    assert page.console_errors == [] and page.outside_requests == []

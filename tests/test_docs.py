@@ -40,3 +40,11 @@ def test_readme_walkthrough_runs(tmp_path):
     assert ran >= 12
     shown = claims("show", "1", "--format", "json", db=tmp_path / "readme.db").stdout
     assert '"status": "corroborated"' in shown and '"actor": "Pyongyang"' in shown
+
+
+def test_readme_shows_the_screenshots():
+    images = re.findall(r"!\[[^\]]+\]\((docs/[^)]+\.png)\)", README)
+    assert {"docs/dashboard.png", "docs/claims-table.png", "docs/claim-page.png"} <= set(images)
+    for image in images:
+        path = Path(__file__).parent.parent / image
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", image
