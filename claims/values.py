@@ -151,6 +151,15 @@ class Figure:
             amount = f"{words} {value:,}".strip()
         return f"{amount} {self.unit}" if self.unit else amount
 
+    def spec(self) -> str:
+        """The SPEC that parses back to this figure, e.g. 'troops_sent=>10000 soldiers'."""
+        if self.qualifier == "range":
+            value = f"{self.low}-{self.high}"
+        else:
+            prefix = {v: k for k, v in _PREFIX_QUALIFIERS.items()}.get(self.qualifier, "")
+            value = f"{prefix}{self.low if self.low is not None else self.high}"
+        return f"{self.measure}={value}" + (f" {self.unit}" if self.unit else "")
+
 
 def parse_figure(spec: str) -> Figure:
     """Parse a figure SPEC: `MEASURE=VALUE [UNIT]`.

@@ -24,6 +24,7 @@ from claims.values import Figure, fold, parse_country, parse_date, parse_figure,
 )
 def test_parse_figure(spec, expected):
     assert parse_figure(spec) == expected
+    assert parse_figure(expected.spec()) == expected
 
 
 @pytest.mark.parametrize(
