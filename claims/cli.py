@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 from . import __version__, model
 from .db import DEFAULT_DB, ENV_VAR, open_db
 from .errors import ClaimsError
+from .records import InvalidRecords
 from .values import parse_figure
 
 
@@ -93,6 +94,10 @@ def database(path: Path, *, create: bool = False) -> Iterator:
     try:
         db = open_db(path, create=create)
         yield db
+    except InvalidRecords as e:
+        for problem in e.problems:
+            typer.echo(f"  {problem}", err=True)
+        fail(str(e))
     except ClaimsError as e:
         fail(str(e))
     except sqlite3.Error as e:
@@ -345,6 +350,171 @@ def statuses(format: FormatOption = Format.table, db_path: DbOption = DEFAULT_DB
     print_rows(db_path, lambda db: model.vocabulary(db, "statuses"), format, ["name", "meaning"], title="Statuses")
 
 
+class ImportFormat(str, Enum):
+    yaml = "yaml"
+    jsonl = "jsonl"
+    csv = "csv"
+    claimreview = "claimreview"
+
+
+@app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(metavar="PATH", help="File or folder to import; - reads standard input.")],
+    format: Annotated[
+        ImportFormat | None, typer.Option("--format", "-f", help="Input format (default: from the file name).")
+    ] = None,
+    skip_invalid: Annotated[
+        bool, typer.Option(help="Import the valid records; write the rejected ones to --rejects.")
+    ] = False,
+    rejects: Annotated[
+        Path | None, typer.Option(help="Where --skip-invalid writes rejected records (default: PATH.rejected.jsonl).")
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="YAML file mapping ClaimReview ratings to statuses (see README).")
+    ] = None,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Import claims from YAML (file or folder), JSON Lines, CSV or ClaimReview JSON-LD/HTML.
+
+    The whole input is checked first: if any record is invalid, nothing is written and every
+    problem is listed. Importing the same file twice adds nothing; re-importing an edited file
+    updates what changed and appends new status changes to the history.
+
+    Example: claims import claims.yml        claims import archive.jsonl --skip-invalid
+    """
+    from .interchange import import_path
+
+    with database(db_path) as db, _input_file(path, format) as (source, chosen):
+        rejects_path = rejects or Path(f"{source}.rejected.jsonl")
+        claimreview_mapping = _load_mapping(mapping) if mapping else None
+        with _rejects_file(rejects_path if skip_invalid else None) as rejected, _progress("Importing") as progress:
+            summary = import_path(
+                db, source, format=chosen, skip_invalid=skip_invalid, rejects=rejected,
+                mapping=claimreview_mapping, progress=progress,
+            )  # fmt: skip
+    typer.echo(f"Imported {path}: {summary.describe()}", err=True)
+    if summary.rejected:
+        typer.echo(f"Rejected records written to {rejects_path}", err=True)
+    for problem in summary.problems:
+        typer.echo(f"  skipped {problem}", err=True)
+
+
+class ExportFormat(str, Enum):
+    yaml = "yaml"
+    jsonl = "jsonl"
+    csv = "csv"
+    claimreview = "claimreview"
+
+
+@app.command()
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.yaml,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
+    reviewer: Annotated[str, typer.Option(help="ClaimReview: the organisation publishing the reviews.")] = "claims",
+    reviewer_url: Annotated[str | None, typer.Option(help="ClaimReview: the reviewer's web site.")] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="ClaimReview: public URL of this Datasette, for each review's url.")
+    ] = None,
+    mapping: Annotated[Path | None, typer.Option(help="ClaimReview: YAML file mapping statuses to ratings.")] = None,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Export every claim as YAML claims-as-code, JSON Lines, CSV or ClaimReview JSON-LD.
+
+    YAML keeps everything (history, stance dates and sources) and imports back identically.
+
+    Example: claims export --format yaml -o claims.yml     claims export -f claimreview --base-url https://factcheck.example.org
+    """
+    from . import interchange
+
+    with database(db_path) as db, _output_file(output) as out:
+        if format is ExportFormat.yaml:
+            count = interchange.write_yaml(db, out)
+        elif format is ExportFormat.jsonl:
+            count = interchange.write_jsonl(interchange.iter_claims(db), out)
+        elif format is ExportFormat.csv:
+            count = interchange.write_csv(interchange.iter_claims(db), out)
+        else:
+            from .claimreview import export_claimreviews
+
+            reviews = export_claimreviews(
+                [model.get_claim(db, row["id"]) for row in model.list_claims(db)],
+                reviewer={"name": reviewer, **({"url": reviewer_url} if reviewer_url else {})},
+                mapping=_load_mapping(mapping),
+                base_url=base_url,
+            )
+            out.write(json.dumps(reviews, ensure_ascii=False, indent=2) + "\n")
+            count = len(reviews)
+    typer.echo(f"Exported {count} {'reviews' if format is ExportFormat.claimreview else 'claims'}"
+               + (f" to {output}" if output else ""), err=True)  # fmt: skip
+
+
+def _load_mapping(path: Path | None):
+    """The ClaimReview rating mapping: the default, or the user's file."""
+    from .claimreview import DEFAULT_MAPPING, load_mapping
+
+    return load_mapping(path) if path else DEFAULT_MAPPING
+
+
+@contextmanager
+def _input_file(path: Path, format: ImportFormat | None):
+    """The file to import and its format; standard input is copied to a temporary file first."""
+    import shutil
+    import tempfile
+
+    if str(path) != "-":
+        if not path.exists():
+            raise ClaimsError(f"no such file or folder: {path}")
+        yield path, format.value if format else None
+        return
+    if format is None:
+        raise ClaimsError("reading standard input needs --format")
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / f"stdin.{format.value}"
+        with copy.open("wb") as f:
+            shutil.copyfileobj(sys.stdin.buffer, f)
+        yield copy, format.value
+
+
+@contextmanager
+def _rejects_file(path: Path | None):
+    if path is None:
+        yield None
+        return
+    with path.open("w", encoding="utf-8") as f:
+        yield f
+
+
+@contextmanager
+def _output_file(path: Path | None):
+    """Standard output, or a file replaced only once everything is written."""
+    if path is None:
+        yield sys.stdout
+        return
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as f:
+            yield f
+        partial.replace(path)
+    except OSError as e:
+        raise ClaimsError(f"cannot write {path}: {e.strerror}") from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+@contextmanager
+def _progress(label: str):
+    """A progress callback drawing a Rich spinner on a terminal, and nothing when piped."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda count, total: bar.update(task, completed=count, total=total)
+
+
 HostOption = Annotated[str, typer.Option(help="Interface to bind; other than localhost needs --public.")]
 PortOption = Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)]
 PublicOption = Annotated[bool, typer.Option(help="Allow binding to an address other machines can reach.")]
@@ -378,13 +548,9 @@ def demo(
     from .bundle import load_example
 
     with database(db_path, create=True) as db:
-        added = load_example(db)
+        summary = load_example(db)
         total = db["claims"].count
-    typer.echo(
-        f"Example loaded into {db_path}: {added['claims']} new claims, {added['actors']} new actors, "
-        f"{added['sources']} new sources ({total} claims in all)",
-        err=True,
-    )
+    typer.echo(f"Example loaded into {db_path}: {summary.describe()} ({total} claims in all)", err=True)
     _serve(db_path, host, port, public)
 
 

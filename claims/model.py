@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from .errors import AlreadyExists, InvalidValue, NotFound
 from .values import (
+    MAX_NAME_LENGTH,
     Figure,
     fold,
     optional_text,
@@ -109,9 +110,9 @@ def find_matching_source(
 
 def _clean_source(title, url, outlet, published, language) -> dict:
     return {
-        "title": require_text(title, "source title"),
+        "title": require_text(title, "source title", MAX_NAME_LENGTH * 2),
         "url": parse_url(url, "source URL") if optional_text(url) else None,
-        "outlet": optional_text(outlet),
+        "outlet": optional_text(outlet, "outlet", MAX_NAME_LENGTH),
         "published": parse_date(published, "publication date") if optional_text(published) else None,
         "language": parse_language(language) if optional_text(language) else None,
     }
@@ -169,12 +170,12 @@ def add_actor(
     Names and aliases match case-, accent- and punctuation-insensitively, so an
     alias that already names another actor is refused.
     """
-    name = require_text(name, "actor name")
+    name = require_text(name, "actor name", MAX_NAME_LENGTH)
     kind = check_kind(db, kind)
     country = parse_country(country) if optional_text(country) else None
     spellings = {}
     for alias in [name, *aliases]:
-        alias = require_text(alias, "actor alias")
+        alias = require_text(alias, "actor alias", MAX_NAME_LENGTH)
         key = fold(alias)
         if not key:
             raise InvalidValue(f"actor name or alias {alias!r} has no letters or digits")
@@ -263,7 +264,7 @@ def add_claim(
     said_on = parse_date(said_on, "date said") if optional_text(said_on) else None
     language = parse_language(language) if optional_text(language) else source_row["language"]
     roles = [check_role(db, role) for _, role in parties]
-    existing = _claim_id_in_source(db, source_row["id"], text)
+    existing = claim_id_in_source(db, source_row["id"], text)
     if existing is not None:
         raise AlreadyExists(f"this claim is already recorded from source {source_row['id']} as claim {existing}")
     timestamp = now()
@@ -272,13 +273,13 @@ def add_claim(
         claim_id = db["claims"].insert(
             {
                 "text": text,
-                "translation": optional_text(translation),
+                "translation": optional_text(translation, "translation"),
                 "language": language,
                 "is_quote": int(bool(is_quote)),
                 "source_id": source_row["id"],
                 "said_on": said_on,
                 "status": status,
-                "notes": optional_text(notes),
+                "notes": optional_text(notes, "notes"),
                 "created_at": timestamp,
                 "updated_at": timestamp,
                 "status_changed_at": timestamp,
@@ -292,7 +293,7 @@ def add_claim(
             claim_id,
             None,
             status,
-            optional_text(reason) or INITIAL_STATUS_REASON,
+            optional_text(reason, "reason") or INITIAL_STATUS_REASON,
             None,
             said_on or source_row["published"],
             timestamp,
@@ -303,10 +304,11 @@ def add_claim(
 
 def find_claim_id(db: Database, source: str | int, text: str) -> int | None:
     """Id of the claim with exactly this text in this source, or None."""
-    return _claim_id_in_source(db, get_source(db, source)["id"], (text or "").strip())
+    return claim_id_in_source(db, get_source(db, source)["id"], (text or "").strip())
 
 
-def _claim_id_in_source(db: Database, source_id: int, text: str) -> int | None:
+def claim_id_in_source(db: Database, source_id: int, text: str) -> int | None:
+    """Id of the claim with exactly this text in the source with this id, or None."""
     rows = list(db["claims"].rows_where("source_id = ? and text = ?", [source_id, text], select="id", limit=1))
     return rows[0]["id"] if rows else None
 

@@ -43,20 +43,24 @@ _QUALIFIER_WORDS = {
     "exact": "",
 }
 MAX_UNIT_LENGTH = 40
+MAX_TEXT_LENGTH = 20_000  # a claim, translation, note or reason; names and titles are shorter
+MAX_NAME_LENGTH = 500
 
 
-def require_text(value: str | None, what: str) -> str:
-    """Return `value` stripped; raise if it is missing or blank."""
+def require_text(value: str | None, what: str, limit: int = MAX_TEXT_LENGTH) -> str:
+    """Return `value` stripped; raise if it is missing, blank or longer than `limit` characters."""
     text = (value or "").strip()
     if not text:
         raise InvalidValue(f"{what} is empty")
+    if len(text) > limit:
+        raise InvalidValue(f"{what} is {len(text):,} characters long; the limit is {limit:,}")
     return text
 
 
-def optional_text(value: str | None) -> str | None:
-    """Return `value` stripped, or None when it is missing or blank."""
+def optional_text(value: str | None, what: str = "text", limit: int = MAX_TEXT_LENGTH) -> str | None:
+    """Return `value` stripped, or None when it is missing or blank; raise if it is too long."""
     text = (value or "").strip()
-    return text or None
+    return require_text(text, what, limit) if text else None
 
 
 def fold(name: str) -> str:

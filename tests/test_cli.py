@@ -261,7 +261,7 @@ def test_bad_database_path_is_one_line_error_and_file_untouched(tmp_path, setup,
 
 def test_every_command_has_help_with_an_example():
     for command in ["init", "add", "status", "stance", "list", "show", "statuses", "serve", "demo",
-                    "source add", "source list", "actor add", "actor list"]:  # fmt: skip
+                    "source add", "source list", "actor add", "actor list", "import", "export"]:  # fmt: skip
         result = claims(*command.split(), "--help")
         assert result.exit_code == 0, command
         assert "Example:" in result.stdout and "claims " in result.stdout, command
@@ -274,10 +274,10 @@ def test_demo_loads_example_once_then_serves(tmp_path, monkeypatch):
     path, port = tmp_path / "demo.db", free_port()
     first = claims("demo", "--port", port, db=path)
     assert first.exit_code == 0, first.output
-    assert "12 new claims" in first.stderr
+    assert "12 claims added" in first.stderr
     assert f"http://127.0.0.1:{port}/" in first.stdout
     second = claims("demo", "--port", port, db=path)
-    assert "0 new claims" in second.stderr and "(12 claims in all)" in second.stderr
+    assert "0 claims added" in second.stderr and "(12 claims in all)" in second.stderr
     assert served == [(str(path), "127.0.0.1", port)] * 2
     with open_db(path) as db:
         assert db["claims"].count == 12

@@ -1,0 +1,493 @@
+"""Claims in and out: YAML claims-as-code, JSON Lines, CSV and ClaimReview.
+
+Every import reads its input twice: first to validate all of it (collecting every
+problem, each naming file, line or record, and field), then, only if nothing is
+wrong (or with `skip_invalid`), to write it in one transaction. JSON Lines and CSV
+are streamed both ways: memory does not grow with the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from sqlite_utils import Database
+
+from . import model
+from .errors import ClaimsError, InvalidValue
+from .importer import Importer, ImportSummary
+from .migrations import ROLES
+from .records import ROLE_BY_COLUMN, SOURCE_FIELDS, InvalidRecords, Problem, clean_record
+
+FORMATS = ("yaml", "jsonl", "csv", "claimreview")
+SUFFIXES = {".yml": "yaml", ".yaml": "yaml", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
+            ".json": "claimreview", ".html": "claimreview", ".htm": "claimreview"}  # fmt: skip
+MAX_LINE_BYTES = 1_000_000
+LIST_SEPARATOR = "; "
+CSV_COLUMNS = [
+    "text", "translation", "language", "quote", "said_on", "status", "reason", "notes",
+    *(f"source_{name}" for name in SOURCE_FIELDS), *ROLE_BY_COLUMN, "figures",
+]  # fmt: skip
+BUNDLE_SECTIONS = {"sources", "actors", "claims"}
+ACTOR_FIELDS = {"name", "kind", "country", "aliases"}
+
+
+@dataclass
+class Item:
+    """One record read from an input, or the problem that stopped it being read."""
+
+    where: str
+    record: Any = None
+    problem: str | None = None
+    raw: str | None = None
+
+
+# Reading
+
+
+def detect_format(path: Path) -> str:
+    """The format of `path` from its suffix (a folder holds YAML files)."""
+    if path.is_dir():
+        return "yaml"
+    try:
+        return SUFFIXES[path.suffix.lower()]
+    except KeyError:
+        raise InvalidValue(f"cannot tell the format of {path.name}: pass --format {'|'.join(FORMATS)}") from None
+
+
+def read_jsonl(path: Path) -> Iterator[Item]:
+    """One record per line; blank lines are skipped, each broken line is reported."""
+    with _open_binary(path) as f:
+        for number, raw in enumerate(f, 1):
+            where = f"{path.name}:{number}"
+            if len(raw) > MAX_LINE_BYTES:
+                yield Item(where, problem=f"line is {len(raw):,} bytes long; the limit is {MAX_LINE_BYTES:,}")
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                yield Item(where, problem=f"not valid UTF-8 (byte {e.start + 1} of the line)")
+                continue
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as e:
+                hint = " (the line is cut short: is the file truncated?)" if not raw.endswith(b"\n") else ""
+                yield Item(where, problem=f"invalid JSON: {e.msg} at column {e.colno}{hint}", raw=line)
+                continue
+            yield Item(where, record, raw=line)
+
+
+def read_csv(path: Path) -> Iterator[Item]:
+    """One record per row; lists (actors, figures) are separated by '; '."""
+    with _open_binary(path) as f:
+        text = io.TextIOWrapper(f, encoding="utf-8-sig", newline="")
+        reader = csv.DictReader(text)
+        try:
+            header = reader.fieldnames or []
+            unknown = [c for c in header if c not in CSV_COLUMNS]
+            if unknown:
+                yield Item(f"{path.name}:1", problem=f"unknown columns {', '.join(unknown)} (expected {', '.join(CSV_COLUMNS)})")
+                return
+            for row in reader:
+                where = f"{path.name}:{reader.line_num}"
+                if None in row:
+                    yield Item(where, problem="more cells than columns")
+                    continue
+                yield Item(where, _record_from_csv(row))
+        except UnicodeDecodeError as e:
+            yield Item(f"{path.name}:{reader.line_num + 1}", problem=f"not valid UTF-8 ({e.reason})")
+        except csv.Error as e:
+            yield Item(f"{path.name}:{reader.line_num}", problem=f"malformed CSV: {e}")
+
+
+def _record_from_csv(row: dict) -> dict:
+    record: dict[str, Any] = {"source": {}}
+    for column, value in row.items():
+        value = value.strip() if isinstance(value, str) else value
+        if column.startswith("source_"):
+            record["source"][column.removeprefix("source_")] = value or None
+        elif column in ROLE_BY_COLUMN or column == "figures":
+            record[column] = [part.strip() for part in value.split(";") if part.strip()] if value else []
+        else:
+            record[column] = value or None
+    return record
+
+
+def read_yaml(path: Path) -> tuple[list[dict], list[Item]]:
+    """Actors and claim records of a YAML bundle, or of every *.yml/*.yaml file in a folder."""
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yml", ".yaml")) if path.is_dir() else [path]
+    if not files:
+        raise InvalidValue(f"no .yml or .yaml file in {path}")
+    documents = [(file, _load_yaml(file)) for file in files]
+    sources, actors, items = {}, [], []
+    for file, document in documents:
+        for key, source in _section(document, "sources", file, items):
+            sources[str(key)] = source
+    for file, document in documents:
+        for where, actor in _section(document, "actors", file, items, with_where=True):
+            actors.append({"where": where, **actor})
+        lines = _claim_lines(file)
+        for index, (where, claim) in enumerate(_section(document, "claims", file, items, with_where=True)):
+            where = f"{file.name}:{lines[index]}" if index < len(lines) else where
+            key = claim.get("source")
+            if isinstance(key, (str, int)) and str(key) in sources:
+                claim = {**claim, "source": sources[str(key)]}
+            elif key is not None and not isinstance(key, dict):
+                items.append(Item(where, problem=f"source: unknown source key {key!r} (not in any sources section)"))
+                continue
+            items.append(Item(where, claim))
+    return actors, items
+
+
+def _load_yaml(file: Path) -> dict:
+    import yaml
+
+    try:
+        data = yaml.safe_load(_read_text(file))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        place = f"{file.name}:{mark.line + 1}" if mark else file.name
+        raise InvalidValue(f"{place}: invalid YAML: {getattr(e, 'problem', None) or e}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not set(data) <= BUNDLE_SECTIONS:
+        raise InvalidValue(f"{file.name}: a claims YAML file is a mapping of {', '.join(sorted(BUNDLE_SECTIONS))}")
+    return data
+
+
+def _section(document: dict, name: str, file: Path, items: list[Item], with_where: bool = False):
+    entries = document.get(name) or []
+    if not isinstance(entries, list):
+        items.append(Item(f"{file.name}", problem=f"{name} must be a list"))
+        return
+    for index, entry in enumerate(entries, 1):
+        where = f"{file.name} {name}[{index}]"
+        if not isinstance(entry, dict):
+            items.append(Item(where, problem="must be a mapping"))
+            continue
+        entry = {k: _scalar(v) for k, v in entry.items()}
+        if name == "sources":
+            yield entry.pop("key", index), entry
+        else:
+            yield (where, entry) if with_where else entry
+
+
+def _scalar(value: Any) -> Any:
+    """YAML dates and numbers as the text they were written as."""
+    import datetime
+
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_scalar(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _scalar(v) for k, v in value.items()}
+    return value
+
+
+def _claim_lines(file: Path) -> list[int]:
+    """Line number of each item of the claims section, for error messages."""
+    import yaml
+
+    try:
+        root = yaml.compose(_read_text(file))
+    except yaml.YAMLError:
+        return []
+    for key, value in getattr(root, "value", []) if isinstance(root, yaml.MappingNode) else []:
+        if key.value == "claims" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def read_claimreview(path: Path, mapping=None) -> Iterator[Item]:
+    """ClaimReview JSON-LD (object, list, @graph) or an HTML page holding it."""
+    from .claimreview import DEFAULT_MAPPING, parse_claimreviews
+
+    records, skipped = parse_claimreviews(_read_text(path), mapping=mapping or DEFAULT_MAPPING, origin=path.name)
+    for number, record in enumerate(records, 1):
+        yield Item(f"{path.name} review {number}", record)
+    for line in skipped:
+        yield Item(path.name, problem=f"skipped: {line}", record=None, raw="skipped")
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    try:
+        return path.open("rb")
+    except OSError as e:
+        raise InvalidValue(f"cannot read {path}: {e.strerror}") from None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except OSError as e:
+        raise InvalidValue(f"cannot read {path}: {e.strerror}") from None
+    except UnicodeDecodeError as e:
+        line = path.read_bytes()[: e.start].count(b"\n") + 1
+        raise InvalidValue(f"{path.name}:{line}: not valid UTF-8") from None
+
+
+# Importing
+
+
+def import_path(
+    db: Database,
+    path: Path,
+    *,
+    format: str | None = None,
+    skip_invalid: bool = False,
+    rejects: IO[str] | None = None,
+    mapping=None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
+    """Validate all of `path`, then import it in one transaction; return what happened."""
+    format = format or detect_format(path)
+    actors: list[dict] = []
+    if format == "yaml":
+        actors, items = read_yaml(path)
+        read = lambda: iter(items)  # noqa: E731
+    elif format == "jsonl":
+        read = lambda: read_jsonl(path)  # noqa: E731
+    elif format == "csv":
+        read = lambda: read_csv(path)  # noqa: E731
+    elif format == "claimreview":
+        items = list(read_claimreview(path, mapping))
+        read = lambda: iter(items)  # noqa: E731
+    else:
+        raise InvalidValue(f"unknown format {format!r}: expected one of {', '.join(FORMATS)}")
+    summary = ImportSummary()
+    total, problems = _validate(read())
+    problems = _check_actors(db, actors) + problems
+    if problems and not skip_invalid:
+        raise InvalidRecords(problems, path.name)
+    summary.problems = problems
+    with db.atomic():
+        importer = Importer(db, summary)
+        for actor in actors:
+            importer.add_actor(actor["name"], actor["kind"], actor.get("country"), actor.get("aliases") or [])
+        for count, item in enumerate(read(), 1):
+            if item.problem is None:
+                record, errors = clean_record(item.record, item.where)
+                if record is not None:
+                    importer.write(record, item.where)
+                    if progress and count % 1000 == 0:
+                        progress(count, total)
+                    continue
+            if rejects is not None and item.raw != "skipped":
+                _write_reject(rejects, item)
+            summary.rejected += item.raw != "skipped"
+        importer.flush()
+    return summary
+
+
+def _validate(items: Iterator[Item]) -> tuple[int, list[Problem]]:
+    """How many items there are, and every problem in them."""
+    problems, total = [], 0
+    for total, item in enumerate(items, 1):
+        if item.problem is not None:
+            if item.raw == "skipped":
+                continue
+            problems.append(Problem(item.where, "", item.problem))
+            continue
+        problems.extend(clean_record(item.record, item.where)[1])
+    return total, problems
+
+
+def _check_actors(db: Database, actors: list[dict]) -> list[Problem]:
+    problems = []
+    kinds = {row["name"] for row in model.vocabulary(db, "actor_kinds")}
+    for actor in actors:
+        where = actor["where"]
+        for unknown in sorted(set(actor) - ACTOR_FIELDS - {"where"}, key=str):
+            problems.append(Problem(where, unknown, "unknown field"))
+        if not isinstance(actor.get("name"), str) or not actor["name"].strip():
+            problems.append(Problem(where, "name", "actor name is empty"))
+        if actor.get("kind") not in kinds:
+            problems.append(Problem(where, "kind", f"unknown actor kind {actor.get('kind')!r}: expected one of {', '.join(sorted(kinds))}"))
+        if not isinstance(actor.get("aliases") or [], list):
+            problems.append(Problem(where, "aliases", "must be a list"))
+    return problems
+
+
+def _write_reject(out: IO[str], item: Item) -> None:
+    _, problems = clean_record(item.record, item.where) if item.problem is None else (None, [Problem(item.where, "", item.problem)])
+    out.write(
+        json.dumps(
+            {"where": item.where, "problems": [str(p) for p in problems], "record": item.record, "line": item.raw if item.record is None else None},
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
+
+
+# Exporting
+
+
+def iter_claims(db: Database, where: str = "", args: list | None = None) -> Iterator[dict]:
+    """Every claim as a record, streamed in id order (one pass over each table)."""
+    sources = {row["id"]: row for row in db["sources"].rows}
+    actor_names = {row["id"]: row["name"] for row in db["actors"].rows}
+    columns = {role: column for role, column, _ in ROLES}
+    claim_filter = f" where {where}" if where else ""
+    related = {
+        "attributions": _grouped(db, f"select * from attributions where claim_id in (select id from claims{claim_filter}) order by claim_id, id", args),
+        "figures": _grouped(db, f"select * from figures where claim_id in (select id from claims{claim_filter}) order by claim_id, id", args),
+        "status_changes": _grouped(db, f"select * from status_changes where claim_id in (select id from claims{claim_filter}) order by claim_id, id", args),
+    }
+    for claim in db.query(f"select * from claims{claim_filter} order by id", args or []):
+        parts = {name: group.rows_for(claim["id"]) for name, group in related.items()}
+        yield _record(claim, parts, sources, actor_names, columns)
+
+
+class _grouped:
+    """Rows of a query ordered by claim_id, handed out claim by claim as the claims stream by."""
+
+    def __init__(self, db: Database, sql: str, args: list | None):
+        self.cursor = db.execute(sql, args or [])
+        self.names = [d[0] for d in self.cursor.description]
+        self._advance()
+
+    def _advance(self) -> None:
+        row = self.cursor.fetchone()
+        self.next_row = dict(zip(self.names, row)) if row else None
+
+    def rows_for(self, claim_id: int) -> list[dict]:
+        rows = []
+        while self.next_row is not None and self.next_row["claim_id"] == claim_id:
+            rows.append(self.next_row)
+            self._advance()
+        return rows
+
+
+def _source_record(source: dict) -> dict:
+    return {name: source[name] for name in SOURCE_FIELDS if source[name] is not None}
+
+
+def _record(claim: dict, parts: dict, sources: dict, actor_names: dict, columns: dict) -> dict:
+    from .values import Figure
+
+    record: dict[str, Any] = {"text": claim["text"]}
+    for name in ("translation", "language", "said_on"):
+        if claim[name] is not None:
+            record[name] = claim[name]
+    if claim["is_quote"]:
+        record["quote"] = True
+    for row in parts["attributions"]:
+        name = actor_names[row["actor_id"]]
+        party: Any = name
+        if row["stated_on"] or row["source_id"]:
+            party = {"actor": name}
+            if row["stated_on"]:
+                party["date"] = row["stated_on"]
+            if row["source_id"]:
+                party["source"] = _source_record(sources[row["source_id"]])
+        record.setdefault(columns[row["role"]], []).append(party)
+    figures = [Figure(**{k: row[k] for k in ("measure", "qualifier", "low", "high", "unit")}).spec() for row in parts["figures"]]
+    if figures:
+        record["figures"] = figures
+    history = parts["status_changes"]
+    if history:
+        record["status"] = history[0]["to_status"]
+        if history[0]["reason"] != model.INITIAL_STATUS_REASON:
+            record["reason"] = history[0]["reason"]
+        changes = []
+        for row in history[1:]:
+            change = {"status": row["to_status"], "reason": row["reason"]}
+            if row["evidence_url"]:
+                change["evidence"] = row["evidence_url"]
+            if row["changed_on"]:
+                change["date"] = row["changed_on"]
+            changes.append(change)
+        if changes:
+            record["changes"] = changes
+    if claim["notes"] is not None:
+        record["notes"] = claim["notes"]
+    record["source"] = _source_record(sources[claim["source_id"]])
+    return record
+
+
+def write_jsonl(records: Iterator[dict], out: IO[str]) -> int:
+    """One JSON object per line; returns how many."""
+    count = 0
+    for count, record in enumerate(records, 1):
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return count
+
+
+def write_csv(records: Iterator[dict], out: IO[str]) -> int:
+    """One row per claim in CSV_COLUMNS; parties keep names only, history keeps the initial status."""
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for count, record in enumerate(records, 1):
+        row = {name: record.get(name) for name in ("text", "translation", "language", "said_on", "status", "reason", "notes")}
+        row["quote"] = "true" if record.get("quote") else ""
+        row.update({f"source_{name}": record["source"].get(name) for name in SOURCE_FIELDS})
+        for column in ROLE_BY_COLUMN:
+            names = [p["actor"] if isinstance(p, dict) else p for p in record.get(column, [])]
+            row[column] = LIST_SEPARATOR.join(names)
+        row["figures"] = LIST_SEPARATOR.join(record.get("figures", []))
+        writer.writerow(row)
+    return count
+
+
+def yaml_document(db: Database) -> dict:
+    """The whole database as a claims-as-code document: sources (with keys), actors, claims."""
+    keys = _source_keys(db)
+    actors = []
+    for actor in model.list_actors(db):
+        entry = {"name": actor["name"], "kind": actor["kind"]}
+        if actor["country"]:
+            entry["country"] = actor["country"]
+        if actor["aliases"]:
+            entry["aliases"] = actor["aliases"]
+        actors.append(entry)
+    sources = [{"key": keys[row["id"]], **_source_record(row)} for row in db["sources"].rows_where(order_by="id")]
+    by_identity = {tuple(sorted(_source_record(row).items())): keys[row["id"]] for row in db["sources"].rows}
+    claims = []
+    for record in iter_claims(db):
+        record["source"] = by_identity[tuple(sorted(record["source"].items()))]
+        claims.append(record)
+    return {"sources": sources, "actors": actors, "claims": claims}
+
+
+def write_yaml(db: Database, out: IO[str]) -> int:
+    """The claims-as-code YAML file; returns how many claims."""
+    import yaml
+
+    document = yaml_document(db)
+    out.write("# claims-as-code: sources, actors and claims. Edit, review, then `claims import` this file.\n")
+    yaml.safe_dump(document, out, allow_unicode=True, sort_keys=False, width=110)
+    return len(document["claims"])
+
+
+def _source_keys(db: Database) -> dict[int, str]:
+    """A stable, readable key per source: outlet and date, or the title's first words."""
+    import re
+
+    from .values import fold
+
+    keys, used = {}, set()
+    for row in db["sources"].rows_where(order_by="id"):
+        words = fold(" ".join(filter(None, [row["outlet"], row["published"]])) or row["title"]).split()[:6]
+        base = "-".join(words) or "source"
+        base = re.sub(r"[^a-z0-9-]", "", base)[:60] or "source"
+        key, n = base, 2
+        while key in used:
+            key, n = f"{base}-{n}", n + 1
+        used.add(key)
+        keys[row["id"]] = key
+    return keys
+
+
+def check_export_format(format: str) -> str:
+    if format not in FORMATS:
+        raise ClaimsError(f"unknown format {format!r}: expected one of {', '.join(FORMATS)}")
+    return format

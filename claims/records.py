@@ -1,0 +1,275 @@
+"""Claim records: the format-neutral shape that every import and export goes through.
+
+A record is a plain dict, the same in YAML, JSON Lines and (flattened) CSV:
+
+    text, translation, language, quote, said_on, notes,
+    status, reason                  initial status and why (default: unconfirmed)
+    changes: [{status, reason, evidence, date}]        later status changes, in order
+    asserted_by, relayed_by, confirmed_by, denied_by, not_confirmed_by, disputed_by:
+        [name, or {actor, date, source}]               parties per role
+    figures: [SPEC]                                     e.g. "killed=~600 soldiers"
+    source: {title, url, outlet, published, language}
+
+`clean_record` checks one record completely without touching the database and
+returns every problem it finds, each naming its field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ClaimsError, InvalidValue
+from .migrations import ROLES, STATUSES
+from .values import (
+    MAX_NAME_LENGTH,
+    Figure,
+    MAX_TEXT_LENGTH,
+    fold,
+    optional_text,
+    parse_date,
+    parse_figure,
+    parse_language,
+    parse_url,
+    require_text,
+)
+
+ROLE_BY_COLUMN = {column: role for role, column, _ in ROLES}
+STATUS_NAMES = [name for name, _ in STATUSES]
+DEFAULT_STATUS = STATUS_NAMES[0]
+SOURCE_FIELDS = ("title", "url", "outlet", "published", "language")
+CHANGE_FIELDS = ("status", "reason", "evidence", "date")
+PARTY_FIELDS = ("actor", "date", "source")
+CLAIM_FIELDS = (
+    "text", "translation", "language", "quote", "said_on", "notes", "status", "reason", "changes",
+    *ROLE_BY_COLUMN, "figures", "source",
+)  # fmt: skip
+
+
+@dataclass
+class Party:
+    actor: str
+    role: str
+    date: str | None = None
+    source: dict | None = None
+
+
+@dataclass
+class Change:
+    status: str
+    reason: str
+    evidence: str | None = None
+    date: str | None = None
+
+
+@dataclass
+class ClaimRecord:
+    """A validated claim, ready to be written."""
+
+    text: str
+    source: dict
+    translation: str | None = None
+    language: str | None = None
+    quote: bool = False
+    said_on: str | None = None
+    notes: str | None = None
+    status: str = DEFAULT_STATUS
+    reason: str | None = None
+    changes: list[Change] = field(default_factory=list)
+    parties: list[Party] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+
+
+@dataclass
+class Problem:
+    """One invalid value: where (file:line or file record N), which field, what is wrong."""
+
+    where: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.field}: {self.message}" if self.field else f"{self.where}: {self.message}"
+
+
+class InvalidRecords(ClaimsError):
+    """Some records are invalid; `problems` lists every one of them."""
+
+    def __init__(self, problems: list[Problem], origin: str):
+        self.problems = problems
+        count = len({p.where for p in problems})
+        super().__init__(
+            f"{count} invalid record{'s' if count != 1 else ''} in {origin}; nothing was imported"
+            " (fix them, or pass --skip-invalid)"
+        )
+
+
+class _Checker:
+    """Collects problems for one record instead of stopping at the first."""
+
+    def __init__(self, where: str):
+        self.where = where
+        self.problems: list[Problem] = []
+
+    def problem(self, field_name: str, message: str) -> None:
+        self.problems.append(Problem(self.where, field_name, message))
+
+    def value(self, field_name: str, value: Any, parse) -> Any:
+        """`parse` the value as text (None stays None); on failure record a problem and return None."""
+        try:
+            return parse(_as_text(value))
+        except InvalidValue as e:
+            self.problem(field_name, str(e))
+            return None
+
+    def unknown_fields(self, mapping: dict, allowed, prefix: str = "") -> None:
+        for name in sorted(set(mapping) - set(allowed), key=str):
+            self.problem(f"{prefix}{name}", "unknown field")
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        raise InvalidValue(f"expected text, got a {'mapping' if isinstance(value, dict) else 'list'}")
+    return str(value)
+
+
+def _maybe(parse, *args):
+    """A parser that reads a blank value as None and parses anything else with `parse(value, *args)`."""
+    return lambda value: parse(value, *args) if optional_text(value) else None
+
+
+def _required(what: str, limit: int = MAX_TEXT_LENGTH):
+    return lambda value: require_text(value, what, limit)
+
+
+def _optional(what: str, limit: int = MAX_TEXT_LENGTH):
+    return lambda value: optional_text(value, what, limit)
+
+
+def _status(value: str | None) -> str:
+    name = (value or "").strip() or DEFAULT_STATUS
+    if name not in STATUS_NAMES:
+        raise InvalidValue(f"unknown status {value!r}: expected one of {', '.join(STATUS_NAMES)}")
+    return name
+
+
+def _quote(value: Any) -> bool:
+    text = (value or "").strip().lower() if isinstance(value, str) else value
+    if text in (None, "", 0, "0", False, "false", "no"):
+        return False
+    if text in (1, "1", True, "true", "yes"):
+        return True
+    raise InvalidValue(f"quote must be true or false, not {value!r}")
+
+
+def clean_source(source: Any, check: _Checker, prefix: str = "source") -> dict | None:
+    """Validate a source mapping; problems are recorded under `prefix.field`."""
+    if not isinstance(source, dict):
+        check.problem(prefix, "a source (title, url, outlet, published, language) is required")
+        return None
+    check.unknown_fields(source, SOURCE_FIELDS, f"{prefix}.")
+    parsers = {
+        "title": _required("source title", MAX_NAME_LENGTH * 2),
+        "url": _maybe(parse_url, "source URL"),
+        "outlet": _optional("outlet", MAX_NAME_LENGTH),
+        "published": _maybe(parse_date, "publication date"),
+        "language": _maybe(parse_language),
+    }
+    return {name: check.value(f"{prefix}.{name}", source.get(name), parse) for name, parse in parsers.items()}
+
+
+def _clean_party(item: Any, where: str, role: str, check: _Checker) -> Party | None:
+    date = source = None
+    if isinstance(item, dict):
+        check.unknown_fields(item, PARTY_FIELDS, f"{where}.")
+        name = item.get("actor")
+        date = check.value(f"{where}.date", item.get("date"), _maybe(parse_date, "date"))
+        if item.get("source") is not None:
+            source = clean_source(item["source"], check, f"{where}.source")
+    else:
+        name = item
+    name = check.value(where, name, _required("actor name", MAX_NAME_LENGTH))
+    if name is not None and not fold(name):
+        check.problem(where, f"actor name {name!r} has no letters or digits")
+        return None
+    return Party(name, role, date, source) if name else None
+
+
+def _clean_parties(record: dict, check: _Checker) -> list[Party]:
+    parties, seen = [], set()
+    for column, role in ROLE_BY_COLUMN.items():
+        value = record.get(column)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            check.problem(column, "must be a list of actor names")
+            continue
+        for index, item in enumerate(value, 1):
+            party = _clean_party(item, f"{column}[{index}]", role, check)
+            if party and (fold(party.actor), role) not in seen:
+                seen.add((fold(party.actor), role))
+                parties.append(party)
+    return parties
+
+
+def _clean_changes(value: Any, check: _Checker, initial: str | None) -> list[Change]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        check.problem("changes", "must be a list of {status, reason, evidence, date}")
+        return []
+    changes, previous = [], initial
+    for index, item in enumerate(value, 1):
+        where = f"changes[{index}]"
+        if not isinstance(item, dict):
+            check.problem(where, "must be a mapping of status, reason, evidence, date")
+            continue
+        check.unknown_fields(item, CHANGE_FIELDS, f"{where}.")
+        status = check.value(f"{where}.status", item.get("status"), _status)
+        reason = check.value(f"{where}.reason", item.get("reason"), _required("reason"))
+        evidence = check.value(f"{where}.evidence", item.get("evidence"), _maybe(parse_url, "evidence URL"))
+        date = check.value(f"{where}.date", item.get("date"), _maybe(parse_date, "date of the change"))
+        if status is not None and status == previous:
+            check.problem(f"{where}.status", f"the claim is already {status}")
+        previous = status or previous
+        if status and reason:
+            changes.append(Change(status, reason, evidence, date))
+    return changes
+
+
+def _clean_figures(value: Any, check: _Checker) -> list[Figure]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        check.problem("figures", "must be a list of SPECs such as killed=~600")
+        return []
+    figures = [check.value(f"figures[{i}]", spec, lambda v: parse_figure(v or "")) for i, spec in enumerate(value, 1)]
+    return [f for f in figures if f is not None]
+
+
+def clean_record(record: Any, where: str) -> tuple[ClaimRecord | None, list[Problem]]:
+    """Validate one record; return it cleaned, or None and every problem found."""
+    if not isinstance(record, dict):
+        return None, [Problem(where, "", "a claim record must be a mapping")]
+    check = _Checker(where)
+    check.unknown_fields(record, CLAIM_FIELDS)
+    status = check.value("status", record.get("status"), _status)
+    claim = ClaimRecord(
+        text=check.value("text", record.get("text"), _required("claim text")),
+        source=clean_source(record.get("source"), check),
+        translation=check.value("translation", record.get("translation"), _optional("translation")),
+        language=check.value("language", record.get("language"), _maybe(parse_language)),
+        quote=bool(check.value("quote", record.get("quote"), lambda _: _quote(record.get("quote")))),
+        said_on=check.value("said_on", record.get("said_on"), _maybe(parse_date, "date said")),
+        notes=check.value("notes", record.get("notes"), _optional("notes")),
+        status=status or DEFAULT_STATUS,
+        reason=check.value("reason", record.get("reason"), _optional("reason")),
+        changes=_clean_changes(record.get("changes"), check, status),
+        parties=_clean_parties(record, check),
+        figures=_clean_figures(record.get("figures"), check),
+    )
+    if check.problems:
+        return None, check.problems
+    return claim, []
