@@ -191,7 +191,7 @@ class Importer:
         wanted = [self._party_row(claim_id, party) for party in _ordered(record.parties, self.columns)]
         key = lambda r: (r["actor_id"], r["role"], r["source_id"], r["stated_on"])  # noqa: E731
         recorded = list(self.db["attributions"].rows_where("claim_id = ?", [claim_id], order_by="id"))
-        if [key(r) for r in recorded] == [key(r) for r in wanted]:
+        if sorted(map(key, recorded), key=repr) == sorted(map(key, wanted), key=repr):
             return False
         self.db["attributions"].delete_where("claim_id = ?", [claim_id])
         self.db["attributions"].insert_all(wanted)

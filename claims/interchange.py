@@ -34,6 +34,7 @@ CSV_COLUMNS = [
     *(f"source_{name}" for name in SOURCE_FIELDS), *ROLE_BY_COLUMN, "figures",
 ]  # fmt: skip
 BUNDLE_SECTIONS = {"sources", "actors", "claims"}
+ROLE_ORDER = [role for role, _, _ in ROLES]
 ACTOR_FIELDS = {"name", "kind", "country", "aliases"}
 
 
@@ -63,10 +64,10 @@ def detect_format(path: Path) -> str:
 def read_jsonl(path: Path) -> Iterator[Item]:
     """One record per line; blank lines are skipped, each broken line is reported."""
     with _open_binary(path) as f:
-        for number, raw in enumerate(f, 1):
+        for number, raw in enumerate(_bounded_lines(f), 1):
             where = f"{path.name}:{number}"
-            if len(raw) > MAX_LINE_BYTES:
-                yield Item(where, problem=f"line is {len(raw):,} bytes long; the limit is {MAX_LINE_BYTES:,}")
+            if raw is None:
+                yield Item(where, problem=f"line is longer than {MAX_LINE_BYTES:,} bytes")
                 continue
             try:
                 line = raw.decode("utf-8")
@@ -79,9 +80,20 @@ def read_jsonl(path: Path) -> Iterator[Item]:
                 record = json.loads(line)
             except json.JSONDecodeError as e:
                 hint = " (the line is cut short: is the file truncated?)" if not raw.endswith(b"\n") else ""
-                yield Item(where, problem=f"invalid JSON: {e.msg} at column {e.colno}{hint}", raw=line)
+                yield Item(where, problem=f"invalid JSON ({e.msg}, character {e.pos + 1}){hint}", raw=line)
                 continue
             yield Item(where, record, raw=line)
+
+
+def _bounded_lines(f: IO[bytes]) -> Iterator[bytes | None]:
+    """Lines of a binary file; None for a line over MAX_LINE_BYTES, which is skipped without being held."""
+    while line := f.readline(MAX_LINE_BYTES + 1):
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while (rest := f.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield line
 
 
 def read_csv(path: Path) -> Iterator[Item]:
@@ -379,7 +391,7 @@ def _record(claim: dict, parts: dict, sources: dict, actor_names: dict, columns:
             record[name] = claim[name]
     if claim["is_quote"]:
         record["quote"] = True
-    for row in parts["attributions"]:
+    for row in sorted(parts["attributions"], key=lambda row: ROLE_ORDER.index(row["role"])):
         name = actor_names[row["actor_id"]]
         party: Any = name
         if row["stated_on"] or row["source_id"]:

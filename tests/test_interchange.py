@@ -1,0 +1,286 @@
+import io
+import json
+import tracemalloc
+
+import pytest
+
+from claims import model
+from claims.bundle import load_example
+from claims.db import open_db
+from claims.importer import HistoryConflict
+from claims.interchange import (
+    CSV_COLUMNS,
+    import_path,
+    iter_claims,
+    read_jsonl,
+    write_csv,
+    write_jsonl,
+    write_yaml,
+)
+from claims.records import InvalidRecords
+from claims.values import parse_figure
+
+
+def snapshot(path):
+    return {p.name: p.read_bytes() for p in sorted(path.parent.glob(path.name + "*"))}
+
+
+@pytest.fixture
+def rich_db(tmp_path):
+    """The example plus what the example lacks: a stance with its own source and date, evidence, a range."""
+    path = tmp_path / "rich.db"
+    with open_db(path, create=True) as db:
+        load_example(db)
+        later = model.add_source(db, "KCNA statement", url="https://example.org/kcna", outlet="KCNA", published="2025-09-02", language="en")
+        model.add_stance(db, 4, "Pyongyang", "denies", source=later, on="2025-09-02")
+        model.set_status(db, 4, "disputed", reason="Pyongyang denies the figure", evidence="https://example.org/kcna", on="2025-09-02")
+        model.add_claim(
+            db, "Between 1,500 and 12,000 troops", source=later, parties=[("KCNA", "asserts")], is_quote=True,
+            figures=[parse_figure("troops_sent=1500-12000 troops")], translation="Entre 1 500 et 12 000", notes="Range",
+        )  # fmt: skip
+    return path
+
+
+def export(path, writer):
+    out = io.StringIO()
+    with open_db(path) as db:
+        if writer is write_yaml:
+            write_yaml(db, out)
+        else:
+            writer(iter_claims(db), out)
+    return out.getvalue()
+
+
+def reimport(text, tmp_path, suffix, target=None):
+    file = tmp_path / f"export{suffix}"
+    file.write_text(text, encoding="utf-8")
+    target = target or tmp_path / f"copy{suffix}.db"
+    if not target.exists():
+        open_db(target, create=True).close()
+    with open_db(target) as db:
+        summary = import_path(db, file)
+    return target, summary
+
+
+@pytest.mark.parametrize("writer,suffix", [(write_yaml, ".yml"), (write_jsonl, ".jsonl"), (write_csv, ".csv")])
+def test_export_import_export_is_identical(rich_db, tmp_path, writer, suffix):
+    first = export(rich_db, writer)
+    copy, summary = reimport(first, tmp_path, suffix)
+    assert summary.added == 13 and summary.rejected == 0
+    assert export(copy, writer) == first
+
+
+def test_yaml_round_trip_keeps_everything(rich_db, tmp_path):
+    copy, _ = reimport(export(rich_db, write_yaml), tmp_path, ".yml")
+    with open_db(rich_db) as original, open_db(copy) as restored:
+        for claim_id in range(1, 14):
+            before, after = model.get_claim(original, claim_id), model.get_claim(restored, claim_id)
+            for key in ("created_at", "updated_at", "status_changed_at"):
+                before.pop(key), after.pop(key)
+            before["source"].pop("created_at"), after["source"].pop("created_at")
+            for change in before["history"] + after["history"]:
+                change.pop("recorded_at")
+            before["attributions"].sort(key=repr), after["attributions"].sort(key=repr)
+            assert after == before
+        assert [a["name"] for a in model.list_actors(restored)] == [a["name"] for a in model.list_actors(original)]
+
+
+def test_jsonl_record_shape(rich_db):
+    records = [json.loads(line) for line in export(rich_db, write_jsonl).splitlines()]
+    seoul = records[3]
+    assert seoul["asserted_by"] == ["Seoul"]
+    assert seoul["denied_by"] == [
+        {"actor": "Pyongyang", "date": "2025-09-02", "source": {
+            "title": "KCNA statement", "url": "https://example.org/kcna", "outlet": "KCNA", "published": "2025-09-02", "language": "en"}}
+    ]  # fmt: skip
+    assert seoul["changes"] == [
+        {"status": "disputed", "reason": "Pyongyang denies the figure", "evidence": "https://example.org/kcna", "date": "2025-09-02"}
+    ]
+    assert seoul["figures"] == ["killed=~600 soldiers", "wounded=>=1000 soldiers"]
+
+
+def test_csv_has_documented_columns(rich_db):
+    header = export(rich_db, write_csv).splitlines()[0]
+    assert header.split(",") == CSV_COLUMNS
+
+
+def test_importing_twice_adds_nothing(rich_db, tmp_path):
+    text = export(rich_db, write_jsonl)
+    copy, _ = reimport(text, tmp_path, ".jsonl")
+    before = snapshot(copy)
+    _, second = reimport(text, tmp_path, ".jsonl", target=copy)
+    assert (second.added, second.updated, second.unchanged) == (0, 0, 13)
+    with open_db(copy) as db:
+        assert db["claims"].count == 13 and db["status_changes"].count == 16
+    assert before.keys() == snapshot(copy).keys()
+
+
+def test_reimporting_edited_yaml_updates_and_appends_history(rich_db, tmp_path):
+    import yaml
+
+    document = yaml.safe_load(export(rich_db, write_yaml))
+    claim = document["claims"][0]
+    claim["translation"] = "Edited translation"
+    claim["not_confirmed_by"] = ["Seoul"]
+    claim["figures"] = ["killed=12"]
+    claim["changes"] = [{"status": "confirmed", "reason": "Seen on video", "evidence": "https://example.org/v", "date": "2025-09-05"}]
+    (tmp_path / "edited.yml").write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
+    with open_db(rich_db) as db:
+        summary = import_path(db, tmp_path / "edited.yml")
+        assert (summary.added, summary.updated, summary.unchanged) == (0, 1, 12)
+        after = model.get_claim(db, 1)
+    assert after["translation"] == "Edited translation"
+    assert after["not_confirmed_by"] == ["Seoul"] and after["asserted_by"] == ["KCNA"]
+    assert [f["text"] for f in after["figures"]] == ["12"]
+    assert after["status"] == "confirmed"
+    assert [(h["from"], h["to"], h["reason"]) for h in after["history"]] == [
+        (None, "unconfirmed", model.INITIAL_STATUS_REASON),
+        ("unconfirmed", "confirmed", "Seen on video"),
+    ]
+
+
+def test_rewriting_history_is_refused_and_nothing_changes(rich_db, tmp_path):
+    import yaml
+
+    document = yaml.safe_load(export(rich_db, write_yaml))
+    document["claims"][1]["changes"][0]["status"] = "confirmed"  # was corroborated
+    document["claims"][0]["translation"] = "would be updated"
+    (tmp_path / "rewritten.yml").write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
+    before = snapshot(rich_db)
+    with open_db(rich_db) as db, pytest.raises(HistoryConflict, match="status history differs from the one recorded for claim 2"):
+        import_path(db, tmp_path / "rewritten.yml")
+    assert snapshot(rich_db) == before
+
+
+def test_folder_of_yaml_files(tmp_path, db):
+    folder = tmp_path / "claims-as-code"
+    folder.mkdir()
+    (folder / "actors.yml").write_text("actors:\n- {name: Seoul, kind: government, aliases: [Séoul]}\n")
+    (folder / "sources.yml").write_text("sources:\n- {key: wire, title: Wire story, outlet: AFP, published: 2025-08-30}\n")
+    (folder / "claims.yaml").write_text(
+        "claims:\n- source: wire\n  text: Selon Séoul, 600 morts\n  asserted_by: [séoul]\n  figures: ['killed=~600']\n"
+    )
+    (folder / "README.txt").write_text("not read")
+    summary = import_path(db, folder)
+    assert (summary.added, summary.sources, summary.actors) == (1, 1, 1)
+    assert model.get_claim(db, 1)["asserted_by"] == ["Seoul"]
+
+
+def write(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return path
+
+
+GOOD = json.dumps({"text": "Fine claim", "source": {"title": "Story"}, "asserted_by": ["Seoul"]})
+
+
+def test_every_problem_is_reported_with_line_and_field(db_path, tmp_path):
+    lines = [
+        GOOD,
+        json.dumps({"text": "x", "source": {"title": "S"}, "status": "maybe"}),
+        '{"text": "broken", "source": ',
+        json.dumps({"text": "", "source": {"title": "S"}, "colour": "red", "figures": ["killed=lots"]}),
+        json.dumps({"text": "y", "source": {"title": "S", "published": "2025-02-30"}, "said_on": "31/12/2025"}),
+        json.dumps(["not", "a", "mapping"]),
+        json.dumps({"text": "z" * 20_001, "source": {"title": "S"}}),
+    ]
+    path = write(tmp_path, "claims.jsonl", "\n".join(lines) + "\n")
+    before = snapshot(db_path)
+    with open_db(db_path) as db, pytest.raises(InvalidRecords) as e:
+        import_path(db, path)
+    assert str(e.value) == "6 invalid records in claims.jsonl; nothing was imported (fix them, or pass --skip-invalid)"
+    assert [str(p) for p in e.value.problems] == [
+        "claims.jsonl:2: status: unknown status 'maybe': expected one of unconfirmed, corroborated, confirmed, disputed, denied, false, retracted",
+        "claims.jsonl:3: invalid JSON (Expecting value, character 31)",
+        "claims.jsonl:4: colour: unknown field",
+        "claims.jsonl:4: text: claim text is empty",
+        "claims.jsonl:4: figures[1]: invalid figure 'killed=lots': the value must be N, ~N, >N, >=N, <N, <=N or N-M, optionally followed by a unit",
+        "claims.jsonl:5: source.published: invalid publication date '2025-02-30': day is out of range for month",
+        "claims.jsonl:5: said_on: invalid date said '31/12/2025': use YYYY-MM-DD (or YYYY-MM, or YYYY when that is all that is known)",
+        "claims.jsonl:6: a claim record must be a mapping",
+        "claims.jsonl:7: text: claim text is 20,001 characters long; the limit is 20,000",
+    ]
+    assert snapshot(db_path) == before
+
+
+@pytest.mark.parametrize(
+    "content,problem",
+    [
+        (GOOD.encode() + b"\n" + b'{"text": "caf\xe9", "source": {"title": "S"}}\n', "claims.jsonl:2: not valid UTF-8 (byte 14 of the line)"),
+        (GOOD.encode() + b"\n" + GOOD.encode()[:25], "claims.jsonl:2: invalid JSON (Unterminated string starting at, character 24) (the line is cut short: is the file truncated?)"),
+        (b'{"text": "' + b"x" * 3_000_001 + b'"}\n' + GOOD.encode() + b"\n", "claims.jsonl:1: line is longer than 1,000,000 bytes"),
+    ],
+)
+def test_broken_files_are_refused_untouched(db_path, tmp_path, content, problem):
+    path = write(tmp_path, "claims.jsonl", content)
+    before = snapshot(db_path)
+    with open_db(db_path) as db, pytest.raises(InvalidRecords) as e:
+        import_path(db, path)
+    assert [str(p) for p in e.value.problems] == [problem]
+    assert snapshot(db_path) == before
+
+
+def test_skip_invalid_imports_the_rest_and_writes_rejects(db, tmp_path):
+    bad = json.dumps({"text": "x", "source": {"title": "S"}, "status": "maybe"})
+    path = write(tmp_path, "claims.jsonl", f"{GOOD}\n{bad}\n{{oops\n")
+    rejects = io.StringIO()
+    summary = import_path(db, path, skip_invalid=True, rejects=rejects)
+    assert (summary.added, summary.rejected) == (1, 2)
+    rejected = [json.loads(line) for line in rejects.getvalue().splitlines()]
+    assert [r["where"] for r in rejected] == ["claims.jsonl:2", "claims.jsonl:3"]
+    assert rejected[0]["record"]["status"] == "maybe" and "unknown status" in rejected[0]["problems"][0]
+    assert rejected[1]["line"] == "{oops\n"
+    assert [c["text"] for c in model.list_claims(db)] == ["Fine claim"]
+
+
+def test_csv_problems_name_rows(db_path, tmp_path):
+    header = ",".join(CSV_COLUMNS)
+    row_ok = "Claim one,,,,,,,,Story,,,,,Seoul,,,,,,killed=~600"
+    row_bad = "Claim two,,,maybe,,,,,Story,,,,,Seoul,,,,,,"
+    path = write(tmp_path, "claims.csv", f"{header}\n{row_ok}\n{row_bad}\n")
+    with open_db(db_path) as db, pytest.raises(InvalidRecords) as e:
+        import_path(db, path)
+    assert [str(p) for p in e.value.problems] == ["claims.csv:3: quote: quote must be true or false, not 'maybe'"]
+    bad_header = write(tmp_path, "other.csv", "text,colour\nx,red\n")
+    with open_db(db_path) as db, pytest.raises(InvalidRecords, match="1 invalid record"):
+        import_path(db, bad_header)
+
+
+def test_yaml_problems_name_lines(db_path, tmp_path):
+    path = write(tmp_path, "claims.yml", "sources:\n- {key: s, title: Story}\nclaims:\n- source: s\n  text: ok\n- source: s\n  text: bad\n  status: maybe\n- source: nowhere\n  text: lost\n")
+    with open_db(db_path) as db, pytest.raises(InvalidRecords) as e:
+        import_path(db, path)
+    assert [str(p) for p in e.value.problems] == [
+        "claims.yml:6: status: unknown status 'maybe': expected one of unconfirmed, corroborated, confirmed, disputed, denied, false, retracted",
+        "claims.yml:9: source: unknown source key 'nowhere' (not in any sources section)",
+    ]
+    broken = write(tmp_path, "broken.yml", "claims: [unclosed\n")
+    with open_db(db_path) as db, pytest.raises(Exception, match="broken.yml:2: invalid YAML"):
+        import_path(db, broken)
+
+
+def generated(path, count):
+    with path.open("w") as f:
+        for n in range(count):
+            f.write(json.dumps({"text": f"Claim {n} é", "source": {"title": f"Source {n % 50}"}, "asserted_by": [f"Actor {n % 30}"], "figures": [f"killed=~{n}"]}) + "\n")
+    return path
+
+
+def test_import_memory_does_not_grow_with_the_file(tmp_path):
+    peaks = []
+    for count in (2_000, 20_000):
+        path = generated(tmp_path / f"{count}.jsonl", count)
+        target = tmp_path / f"{count}.db"
+        with open_db(target, create=True) as db:
+            tracemalloc.start()
+            import_path(db, path)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+            assert db["claims"].count == count
+    assert peaks[1] < 3 * peaks[0], peaks
+
+
+def test_read_jsonl_streams(tmp_path):
+    reader = read_jsonl(generated(tmp_path / "g.jsonl", 10))
+    assert next(reader).record["text"] == "Claim 0 é"
