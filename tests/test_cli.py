@@ -312,3 +312,81 @@ def test_cli_builds_no_sql():
     source = (Path(__file__).parent.parent / "claims" / "cli.py").read_text().lower()
     for keyword in ["select ", "insert into", "update ", "delete from", ".execute(", ".query("]:
         assert keyword not in source, keyword
+
+
+def test_export_and_import_commands(tmp_path):
+    source_db, copy_db = tmp_path / "source.db", tmp_path / "copy.db"
+    ok("demo", "--help")  # the example loads through `claims demo`; here through import
+    ok("init", db=source_db)
+    from claims.bundle import example_path
+
+    result = claims("import", example_path(), db=source_db)
+    assert result.exit_code == 0 and "12 claims added" in result.stderr
+    out = tmp_path / "claims.yml"
+    result = claims("export", "--format", "yaml", "--output", out, db=source_db)
+    assert result.exit_code == 0 and f"Exported 12 claims to {out}" in result.stderr
+    assert not (tmp_path / "claims.yml.partial").exists()
+    ok("init", db=copy_db)
+    assert "12 claims added" in claims("import", out, db=copy_db).stderr
+    assert claims("export", db=copy_db).stdout == out.read_text()
+    assert "0 claims added, 0 updated, 12 unchanged" in claims("import", out, db=copy_db).stderr
+
+
+def test_import_from_stdin_needs_a_format(filled):
+    line = json.dumps({"text": "From a pipe", "source": {"title": "Pipe"}, "asserted_by": ["Seoul"]})
+    result = runner.invoke(app, ["import", "-", "--format", "jsonl", "--db", str(filled)], input=line + "\n")
+    assert result.exit_code == 0 and "1 claims added" in result.stderr
+    result = runner.invoke(app, ["import", "-", "--db", str(filled)], input=line)
+    assert result.exit_code == 1 and result.stderr == "Error: reading standard input needs --format\n"
+
+
+def test_import_lists_every_problem_and_changes_nothing(filled, tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(
+        json.dumps({"text": "a", "source": {"title": "S"}, "status": "maybe"}) + "\n"
+        + "{broken\n"
+        + json.dumps({"text": "b", "source": {"title": "S"}, "colour": 1}) + "\n"
+    )  # fmt: skip
+    before = database_files(filled)
+    result = claims("import", path, db=filled)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "  bad.jsonl:1: status: unknown status 'maybe': expected one of unconfirmed, corroborated, confirmed, disputed, denied, false, retracted",
+        "  bad.jsonl:2: invalid JSON (Expecting property name enclosed in double quotes, character 2)",
+        "  bad.jsonl:3: colour: unknown field",
+        "Error: 3 invalid records in bad.jsonl; nothing was imported (fix them, or pass --skip-invalid)",
+    ]
+    assert database_files(filled) == before
+
+
+def test_import_skip_invalid_writes_rejects(filled, tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(json.dumps({"text": "good one", "source": {"title": "S"}}) + "\n{broken\n")
+    result = claims("import", path, "--skip-invalid", db=filled)
+    assert result.exit_code == 0
+    assert "1 claims added" in result.stderr and "1 rejected" in result.stderr
+    rejects = tmp_path / "mixed.jsonl.rejected.jsonl"
+    assert json.loads(rejects.read_text())["where"] == "mixed.jsonl:2"
+
+
+@pytest.mark.parametrize(
+    "args,error",
+    [
+        (["import", "nowhere.jsonl"], "Error: no such file or folder: nowhere.jsonl"),
+        (["import", "notes.txt"], "Error: cannot tell the format of notes.txt: pass --format yaml|jsonl|csv|claimreview"),
+        (["export", "--format", "pdf"], "Error: Invalid value for '--format'"),
+    ],
+)
+def test_import_export_bad_arguments(filled, tmp_path, monkeypatch, args, error):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("hello")
+    result = claims(*args, db=filled)
+    assert result.exit_code != 0 and result.stderr.startswith(error)
+
+
+def test_export_jsonl_and_csv(filled):
+    lines = ok("export", "--format", "jsonl", db=filled).splitlines()
+    assert json.loads(lines[0])["asserted_by"] == ["Seoul"]
+    rows = list(csv.DictReader(io.StringIO(ok("export", "-f", "csv", db=filled))))
+    assert rows[0]["figures"] == "killed=~600 soldiers" and rows[0]["source_title"] == "Kim comforts families"
