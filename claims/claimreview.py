@@ -1,6 +1,6 @@
 """ClaimReview (schema.org JSON-LD) export and import: pure functions, no database, no printing.
 
-Export: one status is one reviewRating on a 1-5 scale (`DEFAULT_MAPPING["export"]`).
+Export gives each status one reviewRating on a 1-5 scale (`DEFAULT_MAPPING["export"]`):
 
 | status       | alternateName                 | ratingValue |
 | ------------ | ----------------------------- | ----------- |
@@ -12,32 +12,36 @@ Export: one status is one reviewRating on a 1-5 scale (`DEFAULT_MAPPING["export"
 | corroborated | Mostly true                   | 4           |
 | confirmed    | True                          | 5           |
 
-Import: the first rule of `DEFAULT_MAPPING["import"]` whose pattern is found in the rating's
-alternateName (lowercased, accents removed, punctuation as spaces: "Plutôt faux !" is "plutot faux")
-gives the status. Rules are tried in this order, so "Mostly false" is false, "Partly false" disputed:
+Import reads the rating's alternateName folded (lowercase, no accents, punctuation as spaces:
+"Plutôt faux !" is "plutot faux"); the first rule of `DEFAULT_MAPPING["import"]` found in it gives
+the status. In rule order, so that "Mostly false" is false but "Partly false" disputed:
 
-| status       | ratings (English, French, German, ...)                                             |
-| ------------ | ---------------------------------------------------------------------------------- |
-| disputed     | Misleading, Trompeur, Irreführend, Missing context, Manque de contexte, Fehlender Kontext |
-| retracted    | Retracted, Rétracté, Zurückgezogen                                                 |
-| denied       | Denied, Démenti, Dementiert                                                        |
+| status       | ratings (English, French, German; a few Spanish)                                      |
+| ------------ | ------------------------------------------------------------------------------------- |
+| disputed     | Misleading, Trompeur, Irreführend, Missing context, Manque de contexte, Falscher Kontext |
+| retracted    | Retracted, Rétracté, Zurückgezogen                                                    |
+| denied       | Denied, Démenti, Dementiert, Bestritten                                               |
 | unconfirmed  | Unproven, Unverified, Non vérifié, Invérifiable, Unbelegt, No evidence, Research in progress |
-| disputed     | Half true, À moitié vrai, Partly false, Partiellement faux, Teilweise falsch, Mixture, Exaggerated, Exagéré, Übertrieben, Outdated, C'est plus compliqué, Disputed |
-| false        | False, Faux, Falsch, Pants on Fire, Mostly false, Plutôt faux, Barely true, Incorrect, Fabricated, Altered, Montage, Satire, Miscaptioned, Misattributed, Scam, Frei erfunden, Not true |
-| corroborated | Mostly true, Plutôt vrai, Größtenteils richtig, Corroborated                        |
-| confirmed    | True, Vrai, Correct, Accurate, Richtig, Wahr, Confirmed, Correct attribution        |
+| disputed     | Half true, À moitié vrai, Partly false, Partiellement faux, Teilweise falsch, Mixture, |
+|              | Exaggerated, Exagéré, Übertrieben, Outdated, C'est plus compliqué, Disputed, Umstritten |
+| false        | False, Faux, Falsch, Pants on Fire, Mostly false, Plutôt faux, Barely true, Incorrect, |
+|              | Fabricated, Altered, Manipulated, Montage, Satire, Miscaptioned, Misattributed, Scam,  |
+|              | Frei erfunden, Not true, Falso                                                        |
+| corroborated | Mostly true, Plutôt vrai, Größtenteils richtig, Corroborated                          |
+| confirmed    | True, Vrai, Correct, Accurate, Exact, Richtig, Wahr, Confirmed, Correct attribution   |
 
 An unknown rating falls back on ratingValue within worstRating..bestRating (schema.org defaults 1..5;
--1 means "no numeric rating"): bottom quarter false, up to three quarters disputed, below the top
-corroborated, the top confirmed. Failing that the status is `unconfirmed`, and the notes say why.
-`load_mapping` reads a YAML file that overrides either direction.
+-1 means "no numeric rating"): bottom quarter false, below three quarters disputed, below the top
+corroborated, the top confirmed. Failing that the status is `unconfirmed` and the notes say why.
+`load_mapping` reads a YAML file overriding either direction.
 
-Accepted input (`parse_claimreviews`): a JSON ClaimReview object, a list, an object with `@graph`
-(nested or mixed with WebPage, Organization, BreadcrumbList...: only ClaimReviews are read, `{"@id"}`
-references are resolved), or an HTML page whose `<script type="application/ld+json">` blocks hold
-any of these. `@type` may be a string, a list or prefixed ("schema:ClaimReview"). Ratings, dates,
-authors and appearances may take any of the shapes fact-checkers publish; what cannot be read is
-left empty and reported in the returned warnings.
+`parse_claimreviews` accepts a ClaimReview object, a list, an object with `@graph` (nested, mixed
+with WebPage, Organization, BreadcrumbList...: only ClaimReviews are read; `{"@id": ...}` references
+are resolved), or an HTML page whose `<script type="application/ld+json">` blocks hold any of these.
+`@type` may be a string, a list or prefixed ("schema:ClaimReview"); ratings, dates, authors and
+appearances may take any of the shapes fact-checkers publish. What cannot be read is left empty,
+and each warning returned says where ("page.html block 2 item 1": the first ClaimReview of the
+page's second ld+json block) and why.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ import html
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from copy import deepcopy
 from html.parser import HTMLParser
 from pathlib import Path
@@ -59,30 +64,31 @@ STATUS_NAMES = [name for name, _ in STATUSES]
 ROLE_COLUMNS = [column for _, column, _ in ROLES]
 RATING_FIELDS = ("alternateName", "ratingValue", "bestRating", "worstRating")
 
+_RULES = [
+    (r"\bcontext|\bkontext|misleading|trompeu|irrefuhrend|deceptive|enganoso", "disputed"),
+    (r"\bretract|zuruckgezogen", "retracted"),
+    (r"\bdenied\b|\bdenies\b|\bdementi|\bbestritten", "denied"),
+    (r"unproven|unverifi|unsubstantiated|not proven|no evidence|insufficient evidence|unconfirmed|non verifi"
+     r"|inverifiable|non prouve|non confirme|unbelegt|unbestatigt|nicht belegt|research in progress", "unconfirmed"),
+    (r"half (true|false)|a moitie (vrai|faux)|halb (wahr|richtig|falsch)|mixture|\bmixed\b|outdated|disput"
+     r"|\bpart(ly|ially) (true|false|correct|accurate)|partiellement|en partie|teilweise|exaggerat|exagere"
+     r"|ubertrieben|plus complique|contest|umstritten|imprecis|ungenau", "disputed"),
+    (r"\bfalse\b|\bfaux\b|\bfausse|\bfalsch|pants (on )?fire|barely true|\bincorrect|\binaccurate|\binexact"
+     r"|\buntrue|\bwrong\b|not (true|correct|accurate)|pas vrai|nicht (wahr|richtig)|fabricat|\baltered|manipul"
+     r"|\bfake\b|satir|\bhoax|\bscam\b|miscaptioned|misattributed|montage|erfunden|\bfals[oa]\b|\bintox\b", "false"),
+    (r"(mostly|largely) (true|correct|accurate)|plutot (vrai|exact)|(grosstenteils|weitgehend|uberwiegend)"
+     r" (richtig|wahr)|corroborat|corrobore", "corroborated"),
+    (r"\btrue\b|\bvrai\b|\bcorrect\b|\baccurate\b|\bexact\b|\brichtig\b|\bwahr\b|\bconfirm|\bbestatigt"
+     r"|\bverified\b|\bverdader[oa]\b", "confirmed"),
+]
+
+
+_SHARES = [(0.25, "false"), (0.75, "disputed"), (1, "corroborated"), (float("inf"), "confirmed")]
+
 
 def _rating(name: str, value: int) -> dict:
     return {"alternateName": name, "ratingValue": value, "bestRating": 5, "worstRating": 1}
 
-
-_RULES = [
-    (r"\bcontext|\bcontexte|\bkontext|misleading|trompeu|irrefuhrend|deceptive|enganoso", "disputed"),
-    (r"\bretract|\bretracte|zuruckgezogen", "retracted"),
-    (r"\bdenied\b|\bdenies\b|\bdementi|\bbestritten", "denied"),
-    (r"unproven|unverified|unverifiable|unsubstantiated|not proven|no evidence|insufficient evidence"
-     r"|unconfirmed|non verifi|inverifiable|non prouve|non confirme|unbelegt|unbestatigt|nicht belegt"
-     r"|research in progress|sin evidencia", "unconfirmed"),
-    (r"half (true|false)|a moitie (vrai|faux)|halb (wahr|richtig|falsch)|mixture|\bmixed\b"
-     r"|\bpart(ly|ially) (true|false|correct|accurate)|partiellement|en partie|teilweise|exaggerat|exagere"
-     r"|ubertrieben|outdated|plus complique|disput|contest|umstritten|imprecis|ungenau|half flip", "disputed"),
-    (r"\bfalse\b|\bfaux\b|\bfausse|\bfalsch|pants (on )?fire|barely true|\bincorrect|\binaccurate|\binexact"
-     r"|\buntrue|\bwrong\b|not (true|correct|accurate)|pas vrai|nicht (wahr|richtig)|fabricat|\baltered"
-     r"|manipul|\bfake\b|satir|\bhoax|\bscam\b|miscaptioned|misattributed|montage|erfunden|invente"
-     r"|\bfalso\b|\bfalsa\b|\bintox\b", "false"),
-    (r"mostly (true|correct|accurate)|largely (true|correct|accurate)|plutot (vrai|exact)"
-     r"|(grosstenteils|weitgehend|uberwiegend) (richtig|wahr)|corroborat|corrobore", "corroborated"),
-    (r"\btrue\b|\bvrai\b|\bcorrect\b|\baccurate\b|\bexact\b|\brichtig\b|\bwahr\b|\bconfirm|\bbestatigt"
-     r"|\bverified\b|\bverdadero\b|\bverdadeiro\b", "confirmed"),
-]
 
 DEFAULT_MAPPING: dict = {
     "export": {
@@ -102,7 +108,7 @@ DEFAULT_MAPPING: dict = {
 
 
 def load_mapping(path: str | Path) -> dict:
-    """The default mapping overridden by a YAML file with `export:` and/or `import:` sections."""
+    """The default mapping overridden by a YAML file: `export: {status: rating}`, `import: [{pattern, status}]`."""
     import yaml
 
     try:
@@ -111,77 +117,67 @@ def load_mapping(path: str | Path) -> dict:
         raise InvalidValue(f"cannot read mapping {path}: {str(e).splitlines()[0]}") from None
     if not isinstance(data, dict) or set(data) - {"export", "import"}:
         raise InvalidValue(f"mapping {path} must be a mapping with only 'export' and 'import' sections")
-    export_section, import_section = data.get("export") or {}, data.get("import") or []
-    if not isinstance(export_section, dict) or not isinstance(import_section, list):
+    exports, imports = data.get("export") or {}, data.get("import") or []
+    if not isinstance(exports, dict) or not isinstance(imports, list):
         raise InvalidValue(f"mapping {path}: 'export' must map statuses to ratings and 'import' be a list")
-    export = deepcopy(DEFAULT_MAPPING["export"])
-    exact = []
-    for status, rating in export_section.items():
+    export, exact = deepcopy(DEFAULT_MAPPING["export"]), []
+    for status, rating in exports.items():
         status = _known_status(status, f"mapping {path} export")
-        export[status] = _export_rating(status, rating, export, path)
+        export[status] = _export_rating(rating, export[status], f"mapping {path} export {status}")
         exact.append((re.compile(rf"^{re.escape(fold(export[status]['alternateName']))}$"), status))
-    rules = [_import_rule(rule, n, path) for n, rule in enumerate(import_section, 1)]
-    return {"export": export, "import": rules + exact + list(DEFAULT_MAPPING["import"])}
+    rules = [_import_rule(rule, f"mapping {path} import rule {n}") for n, rule in enumerate(imports, 1)]
+    return {"export": export, "import": rules + exact + DEFAULT_MAPPING["import"]}
 
 
 def _known_status(status, where: str) -> str:
-    status = str(status).lower() if isinstance(status, bool) else status  # YAML reads a bare false as False
+    status = str(status).lower() if isinstance(status, bool) else status  # YAML reads a bare `false:` as False
     if status not in STATUS_NAMES:
         raise InvalidValue(f"{where}: unknown status {status!r}: expected one of {', '.join(STATUS_NAMES)}")
     return status
 
 
-def _export_rating(status: str, rating, export: dict, path) -> dict:
-    where = f"mapping {path} export {status}"
+def _export_rating(rating, default: dict, where: str) -> dict:
     rating = {"alternateName": rating} if isinstance(rating, str) else rating
     if not isinstance(rating, dict) or set(rating) - set(RATING_FIELDS):
         raise InvalidValue(f"{where}: give a text or a mapping of {', '.join(RATING_FIELDS)}")
-    merged = export[status] | rating
+    merged = default | rating
     if not isinstance(merged["alternateName"], str) or not merged["alternateName"].strip():
         raise InvalidValue(f"{where}: alternateName must be a non-empty text")
-    numbers = [merged[k] for k in RATING_FIELDS[1:]]
+    value, best, worst = numbers = [merged[k] for k in RATING_FIELDS[1:]]
     if not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
         raise InvalidValue(f"{where}: ratingValue, bestRating and worstRating must be whole numbers")
-    value, best, worst = numbers
     if not worst <= value <= best or worst == best:
         raise InvalidValue(f"{where}: ratingValue {value} is not within worstRating {worst}..bestRating {best}")
     return merged | {"alternateName": merged["alternateName"].strip()}
 
 
-def _import_rule(rule, number: int, path) -> tuple[re.Pattern, str]:
-    where = f"mapping {path} import rule {number}"
+def _import_rule(rule, where: str) -> tuple[re.Pattern, str]:
+    """Plain text matches as whole words, ignoring case, accents and punctuation; anything else is a regex."""
     if not isinstance(rule, dict) or set(rule) != {"pattern", "status"}:
         raise InvalidValue(f"{where}: give exactly a pattern and a status")
-    pattern = rule["pattern"]
+    pattern, status = rule["pattern"], _known_status(rule["status"], where)
     if not isinstance(pattern, str) or not pattern.strip():
         raise InvalidValue(f"{where}: the pattern must be a non-empty text")
-    return _compile_pattern(pattern, where), _known_status(rule["status"], where)
-
-
-def _compile_pattern(pattern: str, where: str) -> re.Pattern:
-    """Plain text matches as whole words (ignoring case, accents, punctuation); anything else is a regex."""
     if re.fullmatch(r"[\w\s'’!,.:-]+", pattern):
-        words = fold(pattern)
-        if not words:
+        if not fold(pattern):
             raise InvalidValue(f"{where}: the pattern {pattern!r} has no letters or digits")
-        return re.compile(rf"\b{re.escape(words)}\b")
+        return re.compile(rf"\b{re.escape(fold(pattern))}\b"), status
     try:
-        compiled = re.compile(_strip_accents(pattern), re.IGNORECASE)
+        stripped = "".join(c for c in unicodedata.normalize("NFKD", pattern) if not unicodedata.combining(c))
+        compiled = re.compile(stripped, re.IGNORECASE)
     except re.error as e:
         raise InvalidValue(f"{where}: bad pattern {pattern!r}: {e}") from None
     if compiled.search(""):
         raise InvalidValue(f"{where}: the pattern {pattern!r} matches every rating")
-    return compiled
-
-
-def _strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return compiled, status
 
 
 # Export
 
 
-def to_claimreview(claim: dict, *, reviewer: dict, mapping: dict = DEFAULT_MAPPING, review_url: str | None = None) -> dict:
+def to_claimreview(
+    claim: dict, *, reviewer: dict, mapping: dict = DEFAULT_MAPPING, review_url: str | None = None
+) -> dict:
     """One schema.org ClaimReview JSON-LD object for a claim shaped like `model.get_claim`'s result."""
     rating = mapping["export"].get(claim.get("status") or "unconfirmed")
     if rating is None:
@@ -196,23 +192,21 @@ def to_claimreview(claim: dict, *, reviewer: dict, mapping: dict = DEFAULT_MAPPI
     publisher = {"@type": "Organization", "name": source["outlet"]} if source.get("outlet") else None
     appearance = _drop_empty({"@type": "CreativeWork", "url": source.get("url"), "headline": source.get("title"),
                               "publisher": publisher, "datePublished": source.get("published")})
-    item = _drop_empty({"@type": "Claim", "author": _claimants(claim), "datePublished": claim.get("said_on"),
+    kinds = {a.get("actor"): a.get("kind") for a in claim.get("attributions") or [] if a.get("role") == "asserts"}
+    claimants = [{"@type": "Person" if kinds.get(n) == "person" else "Organization", "name": n}
+                 for n in claim.get("asserted_by") or []]
+    item = _drop_empty({"@type": "Claim", "author": claimants, "datePublished": claim.get("said_on"),
                         "appearance": [appearance] if len(appearance) > 1 else None})
-    return _drop_empty({
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
-        "url": review_url,
-        "claimReviewed": claim["text"],
-        "itemReviewed": item,
-        "author": author,
-        "reviewRating": {"@type": "Rating", **rating},
-        "datePublished": _review_date(claim),
-        "inLanguage": claim.get("language"),
-    })
+    return _drop_empty({"@context": "https://schema.org", "@type": "ClaimReview", "url": review_url,
+                        "claimReviewed": claim["text"], "itemReviewed": item, "author": author,
+                        "reviewRating": {"@type": "Rating", **rating}, "datePublished": _review_date(claim),
+                        "inLanguage": claim.get("language")})
 
 
-def export_claimreviews(claims, *, reviewer: dict, mapping: dict = DEFAULT_MAPPING, base_url: str | None = None) -> list[dict]:
-    """ClaimReviews for the reviewed claims (status changed, or not unconfirmed), linked to their Datasette page."""
+def export_claimreviews(
+    claims: Iterable[dict], *, reviewer: dict, mapping: dict = DEFAULT_MAPPING, base_url: str | None = None
+) -> list[dict]:
+    """ClaimReviews of the reviewed claims (status changed, or not unconfirmed), linked to their Datasette page."""
     base = base_url.rstrip("/") if base_url else None
     return [
         to_claimreview(claim, reviewer=reviewer, mapping=mapping,
@@ -222,24 +216,17 @@ def export_claimreviews(claims, *, reviewer: dict, mapping: dict = DEFAULT_MAPPI
     ]
 
 
-def _claimants(claim: dict) -> list[dict]:
-    kinds = {a.get("actor"): a.get("kind") for a in claim.get("attributions") or [] if a.get("role") == "asserts"}
-    return [{"@type": "Person" if kinds.get(name) == "person" else "Organization", "name": name}
-            for name in claim.get("asserted_by") or []]
-
-
 def _review_date(claim: dict) -> str:
-    changes = [h for h in claim.get("history") or [] if h.get("from")]
-    if changes and (changes[-1].get("on") or changes[-1].get("recorded_at")):
-        return (changes[-1].get("on") or changes[-1]["recorded_at"])[:10]
-    return datetime.date.today().isoformat()
+    """Date of the latest status change after the initial status, else today."""
+    changes = [h for h in claim.get("history") or [] if h.get("from") and (h.get("on") or h.get("recorded_at"))]
+    return (changes[-1].get("on") or changes[-1]["recorded_at"])[:10] if changes else datetime.date.today().isoformat()
 
 
 def _drop_empty(obj: dict) -> dict:
     return {k: v for k, v in obj.items() if v not in (None, "", [], {})}
 
 
-# Import: finding ClaimReviews
+# Import: finding the ClaimReviews
 
 
 class _LdJsonScripts(HTMLParser):
@@ -248,23 +235,23 @@ class _LdJsonScripts(HTMLParser):
     def __init__(self):
         super().__init__()
         self.blocks: list[str] = []
-        self._inside = False
+        self.inside = False
 
     def handle_starttag(self, tag, attrs):
         kind = "".join((dict(attrs).get("type") or "").split()).lower()
-        self._inside = tag == "script" and kind.startswith("application/ld+json")
-        if self._inside:
-            self.blocks.append("")
+        self.inside = tag == "script" and kind.startswith("application/ld+json")
+        self.blocks += [""] if self.inside else []
 
     def handle_endtag(self, tag):
-        self._inside = self._inside and tag != "script"
+        self.inside = self.inside and tag != "script"
 
     def handle_data(self, data):
-        if self._inside:
+        if self.inside:
             self.blocks[-1] += data
 
 
 def _documents(data: str, origin: str, warnings: list[str]) -> list[tuple[str, object]]:
+    """The JSON values of the input: the whole of it if it is JSON, else each ld+json block of the page."""
     text = data.lstrip("\ufeff \t\r\n")
     if text[:1] in ("{", "["):
         try:
@@ -291,7 +278,7 @@ def _json_error(e: Exception) -> str:
 
 
 def _walk(root) -> list[dict]:
-    """Every dict in a JSON value, depth first, in document order (without recursion)."""
+    """Every object in a JSON value, in document order (iterative: hostile nesting cannot overflow)."""
     found, stack = [], [root]
     while stack:
         node = stack.pop()
@@ -308,11 +295,11 @@ def _types(node: dict) -> set[str]:
     return {re.split(r"[:/#]", t.strip())[-1] for t in (raw if isinstance(raw, list) else [raw]) if isinstance(t, str)}
 
 
-# Import: reading values
+# Import: reading messy values
 
 
 class _Reader:
-    """Reads one ClaimReview's values, resolving {"@id"} references and noting what it drops."""
+    """Reads the values of one ClaimReview, resolving {"@id"} references and reporting what it drops."""
 
     def __init__(self, where: str, warnings: list[str], ids: dict):
         self.where, self.warnings, self.ids = where, warnings, ids
@@ -341,11 +328,11 @@ class _Reader:
         return " ".join(text.split()) if text else None
 
     def names(self, value) -> list[str]:
-        names = [self.name(v) for v in (value if isinstance(value, list) else [value])]
+        names = [n for n in map(self.name, value if isinstance(value, list) else [value]) if n]
         for name in names:
-            if name and len(name) > MAX_NAME_LENGTH:
+            if len(name) > MAX_NAME_LENGTH:
                 self.warn(f"name of {len(name):,} characters dropped")
-        return list(dict.fromkeys(n for n in names if n and len(n) <= MAX_NAME_LENGTH))
+        return list(dict.fromkeys(n for n in names if len(n) <= MAX_NAME_LENGTH))
 
     def url(self, value, what: str) -> str | None:
         text = self.text(value.get("@id") if isinstance(value, dict) and "@id" in value else value)
@@ -353,19 +340,15 @@ class _Reader:
             return parse_url(text, what) if text else None
         except InvalidValue as e:
             self.warn(f"{e}: left empty")
-            return None
 
     def date(self, value, what: str) -> str | None:
         text = self.text(value)
-        if not text:
-            return None
         try:
-            return parse_date(_iso_date(text), what)
-        except ValueError as e:
+            return parse_date(_iso_date(text), what) if text else None
+        except ValueError as e:  # from _iso_date: "ambiguous" or "unparseable"
             self.warn(f"{e} {what} {text!r}: left empty")
-        except InvalidValue as e:
+        except InvalidValue as e:  # a date in the future, or no such day
             self.warn(f"{e}: left empty")
-        return None
 
     def language(self, value) -> str | None:
         node = self.node(value)
@@ -374,16 +357,15 @@ class _Reader:
             return parse_language(text) if text else None
         except InvalidValue:
             self.warn(f"unrecognised inLanguage {text!r}: left empty")
-            return None
 
 
 _MONTHS = {
     name: number
     for number, names in enumerate([
-        "january jan janvier janv januar janner", "february feb fevrier fevr februar",
-        "march mar mars marz", "april apr avril avr", "may mai", "june jun juin juni",
-        "july jul juillet juil juli", "august aug aout", "september sep sept septembre",
-        "october oct octobre oktober okt", "november nov novembre", "december dec decembre dezember dez",
+        "january jan janvier janv januar janner", "february feb fevrier fevr februar", "march mar mars marz",
+        "april apr avril avr", "may mai", "june jun juin juni", "july jul juillet juil juli", "august aug aout",
+        "september sep sept septembre", "october oct octobre oktober okt", "november nov novembre",
+        "december dec decembre dezember dez",
     ], 1)
     for name in names.split()
 }
@@ -401,7 +383,7 @@ def _iso_date(text: str) -> str:
         return readings.pop()
     words = [re.sub(r"^(\d+)(?:er|st|nd|rd|th)$", r"\1", w) for w in fold(text).split()]
     months = [_MONTHS.get(w) for w in words]
-    if len(words) == 3 and words[2].isdigit() and len(words[2]) == 4:
+    if len(words) == 3 and re.fullmatch(r"\d{4}", words[2]):
         for month, day in ((months[0], words[1]), (months[1], words[0])):
             if month and day.isdigit() and (date := _valid_date(int(words[2]), month, int(day))):
                 return date
@@ -424,11 +406,13 @@ def _number(value) -> float | None:
         return None
 
 
-# Import: one ClaimReview to one canonical record
+# Import: one ClaimReview, one canonical record
 
 
-def parse_claimreviews(data: str, *, mapping: dict = DEFAULT_MAPPING, origin: str = "<input>") -> tuple[list[dict], list[str]]:
-    """Canonical claim records from ClaimReview JSON-LD or an HTML page, and one line per thing skipped or dropped."""
+def parse_claimreviews(
+    data: str, *, mapping: dict = DEFAULT_MAPPING, origin: str = "<input>"
+) -> tuple[list[dict], list[str]]:
+    """(canonical claim records, warnings) from ClaimReview JSON-LD or an HTML page; a warning per thing dropped."""
     warnings: list[str] = []
     records, found = [], 0
     for where, document in _documents(data, origin, warnings):
@@ -448,15 +432,13 @@ def _record(review: dict, read: _Reader, mapping: dict) -> dict | None:
     item = read.node(review.get("itemReviewed"))
     text = read.text(review.get("claimReviewed")) or read.text(item.get("name"))
     if not text:
-        read.warn("skipped: no claimReviewed text")
-        return None
+        return read.warn("skipped: no claimReviewed text")
     reviewer = ", ".join(read.names(review.get("author")) or read.names(review.get("publisher")))
     url = read.url(review.get("url"), "review url")
     reviewed_on = read.date(review.get("datePublished"), "datePublished")
     language = read.language(review.get("inLanguage") or item.get("inLanguage"))
     appearance = _first_appearance(item, read)
     seen_on = read.date(appearance.get("datePublished"), "appearance datePublished") if appearance else None
-    said_on = read.date(item.get("datePublished"), "itemReviewed datePublished") or seen_on
     status, reason, notes = _judge(read.node(review.get("reviewRating")), reviewer, reviewed_on, mapping, read)
     source = {"title": read.name(review.get("headline")) or read.name(review.get("name"))
               or f"ClaimReview by {reviewer or 'an unnamed fact-checker'}",
@@ -466,11 +448,12 @@ def _record(review: dict, read: _Reader, mapping: dict) -> dict | None:
         link = read.url(appearance.get("url") or appearance.get("@id"), "appearance url")
         title = read.name(appearance.get("headline")) or read.name(appearance.get("name")) or link
         if title:
-            publisher = ", ".join(read.names(appearance.get("publisher"))) or None
-            source = {"title": title, "url": link, "outlet": publisher, "published": seen_on,
+            outlet = ", ".join(read.names(appearance.get("publisher"))) or None
+            source = {"title": title, "url": link, "outlet": outlet, "published": seen_on,
                       "language": read.language(appearance.get("inLanguage"))}
     return {
-        "text": text, "translation": None, "language": language, "quote": False, "said_on": said_on,
+        "text": text, "translation": None, "language": language, "quote": False,
+        "said_on": read.date(item.get("datePublished"), "itemReviewed datePublished") or seen_on,
         "notes": "; ".join(([f"ClaimReview: {url}"] if url else []) + notes) or None,
         "status": status, "reason": reason, "changes": [],
         **{column: [] for column in ROLE_COLUMNS},
@@ -495,20 +478,18 @@ def _judge(rating: dict, reviewer: str, reviewed_on: str | None, mapping: dict, 
     label = read.name(rating.get("alternateName"))
     raw = {k: read.text(rating.get(k)) for k in RATING_FIELDS[1:] if read.text(rating.get(k))}
     notes = ["original rating: " + ", ".join(f"{k} {v}" for k, v in raw.items())] if raw else []
-    by = f"by {reviewer or 'an unnamed fact-checker'} ({reviewed_on or 'undated'})"
     status = next((s for pattern, s in mapping["import"] if pattern.search(fold(label))), None) if label else None
-    value = _number(rating.get("ratingValue"))
-    best, worst = (_number(rating.get(k)) for k in ("bestRating", "worstRating"))
+    value, best, worst = (_number(rating.get(k)) for k in RATING_FIELDS[1:])
     best, worst = 5 if best is None else best, 1 if worst is None else worst
     if status is None and value is not None and value != -1 and worst <= value <= best and worst < best:
         share = (value - worst) / (best - worst)
-        status = "false" if share < 0.25 else "disputed" if share < 0.75 else "corroborated" if share < 1 else "confirmed"
+        status = next(s for limit, s in _SHARES if share < limit)
         notes.append(f"status {status} from ratingValue {value:g} on a {worst:g}-{best:g} scale")
     if status is None:
         status = "unconfirmed"
-        notes.append(f"rating {label!r} not recognised: status unconfirmed" if label else "no usable rating: status unconfirmed")
+        notes.append(f"rating {label!r} not recognised" if label else "no usable rating")
+        notes[-1] += ": status unconfirmed"
         read.warn(notes[-1])
-    if label:
-        return status, f"ClaimReview rating {label!r} {by}", notes
-    shown = f"{raw['ratingValue']} on a {worst:g}-{best:g} scale" if "ratingValue" in raw else "missing"
-    return status, f"ClaimReview rating {shown} {by}", notes
+    rated = repr(label) if label else f"{raw['ratingValue']} of {worst:g}-{best:g}" if "ratingValue" in raw else "missing"
+    by = f"by {reviewer or 'an unnamed fact-checker'} ({reviewed_on or 'undated'})"
+    return status, f"ClaimReview rating {rated} {by}", notes

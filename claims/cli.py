@@ -396,7 +396,9 @@ def import_(
     if summary.rejected:
         typer.echo(f"Rejected records written to {rejects_path}", err=True)
     for problem in summary.problems:
-        typer.echo(f"  skipped {problem}", err=True)
+        typer.echo(f"  rejected {problem}", err=True)
+    for note in summary.notes:
+        typer.echo(f"  note: {note}", err=True)
 
 
 class ExportFormat(str, Enum):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
@@ -32,6 +32,7 @@ class ImportSummary:
     sources: int = 0
     actors: int = 0
     problems: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
 
     def describe(self) -> str:
         text = f"{self.added} claims added, {self.updated} updated, {self.unchanged} unchanged"
@@ -75,18 +76,22 @@ class Importer:
                 self.flush()
         else:
             self.flush()
-            changed = self._update(existing, record, source_id, where)
+            with self.db.atomic():  # a savepoint: a conflicting record is undone alone
+                changed = self._update(existing, record, source_id, where)
             if changed:
                 self.summary.updated += 1
             else:
                 self.summary.unchanged += 1
 
     def flush(self) -> None:
-        """Insert the batched rows."""
-        for table in ("claims", "attributions", "figures", "status_changes"):
-            rows = self.pending[table]
+        """Insert the batched rows, one prepared statement per table."""
+        for table, rows in self.pending.items():
             if rows:
-                self.db[table].insert_all(rows, batch_size=500)
+                columns = list(rows[0])
+                sql = "insert into [{}] ({}) values ({})".format(
+                    table, ", ".join(f"[{c}]" for c in columns), ", ".join("?" for _ in columns)
+                )
+                self.db.conn.executemany(sql, ([row[c] for c in columns] for row in rows))
                 rows.clear()
         self.pending_keys.clear()
 
@@ -125,7 +130,7 @@ class Importer:
         names: dict[str, list[str]] = {column: [] for column in self.columns.values()}
         for party in parties:
             names[self.columns[party.role]].append(self._actor(party.actor)[1])
-        return {column: json.dumps(value, ensure_ascii=False) for column, value in names.items()}
+        return {column: json.dumps(value, ensure_ascii=False) if value else "[]" for column, value in names.items()}
 
     def _add(self, record: ClaimRecord, source: dict) -> None:
         source_id = source["id"]
@@ -151,7 +156,7 @@ class Importer:
             }
         )
         self.pending["attributions"].extend(self._party_row(claim_id, party) for party in _ordered(record.parties, self.columns))
-        self.pending["figures"].extend({"claim_id": claim_id, **asdict(figure)} for figure in record.figures)
+        self.pending["figures"].extend(_figure_row(claim_id, figure) for figure in record.figures)
         self.pending["status_changes"].extend(self._history_rows(claim_id, record, source["published"], start=0))
 
     def _history_rows(self, claim_id: int, record: ClaimRecord, published: str | None, start: int) -> Iterator[dict]:
@@ -208,7 +213,7 @@ class Importer:
         if recorded == figures:
             return False
         self.db["figures"].delete_where("claim_id = ?", [claim_id])
-        self.db["figures"].insert_all({"claim_id": claim_id, **asdict(f)} for f in figures)
+        self.db["figures"].insert_all(_figure_row(claim_id, f) for f in figures)
         return True
 
     def _extend_history(self, claim_id: int, record: ClaimRecord, where: str) -> bool:
@@ -220,7 +225,7 @@ class Importer:
         common = min(len(recorded), len(wanted))
         if [s for s, _ in recorded[:common]] != [s for s, _ in wanted[:common]] or recorded[1:common] != wanted[1:common]:
             raise HistoryConflict(
-                f"{where}: the status history differs from the one recorded for claim {claim_id}, "
+                f"the status history differs from the one recorded for claim {claim_id}, "
                 "which cannot be rewritten: add new status changes at the end instead"
             )
         if len(wanted) <= len(recorded):
@@ -231,6 +236,17 @@ class Importer:
             claim_id, {"status": wanted[-1][0], "status_changed_at": self.timestamp, "updated_at": self.timestamp}
         )
         return True
+
+
+def _figure_row(claim_id: int, figure: Figure) -> dict:
+    return {
+        "claim_id": claim_id,
+        "measure": figure.measure,
+        "qualifier": figure.qualifier,
+        "low": figure.low,
+        "high": figure.high,
+        "unit": figure.unit,
+    }
 
 
 def _ordered(parties: list[Party], columns: dict[str, str]) -> list[Party]:

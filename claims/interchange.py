@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from . import model
 from .errors import ClaimsError, InvalidValue
-from .importer import Importer, ImportSummary
+from .importer import HistoryConflict, Importer, ImportSummary
 from .migrations import ROLES
 from .records import ROLE_BY_COLUMN, SOURCE_FIELDS, InvalidRecords, Problem, clean_record
 
@@ -46,6 +46,7 @@ class Item:
     record: Any = None
     problem: str | None = None
     raw: str | None = None
+    note: str | None = None  # something skipped on purpose, reported but not an error
 
 
 # Reading
@@ -226,7 +227,7 @@ def read_claimreview(path: Path, mapping=None) -> Iterator[Item]:
     for number, record in enumerate(records, 1):
         yield Item(f"{path.name} review {number}", record)
     for line in skipped:
-        yield Item(path.name, problem=f"skipped: {line}", record=None, raw="skipped")
+        yield Item(path.name, note=line)
 
 
 def _open_binary(path: Path) -> IO[bytes]:
@@ -257,59 +258,74 @@ def import_path(
     skip_invalid: bool = False,
     rejects: IO[str] | None = None,
     mapping=None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportSummary:
-    """Validate all of `path`, then import it in one transaction; return what happened."""
+    """Import `path` in one transaction; return what happened.
+
+    Every record is checked. If any is invalid, nothing is written (the transaction
+    is rolled back) and `InvalidRecords` lists every problem; with `skip_invalid`
+    the valid records are kept and the invalid ones written to `rejects`.
+    """
     format = format or detect_format(path)
-    actors: list[dict] = []
-    if format == "yaml":
-        actors, items = read_yaml(path)
-        read = lambda: iter(items)  # noqa: E731
-    elif format == "jsonl":
-        read = lambda: read_jsonl(path)  # noqa: E731
-    elif format == "csv":
-        read = lambda: read_csv(path)  # noqa: E731
-    elif format == "claimreview":
-        items = list(read_claimreview(path, mapping))
-        read = lambda: iter(items)  # noqa: E731
-    else:
-        raise InvalidValue(f"unknown format {format!r}: expected one of {', '.join(FORMATS)}")
+    actors, items, total = _reader(path, format, mapping)
     summary = ImportSummary()
-    total, problems = _validate(read())
-    problems = _check_actors(db, actors) + problems
-    if problems and not skip_invalid:
-        raise InvalidRecords(problems, path.name)
-    summary.problems = problems
+    problems = _check_actors(db, actors)
     with db.atomic():
         importer = Importer(db, summary)
-        for actor in actors:
-            importer.add_actor(actor["name"], actor["kind"], actor.get("country"), actor.get("aliases") or [])
-        for count, item in enumerate(read(), 1):
-            if item.problem is None:
+        if not problems:
+            for actor in actors:
+                importer.add_actor(actor["name"], actor["kind"], actor.get("country"), actor.get("aliases") or [])
+        for count, item in enumerate(items, 1):
+            if item.note is not None:
+                summary.notes.append(item.note)
+                continue
+            if item.problem is not None:
+                record, errors = None, [Problem(item.where, "", item.problem)]
+            else:
                 record, errors = clean_record(item.record, item.where)
-                if record is not None:
-                    importer.write(record, item.where)
-                    if progress and count % 1000 == 0:
-                        progress(count, total)
-                    continue
-            if rejects is not None and item.raw != "skipped":
-                _write_reject(rejects, item)
-            summary.rejected += item.raw != "skipped"
+            if record is not None and (skip_invalid or not problems):
+                errors = _write(db, importer, record, item.where)
+            if errors:
+                problems.extend(errors)
+                summary.rejected += 1
+                if rejects is not None:
+                    _write_reject(rejects, item, errors)
+            if progress and count % 1000 == 0:
+                progress(count, total)
         importer.flush()
+        if problems and not skip_invalid:
+            raise InvalidRecords(problems, path.name)
+    summary.problems = problems
     return summary
 
 
-def _validate(items: Iterator[Item]) -> tuple[int, list[Problem]]:
-    """How many items there are, and every problem in them."""
-    problems, total = [], 0
-    for total, item in enumerate(items, 1):
-        if item.problem is not None:
-            if item.raw == "skipped":
-                continue
-            problems.append(Problem(item.where, "", item.problem))
-            continue
-        problems.extend(clean_record(item.record, item.where)[1])
-    return total, problems
+def _reader(path: Path, format: str, mapping) -> tuple[list[dict], Iterator[Item], int | None]:
+    """Actors to record first, the items to import, and how many there are (lines, for streamed files)."""
+    if format == "yaml":
+        actors, items = read_yaml(path)
+        return actors, iter(items), len(items)
+    if format == "jsonl":
+        return [], read_jsonl(path), _count_lines(path)
+    if format == "csv":
+        return [], read_csv(path), _count_lines(path)
+    if format == "claimreview":
+        items = list(read_claimreview(path, mapping))
+        return [], iter(items), len(items)
+    raise InvalidValue(f"unknown format {format!r}: expected one of {', '.join(FORMATS)}")
+
+
+def _count_lines(path: Path) -> int:
+    with _open_binary(path) as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+
+
+def _write(db: Database, importer: Importer, record, where: str) -> list[Problem]:
+    """Write one record; a record that contradicts recorded history is left alone and reported."""
+    try:
+        importer.write(record, where)
+    except HistoryConflict as e:
+        return [Problem(where, "changes", str(e))]
+    return []
 
 
 def _check_actors(db: Database, actors: list[dict]) -> list[Problem]:
@@ -328,15 +344,12 @@ def _check_actors(db: Database, actors: list[dict]) -> list[Problem]:
     return problems
 
 
-def _write_reject(out: IO[str], item: Item) -> None:
-    _, problems = clean_record(item.record, item.where) if item.problem is None else (None, [Problem(item.where, "", item.problem)])
-    out.write(
-        json.dumps(
-            {"where": item.where, "problems": [str(p) for p in problems], "record": item.record, "line": item.raw if item.record is None else None},
-            ensure_ascii=False,
-        )
-        + "\n"
-    )
+def _write_reject(out: IO[str], item: Item, problems: list[Problem]) -> None:
+    """One JSON line per rejected record: where, why, and the record (or the raw line if unreadable)."""
+    rejected = {"where": item.where, "problems": [str(p) for p in problems], "record": item.record}
+    if item.record is None:
+        rejected["line"] = item.raw
+    out.write(json.dumps(rejected, ensure_ascii=False) + "\n")
 
 
 # Exporting

@@ -309,8 +309,8 @@ def find_claim_id(db: Database, source: str | int, text: str) -> int | None:
 
 def claim_id_in_source(db: Database, source_id: int, text: str) -> int | None:
     """Id of the claim with exactly this text in the source with this id, or None."""
-    rows = list(db["claims"].rows_where("source_id = ? and text = ?", [source_id, text], select="id", limit=1))
-    return rows[0]["id"] if rows else None
+    row = db.execute("select id from claims where source_id = ? and text = ?", [source_id, text]).fetchone()
+    return row[0] if row else None
 
 
 def _get_claim_row(db: Database, claim_id: int) -> dict:

@@ -7,6 +7,7 @@ Every function here is pure: it takes text, returns a clean value or raises
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ def optional_text(value: str | None, what: str = "text", limit: int = MAX_TEXT_L
     return require_text(text, what, limit) if text else None
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(name: str) -> str:
     """Matching key for a name: case-, accent- and punctuation-insensitive.
 
@@ -83,6 +85,15 @@ def parse_date(value: str, what: str = "date", *, today: datetime.date | None = 
     Dates after today are refused: a claim cannot be said or published in the future.
     """
     text = (value or "").strip()
+    first_day = _first_day(text, what, value)
+    today = today or datetime.date.today()
+    if first_day > today:
+        raise InvalidValue(f"invalid {what} {value!r}: it is in the future (today is {today.isoformat()})")
+    return text
+
+
+@functools.lru_cache(maxsize=65536)
+def _first_day(text: str, what: str, value: str) -> datetime.date:
     match = _DATE.match(text)
     if not match:
         raise InvalidValue(
@@ -90,15 +101,12 @@ def parse_date(value: str, what: str = "date", *, today: datetime.date | None = 
         )
     year, month, day = match.groups()
     try:
-        first_day = datetime.date(int(year), int(month or 1), int(day or 1))
+        return datetime.date(int(year), int(month or 1), int(day or 1))
     except ValueError as e:
         raise InvalidValue(f"invalid {what} {value!r}: {e}") from None
-    today = today or datetime.date.today()
-    if first_day > today:
-        raise InvalidValue(f"invalid {what} {value!r}: it is in the future (today is {today.isoformat()})")
-    return text
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_url(value: str, what: str = "URL") -> str:
     """Validate an absolute http(s) URL; anything else (javascript:, relative...) is refused."""
     text = (value or "").strip()
@@ -112,6 +120,7 @@ def parse_url(value: str, what: str = "URL") -> str:
     return text
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_language(value: str) -> str:
     """Validate a language tag such as `fr`, `en` or `pt-BR`; return it with a lowercase language."""
     text = (value or "").strip()
@@ -165,6 +174,7 @@ class Figure:
         return f"{self.measure}={value}" + (f" {self.unit}" if self.unit else "")
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_figure(spec: str) -> Figure:
     """Parse a figure SPEC: `MEASURE=VALUE [UNIT]`.
 

@@ -7,7 +7,6 @@ import pytest
 from claims import model
 from claims.bundle import load_example
 from claims.db import open_db
-from claims.importer import HistoryConflict
 from claims.interchange import (
     CSV_COLUMNS,
     import_path,
@@ -147,8 +146,12 @@ def test_rewriting_history_is_refused_and_nothing_changes(rich_db, tmp_path):
     document["claims"][0]["translation"] = "would be updated"
     (tmp_path / "rewritten.yml").write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
     before = snapshot(rich_db)
-    with open_db(rich_db) as db, pytest.raises(HistoryConflict, match="status history differs from the one recorded for claim 2"):
+    with open_db(rich_db) as db, pytest.raises(InvalidRecords) as e:
         import_path(db, tmp_path / "rewritten.yml")
+    assert [str(p) for p in e.value.problems] == [
+        f"rewritten.yml:{e.value.problems[0].where.split(':')[1]}: changes: the status history differs from the one "
+        "recorded for claim 2, which cannot be rewritten: add new status changes at the end instead"
+    ]
     assert snapshot(rich_db) == before
 
 
