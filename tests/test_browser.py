@@ -107,6 +107,7 @@ def page(browser, server):
 
 
 def visible_claim_ids(page):
+    page.wait_for_load_state("load")
     return [int(t) for t in page.locator("table.rows-and-columns tbody td.col-id").all_inner_texts()]
 
 
