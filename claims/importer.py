@@ -31,12 +31,14 @@ class ImportSummary:
     rejected: int = 0
     sources: int = 0
     actors: int = 0
+    actors_updated: int = 0
     problems: list = field(default_factory=list)
     notes: list = field(default_factory=list)
 
     def describe(self) -> str:
         text = f"{self.added} claims added, {self.updated} updated, {self.unchanged} unchanged"
         text += f"; {self.sources} new sources, {self.actors} new actors"
+        text += f" ({self.actors_updated} updated)" if self.actors_updated else ""
         return text + (f"; {self.rejected} rejected" if self.rejected else "")
 
 
@@ -59,10 +61,13 @@ class Importer:
         self.timestamp = model.now()
 
     def add_actor(self, name: str, kind: str, country: str | None, aliases: list[str]) -> None:
-        """Record an actor from a bundle's actors section unless it is already known."""
-        if model.find_actor_id(self.db, name) is None:
+        """Record an actor from a bundle's actors section, or bring the known one in line with it."""
+        actor_id = model.find_actor_id(self.db, name)
+        if actor_id is None:
             model.add_actor(self.db, name, kind=kind, country=country, aliases=aliases)
             self.summary.actors += 1
+        elif model.update_actor(self.db, actor_id, kind=kind, country=country, aliases=aliases):
+            self.summary.actors_updated += 1
 
     def write(self, record: ClaimRecord, where: str) -> None:
         """Add the claim, or bring the recorded one in line with it."""

@@ -274,7 +274,11 @@ def import_path(
         importer = Importer(db, summary)
         if not problems:
             for actor in actors:
-                importer.add_actor(actor["name"], actor["kind"], actor.get("country"), actor.get("aliases") or [])
+                try:
+                    with db.atomic():
+                        importer.add_actor(actor["name"], actor["kind"], actor.get("country"), actor.get("aliases") or [])
+                except ClaimsError as e:
+                    problems.append(Problem(actor["where"], "", str(e)))
         for count, item in enumerate(items, 1):
             if item.note is not None:
                 summary.notes.append(item.note)

@@ -193,6 +193,35 @@ def add_actor(
     return actor_id
 
 
+def update_actor(
+    db: Database, actor_id: int, *, kind: str | None = None, country: str | None = None, aliases: Iterable[str] = ()
+) -> bool:
+    """Bring an actor's kind, country and aliases in line (aliases are only ever added); return whether it changed."""
+    actor = db["actors"].get(actor_id)
+    changes = {}
+    if kind and check_kind(db, kind) != actor["kind"]:
+        changes["kind"] = kind
+    if optional_text(country) and parse_country(country) != actor["country"]:
+        changes["country"] = parse_country(country)
+    new_aliases = {}
+    for alias in aliases:
+        alias = require_text(alias, "actor alias", MAX_NAME_LENGTH)
+        owner = _actor_id_by_key(db, fold(alias))
+        if owner is None:
+            new_aliases.setdefault(fold(alias), alias)
+        elif owner != actor_id:
+            raise AlreadyExists(f"{alias!r} already names actor {db['actors'].get(owner)['name']!r} (id {owner})")
+    if not changes and not new_aliases:
+        return False
+    with db.atomic():
+        if changes:
+            db["actors"].update(actor_id, changes)
+        db["actor_aliases"].insert_all(
+            {"actor_id": actor_id, "alias": alias, "match_key": key} for key, alias in new_aliases.items()
+        )
+    return True
+
+
 def _actor_id_by_key(db: Database, key: str) -> int | None:
     rows = list(db["actor_aliases"].rows_where("match_key = ?", [key], select="actor_id", limit=1))
     return rows[0]["actor_id"] if rows else None

@@ -287,3 +287,24 @@ def test_import_memory_does_not_grow_with_the_file(tmp_path):
 def test_read_jsonl_streams(tmp_path):
     reader = read_jsonl(generated(tmp_path / "g.jsonl", 10))
     assert next(reader).record["text"] == "Claim 0 é"
+
+
+def test_reimport_updates_actors_and_reports_alias_conflicts(rich_db, tmp_path):
+    import yaml
+
+    document = yaml.safe_load(export(rich_db, write_yaml))
+    seoul = next(a for a in document["actors"] if a["name"] == "Seoul")
+    seoul["aliases"].append("République de Corée")
+    seoul["kind"] = "military"
+    (tmp_path / "actors.yml").write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
+    with open_db(rich_db) as db:
+        summary = import_path(db, tmp_path / "actors.yml")
+        assert summary.actors_updated == 1
+        assert model.get_actor(db, "republique de coree")["kind"] == "military"
+    seoul["aliases"].append("Pyongyang")
+    (tmp_path / "conflict.yml").write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
+    before = snapshot(rich_db)
+    with open_db(rich_db) as db, pytest.raises(InvalidRecords) as e:
+        import_path(db, tmp_path / "conflict.yml")
+    assert [p.message for p in e.value.problems] == ["'Pyongyang' already names actor 'Pyongyang' (id 4)"]
+    assert snapshot(rich_db) == before
