@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -80,3 +82,25 @@ def _refuse_newer_schema(db: Database, path: Path) -> None:
 def is_current(db: Database) -> bool:
     """True when every known migration has been applied to `db`."""
     return not migrations.pending(db)
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """One write transaction: all of it lands or none of it does.
+
+    It takes the write lock at once (BEGIN IMMEDIATE), so that a concurrent writer
+    waits up to the busy timeout instead of failing half-way; inside another
+    transaction it is a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from . import model
+from .db import write_transaction
 from .errors import ClaimsError
 from .records import ClaimRecord, Party
 from .values import Figure, fold
@@ -47,7 +48,7 @@ class HistoryConflict(ClaimsError):
 
 
 class Importer:
-    """Writes `ClaimRecord`s into `db`; call inside `db.atomic()` and `flush()` at the end."""
+    """Writes `ClaimRecord`s into `db`; call inside `write_transaction(db)` and `flush()` at the end."""
 
     def __init__(self, db: Database, summary: ImportSummary | None = None):
         self.db = db
@@ -81,7 +82,7 @@ class Importer:
                 self.flush()
         else:
             self.flush()
-            with self.db.atomic():  # a savepoint: a conflicting record is undone alone
+            with write_transaction(self.db):  # a savepoint: a conflicting record is undone alone
                 changed = self._update(existing, record, source_id, where)
             if changed:
                 self.summary.updated += 1

@@ -19,6 +19,7 @@ from typing import IO, Any
 from sqlite_utils import Database
 
 from . import model
+from .db import write_transaction
 from .errors import ClaimsError, InvalidValue
 from .importer import HistoryConflict, Importer, ImportSummary
 from .migrations import ROLES
@@ -270,12 +271,12 @@ def import_path(
     actors, items, total = _reader(path, format, mapping)
     summary = ImportSummary()
     problems = _check_actors(db, actors)
-    with db.atomic():
+    with write_transaction(db):
         importer = Importer(db, summary)
         if not problems:
             for actor in actors:
                 try:
-                    with db.atomic():
+                    with write_transaction(db):
                         importer.add_actor(actor["name"], actor["kind"], actor.get("country"), actor.get("aliases") or [])
                 except ClaimsError as e:
                     problems.append(Problem(actor["where"], "", str(e)))

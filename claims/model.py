@@ -14,6 +14,7 @@ from dataclasses import asdict
 
 from sqlite_utils import Database
 
+from .db import write_transaction
 from .errors import AlreadyExists, InvalidValue, NotFound
 from .values import (
     MAX_NAME_LENGTH,
@@ -91,7 +92,7 @@ def add_source(
     existing = _matching_source_id(db, source)
     if existing is not None:
         raise AlreadyExists(f"this source is already recorded as source {existing}")
-    with db.atomic():
+    with write_transaction(db):
         return db["sources"].insert(source | {"created_at": now()}).last_pk
 
 
@@ -185,7 +186,7 @@ def add_actor(
         if owner is not None:
             owner_name = db["actors"].get(owner)["name"]
             raise AlreadyExists(f"{alias!r} already names actor {owner_name!r} (id {owner})")
-    with db.atomic():
+    with write_transaction(db):
         actor_id = db["actors"].insert({"name": name, "kind": kind, "country": country, "created_at": now()}).last_pk
         db["actor_aliases"].insert_all(
             {"actor_id": actor_id, "alias": alias, "match_key": key} for key, alias in spellings.items()
@@ -213,7 +214,7 @@ def update_actor(
             raise AlreadyExists(f"{alias!r} already names actor {db['actors'].get(owner)['name']!r} (id {owner})")
     if not changes and not new_aliases:
         return False
-    with db.atomic():
+    with write_transaction(db):
         if changes:
             db["actors"].update(actor_id, changes)
         db["actor_aliases"].insert_all(
@@ -293,11 +294,11 @@ def add_claim(
     said_on = parse_date(said_on, "date said") if optional_text(said_on) else None
     language = parse_language(language) if optional_text(language) else source_row["language"]
     roles = [check_role(db, role) for _, role in parties]
-    existing = claim_id_in_source(db, source_row["id"], text)
-    if existing is not None:
-        raise AlreadyExists(f"this claim is already recorded from source {source_row['id']} as claim {existing}")
     timestamp = now()
-    with db.atomic():
+    with write_transaction(db):
+        existing = claim_id_in_source(db, source_row["id"], text)
+        if existing is not None:
+            raise AlreadyExists(f"this claim is already recorded from source {source_row['id']} as claim {existing}")
         actor_ids = [_resolve_actor(db, actor, create_actors) for actor, _ in parties]
         claim_id = db["claims"].insert(
             {
@@ -408,7 +409,7 @@ def set_status(
     if claim["status"] == status:
         raise InvalidValue(f"claim {claim_id} is already {status}")
     timestamp = now()
-    with db.atomic():
+    with write_transaction(db):
         _insert_status_change(db, claim_id, claim["status"], status, reason, evidence, on, timestamp)
         db["claims"].update(claim_id, {"status": status, "status_changed_at": timestamp, "updated_at": timestamp})
     return {"claim_id": claim_id, "from": claim["status"], "to": status, "reason": reason, "evidence": evidence, "on": on}
@@ -429,7 +430,7 @@ def add_stance(
     on = parse_date(on, "date of the stance") if optional_text(on) else None
     source_id = get_source(db, source)["id"] if _given(source) else None
     _get_claim_row(db, claim_id)
-    with db.atomic():
+    with write_transaction(db):
         actor_id = _resolve_actor(db, actor, create_actor)
         duplicate = list(
             db["attributions"].rows_where(
