@@ -405,11 +405,11 @@ def set_status(
     reason = require_text(reason, "reason")
     evidence = parse_url(evidence, "evidence URL") if optional_text(evidence) else None
     on = parse_date(on, "date of the change") if optional_text(on) else datetime.date.today().isoformat()
-    claim = _get_claim_row(db, claim_id)
-    if claim["status"] == status:
-        raise InvalidValue(f"claim {claim_id} is already {status}")
     timestamp = now()
     with write_transaction(db):
+        claim = _get_claim_row(db, claim_id)
+        if claim["status"] == status:
+            raise InvalidValue(f"claim {claim_id} is already {status}")
         _insert_status_change(db, claim_id, claim["status"], status, reason, evidence, on, timestamp)
         db["claims"].update(claim_id, {"status": status, "status_changed_at": timestamp, "updated_at": timestamp})
     return {"claim_id": claim_id, "from": claim["status"], "to": status, "reason": reason, "evidence": evidence, "on": on}
