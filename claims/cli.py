@@ -517,6 +517,48 @@ def _progress(label: str):
         yield lambda count, total: bar.update(task, completed=count, total=total)
 
 
+@app.command("check")
+def check_(
+    repair: Annotated[bool, typer.Option("--repair", help="Rebuild what is derived: full-text index, actor columns, statuses.")] = False,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Verify the database: SQLite integrity, foreign keys, full-text index, derived columns, statuses.
+
+    Exits 1 and names each problem if any is found. With --repair, rebuilds what is derived first.
+
+    Example: claims check        claims check --repair
+    """
+    from .maintenance import check, repair as repair_database
+
+    with database(db_path) as db:
+        if repair:
+            for line in repair_database(db):
+                typer.echo(f"repaired {line}", err=True)
+        problems = check(db)
+        claims_count = db["claims"].count
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {db_path}" + ("" if repair else "; 'claims check --repair' rebuilds what is derived"))
+    typer.echo(f"{db_path}: no problem found ({claims_count} claims)", err=True)
+
+
+@app.command("backup")
+def backup_(
+    target: Annotated[Path, typer.Argument(metavar="PATH", help="New file to write the copy to.")],
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Copy the database to PATH, consistently, even while others are writing (SQLite backup API).
+
+    Example: claims backup backups/claims-2025-09-01.db
+    """
+    from .maintenance import backup
+
+    with database(db_path) as db:
+        count = backup(db, target)
+    typer.echo(f"Backed up {count} claims to {target}", err=True)
+
+
 HostOption = Annotated[str, typer.Option(help="Interface to bind; other than localhost needs --public.")]
 PortOption = Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)]
 PublicOption = Annotated[bool, typer.Option(help="Allow binding to an address other machines can reach.")]

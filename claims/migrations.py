@@ -50,6 +50,20 @@ QUALIFIERS = [
 ]
 
 APPEND_ONLY_TABLES = ["status_changes"]
+FTS_COLUMNS = ["text", "translation"]
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+FTS_TRIGGERS = ["claims_ai", "claims_ad", "claims_au"]
+
+
+def append_only_triggers(table: str) -> dict[str, str]:
+    """Name and SQL of the triggers that refuse any UPDATE or DELETE on `table`."""
+    return {
+        f"{table}_no_{action.lower()}": (
+            f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows cannot be changed or deleted'); END"
+        )
+        for action in ("UPDATE", "DELETE")
+    }
 
 
 def _lookup(db: Database, table: str, rows: list[dict]) -> None:
@@ -124,9 +138,7 @@ def m001_initial(db: Database):
     db["claims"].create_index(["source_id", "text"], unique=True)
     db["claims"].create_index(["status"])
     db["claims"].create_index(["said_on"])
-    db["claims"].enable_fts(
-        ["text", "translation"], tokenize="porter unicode61 remove_diacritics 2", create_triggers=True
-    )
+    db["claims"].enable_fts(FTS_COLUMNS, tokenize=FTS_TOKENIZE, create_triggers=True)
 
     db["attributions"].create(
         {
@@ -171,11 +183,8 @@ def m001_initial(db: Database):
     )
     db["status_changes"].create_index(["claim_id"])
     for table in APPEND_ONLY_TABLES:
-        for action in ("UPDATE", "DELETE"):
-            db.execute(
-                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows cannot be changed or deleted'); END"
-            )
+        for sql in append_only_triggers(table).values():
+            db.execute(sql)
 
     db["figures"].create(
         {

@@ -261,7 +261,7 @@ def test_bad_database_path_is_one_line_error_and_file_untouched(tmp_path, setup,
 
 def test_every_command_has_help_with_an_example():
     for command in ["init", "add", "status", "stance", "list", "show", "statuses", "serve", "demo",
-                    "source add", "source list", "actor add", "actor list", "import", "export"]:  # fmt: skip
+                    "source add", "source list", "actor add", "actor list", "import", "export", "check", "backup"]:  # fmt: skip
         result = claims(*command.split(), "--help")
         assert result.exit_code == 0, command
         assert "Example:" in result.stdout and "claims " in result.stdout, command
@@ -390,3 +390,26 @@ def test_export_jsonl_and_csv(filled):
     assert json.loads(lines[0])["asserted_by"] == ["Seoul"]
     rows = list(csv.DictReader(io.StringIO(ok("export", "-f", "csv", db=filled))))
     assert rows[0]["figures"] == "killed=~600 soldiers" and rows[0]["source_title"] == "Kim comforts families"
+
+
+def test_check_and_backup_commands(filled, tmp_path):
+    result = claims("check", db=filled)
+    assert result.exit_code == 0 and "no problem found (1 claims)" in result.stderr
+    import sqlite3
+
+    conn = sqlite3.connect(filled)
+    conn.execute("update claims set status = 'confirmed'")
+    conn.commit()
+    conn.close()
+    result = claims("check", db=filled)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "claim 1: status is 'confirmed' but its history ends with 'unconfirmed'",
+        f"Error: 1 problem in {filled}; 'claims check --repair' rebuilds what is derived",
+    ]
+    result = claims("check", "--repair", db=filled)
+    assert result.exit_code == 0 and "repaired claim 1: status set from 'confirmed' to 'unconfirmed'" in result.stderr
+    result = claims("backup", tmp_path / "copy.db", db=filled)
+    assert result.exit_code == 0 and "Backed up 1 claims" in result.stderr
+    result = claims("backup", tmp_path / "copy.db", db=filled)
+    assert result.exit_code == 1 and "already exists" in result.stderr

@@ -1,0 +1,140 @@
+"""Checking, repairing and backing up a claims database."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .db import write_transaction
+from .errors import ClaimsError
+from .migrations import APPEND_ONLY_TABLES, FTS_COLUMNS, FTS_TOKENIZE, FTS_TRIGGERS, append_only_triggers
+from .model import now, role_columns
+
+REPAIRED_HISTORY_REASON = "History started by 'claims check --repair': the claim had none."
+
+
+def check(db: Database) -> list[str]:
+    """Every problem found: SQLite integrity, foreign keys, full-text index, derived columns, statuses."""
+    problems = [f"integrity: {row[0]}" for row in db.execute("pragma integrity_check") if row[0] != "ok"]
+    problems += [
+        f"foreign key: {table} row {rowid} points to a missing {parent} row"
+        for table, rowid, parent, _ in db.execute("pragma foreign_key_check")
+    ]
+    problems += [f"trigger {name} is missing" for name in _missing_triggers(db)]
+    if not _fts_in_sync(db):
+        problems.append("full-text index: out of sync with the claims table")
+    problems += [
+        f"claim {claim_id}: {column} says {recorded} but its attributions say {expected}"
+        for claim_id, column, recorded, expected in _party_mismatches(db)
+    ]
+    problems += [
+        f"claim {claim_id}: status is {status!r} but its history ends with {last!r}"
+        for claim_id, status, last in _status_mismatches(db)
+    ]
+    problems += [f"claim {claim_id}: no status history" for claim_id, _ in _without_history(db)]
+    return problems
+
+
+def repair(db: Database) -> list[str]:
+    """Rebuild what is derived (full-text index, actor columns, current status); return what was fixed."""
+    fixed = []
+    with write_transaction(db):
+        missing = _missing_triggers(db)
+        for table in APPEND_ONLY_TABLES:
+            for name, sql in append_only_triggers(table).items():
+                if name in missing:
+                    db.execute(sql)
+                    fixed.append(f"trigger {name} recreated")
+        if set(FTS_TRIGGERS) & set(missing):
+            for name in FTS_TRIGGERS:
+                db.execute(f"drop trigger if exists [{name}]")
+            db["claims"].disable_fts()
+            db["claims"].enable_fts(FTS_COLUMNS, tokenize=FTS_TOKENIZE, create_triggers=True)
+            fixed.append("full-text index and its triggers recreated")
+        if not _fts_in_sync(db):
+            db.execute("insert into claims_fts(claims_fts) values ('rebuild')")
+            fixed.append("full-text index rebuilt")
+        for claim_id, column, _, expected in _party_mismatches(db):
+            db["claims"].update(claim_id, {column: json.dumps(expected, ensure_ascii=False)})
+            fixed.append(f"claim {claim_id}: {column} set to {expected}")
+        for claim_id, status, last in _status_mismatches(db):
+            db["claims"].update(claim_id, {"status": last})
+            fixed.append(f"claim {claim_id}: status set from {status!r} to {last!r}, the end of its history")
+        for claim_id, status in list(_without_history(db)):
+            db["status_changes"].insert(
+                {"claim_id": claim_id, "to_status": status, "reason": REPAIRED_HISTORY_REASON, "recorded_at": now()}
+            )
+            fixed.append(f"claim {claim_id}: history started with its current status {status!r}")
+    return fixed
+
+
+def backup(db: Database, target: str | Path) -> int:
+    """Copy the database to `target` with SQLite's online backup (consistent while others write); return its claims."""
+    target = Path(target)
+    if target.exists():
+        raise ClaimsError(f"{target} already exists: choose a new file for the backup")
+    partial = target.with_name(target.name + ".partial")
+    try:
+        copy = sqlite3.connect(partial)
+        try:
+            db.conn.backup(copy)
+            count = copy.execute("select count(*) from claims").fetchone()[0]
+        finally:
+            copy.close()
+        partial.replace(target)
+    except (OSError, sqlite3.Error) as e:
+        partial.unlink(missing_ok=True)
+        raise ClaimsError(f"cannot write the backup {target}: {e}") from None
+    return count
+
+
+def _missing_triggers(db: Database) -> list[str]:
+    expected = FTS_TRIGGERS + [name for table in APPEND_ONLY_TABLES for name in append_only_triggers(table)]
+    present = {trigger.name for trigger in db.triggers}
+    return [name for name in expected if name not in present]
+
+
+def _fts_in_sync(db: Database) -> bool:
+    try:
+        db.execute("insert into claims_fts(claims_fts, rank) values ('integrity-check', 1)")
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
+def _party_mismatches(db: Database):
+    """(claim id, column, recorded names, names from attributions) for every derived column out of line."""
+    columns = role_columns(db)
+    expected: dict[int, dict[str, list[str]]] = {}
+    for row in db.query(
+        "select attributions.claim_id, attributions.role, actors.name from attributions "
+        "join actors on actors.id = attributions.actor_id order by attributions.claim_id, attributions.id"
+    ):
+        expected.setdefault(row["claim_id"], {}).setdefault(columns[row["role"]], []).append(row["name"])
+    select = ", ".join(["id", *columns.values()])
+    for claim in db.query(f"select {select} from claims order by id"):
+        for column in columns.values():
+            try:
+                recorded = json.loads(claim[column])
+            except (TypeError, ValueError):
+                recorded = claim[column]
+            wanted = expected.get(claim["id"], {}).get(column, [])
+            if recorded != wanted:
+                yield claim["id"], column, recorded, wanted
+
+
+def _without_history(db: Database):
+    yield from db.execute(
+        "select id, status from claims where not exists (select 1 from status_changes where claim_id = claims.id) order by id"
+    )
+
+
+def _status_mismatches(db: Database):
+    yield from db.execute(
+        "select claims.id, claims.status, last.to_status from claims join status_changes last "
+        "on last.id = (select max(id) from status_changes where claim_id = claims.id) "
+        "where last.to_status != claims.status order by claims.id"
+    )
