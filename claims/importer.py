@@ -60,6 +60,7 @@ class Importer:
         self.pending_keys: dict[tuple[int, str], int] = {}
         self.next_claim_id = (db.execute("select max(id) from claims").fetchone()[0] or 0) + 1
         self.timestamp = model.now()
+        self.user = model.current_user()
 
     def add_actor(self, name: str, kind: str, country: str | None, aliases: list[str]) -> None:
         """Record an actor from a bundle's actors section, or bring the known one in line with it."""
@@ -130,6 +131,7 @@ class Importer:
             "source_id": self._source(party.source)["id"] if party.source else None,
             "stated_on": party.date,
             "created_at": self.timestamp,
+            "recorded_by": self.user,
         }
 
     def _party_columns(self, parties: Iterable[Party]) -> dict[str, str]:
@@ -159,6 +161,7 @@ class Importer:
                 "created_at": self.timestamp,
                 "updated_at": self.timestamp,
                 "status_changed_at": self.timestamp,
+                "created_by": self.user,
             }
         )
         self.pending["attributions"].extend(self._party_row(claim_id, party) for party in _ordered(record.parties, self.columns))
@@ -177,6 +180,7 @@ class Importer:
                 "evidence_url": evidence,
                 "changed_on": date,
                 "recorded_at": self.timestamp,
+                "recorded_by": self.user,
             }
 
     def _update(self, claim_id: int, record: ClaimRecord, source_id: int, where: str) -> bool:

@@ -49,20 +49,25 @@ QUALIFIERS = [
     ("range", "Between `low` and `high`."),
 ]
 
-APPEND_ONLY_TABLES = ["status_changes"]
+APPEND_ONLY_TABLES = ["status_changes", "revisions", "purges"]
 FTS_COLUMNS = ["text", "translation"]
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 FTS_TRIGGERS = ["claims_ai", "claims_ad", "claims_au"]
 
 
 def append_only_triggers(table: str) -> dict[str, str]:
-    """Name and SQL of the triggers that refuse any UPDATE or DELETE on `table`."""
+    """Name and SQL of the triggers (as of the latest migration) that refuse UPDATE and DELETE on `table`.
+
+    A claim's rows may only be deleted once its purge is logged in `purges`
+    (`claims delete --purge`); the purge log itself can never be changed.
+    """
+    purge_logged = (
+        f" WHEN NOT EXISTS (SELECT 1 FROM purges WHERE purges.claim_id = OLD.claim_id)" if table != "purges" else ""
+    )
+    message = f"'{table} is append-only: rows cannot be changed or deleted'"
     return {
-        f"{table}_no_{action.lower()}": (
-            f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows cannot be changed or deleted'); END"
-        )
-        for action in ("UPDATE", "DELETE")
+        f"{table}_no_update": f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} BEGIN SELECT RAISE(ABORT, {message}); END",
+        f"{table}_no_delete": f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}{purge_logged} BEGIN SELECT RAISE(ABORT, {message}); END",
     }
 
 
@@ -182,9 +187,11 @@ def m001_initial(db: Database):
         ],
     )
     db["status_changes"].create_index(["claim_id"])
-    for table in APPEND_ONLY_TABLES:
-        for sql in append_only_triggers(table).values():
-            db.execute(sql)
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER status_changes_no_{action.lower()} BEFORE {action} ON status_changes "
+            "BEGIN SELECT RAISE(ABORT, 'status_changes is append-only: rows cannot be changed or deleted'); END"
+        )
 
     db["figures"].create(
         {
@@ -202,11 +209,6 @@ def m001_initial(db: Database):
     )
     db["figures"].create_index(["claim_id"])
     db["figures"].create_index(["measure", "low"])
-
-
-def known_migration_names() -> set[str]:
-    """Names of every migration step this version of claims knows."""
-    return {m.name for m in migrations.pending(Database(memory=True))}
 
 
 @migrations()
@@ -251,3 +253,42 @@ def m002_views_for_browsing(db: Database):
           and not exists (select 1 from attributions where claim_id = claims.id and role = 'confirms')
         """,
     )
+
+
+@migrations()
+def m003_revisions_purges_and_recorders(db: Database):
+    """Who recorded each change; revisions of edited claims; a log of purged claims; history deletable only once purged."""
+    for table, column in [("claims", "created_by"), ("attributions", "recorded_by"), ("status_changes", "recorded_by")]:
+        db[table].add_column(column, str)
+    db["revisions"].create(
+        {
+            "id": int,
+            "claim_id": int,
+            "field": str,
+            "old_value": str,
+            "new_value": str,
+            "reason": str,
+            "recorded_by": str,
+            "recorded_at": str,
+        },
+        pk="id",
+        not_null={"claim_id", "field", "reason", "recorded_at"},
+        foreign_keys=[("claim_id", "claims", "id")],
+    )
+    db["revisions"].create_index(["claim_id"])
+    db["purges"].create(
+        {"id": int, "claim_id": int, "claim": str, "reason": str, "recorded_by": str, "recorded_at": str},
+        pk="id",
+        not_null={"claim_id", "claim", "reason", "recorded_at"},
+    )
+    db["purges"].create_index(["claim_id"])
+    db.execute("DROP TRIGGER status_changes_no_delete")
+    db.execute("DROP TRIGGER status_changes_no_update")
+    for table in APPEND_ONLY_TABLES:
+        for sql in append_only_triggers(table).values():
+            db.execute(sql)
+
+
+def known_migration_names() -> set[str]:
+    """Names of every migration step this version of claims knows."""
+    return {m.name for m in migrations.pending(Database(memory=True))}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 
@@ -36,6 +37,19 @@ UNKNOWN_ACTOR_HINT = "add it with 'claims actor add' or pass --create-actors"
 def now() -> str:
     """The current UTC time as an ISO 8601 string, to the second."""
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def current_user(given: str | None = None) -> str:
+    """Who is recording: `given`, else $CLAIMS_USER, else the login name."""
+    import getpass
+
+    name = optional_text(given, "user name", MAX_NAME_LENGTH) or optional_text(os.environ.get("CLAIMS_USER"))
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 # Vocabulary: the lookup tables created by the migrations are the authority.
@@ -286,6 +300,7 @@ def add_claim(
     notes: str | None = None,
     figures: Sequence[Figure] = (),
     create_actors: bool = False,
+    recorded_by: str | None = None,
 ) -> int:
     """Record a claim with its parties `(actor, role)`, figures and initial status; return its id."""
     text = require_text(text, "claim text")
@@ -294,7 +309,7 @@ def add_claim(
     said_on = parse_date(said_on, "date said") if optional_text(said_on) else None
     language = parse_language(language) if optional_text(language) else source_row["language"]
     roles = [check_role(db, role) for _, role in parties]
-    timestamp = now()
+    timestamp, user = now(), current_user(recorded_by)
     with write_transaction(db):
         existing = claim_id_in_source(db, source_row["id"], text)
         if existing is not None:
@@ -313,10 +328,11 @@ def add_claim(
                 "created_at": timestamp,
                 "updated_at": timestamp,
                 "status_changed_at": timestamp,
+                "created_by": user,
             }
         ).last_pk
         for actor_id, role in dict.fromkeys(zip(actor_ids, roles)):
-            _insert_attribution(db, claim_id, actor_id, role, None, None, timestamp)
+            _insert_attribution(db, claim_id, actor_id, role, None, None, timestamp, user)
         db["figures"].insert_all({"claim_id": claim_id, **asdict(figure)} for figure in figures)
         _insert_status_change(
             db,
@@ -327,6 +343,7 @@ def add_claim(
             None,
             said_on or source_row["published"],
             timestamp,
+            user,
         )
         _sync_parties(db, claim_id)
     return claim_id
@@ -350,7 +367,7 @@ def _get_claim_row(db: Database, claim_id: int) -> dict:
     return rows[0]
 
 
-def _insert_attribution(db, claim_id, actor_id, role, source_id, stated_on, timestamp) -> int:
+def _insert_attribution(db, claim_id, actor_id, role, source_id, stated_on, timestamp, user) -> int:
     return db["attributions"].insert(
         {
             "claim_id": claim_id,
@@ -359,11 +376,12 @@ def _insert_attribution(db, claim_id, actor_id, role, source_id, stated_on, time
             "source_id": source_id,
             "stated_on": stated_on,
             "created_at": timestamp,
+            "recorded_by": user,
         }
     ).last_pk
 
 
-def _insert_status_change(db, claim_id, from_status, to_status, reason, evidence_url, changed_on, timestamp):
+def _insert_status_change(db, claim_id, from_status, to_status, reason, evidence_url, changed_on, timestamp, user):
     db["status_changes"].insert(
         {
             "claim_id": claim_id,
@@ -373,6 +391,7 @@ def _insert_status_change(db, claim_id, from_status, to_status, reason, evidence
             "evidence_url": evidence_url,
             "changed_on": changed_on,
             "recorded_at": timestamp,
+            "recorded_by": user,
         }
     )
 
@@ -399,20 +418,23 @@ def set_status(
     reason: str,
     evidence: str | None = None,
     on: str | None = None,
+    recorded_by: str | None = None,
 ) -> dict:
     """Change a claim's status, recording why in its history; return the change."""
     status = check_status(db, status)
     reason = require_text(reason, "reason")
     evidence = parse_url(evidence, "evidence URL") if optional_text(evidence) else None
     on = parse_date(on, "date of the change") if optional_text(on) else datetime.date.today().isoformat()
-    timestamp = now()
+    timestamp, user = now(), current_user(recorded_by)
     with write_transaction(db):
         claim = _get_claim_row(db, claim_id)
         if claim["status"] == status:
             raise InvalidValue(f"claim {claim_id} is already {status}")
-        _insert_status_change(db, claim_id, claim["status"], status, reason, evidence, on, timestamp)
+        _insert_status_change(db, claim_id, claim["status"], status, reason, evidence, on, timestamp, user)
         db["claims"].update(claim_id, {"status": status, "status_changed_at": timestamp, "updated_at": timestamp})
-    return {"claim_id": claim_id, "from": claim["status"], "to": status, "reason": reason, "evidence": evidence, "on": on}
+    return {
+        "claim_id": claim_id, "from": claim["status"], "to": status, "reason": reason, "evidence": evidence, "on": on, "by": user,
+    }  # fmt: skip
 
 
 def add_stance(
@@ -424,6 +446,7 @@ def add_stance(
     source: str | int | None = None,
     on: str | None = None,
     create_actor: bool = False,
+    recorded_by: str | None = None,
 ) -> int:
     """Record a party's position on an existing claim (e.g. Pyongyang later confirms); return its id."""
     role = check_role(db, role)
@@ -440,7 +463,7 @@ def add_stance(
         if duplicate:
             raise AlreadyExists(f"claim {claim_id} already records that {actor!r} {role}")
         timestamp = now()
-        attribution_id = _insert_attribution(db, claim_id, actor_id, role, source_id, on, timestamp)
+        attribution_id = _insert_attribution(db, claim_id, actor_id, role, source_id, on, timestamp, current_user(recorded_by))
         db["claims"].update(claim_id, {"updated_at": timestamp})
         _sync_parties(db, claim_id)
     return attribution_id
@@ -508,7 +531,7 @@ def get_claim(db: Database, claim_id: int) -> dict:
     claim["history"] = list(
         db.query(
             'select from_status as "from", to_status as "to", reason, evidence_url as evidence, '
-            "changed_on as on_date, recorded_at from status_changes where claim_id = ? order by id",
+            "changed_on as on_date, recorded_at, recorded_by from status_changes where claim_id = ? order by id",
             [claim_id],
         )
     )

@@ -10,6 +10,7 @@ def isolated_db_env(tmp_path, monkeypatch):
     """No test touches a real database: $CLAIMS_DB points into the test's temp dir."""
     path = tmp_path / "env" / "claims.db"
     monkeypatch.setenv("CLAIMS_DB", str(path))
+    monkeypatch.setenv("CLAIMS_USER", "tester")
     return path
 
 

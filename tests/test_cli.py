@@ -140,6 +140,7 @@ def test_status_and_stance(filled):
     assert claim["history"][-1] == {
         "from": "unconfirmed", "to": "corroborated", "reason": "NIS says so too",
         "evidence": "https://example.org/nis", "on": "2025-09-01", "recorded_at": claim["history"][-1]["recorded_at"],
+        "recorded_by": "tester",
     }  # fmt: skip
     assert claim["denied_by"] == ["Pyongyang"]
     assert claim["disputed_by"] == ["Kyiv"]

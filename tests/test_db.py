@@ -25,9 +25,10 @@ def test_init_creates_every_table_and_records_migrations(db):
         "_sqlite_migrations",
     }
     applied = [m.name for m in migrations.applied(db)]
-    assert applied == ["m001_initial", "m002_views_for_browsing"]
+    assert applied == ["m001_initial", "m002_views_for_browsing", "m003_revisions_purges_and_recorders"]
     assert set(db.view_names()) == {"estimates", "contested_claims", "unconfirmed_claims"}
     assert set(applied) == known_migration_names()
+    assert applied == sorted(applied), "steps run in the order of their numbers"
 
 
 def test_schema_of_claims_table(db):
@@ -35,7 +36,7 @@ def test_schema_of_claims_table(db):
     assert list(columns) == [
         "id", "text", "translation", "language", "is_quote", "source_id", "said_on", "status", "notes",
         "asserted_by", "relayed_by", "confirmed_by", "denied_by", "not_confirmed_by", "disputed_by",
-        "created_at", "updated_at", "status_changed_at",
+        "created_at", "updated_at", "status_changed_at", "created_by",
     ]  # fmt: skip
     foreign_keys = {(fk.column, fk.other_table) for fk in db["claims"].foreign_keys}
     assert foreign_keys == {("source_id", "sources"), ("status", "statuses")}
@@ -88,18 +89,21 @@ def test_foreign_sqlite_database_is_not_silently_converted(tmp_path):
 
 
 def test_older_database_is_upgraded_keeping_its_data(tmp_path):
-    from claims import model
-
+    """A database at the first schema step, written as that version wrote it, upgrades in place."""
     path = tmp_path / "old.db"
     old = Database(path)
     migrations.apply(old, stop_before="m002_views_for_browsing")
-    source = model.add_source(old, "Kept")
-    model.add_claim(old, "Still here", source=source)
+    old["sources"].insert({"id": 1, "title": "Kept", "created_at": "2025-01-01T00:00:00Z"})
+    old["claims"].insert({"id": 1, "text": "Still here", "source_id": 1, "created_at": "x", "updated_at": "x"})
+    old["status_changes"].insert({"claim_id": 1, "to_status": "unconfirmed", "reason": "r", "recorded_at": "x"})
     old.close()
     with open_db(path) as db:
         assert not migrations.pending(db)
         assert [row["text"] for row in db["claims"].rows] == ["Still here"]
-        assert "estimates" in db.view_names()
+        assert db["claims"].get(1)["created_by"] is None
+        assert "estimates" in db.view_names() and "revisions" in db.table_names()
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            db.execute("delete from status_changes")
 
 
 def test_newer_schema_is_refused(db_path):
@@ -148,13 +152,16 @@ def test_blank_database_migrates_to_the_expected_schema(db):
         "claims": [
             "id", "text", "translation", "language", "is_quote", "source_id", "said_on", "status", "notes",
             "asserted_by", "relayed_by", "confirmed_by", "denied_by", "not_confirmed_by", "disputed_by",
-            "created_at", "updated_at", "status_changed_at",
+            "created_at", "updated_at", "status_changed_at", "created_by",
         ],
-        "attributions": ["id", "claim_id", "actor_id", "role", "source_id", "stated_on", "created_at"],
+        "attributions": ["id", "claim_id", "actor_id", "role", "source_id", "stated_on", "created_at", "recorded_by"],
         "status_changes": [
             "id", "claim_id", "from_status", "to_status", "reason", "evidence_url", "changed_on", "recorded_at",
+            "recorded_by",
         ],
         "figures": ["id", "claim_id", "measure", "qualifier", "low", "high", "unit"],
+        "revisions": ["id", "claim_id", "field", "old_value", "new_value", "reason", "recorded_by", "recorded_at"],
+        "purges": ["id", "claim_id", "claim", "reason", "recorded_by", "recorded_at"],
     }  # fmt: skip
     unique = {
         (table.name, tuple(index.columns)) for table in db.tables for index in table.indexes if index.unique
@@ -166,4 +173,6 @@ def test_blank_database_migrates_to_the_expected_schema(db):
         ("claims", ("source_id", "text")),
         ("attributions", ("claim_id", "actor_id", "role")),
     } <= unique
-    assert {t.name for t in db.triggers} >= {"status_changes_no_update", "status_changes_no_delete"}
+    assert {t.name for t in db.triggers} >= {
+        f"{table}_no_{action}" for table in ("status_changes", "revisions", "purges") for action in ("update", "delete")
+    }
