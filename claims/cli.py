@@ -73,6 +73,9 @@ DbOption = Annotated[
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 SourceRef = Annotated[str, typer.Option("--source", help="Source id or URL (see 'claims source list').")]
 DateOption = Annotated[str | None, typer.Option(help="Date, YYYY-MM-DD (or YYYY-MM, YYYY).")]
+ByUserOption = Annotated[
+    str | None, typer.Option("--by-user", envvar="CLAIMS_USER", help="Who records this (default: your login name).")
+]
 ActorList = list[str]
 
 
@@ -235,6 +238,7 @@ def add(
         typer.Option(metavar="SPEC", help="A number in the claim, MEASURE=VALUE [UNIT]: killed=~600, troops_sent=>10000 (repeatable)."),
     ] = None,
     create_actors: Annotated[bool, typer.Option(help="Record unknown actors (kind 'other') instead of failing.")] = False,
+    by_user: ByUserOption = None,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
     """Record a claim with who asserts, relays, confirms or denies it; print its id.
@@ -261,6 +265,7 @@ def add(
             notes=notes,
             figures=[parse_figure(spec) for spec in figure or []],
             create_actors=create_actors,
+            recorded_by=by_user,
         )
     typer.echo(claim_id)
 
@@ -272,6 +277,7 @@ def status(
     reason: Annotated[str, typer.Option(help="Why the status changes (required).")],
     evidence: Annotated[str | None, typer.Option(help="URL of the evidence.")] = None,
     on: DateOption = None,
+    by_user: ByUserOption = None,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
     """Change a claim's status; the change and its reason go into the claim's history.
@@ -279,7 +285,7 @@ def status(
     Example: claims status 4 confirmed --reason "Pyongyang acknowledged the losses" --evidence https://example.org/kcna --on 2025-09-02
     """
     with database(db_path) as db:
-        change = model.set_status(db, claim_id, new_status, reason=reason, evidence=evidence, on=on)
+        change = model.set_status(db, claim_id, new_status, reason=reason, evidence=evidence, on=on, recorded_by=by_user)
     typer.echo(f"Claim {claim_id}: {change['from']} -> {change['to']}", err=True)
 
 
@@ -291,6 +297,7 @@ def stance(
     source: Annotated[str | None, typer.Option(help="Source id or URL where this stance appears.")] = None,
     on: DateOption = None,
     create_actors: Annotated[bool, typer.Option(help="Record the actor (kind 'other') if unknown.")] = False,
+    by_user: ByUserOption = None,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
     """Add a party's position to an existing claim, e.g. Pyongyang later confirms.
@@ -298,8 +305,75 @@ def stance(
     Example: claims stance 4 Pyongyang confirms --source https://example.org/kcna --on 2025-09-02
     """
     with database(db_path) as db:
-        attribution_id = model.add_stance(db, claim_id, actor, role, source=source, on=on, create_actor=create_actors)
+        attribution_id = model.add_stance(
+            db, claim_id, actor, role, source=source, on=on, create_actor=create_actors, recorded_by=by_user
+        )
     typer.echo(attribution_id)
+
+
+@app.command()
+def edit(
+    claim_id: Annotated[int, typer.Argument(metavar="ID", help="Claim id.")],
+    reason: Annotated[str, typer.Option(help="Why the claim is edited (required; kept with the revision).")],
+    text: Annotated[str | None, typer.Option(help="Corrected text.")] = None,
+    translation: Annotated[str | None, typer.Option(help="New translation ('' clears it).")] = None,
+    source: Annotated[str | None, typer.Option(help="Move to another source (id or URL).")] = None,
+    lang: Annotated[str | None, typer.Option(help="Language of the text ('' clears it).")] = None,
+    said_on: DateOption = None,
+    notes: Annotated[str | None, typer.Option(help="New notes ('' clears them).")] = None,
+    quote: Annotated[bool | None, typer.Option("--quote/--no-quote", help="Whether the text is a direct quote.")] = None,
+    figure: Annotated[
+        list[str] | None, typer.Option(metavar="SPEC", help="Replace the figures with these (repeatable).")
+    ] = None,
+    clear_figures: Annotated[bool, typer.Option(help="Remove every figure.")] = False,
+    by_user: ByUserOption = None,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Correct a claim's text, translation, source, language, date, notes or figures; the old values are kept.
+
+    Example: claims edit 4 --translation "According to Seoul, about 600..." --reason "Translation fixed"
+    """
+    from .revisions import _UNSET, edit_claim
+
+    given = {"text": text, "translation": translation, "source": source, "language": lang, "said_on": said_on, "notes": notes}
+    fields = {name: value for name, value in given.items() if value is not None}
+    if figure and clear_figures:
+        fail("--figure and --clear-figures cannot be used together")
+    figures = [] if clear_figures else [parse_figure(spec) for spec in figure] if figure else _UNSET
+    with database(db_path) as db:
+        revisions = edit_claim(
+            db, claim_id, reason=reason, is_quote=quote, figures=figures, recorded_by=by_user, **fields
+        )
+    typer.echo(f"Claim {claim_id}: {', '.join(r['field'] for r in revisions)} revised", err=True)
+
+
+@app.command()
+def delete(
+    claim_id: Annotated[int, typer.Argument(metavar="ID", help="Claim id.")],
+    reason: Annotated[str, typer.Option(help="Why (required; recorded in the history or the purge log).")],
+    purge: Annotated[
+        bool, typer.Option(help="Remove the claim's rows for good, after logging a full snapshot of it.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation before purging.")] = False,
+    by_user: ByUserOption = None,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Retract a claim (status 'retracted', with the reason); nothing is removed unless --purge is given.
+
+    Example: claims delete 7 --reason "Duplicate of claim 3"        claims delete 7 --purge --reason "Entered by mistake"
+    """
+    from .revisions import purge_claim, retract_claim
+
+    with database(db_path) as db:
+        if not purge:
+            retract_claim(db, claim_id, reason=reason, recorded_by=by_user)
+            typer.echo(f"Claim {claim_id} retracted (its rows are kept; --purge removes them)", err=True)
+            return
+        model.get_claim(db, claim_id)
+        if not yes and not typer.confirm(f"Remove claim {claim_id} and its whole history for good?", err=True):
+            fail("not purged")
+        purge_claim(db, claim_id, reason=reason, recorded_by=by_user)
+    typer.echo(f"Claim {claim_id} purged; a snapshot is kept in the purges table", err=True)
 
 
 @app.command("list")

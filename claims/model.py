@@ -537,4 +537,10 @@ def get_claim(db: Database, claim_id: int) -> dict:
     )
     for change in claim["history"]:
         change["on"] = change.pop("on_date")
+    claim["revisions"] = [
+        row | {"old_value": json.loads(row["old_value"]), "new_value": json.loads(row["new_value"])}
+        for row in db["revisions"].rows_where(
+            "claim_id = ?", [claim_id], select="field, old_value, new_value, reason, recorded_by, recorded_at", order_by="id"
+        )
+    ]
     return claim

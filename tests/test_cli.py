@@ -262,7 +262,7 @@ def test_bad_database_path_is_one_line_error_and_file_untouched(tmp_path, setup,
 
 def test_every_command_has_help_with_an_example():
     for command in ["init", "add", "status", "stance", "list", "show", "statuses", "serve", "demo",
-                    "source add", "source list", "actor add", "actor list", "import", "export", "check", "backup"]:  # fmt: skip
+                    "source add", "source list", "actor add", "actor list", "import", "export", "check", "backup", "edit", "delete"]:  # fmt: skip
         result = claims(*command.split(), "--help")
         assert result.exit_code == 0, command
         assert "Example:" in result.stdout and "claims " in result.stdout, command
@@ -414,3 +414,23 @@ def test_check_and_backup_commands(filled, tmp_path):
     assert result.exit_code == 0 and "Backed up 1 claims" in result.stderr
     result = claims("backup", tmp_path / "copy.db", db=filled)
     assert result.exit_code == 1 and "already exists" in result.stderr
+
+
+def test_edit_and_delete_commands(filled):
+    result = claims("edit", "1", "--notes", "Checked", "--no-quote", "--quote", "--reason", "Added context", "--by-user", "zoe", db=filled)
+    assert result.exit_code == 0 and "Claim 1: notes, is_quote revised" in result.stderr
+    claim = json.loads(ok("show", "1", "-f", "json", db=filled))
+    assert claim["notes"] == "Checked" and claim["is_quote"] is True
+    assert [(r["field"], r["recorded_by"]) for r in claim["revisions"]] == [("notes", "zoe"), ("is_quote", "zoe")]
+    assert claims("edit", "1", "--reason", "nothing", db=filled).stderr == "Error: nothing to change: give at least one field to edit\n"
+    assert claims("edit", "1", "--figure", "x=1", "--clear-figures", "--reason", "r", db=filled).stderr.startswith("Error: --figure and --clear-figures")
+    result = claims("delete", "1", "--reason", "Withdrawn", db=filled)
+    assert result.exit_code == 0 and "retracted" in result.stderr
+    assert json.loads(ok("show", "1", "-f", "json", db=filled))["status"] == "retracted"
+    before = database_files(filled)
+    result = runner.invoke(app, ["delete", "1", "--purge", "--reason", "mistake", "--db", str(filled)], input="n\n")
+    assert result.exit_code == 1 and "Error: not purged" in result.stderr
+    assert database_files(filled) == before
+    result = claims("delete", "1", "--purge", "--yes", "--reason", "mistake", db=filled)
+    assert result.exit_code == 0
+    assert claims("show", "1", db=filled).stderr == "Error: no claim with id 1\n"

@@ -1,0 +1,126 @@
+"""Changing a recorded claim without losing anything: edits keep revisions, deletion is retraction.
+
+Revisions, status history and the purge log are append-only in the database itself;
+a claim's rows can only be removed once its purge, with a snapshot of everything it
+held, is in the purge log.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import model
+from .db import write_transaction
+from .errors import AlreadyExists, InvalidValue
+from .values import Figure, optional_text, parse_date, parse_language, require_text
+
+_UNSET: Any = object()
+RETRACTED = "retracted"
+
+
+def edit_claim(
+    db: Database,
+    claim_id: int,
+    *,
+    reason: str,
+    text: str | None = _UNSET,
+    translation: str | None = _UNSET,
+    source: str | int | None = _UNSET,
+    language: str | None = _UNSET,
+    said_on: str | None = _UNSET,
+    notes: str | None = _UNSET,
+    is_quote: bool | None = _UNSET,
+    figures: Sequence[Figure] | None = _UNSET,
+    recorded_by: str | None = None,
+) -> list[dict]:
+    """Change some of a claim's fields; each change is kept in `revisions` with who, when and why.
+
+    Arguments left out are not changed; an empty translation, language, date or notes clears it.
+    """
+    reason = require_text(reason, "reason")
+    wanted: dict[str, Any] = {}
+    if text is not _UNSET:
+        wanted["text"] = require_text(text, "claim text")
+    if translation is not _UNSET:
+        wanted["translation"] = optional_text(translation, "translation")
+    if source is not _UNSET:
+        wanted["source_id"] = model.get_source(db, source)["id"]
+    if language is not _UNSET:
+        wanted["language"] = parse_language(language) if optional_text(language) else None
+    if said_on is not _UNSET:
+        wanted["said_on"] = parse_date(said_on, "date said") if optional_text(said_on) else None
+    if notes is not _UNSET:
+        wanted["notes"] = optional_text(notes, "notes")
+    if is_quote is not _UNSET and is_quote is not None:
+        wanted["is_quote"] = int(bool(is_quote))
+    if not wanted and figures is _UNSET:
+        raise InvalidValue("nothing to change: give at least one field to edit")
+    timestamp, user = model.now(), model.current_user(recorded_by)
+    with write_transaction(db):
+        claim = model.get_claim(db, claim_id)
+        current = db["claims"].get(claim_id)
+        changes = {field: value for field, value in wanted.items() if current[field] != value}
+        old_figures = [Figure(**_figure_fields(f)).spec() for f in claim["figures"]]
+        new_figures = None if figures is _UNSET else [f.spec() for f in figures]
+        if new_figures is not None and new_figures != old_figures:
+            changes["figures"] = new_figures
+        if not changes:
+            raise InvalidValue(f"nothing to change: claim {claim_id} already has these values")
+        _refuse_duplicate(db, claim_id, changes.get("source_id", current["source_id"]), changes.get("text", current["text"]))
+        revisions = [
+            {
+                "claim_id": claim_id,
+                "field": field,
+                "old_value": json.dumps(old_figures if field == "figures" else current[field], ensure_ascii=False),
+                "new_value": json.dumps(value, ensure_ascii=False),
+                "reason": reason,
+                "recorded_by": user,
+                "recorded_at": timestamp,
+            }
+            for field, value in changes.items()
+        ]
+        db["revisions"].insert_all(revisions)
+        if "figures" in changes:
+            db["figures"].delete_where("claim_id = ?", [claim_id])
+            db["figures"].insert_all({"claim_id": claim_id, **_figure_fields(f.__dict__)} for f in figures)
+        columns = {field: value for field, value in changes.items() if field != "figures"}
+        db["claims"].update(claim_id, columns | {"updated_at": timestamp})
+    return revisions
+
+
+def retract_claim(db: Database, claim_id: int, *, reason: str, recorded_by: str | None = None) -> dict:
+    """'Delete' a claim the way a newsroom does: its status becomes retracted, with the reason; nothing is removed."""
+    return model.set_status(db, claim_id, RETRACTED, reason=reason, recorded_by=recorded_by)
+
+
+def purge_claim(db: Database, claim_id: int, *, reason: str, recorded_by: str | None = None) -> dict:
+    """Remove a claim and everything attached to it, after logging a full snapshot of it in `purges`."""
+    reason = require_text(reason, "reason")
+    with write_transaction(db):
+        snapshot = model.get_claim(db, claim_id)
+        entry = {
+            "claim_id": claim_id,
+            "claim": json.dumps(snapshot, ensure_ascii=False),
+            "reason": reason,
+            "recorded_by": model.current_user(recorded_by),
+            "recorded_at": model.now(),
+        }
+        db["purges"].insert(entry)
+        for table in ("revisions", "status_changes", "figures", "attributions"):
+            db[table].delete_where("claim_id = ?", [claim_id])
+        db["claims"].delete(claim_id)
+    return entry
+
+
+def _figure_fields(figure: dict) -> dict:
+    return {key: figure[key] for key in ("measure", "qualifier", "low", "high", "unit")}
+
+
+def _refuse_duplicate(db: Database, claim_id: int, source_id: int, text: str) -> None:
+    other = model.claim_id_in_source(db, source_id, text)
+    if other is not None and other != claim_id:
+        raise AlreadyExists(f"claim {other} already has this text in source {source_id}")
