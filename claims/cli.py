@@ -104,6 +104,8 @@ def database(path: Path, *, create: bool = False) -> Iterator:
     except ClaimsError as e:
         fail(str(e))
     except sqlite3.Error as e:
+        if "readonly" in str(e):
+            fail(f"{path} is read-only: nothing was written")
         fail(f"database error in {path}: {e}")
     finally:
         if db is not None:
@@ -636,6 +638,7 @@ def backup_(
 HostOption = Annotated[str, typer.Option(help="Interface to bind; other than localhost needs --public.")]
 PortOption = Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)]
 PublicOption = Annotated[bool, typer.Option(help="Allow binding to an address other machines can reach.")]
+RobotsOption = Annotated[bool, typer.Option(help="Let search engines index the pages (robots.txt allows them).")]
 
 
 @app.command()
@@ -643,13 +646,14 @@ def serve(
     host: HostOption = "127.0.0.1",
     port: PortOption = 8001,
     public: PublicOption = False,
+    allow_robots: RobotsOption = False,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
     """Browse the database in Datasette, read-only, on http://127.0.0.1:8001 by default.
 
     Example: claims serve --port 8002
     """
-    _serve(db_path, host, port, public)
+    _serve(db_path, host, port, public, allow_robots)
 
 
 @app.command()
@@ -672,7 +676,7 @@ def demo(
     _serve(db_path, host, port, public)
 
 
-def _serve(db_path: Path, host: str, port: int, public: bool) -> None:
+def _serve(db_path: Path, host: str, port: int, public: bool, allow_robots: bool = False) -> None:
     from .server import check_host, check_port, serve
 
     with database(db_path):
@@ -682,7 +686,7 @@ def _serve(db_path: Path, host: str, port: int, public: bool) -> None:
     url = f"http://{display_host}:{port}/"
     typer.echo(f"Serving {db_path} read-only at {url}  (Ctrl+C to stop)")
     typer.echo(f"Claims: {url}claims/claims   Dashboard: {url}-/dashboards/claims-overview")
-    serve(db_path, host=host, port=port)
+    serve(db_path, host=host, port=port, allow_robots=allow_robots)
 
 
 def print_rows(db_path: Path, fetch, format: Format, columns: list[str], *, title: str) -> None:

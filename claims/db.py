@@ -34,7 +34,7 @@ def open_db(path: str | Path | None = None, *, create: bool = False) -> Database
     is_new = _check_file(path, create=create)
     if is_new:
         path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(path)
+    db = Database(_connect(path, read_only=not is_new and _is_read_only(path)))
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
@@ -43,6 +43,8 @@ def open_db(path: str | Path | None = None, *, create: bool = False) -> Database
         _refuse_newer_schema(db, path)
         if not create and not migrations.applied(db):
             raise DatabaseProblem(f"{path} is not a claims database: run 'claims init --db {path}' to set it up")
+        if migrations.pending(db) and not is_new and _is_read_only(path):
+            raise DatabaseProblem(f"{path} is read-only and needs a schema upgrade: make it writable and run 'claims init'")
         migrations.apply(db)
     except sqlite3.DatabaseError as e:
         db.close()
@@ -51,6 +53,17 @@ def open_db(path: str | Path | None = None, *, create: bool = False) -> Database
         db.close()
         raise
     return db
+
+
+def _is_read_only(path: Path) -> bool:
+    """True when the file has no write permission bit: honoured even for root, who could write anyway."""
+    return not path.stat().st_mode & 0o222
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    if read_only:
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    return sqlite3.connect(str(path))
 
 
 def _check_file(path: Path, *, create: bool) -> bool:

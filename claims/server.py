@@ -29,15 +29,27 @@ def load_metadata() -> dict:
     return yaml.safe_load(metadata_path().read_text(encoding="utf-8"))
 
 
-def build_datasette(db_path: str | Path):
+SETTINGS = {
+    # Bounds on what one request may cost, whatever SQL a visitor sends.
+    "sql_time_limit_ms": 1000,
+    "facet_time_limit_ms": 500,
+    "max_returned_rows": 1000,
+    "num_sql_threads": 3,
+}
+
+
+def build_datasette(db_path: str | Path, *, allow_robots: bool = False):
     """A Datasette instance serving `db_path` read-only as the `claims` database, whatever the file's name.
 
     A fixed name keeps every URL, canned query and dashboard in metadata.yml valid.
+    Search engines are asked to stay away (robots.txt) unless `allow_robots`.
     """
     from datasette.app import Datasette
     from datasette.database import Database
 
-    datasette = Datasette(metadata=load_metadata())
+    metadata = load_metadata()
+    metadata.setdefault("plugins", {})["claims"] = {"allow_robots": allow_robots}
+    datasette = Datasette(metadata=metadata, settings=SETTINGS)
     datasette.remove_database("_memory")
     datasette.add_database(Database(datasette, path=str(Path(db_path))), name=DATABASE_NAME)
     return datasette
@@ -70,12 +82,12 @@ def check_port(host: str, port: int) -> None:
             raise InvalidValue(f"cannot listen on {host}:{port}: {e.strerror}; pass --port to use another") from None
 
 
-def serve(db_path: str | Path, *, host: str, port: int) -> None:
+def serve(db_path: str | Path, *, host: str, port: int, allow_robots: bool = False) -> None:
     """Serve the database with Datasette until interrupted."""
     import asyncio
 
     import uvicorn
 
-    datasette = build_datasette(db_path)
+    datasette = build_datasette(db_path, allow_robots=allow_robots)
     asyncio.run(datasette.invoke_startup())
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", lifespan="on")

@@ -271,7 +271,7 @@ def test_every_command_has_help_with_an_example():
 
 def test_demo_loads_example_once_then_serves(tmp_path, monkeypatch):
     served = []
-    monkeypatch.setattr("claims.server.serve", lambda path, host, port: served.append((str(path), host, port)))
+    monkeypatch.setattr("claims.server.serve", lambda path, host, port, allow_robots=False: served.append((str(path), host, port)))
     path, port = tmp_path / "demo.db", free_port()
     first = claims("demo", "--port", port, db=path)
     assert first.exit_code == 0, first.output
@@ -287,7 +287,7 @@ def test_demo_loads_example_once_then_serves(tmp_path, monkeypatch):
 def test_serve_refuses_a_taken_port(filled, monkeypatch):
     import socket
 
-    monkeypatch.setattr("claims.server.serve", lambda path, host, port: pytest.fail("should not serve"))
+    monkeypatch.setattr("claims.server.serve", lambda path, host, port, allow_robots=False: pytest.fail("should not serve"))
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -299,7 +299,7 @@ def test_serve_refuses_a_taken_port(filled, monkeypatch):
 
 def test_serve_public_host_needs_flag(filled, monkeypatch):
     served = []
-    monkeypatch.setattr("claims.server.serve", lambda path, host, port: served.append(host))
+    monkeypatch.setattr("claims.server.serve", lambda path, host, port, allow_robots=False: served.append(host))
     port = free_port()
     assert claims("serve", "--host", "0.0.0.0", "--public", "--port", port, db=filled).exit_code == 0
     assert claims("serve", "--host", "::1", "--port", port, db=filled).exit_code == 0
@@ -434,3 +434,16 @@ def test_edit_and_delete_commands(filled):
     result = claims("delete", "1", "--purge", "--yes", "--reason", "mistake", db=filled)
     assert result.exit_code == 0
     assert claims("show", "1", db=filled).stderr == "Error: no claim with id 1\n"
+
+
+def test_read_only_database_is_read_but_never_written(filled):
+    filled.chmod(0o444)
+    try:
+        before = filled.read_bytes()
+        assert json.loads(ok("list", "-f", "json", db=filled))[0]["id"] == 1
+        result = claims("add", "New claim", "--source", "1", db=filled)
+        assert result.exit_code == 1
+        assert result.stderr == f"Error: {filled} is read-only: nothing was written\n"
+        assert filled.read_bytes() == before
+    finally:
+        filled.chmod(0o644)

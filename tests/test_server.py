@@ -164,3 +164,26 @@ def test_only_local_hosts_without_public():
     check_host("0.0.0.0", public=True)
     with pytest.raises(InvalidValue, match="pass --public"):
         check_host("::", public=False)
+
+
+async def test_robots_are_kept_out_unless_allowed(example_db_path):
+    closed = await build_datasette(example_db_path).client.get("/robots.txt")
+    assert closed.status_code == 200 and closed.text == "User-agent: *\nDisallow: /\n"
+    opened = await build_datasette(example_db_path, allow_robots=True).client.get("/robots.txt")
+    assert opened.text == "User-agent: *\nDisallow:\n"
+
+
+async def test_arbitrary_sql_is_bounded_by_a_time_limit(datasette):
+    settings = (await datasette.client.get("/-/settings.json")).json()
+    assert settings["sql_time_limit_ms"] == 1000 and settings["max_returned_rows"] == 1000
+    slow = "with recursive n(i) as (select 1 union all select i + 1 from n) select count(*) from n"
+    response = await datasette.client.get("/claims.json", params={"sql": slow})
+    assert response.status_code == 400
+    assert response.json()["title"] == "SQL Interrupted" and "took too long" in response.json()["error"]
+
+
+async def test_no_write_endpoint_answers(datasette):
+    for path in ["/claims/claims/-/insert", "/claims/-/create", "/claims/claims/1/-/delete"]:
+        response = await datasette.client.post(path, json={"row": {"text": "x"}})
+        assert response.status_code in (403, 404, 405), path
+    assert (await datasette.client.get("/claims/claims.json")).json()["filtered_table_rows_count"] == 12

@@ -132,6 +132,19 @@ def prepare_connection(conn):
 
 
 @hookimpl
+def register_routes():
+    return [(r"^/robots\.txt$", robots_txt)]
+
+
+async def robots_txt(datasette):
+    """Keep search engines out, unless the instance was started with --allow-robots."""
+    from datasette.utils.asgi import Response
+
+    allowed = (datasette.plugin_config(PLUGIN) or {}).get("allow_robots", False)
+    return Response.text("User-agent: *\n" + ("Disallow:\n" if allowed else "Disallow: /\n"))
+
+
+@hookimpl
 def extra_css_urls(datasette):
     return [datasette.urls.static_plugins(PLUGIN, "claims.css")]
 
