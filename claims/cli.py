@@ -593,6 +593,49 @@ def _progress(label: str):
         yield lambda count, total: bar.update(task, completed=count, total=total)
 
 
+@app.command()
+def extract(
+    article: Annotated[Path, typer.Argument(metavar="ARTICLE", help="Text file of a news article (UTF-8).")],
+    lang: Annotated[str | None, typer.Option(help="fr or en (default: detected).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Draft YAML to write (default: standard output).")] = None,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Draft the attributed claims of an article as YAML, to review, edit and 'claims import'.
+
+    Actors already in the database are recognised by any of their names; others are proposed.
+
+    Example: claims extract article.txt -o draft.yml && $EDITOR draft.yml && claims import draft.yml
+    """
+    from .extract import extract_claims, write_draft
+    from .values import parse_language
+
+    if lang is not None and parse_language_or_fail(lang) not in ("fr", "en"):
+        fail(f"invalid language {lang!r}: extract reads fr or en")
+    try:
+        text = article.read_bytes().decode("utf-8-sig")
+    except OSError as e:
+        fail(f"cannot read {article}: {e.strerror}")
+    except UnicodeDecodeError as e:
+        fail(f"{article} is not valid UTF-8 (byte {e.start + 1})")
+    known = {}
+    if Path(db_path).is_file():
+        with database(db_path) as db:
+            known = model.actor_keys(db)
+    bundle = extract_claims(text, language=lang, known_actors=known)
+    with _output_file(output) as out:
+        out.write(write_draft(bundle))
+    typer.echo(f"{len(bundle['claims'])} candidate claims drafted" + (f" in {output}" if output else ""), err=True)
+
+
+def parse_language_or_fail(value: str) -> str:
+    from .values import parse_language
+
+    try:
+        return parse_language(value)
+    except ClaimsError as e:
+        fail(str(e))
+
+
 @app.command("check")
 def check_(
     repair: Annotated[bool, typer.Option("--repair", help="Rebuild what is derived: full-text index, actor columns, statuses.")] = False,

@@ -11,10 +11,18 @@ when it carries an attribution cue (read with quoted words masked):
                  ", X said", ", said X", citing X, "quote," X said
   relays     the source's outlet when the claim is someone else's; who reports a speaker's words
              ("«...», a déclaré le dirigeant, selon KCNA": Kim asserts, KCNA relays; "citing")
-  stances    not confirmed: ce que X n'a pas confirmé, sans que X ne confirme, which X has not
-             confirmed, not confirmed by X, X did not respond; denied: X a démenti/dément/nie,
-             X denied; disputed: ce que conteste X, X conteste, a figure X disputes
-  notes      n'a pas pu être vérifié de source indépendante, could not be independently verified
+  stances    not confirmed: ce que X n'a pas confirmé, sans que X ne confirme, X n'a pas souhaité
+             commenter, which X has not confirmed, not confirmed by X, X did not respond, X has not
+             commented; denied: X a démenti/dément/nie, X denied, denied by X; disputed: ce que
+             conteste X, X conteste, a figure/an allegation X disputes/rejected
+  notes      n'a pas pu être vérifié de source indépendante, could not be independently verified,
+             was unable to verify
+  figures    plus de/more than, environ/quelque/about/some/nearly, au moins/at least, jusqu'à/up to,
+             moins de/less than, entre X et Y/between X and Y, une dizaine, des milliers/thousands;
+             10'000, 10.000, 10 000, 3,000; the measure from a nearby verb or noun (tués -> killed,
+             envoyé + soldats -> troops_sent); years, dates, times and ages are not figures
+  dates      a weekday next to the attribution ("a rapporté ... samedi") is said_on, counted back
+             from publication; other weekdays become notes (a future one leaves said_on empty)
 
 A cue-less sentence that states a number or a date is proposed as the outlet's own claim. A
 sentence that only points back ("Moscow denied the report.", "Reuters could not verify it.")
@@ -45,7 +53,12 @@ EN_STOP = _words("the an and is are was were that which who in for with not has 
                  "from at as this be")
 ARTICLES = _words("le la les l un une des the a an")
 PRONOUNS = _words("il elle lui he she him")
-VAGUE = _words("un une des a an some certains certaines plusieurs several on one deux two sources source")
+TITLES = _words("president presidente minister ministre premier prime secretary governor gouverneur mayor maire "
+                "general chancellor chancelier spokesman spokeswoman senator king queen prince pope pape dr")
+VAGUE = _words("un une des a an some certains certaines plusieurs several on one deux two sources source "
+               "son sa ses leur leurs his her its their")
+DOCUMENTS = (r"\b(?:records?|data|documents?|figures|statistics|sources?|données|chiffres|statistiques|images|"
+             r"vid[eé]os?)\b")  # cited things that are not actors: "citing hospital records"
 STOPWORDS = FR_STOP | EN_STOP | ARTICLES | _words("de d du of s en et and or ou dont")
 MONTHS = {m: i for i, names in enumerate([
     "janvier january jan janv", "fevrier february feb fevr", "mars march mar", "avril april apr avr", "mai may",
@@ -62,7 +75,8 @@ CAPITALS = _words(
     "riyadh rome madrid ottawa delhi islamabad kaboul kabul taipei hanoi minsk varsovie warsaw berne bern caracas "
     "havane havana pretoria nairobi tripoli tunis alger algiers rabat doha canberra brasilia bogota stockholm oslo "
     "helsinki vienne vienna prague budapest bucarest bucharest sofia athenes athens lisbonne lisbon dublin kremlin")
-MEDIA_CUE = r"\b(?:agence|agency|news|presse|press|medias?|journal|newspaper|television|tv|radio|chaine)\b"
+MEDIA_CUE = (r"\b(?:agence|agency|news|presse|press|medias?|journal|newspaper|television|tv|radio|chaine|"
+             r"broadcaster|diffuseur)\b")
 STATE_CUE = r"\b(?:officiel\w*|official|state|d etat|gouvernementa\w*|publique?)\b"
 ORG_CUE = (r"\b(?:onu|united nations|nations unies|otan|nato|ong|ngo|croix rouge|red cross|oms|unicef|hcr|unhcr|"
            r"mission|fondation|foundation|association|institut|institute|union|commission|meteo|observat\w+)\b")
@@ -88,7 +102,7 @@ _E = r"(?:e|s|es)?"  # French participle endings, on folded text
 MEASURES = [("c_killed", rf"tue{_E}|morts?|killed|dead|died|deaths?|decede{_E}|peri{_E}"),
             ("c_wounded", rf"blesse{_E}|wounded|injured|hurt"), ("c_missing", rf"disparu{_E}|missing"),
             ("c_arrested", rf"arrete{_E}|interpelle{_E}|arrested|detained"),
-            ("c_displaced", rf"deplace(?:e|s|es)|displaced|evacue{_E}|evacuated"),
+            ("c_displaced", rf"deplace(?:e|s|es)|displaced|evacue{_E}|evacuated|fled|fui"),
             ("a_sent", rf"envoye{_E}|deploye{_E}|sent|deployed|dispatched|depeche{_E}"),
             ("a_launched", rf"lance{_E}|tire{_E}|launched|fired"), ("a_shot_down", rf"abattu{_E}|shot down|downed"),
             ("a_intercepted", rf"intercepte{_E}|intercepted"), ("a_destroyed", rf"detruit{_E}|destroyed"),
@@ -100,13 +114,15 @@ WORD_AMOUNTS = {
     "une douzaine": ("~", 12), "une vingtaine": ("~", 20), "une trentaine": ("~", 30), "une quarantaine": ("~", 40),
     "une cinquantaine": ("~", 50), "une centaine": ("~", 100), "a dozen": ("~", 12), "des dizaines": (">=", 10),
     "des centaines": (">=", 100), "des milliers": (">=", 1000), "des millions": (">=", 1000000),
-    "dozens": (">=", 12), "hundreds": (">=", 100), "thousands": (">=", 1000)}
+    "dozens": (">=", 12), "hundreds": (">=", 100), "thousands": (">=", 1000), "un million": ("", 1000000),
+    "a million": ("", 1000000), "un milliard": ("", 10**9), "a billion": ("", 10**9)}
 SMALL = {w: i % 9 + 2 for i, w in enumerate("deux trois quatre cinq six sept huit neuf dix "
                                             "two three four five six seven eight nine ten".split())}
 QUALIFIER = re.compile(
     r"\b(?:(?P<q1>plus de|plus d'|more than|over|upwards of|in excess of|au-delà de|dépasser|exceed\w*)|"
     r"(?P<q2>au moins|pas moins de|at least|no fewer than|no less than)|"
-    r"(?P<q3>jusqu'à|jusqu’à|up to|as many as|at most|au plus)|(?P<q4>moins de|moins d'|less than|fewer than|under)|"
+    r"(?P<q3>jusqu'à|jusqu’à|up to|as many as|at most|au plus)|"
+    r"(?P<q4>moins de|moins d'|less than|fewer than|under)|"
     r"(?P<q5>environ|quelque|près de|presque|autour de|approximativement|about|around|roughly|approximately|"
     r"nearly|almost|some|an estimated|estimated))\s*[\"“«]?\s*$", re.I)
 PREFIX = {"q1": ">", "q2": ">=", "q3": "<=", "q4": "<", "q5": "~"}
@@ -114,16 +130,19 @@ SCALES = {"million": 10**6, "millions": 10**6, "milliard": 10**9, "milliards": 1
           "billions": 10**9, "mille": 1000, "thousand": 1000}
 YEAR_BEFORE = _words("en in depuis since de d of fin debut mid early late until by from to avant apres before after "
                      "entre between et and l")
-NUMBER = re.compile(r"(?<![\w.,'’:/-])(?:\d{1,3}(?:[ '’.,\u00a0\u202f]\d{3})+(?!\d)|\d+(?:[.,]\d+)?)(?![\w'’]|[.,:]\d)"
-                    r"|\b(?:" + "|".join(sorted(WORD_AMOUNTS, key=len, reverse=True) + list(SMALL)) + r")\b", re.I)
-UNIT_NOUN = re.compile(r"[\s\"”»]*(?:(?:de|d['’]|of|autres|other|more|additional|nouveaux|new|[A-ZÀ-Þ][\w-]*)\s+)*"
-                       r"(?:d['’])?([a-zà-ÿ-]{2,})")
+DIGITS = r"(?<![\w.,'’:/-])(?:\d{1,3}(?:[ '’.,\u00a0\u202f]\d{3})+(?!\d)|\d+(?:[.,]\d+)?)(?![\w'’]|[.,:]\d|-\w)"
+NUMBER = re.compile(DIGITS + r"|\b(?:" + "|".join(sorted(WORD_AMOUNTS, key=len, reverse=True) + list(SMALL)) + r")\b",
+                    re.I)
+UNIT_NOUN = re.compile(r"[\s\"”»]*(?:(?:de|d['’]|of|autres|other|more|additional|nouveaux|new)\s+)*"
+                       r"(?P<cap>[A-ZÀ-Þ][\w-]*\s+)?(?:d['’])?(?P<w>[a-zà-ÿ-]{2,})")
+CURRENCIES = {"$": "dollars", "€": "euros", "£": "pounds"}
 
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
-_XP = r"(?:\b(?:M|Mr|Mrs|Ms|Dr|Mme|Gen|Col|Sen|Gov|St)\.\s|\.(?=\w)|[^,;.!?«»“”\"])"  # a character of an actor phrase
+# a character of an actor phrase: anything but punctuation and quotes, save the dot of "M." or "U.S."
+_XP = r"(?:\b(?:M|Mr|Mrs|Ms|Dr|Mme|Gen|Col|Sen|Gov|St)\.\s|\.(?=\w)|[^,;.!?«»“”\"])"
 _X = rf"(?P<x>{_XP}{{2,140}}?)"
-_FR_PP = (r"affirmé|déclaré|rapporté|annoncé|indiqué|estimé|assuré|précisé|ajouté|souligné|expliqué|confirmé|dit|"
-          r"fait savoir|averti|prévenu|promis|revendiqué|reconnu|accusé|raconté|signalé|écrit")
+_FR_PP = (r"affirmé|déclaré|rapporté|annoncé|indiqué|estimé|assuré|précisé|ajouté|souligné|expliqué|"
+          r"confirmé|dit|fait savoir|averti|prévenu|promis|revendiqué|reconnu|accusé|raconté|signalé|écrit")
 _FR_PRES = (r"affirment|affirme|déclarent|déclare|rapportent|rapporte|annoncent|annonce|estiment|estime|assurent|"
             r"assure|indiquent|indique|précisent|précise|soulignent|souligne|ajoutent|ajoute|disent|dit|promettent|"
             r"promet|accusent|accuse")
@@ -136,8 +155,10 @@ _SPEECH = (rf"(?<!\bnot\s)(?<!\bpas\s)(?<!n't\s)(?<!never\s)(?<!jamais\s)(?:{_FR
            rf"(?:(?:has|have|had|also|later|previously|earlier)\s+){{0,2}}(?:{_EN}))\b")
 _STANCE = (r"(?P<nc>n'(?:a|ont) pas (?:encore |pu |immédiatement )?(?:confirmé|réagi|répondu|commenté)|"
            r"ne confirment? pas|(?:has|have|had) not (?:yet )?confirmed|did not (?:immediately )?"
-           r"(?:confirm|respond|reply|comment)|declined to comment|could not confirm)"
-           r"|(?P<de>a démenti|ont démenti|démentent|dément|a nié|ont nié|nient|nie|(?:has |have )?denied|denies|deny)"
+           r"(?:confirm|respond|reply|comment)|declined to comment|could not confirm|(?:has|have|had) not "
+           r"(?:yet )?(?:commented|responded)|n'(?:a|ont) pas (?:souhaité|voulu) (?:commenter|réagir))"
+           r"|(?P<de>a démenti|ont démenti|démentent|dément|a nié|ont nié|nient|nie|(?:has |have )?denied|"
+           r"denies|deny)"
            r"|(?P<di>a contesté|ont contesté|contestent|conteste|(?:has |have )?disputed|disputes?|"
            r"(?:has |have )?rejected|rejects|a rejeté|rejette)")
 ROLE_OF = {"nc": "not_confirmed_by", "de": "denied_by", "di": "disputed_by"}
@@ -149,28 +170,33 @@ INVERTED = re.compile(rf",\s*(?:{_FR_AUX}(?:{_FR_PP})|(?:{_FR_PRES})|said|says|a
 INVERTED_PRONOUN = re.compile(rf",\s*(?:(?:a|ont)-t-(?P<x>il|elle|ils|elles)\s+(?:{_FR_PP})|"
                               rf"(?:{_FR_PRES})-(?:t-)?(?P<y>il|elle|ils|elles))\b")
 END = re.compile(rf",\s*{_X}\s+{_SPEECH}")
-SUBJECT = re.compile(rf"^(?:[^,]{{0,40}},\s*)?{_X},?\s+{_SPEECH}")
+SUBJECT = re.compile(rf"^(?:(?P<pre>[^,]{{0,40}}),\s*)?{_X},?\s+{_SPEECH}")
 REL_STANCE = re.compile(
     rf"(?:\bce qu(?:e\s|'|’)|\bwhich\s|\bune? (?:chiffre|bilan|version|information|affirmation)\s|"
-    rf"\ba (?:figure|claim|number|toll|report|version|account)\s(?:that\s)?)\s*(?:{_X}\s+(?:{_STANCE})\b|"
+    rf"\ban? (?:figure|claim|number|toll|report|version|account|allegation|accusation|assertion)\s(?:that\s)?)"
+    rf"\s*(?:{_X}\s+(?:{_STANCE})\b|"
     rf"(?P<inv>conteste|contestent|dément|démentent|nie|nient)\s+(?P<y>{_XP}{{2,80}}))")
 PASSIVE_STANCE = re.compile(rf"(?:(?P<nc>non confirmée?s?|not confirmed)|(?P<de>démentie?s?|denied)|"
                             rf"(?P<di>contestée?s?|disputed|rejected))\s+(?:par|by)\s+(?P<x>{_XP}{{2,80}})")
 SANS_QUE = re.compile(rf"\bsans que\s+{_X}\s+(?:ne\s+)?(?:l['’]|les\s+)?(?:ait|aient|puisse|puissent)?\s*"
                       rf"(?:pu\s+)?confirm")
-SUBJECT_STANCE = re.compile(rf"^(?:[^,]{{0,40}},\s*)?{_X}\s+(?:{_STANCE})\b")
+SUBJECT_STANCE = re.compile(rf"^(?:(?P<pre>[^,]{{0,40}}),\s*)?{_X},?\s+(?:{_STANCE})\b")
+RELATIVE = re.compile(r"^(?:which|who|whose|qui|que|dont|lequel|laquelle)\b", re.I)  # "X, which ..., said"
 VERIFY = re.compile(r"pas pu être (?:vérifiée?s?|confirmée?s?) (?:de (?:source|manière|façon) indépendante|"
                     r"indépendamment)|(?:could|can) not (?:be )?independently (?:verif|confirm)|not (?:been )?"
                     r"independently (?:verified|confirmed)|could not immediately (?:verify|confirm)|"
-                    r"impossible de vérifier", re.I)
+                    r"impossible de vérifier|(?:was|were|is|are) unable to (?:independently )?(?:verify|confirm)|"
+                    r"pas été en mesure de vérifier", re.I)
 QUOTE = re.compile(r"«[^«»]{1,1500}»|“[^“”]{1,1500}”|\"[^\"]{1,1500}\"")
 DATELINE = re.compile(r"^(?:[^()\n]{0,60}|[^()\n]{0,40}\([^()\n]{0,30}\)[^()\n]{0,40})"
                       r"\((?P<o>Reuters|AFP|AP|ATS|Keystone-ATS|dpa|ANSA|EFE)\)\s*[-–—]+\s*")
-FUTURE = re.compile(r"\b(?:will|shall|next|prochaine?|doit|doivent|devrait|devraient|va|vont|d'ici|sera|seront|"
-                    r"aura|auront|(?!caméra|opéra)[a-zà-ÿ]{2,}(?:era|ira|eront|iront))\b")
+FUTURE = re.compile(r"\b(?:will|would|shall|next|prochaine?|doit|doivent|devrait|devraient|va|vont|d'ici|sera|"
+                    r"seront|serait|seraient|aura|auront|aurait|auraient|(?!caméra|opéra)[a-zà-ÿ]{2,}"
+                    r"(?:era|ira|eront|iront|erait|irait|eraient|iraient))\b")
 TAIL = re.compile(r"\s+(?:dans|lors|devant|pendant|durant|après|avant|sur|via|in|on|at|during|after|before|while|to|"
                   r"à|joint|reached|cité|quoted|hier|yesterday|today|aujourd'hui|overnight|tonight|cette semaine|"
                   r"this week|la semaine|last week|" + "|".join(WEEKDAYS) + r")\b.*$", re.I)
+LEADING_DAY = re.compile(r"^(?:" + "|".join(WEEKDAYS) + r"|hier|yesterday|today|aujourd'hui)\s+", re.I)
 REPORT_PREFIX = re.compile(
     r"^(?:(?:un|une|le|la|les|des|the|a|an)\s+)?(?:(?:nouveau|nouvel|new|latest|dernier)\s+)?(?:bilan|rapport|"
     r"communiqué|décompte|chiffres?|estimations?|déclaration|statement|report|figures?|estimates?|data|toll|tally)"
@@ -210,7 +236,7 @@ def _split_article(text: str) -> tuple[dict, str]:
     all_lines = text.splitlines()
     lines = [(i, line.strip()) for i, line in enumerate(all_lines) if line.strip()]
     meta, start = {"title": None, "outlet": None, "published": None}, 0
-    for n, (i, line) in enumerate(lines[1:5], 1):
+    for i, line in lines[1:5]:  # the outlet and date lines under the title
         outlet = OUTLETS.get(fold(re.sub(r"^(?:by|par)\s+[^,(]*[,(]\s*|\)$", "", line, flags=re.I)))
         if len(line) <= 80 and outlet and not meta["outlet"]:
             meta["outlet"], start = outlet, i + 1
@@ -238,9 +264,10 @@ def split_sentences(text: str) -> list[str]:
     for paragraph in re.split(r"\n\s*\n", text):
         para, start = " ".join(paragraph.split()), 0
         for m in re.finditer(r"[.!?…]+[»”\"’)]*\s+(?=[«“\"(]?[A-ZÀ-ÖØ-Þ0-9])", para):
-            before = para[start:m.start() + 1]
-            last = before.rsplit(None, 1)[-1] if before.strip() else ""
-            depth = before.count("«") - before.count("»") + before.count("“") - before.count("”") + before.count('"') % 2
+            before = para[start:m.end()].rstrip()
+            last = before.rstrip("»”\"’)").rsplit(None, 1)[-1] if before.strip() else ""
+            depth = (before.count("«") - before.count("»") + before.count("“") - before.count("”")
+                     + before.count('"') % 2)  # quotes still open
             short = fold(last) in _words("m mm mme dr mr mrs ms st prof gen col lt gov sen rep jr sr vs no p ex cf")
             if (short or re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?\.?", last) or depth > 0) and len(before) < MAX_SENTENCE:
                 continue
@@ -264,8 +291,9 @@ def _kind(phrase: str) -> str:
 
 def _person_like(name: str) -> bool:
     words = name.split()
-    return (2 <= len(words) <= 4 and all(re.fullmatch(r"[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’-]+", w) for w in words)
-            and fold(words[0]) not in STOPWORDS | set(WEEKDAYS) | set(MONTHS) | _words("selon according ce au"))
+    return (2 <= len(words) <= 4 and all(re.fullmatch(r"[A-ZÀ-ÖØ-Þ][a-zà-ÿ-]+", w) for w in words)
+            and fold(words[0]) not in STOPWORDS | set(WEEKDAYS) | set(MONTHS) | _words("selon according ce au")
+            and not any(re.search(pattern, fold(name)) for _, pattern in KIND_CUES))
 
 
 class _Context:
@@ -277,6 +305,7 @@ class _Context:
         self.published, self.claims, self.seen, self.last_by = published, [], set(), {}
         self.descriptors: dict[str, set[str]] = {}
         self.persons, self.state_agencies, self.prev_persons = set(), set(), set()
+        self.name_parts: dict[str, set[str]] = {}  # first or last name -> persons
         self.prev_date, self.by_reference = None, None
         kind = "state-media" if fold(outlet or "") in STATE_AGENCIES else "media"
         self.outlet = self.use(outlet, kind) if outlet else None
@@ -289,7 +318,10 @@ class _Context:
                 self._describe(m[1], name, person, state)
 
     def _describe(self, descriptor: str, name: str, person: bool = False, state: bool = False) -> None:
-        self.persons |= {name} if person else set()
+        if person and fold(name):
+            self.persons.add(name)
+            for part in {fold(name).split()[0], fold(name).split()[-1]}:
+                self.name_parts.setdefault(part, set()).add(name)
         self.state_agencies |= {name} if state else set()
         for word in reversed(fold(descriptor).split()):
             if word in STOPWORDS:
@@ -306,24 +338,39 @@ class _Context:
     def resolve(self, phrase: str, notes: list[str]) -> list[str]:
         """Actor names a phrase designates; a vague or ambiguous phrase becomes a note."""
         text = re.sub(r"^(?:et|and|but|mais|while|alors que)\s+", "", phrase.strip(" ,;:«»“”\"'"), flags=re.I)
-        text = TAIL.sub("", REPORT_PREFIX.sub("", text)).strip(" ,;:")
-        core = re.sub(r"^(?:les?|la|l['’]|the|an?)\s*(?=\w)", "", text, flags=re.I)
-        words, key = fold(text).split(), fold(core)
-        if not words or len(words) > 12:
+        text = TAIL.sub("", REPORT_PREFIX.sub("", re.sub(LEADING_DAY, "", text))).strip(" ,;:")
+        core = re.sub(r"^(?:(?:les?|la|the|an?)\s+|l['’])", "", text, flags=re.I)  # without its article
+        if not fold(core) or len(fold(text).split()) > 12:
             return []
+        found = self._named(text, core, notes)
+        if found is None:
+            found = self._split(core, notes)
+        if found is not None:
+            return found
+        if fold(text).split()[0] in VAGUE or fold(core) in VAGUE:
+            notes.append(f"Attributed to '{text}' (no actor matched).")
+            return []
+        return [self.use(core[0].upper() + core[1:], _kind(text))]
+
+    def _named(self, text: str, core: str, notes: list[str]) -> list[str] | None:
+        """An actor the phrase names or points back to; None when it does neither."""
+        words, key = fold(text).split(), fold(core)
         if fold(text) in PRONOUNS:
             return self._refer(text, self.prev_persons, notes)
-        for candidate in (fold(text), key):
-            if candidate in self.known or candidate in self.new:
-                return [self.use(core, _kind(core))]
+        if fold(text) in self.known or key in self.known or key in self.new:
+            return [self.use(core, _kind(core))]
         for n in range(1, len(words)):  # a known name after a descriptor: "l'agence officielle KCNA"
             if " ".join(words[n:]) in self.known and words[n - 1] not in _words("de du des d of s"):
                 return [self.known[" ".join(words[n:])]]
         tail = re.search(rf"(?:^|\s)((?:{_NAME}\s*)+)$", text)  # descriptor + name: "regional governor Elena Marsh"
-        head = text[:tail.start(1)].strip() if tail else ""
-        if head and not re.search(r"(?:\b(?:de|du|des|of)|['’]s?)$", head, re.I) and fold(head) not in ARTICLES:
-            name = tail[1].strip()
-            kind = _kind(head) if any(re.search(p, fold(head)) for _, p in KIND_CUES) else _kind(name)
+        run = tail[1].split() if tail else []
+        cut = max((i + 1 for i, w in enumerate(run[:-1]) if fold(w) in TITLES), default=0)  # "Health Minister X"
+        head = (text[:tail.start(1)] + " ".join(run[:cut])).strip() if tail else ""
+        if head and fold(head) not in ARTICLES and not re.search(
+                r"(?:\b(?:de|du|des|of)(?:\s+(?:la|le|les|l['’]|the))?|['’]s?)$", head, re.I):
+            name, head_kind = " ".join(run[cut:]), next((k for k, p in KIND_CUES if re.search(p, fold(head))), None)
+            person = bool(cut) or _person_like(name) and head_kind in (None, "government", "military")
+            kind = "person" if person else _kind(head) if head_kind else _kind(name)
             self._describe(head, name, person=kind == "person")
             return [self.use(name, kind)]
         if re.search(MEDIA_CUE, key) and re.search(STATE_CUE, key) and not re.search(_NAME, core[1:]):
@@ -333,8 +380,12 @@ class _Context:
             matches |= {n for n in self.seen if set(key.split()) & set(fold(n).split())}
             if matches:  # "le dirigeant", "the ministry"
                 return self._refer(text, matches, notes)
-        if re.fullmatch(_NAME, text) and (same := {p for p in self.persons if key in (fold(p).split()[::-1][0::1][:1] + fold(p).split()[:1])}):
-            return self._refer(text, same, notes)  # a surname or first name: "Kim", "Marsh"
+        if re.fullmatch(_NAME, text) and key in self.name_parts:  # a surname or first name: "Kim", "Marsh"
+            return self._refer(text, self.name_parts[key], notes)
+        return None
+
+    def _split(self, core: str, notes: list[str]) -> list[str] | None:
+        """Several actors: "services secrets de A et de B", "South Korean and Western intelligence", "A, B et C"."""
         if m := re.match(r"^(.+?)\s+(de|du|des|of)\s+(.+?)\s+(?:et|and)\s+(?:de|du|des|d['’]|of)\s*(.+)$", core):
             return self.resolve(f"{m[1]} {m[2]} {m[3]}", notes) + self.resolve(f"{m[1]} de {m[4]}", notes)
         if m := re.match(rf"^((?:{_NAME}\s+)+)(?:and|et)\s+({_NAME})\s+([a-zà-ÿ][\w\s-]*)$", core):
@@ -342,10 +393,7 @@ class _Context:
         parts = re.split(r",\s*|\s+(?:et|and)\s+", core)
         if len(parts) > 1 and all(re.match(_NAME, p) for p in parts):
             return [n for p in parts for n in self.resolve(p, notes)]
-        if words[0] in VAGUE or key in VAGUE:
-            notes.append(f"Attributed to '{text}' (no actor matched).")
-            return []
-        return [self.use(core[0].upper() + core[1:], _kind(text))]
+        return None
 
     def _refer(self, text: str, candidates: set[str], notes: list[str]) -> list[str]:
         if len(candidates) != 1:
@@ -355,3 +403,320 @@ class _Context:
         self.by_reference = "pronoun" if fold(text) in PRONOUNS else "other"
         notes.append(f"'{text}' read as {name}.")
         return [self.use(name, _kind(name))]
+
+
+def figures_in(text: str, language: str = "fr", notes: list[str] | None = None) -> list[str]:
+    """Figure SPECs for the amounts a text states: qualifier, unit and a measure guessed from nearby words."""
+    specs, unit, skip_to, notes = [], None, 0, [] if notes is None else notes
+    for m in NUMBER.finditer(text):
+        found = None if m.start() < skip_to else _value_at(text, m, language)
+        if not found:
+            continue
+        value, before, after, skip_to, note = found
+        shown, unit, measure = _unit_and_measure(before, after, unit)
+        if not measure:
+            continue
+        try:
+            specs.append(parse_figure(f"{measure[:64]}={value}" + (f" {shown[:40]}" if shown else "")).spec())
+        except InvalidValue:  # e.g. a range that goes down
+            continue
+        notes += [note] if note else []
+    return list(dict.fromkeys(specs))
+
+
+def _value_at(text: str, m: re.Match, language: str) -> tuple | None:
+    """The SPEC value of the amount at `m` (qualifier, scale, range), the text around it, where it ends and a note;
+    None for years, dates, times and "the two"."""
+    token, before, after = m.group(), text[max(0, m.start() - 60):m.start()], text[m.end():m.end() + 120]
+    prev_word = fold((re.findall(r"[\w'’]+", before) or [""])[-1])
+    next_word = fold((re.findall(r"[\w'’]+", after) or [""])[0])
+    year = re.fullmatch(r"(?:19|20)\d\d", token) and (
+        prev_word in YEAR_BEFORE or next_word in STOPWORDS or not next_word)
+    determined = prev_word in _words("the les ces these those both their leurs ses its his")  # "the two countries"
+    if year or determined or MONTHS.keys() & {prev_word, next_word} or re.match(r"\s*(?:h\d|:)", after) or (
+            fold(token) in SMALL and not re.match(r"\s*[a-zà-ÿ]", after)):
+        return None
+    prefix, low = WORD_AMOUNTS[fold(token)] if fold(token) in WORD_AMOUNTS else (None, _amount(token, language))
+    high, end, note = low, m.end(), None
+    if scale := re.match(r"\s*(millions?|milliards?|billions?|mille|thousand)\b", after, re.I):
+        low = high = low * SCALES[scale[1].lower()]
+        after, end = after[scale.end():], end + scale.end()
+    rng = re.match(rf"\s*(?:(?P<dash>[-–])|et|and|à|to)\s*(?P<n>{DIGITS})", after)
+    if rng and (rng["dash"] or re.search(r"\b(?:entre|between|de|from)\s+$", before, re.I)):
+        return f"{low}-{_amount(rng['n'], language)}", before, after[rng.end():], end + rng.end(), None
+    if prefix:
+        note = f"'{token}' read as {'about' if prefix == '~' else 'at least'} {low}."
+    elif qualifier := QUALIFIER.search(before):
+        prefix = PREFIX[qualifier.lastgroup]
+    return f"{prefix or ''}{low}", before, after, end, note
+
+
+def _unit_and_measure(before: str, after: str, unit: str | None) -> tuple[str | None, str | None, str | None]:
+    """The unit shown with an amount, the unit later amounts inherit, and the measure ("killed", "troops_sent")."""
+    part_of = re.match(rf"\s*(?:of|sur)\s+(?:the\s+|les\s+)?{DIGITS}", after)  # "45 of 60 drones"
+    noun = UNIT_NOUN.match(after[part_of.end():] if part_of else after)
+    word = "%" if re.match(r"\s*(?:%|pour ?cent|per ?cent)", after) else fold(noun["w"]) if noun else ""
+    if word in TIME_UNITS:
+        return None, unit, None
+    casualty = MEASURE.fullmatch(word)
+    casualty = casualty.lastgroup[2:] if casualty and casualty.lastgroup.startswith("c_") else None
+    verb = word.endswith(("ait", "aient", "ed", "era", "ira", "ront")) or word in ("fui", "sont", "ont")
+    regular = word and not casualty and word not in STOPWORDS and not verb
+    own = UNITS.get(word, word) if regular else noun["cap"].strip() if noun and noun["cap"] else None
+    own = CURRENCIES.get(before.rstrip()[-1:]) or own
+    aside = re.search(r"\b(?:including|dont|among them|parmi lesquels|notamment)\s+(?:\S+\s+){0,2}$", before, re.I)
+    shown, inherited = own or unit, unit if aside or own == "%" else own or unit
+    after_verbs = "" if part_of else re.split(r"[,;.]|\s(?:et|and|mais|but)\s", after[noun.end() if noun else 0:])[0]
+    before_verbs = re.split(r"[;.:]|\b(?:que|qu'|that)\b", before)[-1]
+    measure = (casualty or _measure(fold(after_verbs), shown, first=True)
+               or _measure(fold(before_verbs), shown, first=False)
+               or {"%": "percent"}.get(shown) or re.sub(r"\W+", "_", fold(shown or "")).strip("_"))
+    return shown, inherited, measure
+
+
+def _amount(token: str, language: str) -> int | float:
+    if fold(token) in SMALL or fold(token) in WORD_AMOUNTS:
+        return SMALL.get(fold(token)) or WORD_AMOUNTS[fold(token)][1]
+    if re.fullmatch(r"\d{1,3}(?:[ '’.,\u00a0\u202f]\d{3})+", token) and not (language == "en" and "." in token):
+        return int(re.sub(r"\D", "", token))
+    number = float(token.replace(",", "."))
+    return int(number) if number.is_integer() else number
+
+
+def _measure(window: str, unit: str | None, first: bool) -> str | None:
+    """The measure the first (or last) verb in `window` names: killed, wounded..., or UNIT_sent, UNIT_launched..."""
+    hits = [h.lastgroup for h in MEASURE.finditer(window)]
+    if not hits:
+        return None
+    kind, _, key = hits[0 if first else -1].partition("_")
+    subject = "troops" if unit in ("soldiers", "troops") else re.sub(r"\W+", "_", fold(unit or "")).strip("_")
+    return key if kind == "c" or not subject else f"{subject}_{key}"
+
+
+def _mask_quotes(sentence: str) -> str:
+    """Quoted words replaced by Q (same length), so that words inside quotes are not read as cues."""
+    return QUOTE.sub(lambda q: q.group()[0] + "Q" * (len(q.group()) - 2) + q.group()[-1], sentence)
+
+
+def _cues(att: str) -> dict:
+    """Actor phrases per cue type in a masked sentence, and the words near the attribution (for its date)."""
+    found = {"cited": [m["x"] for m in CITING.finditer(att)], "sources": [], "speakers": [], "stances": [],
+             "near": [], "back": None, "cue_end": None}
+    att = CITING.sub(" ", att)
+    for m in SELON.finditer(att):
+        found["sources"].append(m["x"])
+        found["near"].append(m["x"])
+    found["speakers"] += [m["x"] or m["y"] for m in INVERTED_PRONOUN.finditer(att)]
+    for m in INVERTED.finditer(att):
+        found["speakers"].append(m["x"])
+        found["near"].append(m["x"])
+    subject = [m for m in END.finditer(att) if len(m["x"].split()) <= 8] or [
+        m for m in [SUBJECT.match(att)] if m and len(m["x"].split()) <= 14]
+    if not found["speakers"] and subject:
+        m = subject[0]
+        x, stance = m["x"], re.search(rf"\b(?:{_STANCE})\b", m["x"])
+        if m.re is SUBJECT and m["pre"] and RELATIVE.match(x):  # "Sudan's army, which ..., said"
+            x = m["pre"]
+        elif stance and stance.start():  # "The RSF denied targeting civilians and said ..."
+            x = x[:stance.start()]
+        found["speakers"].append(x)
+        found["near"].append(m["x"] + " " + " ".join(att[m.end():].split()[:5]))
+        found["cue_end"] = m.end() if m.re is SUBJECT and "," not in att[:m.start("x")] else None
+    for m in REL_STANCE.finditer(att):
+        role = next((ROLE_OF[g] for g in ROLE_OF if m[g]), None)
+        found["stances"].append((role or ("disputed_by" if "contest" in m["inv"] else "denied_by"), m["x"] or m["y"]))
+    found["stances"] += [(next(ROLE_OF[g] for g in ROLE_OF if m[g]), m["x"]) for m in PASSIVE_STANCE.finditer(att)]
+    found["stances"] += [("not_confirmed_by", m["x"]) for m in SANS_QUE.finditer(att)]
+    if not (found["speakers"] or found["sources"] or found["stances"]) and (m := SUBJECT_STANCE.match(att)):
+        rest, x = " ".join(att[m.end():].split()), m["pre"] if m["pre"] and RELATIVE.match(m["x"]) else m["x"]
+        if len(rest.split()) <= 8 and not re.match(r"(?:que|qu['’]|that)\b", rest):
+            found["back"] = (next(ROLE_OF[g] for g in ROLE_OF if m[g]), x)
+        else:  # "X denied that ...": X's own counter-claim
+            found["speakers"].append(x)
+    return found
+
+
+def _checkable(sentence: str, figures: list[str]) -> bool:
+    """Whether a sentence states a number or a date, i.e. something an outlet's claim can be checked on."""
+    words = {fold(w) for w in re.findall(r"[\w'’]+", sentence)}
+    return bool(figures or words & (set(WEEKDAYS) | {m for m in MONTHS if len(m) > 4}) or re.search(
+        r"\b(?:19|20)\d\d\b|\b(?:hier|yesterday|last week|semaine dernière)\b", sentence, re.I))
+
+
+def _read(sentence: str, ctx: _Context, language: str) -> list[dict]:
+    """The candidate claims of one sentence: none, one, or two when "ainsi que"/"as well as" joins two objects."""
+    notes: list[str] = []
+    text, is_quote, found = _lead_quote(sentence)
+    ctx.by_reference = None
+    asserted, relays, roles = _parties(found, ctx, notes)
+    verified = VERIFY.search(_mask_quotes(sentence))
+    has_cue = found["cited"] or found["speakers"] or found["sources"]
+    figures = figures_in(text, language, notes)
+    if not has_cue and not found["stances"]:
+        if (found["back"] or verified) and not figures:
+            return _attach(ctx, found["back"], notes, bool(verified))
+        if not (ctx.outlet and _checkable(sentence, figures) and len(sentence.split()) >= 5):
+            return []
+        notes.append("No attribution in the text: the outlet's own statement.")
+    asserted = asserted or ([ctx.outlet] if ctx.outlet and not has_cue else [])
+    prior = ctx.last_by.get(tuple(asserted))
+    if ctx.by_reference == "pronoun" and prior and not relays:
+        relays = list(prior["relayed_by"])  # "Il s'est engagé à...": still the same report
+    if verified:
+        notes.append(f"{ctx.outlet or 'The source'}: could not be independently verified.")
+    previous_date, said_on = ctx.prev_date, _dates(sentence, found["near"], ctx, notes)
+    if not said_on and ctx.by_reference:  # "«...», a déclaré le dirigeant": said when the sentence before says
+        said_on = (prior or {}).get("said_on") or previous_date
+    relays = [r for r in dict.fromkeys(relays + ([ctx.outlet] if ctx.outlet else [])) if r not in asserted]
+    claim = {"text": text, "said_on": said_on, "quote": is_quote, "asserted_by": asserted, "relayed_by": relays,
+             **roles, "figures": figures, "notes": notes}
+    return _split_objects(claim, found["cue_end"], language) if not is_quote else [claim]
+
+
+def _lead_quote(sentence: str) -> tuple[str, bool, dict]:
+    """A sentence led by a quote its end attributes («...», a déclaré X) is that quote; else the whole sentence."""
+    lead = QUOTE.match(sentence)
+    if lead and len(fold(lead.group()).split()) >= 4:
+        rest = _cues(_mask_quotes(", " + sentence[lead.end():].strip(" ,")))
+        if rest["speakers"] or rest["sources"]:
+            return lead.group().rstrip(), True, rest
+    return sentence, False, _cues(_mask_quotes(sentence))
+
+
+def _parties(found: dict, ctx: _Context, notes: list[str]) -> tuple[list[str], list[str], dict[str, list[str]]]:
+    """Who asserts, who relays (besides the outlet) and the stances, as actor names."""
+    def resolve(phrases):
+        return list(dict.fromkeys(n for p in phrases for n in ctx.resolve(p, notes)))
+
+    notes += [f"Citing {p.strip()}." for p in found["cited"] if re.search(DOCUMENTS, p, re.I)]
+    found["cited"] = [p for p in found["cited"] if not re.search(DOCUMENTS, p, re.I)]
+    cited, speakers, sources = resolve(found["cited"]), resolve(found["speakers"]), resolve(found["sources"])
+    asserted, relays = (cited, speakers + sources) if cited else (speakers, sources) if speakers else (sources, [])
+    roles = {"not_confirmed_by": [], "denied_by": [], "disputed_by": []}
+    for role, phrase in found["stances"]:
+        roles[role] += [n for n in resolve([phrase]) if n not in roles[role]]
+    return asserted, relays, roles
+
+
+def _split_objects(claim: dict, cut: int | None, language: str) -> list[dict]:
+    """"X a affirmé que Y avait envoyé A, ainsi que B" is two claims: "X a affirmé que Y avait envoyé A." and
+    "X a affirmé que Y avait envoyé [...] B"."""
+    text = claim["text"]
+    split = re.search(r",\s*(?:ainsi que|as well as)\s+", text) if cut else None
+    if not split or split.start() < cut:
+        return [claim]
+    verb = re.match(r"\s*(?:que|qu['’]|that)?\s*\S+(?:\s+\S+){0,3}?\s+(?:a|ont|avait|avaient|aurait|auraient|est|"
+                    r"sont|était|has|have|had|was|were)\s+[\wÀ-ÿ]+", text[cut:split.start()])
+    parts = [text[:split.start()] + ".", text[:cut] + (verb.group() if verb else "") + " [...] " + text[split.end():]]
+    note = f"Split from one sentence at '{split.group().strip(', ')}'."
+    return [claim | {"text": part, "figures": figures_in(part, language, []), "notes": claim["notes"] + [note]}
+            for part in parts]
+
+
+def _attach(ctx: _Context, back: tuple | None, notes: list[str], verified: bool) -> list[dict]:
+    """A sentence that only points back: add its stance or verification note to a recent claim of another party."""
+    names = ctx.resolve(back[1], notes) if back else []
+    for claim in reversed(ctx.claims[-LOOKBACK:]):
+        if names and not set(names) & set(claim["asserted_by"]):
+            claim[back[0]] += [n for n in names if n not in claim[back[0]]]
+            claim["notes"] += notes
+            return []
+        if verified and not back and claim["asserted_by"] != [ctx.outlet]:
+            claim["notes"].append(f"{ctx.outlet or 'The source'}: could not be independently verified.")
+            return []
+    return []
+
+
+def _day(word: str, published: str | None, future: bool) -> tuple[str | None, str]:
+    """The date a weekday names relative to publication (the last one, or the next if `future`), and a note."""
+    if not published:
+        return None, f"'{word}': publication date unknown."
+    pub, target = datetime.date.fromisoformat(published), WEEKDAYS[fold(word)]
+    if future:
+        day = pub + datetime.timedelta(days=(target - pub.weekday()) % 7 or 7)
+        return None, f"'{word}' = {day.isoformat()}, after publication: said_on left empty."
+    day = (pub - datetime.timedelta(days=(pub.weekday() - target) % 7)).isoformat()
+    return day, f"'{word}' = {day}."
+
+
+def _dates(sentence: str, near: list[str], ctx: _Context, notes: list[str]) -> str | None:
+    """said_on from a day named next to the attribution ("a rapporté ... samedi"); other days become notes."""
+    near_words = re.findall(r"[\wÀ-ÿ']+", " ".join(near))
+    word = next((w for w in near_words if fold(w) in WEEKDAYS), None)
+    said_on = None
+    if word:
+        said_on, note = _day(word, ctx.published, future=False)
+        notes.append(note)
+    elif ctx.published and {"hier", "yesterday"} & {fold(w) for w in near_words}:
+        said_on = (datetime.date.fromisoformat(ctx.published) - datetime.timedelta(days=1)).isoformat()
+    ctx.prev_date = said_on
+    for other in dict.fromkeys(w for w in re.findall(r"[\wÀ-ÿ]+", sentence) if fold(w) in WEEKDAYS and w != word):
+        day, note = _day(other, ctx.published, future=bool(FUTURE.search(sentence)))
+        notes.append(note)
+        ctx.prev_date = ctx.prev_date or day
+    if m := re.search(r"\b(?:la semaine dernière|last week)\b", sentence, re.I):
+        notes.append(f"'{m.group()}': the week before {ctx.published or 'publication'}.")
+    try:
+        return parse_date(said_on, "date said") if said_on else None
+    except InvalidValue:
+        return None
+
+
+def extract_claims(text: str, *, language: str | None = None, known_actors: dict[str, str] | None = None,
+                   source: dict | None = None) -> dict:
+    """A draft bundle (source, new actors, candidate claims) of the claims in a news article.
+
+    `known_actors` maps folded aliases (`values.fold`) to canonical actor names; actors not in it
+    are proposed in the bundle's `actors`. `source` overrides fields read from the article's
+    header: title, outlet, published, language, url, key.
+    """
+    meta, body = _split_article(_clean(text))
+    language = language or detect_language(body)
+    src = {k: v for k, v in {**meta, **(source or {})}.items() if v}
+    outlet, published = src.get("outlet"), src.get("published")
+    key = src.get("key") or f"{re.sub(r'[^a-z0-9]+', '-', fold(outlet or 'article'))}-{published or 'undated'}"
+    entry = {"key": key, "title": src.get("title") or "Untitled article", "outlet": outlet, "published": published,
+             "language": src.get("language") or language, "url": src.get("url")}
+    ctx = _Context(known_actors or {}, outlet, published, body)
+    done = set()
+    for sentence in split_sentences(body):
+        if sentence in done or len(sentence) > MAX_SENTENCE or len(sentence.split()) < 3:
+            continue
+        done.add(sentence)
+        for claim in _read(sentence, ctx, language):
+            if all(claim["text"] != c["text"] for c in ctx.claims[-LOOKBACK:]):
+                ctx.claims.append(claim)
+                ctx.seen |= set(claim["asserted_by"] + claim["relayed_by"])
+                ctx.last_by[tuple(claim["asserted_by"])] = claim
+        runs = {fold(r) for r in re.findall(rf"{_NAME}(?:\s+{_NAME})+", sentence)}
+        latest = ctx.claims[-1:] if ctx.claims and ctx.claims[-1]["text"].strip("«»“”\"") in sentence else []
+        ctx.prev_persons = {p for p in ctx.persons if fold(p) in runs}
+        ctx.prev_persons |= {n for c in latest for n in c["asserted_by"] if _person_like(n)}
+    used = {n for c in ctx.claims for role in ("asserted_by", "relayed_by", *ROLE_OF.values()) for n in c[role]}
+    return {"sources": [{k: v for k, v in entry.items() if v}],
+            "actors": [a for a in ctx.new.values() if a["name"] in used],
+            "claims": [_finish(c, key) for c in ctx.claims]}
+
+
+def _finish(claim: dict, key: str) -> dict:
+    """A claim in the bundle's shape: optional fields only when set, lists copied, notes as one text."""
+    out = {"source": key, "text": claim["text"]} | ({"said_on": claim["said_on"]} if claim["said_on"] else {})
+    out |= {"quote": True} if claim["quote"] else {}
+    out |= {role: list(claim[role]) for role in ("asserted_by", "relayed_by", "not_confirmed_by")}
+    out |= {role: list(claim[role]) for role in ("denied_by", "disputed_by") if claim[role]}
+    notes = " ".join(["Draft, extracted automatically.", *dict.fromkeys(n for n in claim["notes"] if n)])
+    return out | {"figures": list(claim["figures"]), "status": "unconfirmed", "notes": notes}
+
+
+def write_draft(bundle: dict) -> str:
+    """YAML text of a draft bundle, under a comment telling the reader to review it before importing it."""
+    import yaml
+
+    header = (
+        f"# DRAFT: {len(bundle.get('claims') or [])} candidate claims extracted automatically by `claims extract`.\n"
+        "# Review every claim against the article before importing it: fix the text, who asserts, relays,\n"
+        "# denies or has not confirmed it, the figures (MEASURE=VALUE [UNIT]) and the dates; delete what is\n"
+        "# not a checkable claim; give new actors the right kind, a country and aliases. Then load it with\n"
+        "#     claims import THIS_FILE.yml\n\n"
+    )
+    return header + yaml.safe_dump(bundle, allow_unicode=True, sort_keys=False, width=2**20)

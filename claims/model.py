@@ -276,6 +276,14 @@ def list_actors(db: Database) -> list[dict]:
     ]
 
 
+def actor_keys(db: Database) -> dict[str, str]:
+    """Every matching key (folded name or alias) and the name of the actor it belongs to."""
+    return {
+        row["match_key"]: row["name"]
+        for row in db.query("select actor_aliases.match_key, actors.name from actor_aliases join actors on actors.id = actor_aliases.actor_id")
+    }
+
+
 def _resolve_actor(db: Database, name: str, create: bool) -> int:
     if create and find_actor_id(db, name) is None:
         return add_actor(db, name, kind="other")

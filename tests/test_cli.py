@@ -262,7 +262,7 @@ def test_bad_database_path_is_one_line_error_and_file_untouched(tmp_path, setup,
 
 def test_every_command_has_help_with_an_example():
     for command in ["init", "add", "status", "stance", "list", "show", "statuses", "serve", "demo",
-                    "source add", "source list", "actor add", "actor list", "import", "export", "check", "backup", "edit", "delete"]:  # fmt: skip
+                    "source add", "source list", "actor add", "actor list", "import", "export", "check", "backup", "edit", "delete", "extract"]:  # fmt: skip
         result = claims(*command.split(), "--help")
         assert result.exit_code == 0, command
         assert "Example:" in result.stdout and "claims " in result.stdout, command
@@ -447,3 +447,31 @@ def test_read_only_database_is_read_but_never_written(filled):
         assert filled.read_bytes() == before
     finally:
         filled.chmod(0o644)
+
+
+def test_extract_drafts_claims_that_import(tmp_path, example_db_path):
+    from pathlib import Path
+
+    article = Path(__file__).parent / "data" / "seed-article.txt"
+    draft = tmp_path / "draft.yml"
+    result = claims("extract", article, "--output", draft, db=example_db_path)
+    assert result.exit_code == 0 and "candidate claims drafted" in result.stderr
+    text = draft.read_text()
+    assert text.startswith("# DRAFT:") and "asserted_by:\n  - Seoul" in text  # a known actor, by its canonical name
+    fresh = tmp_path / "fresh.db"
+    ok("init", db=fresh)
+    result = claims("import", draft, db=fresh)
+    assert result.exit_code == 0, result.stderr
+    imported = json.loads(ok("list", "--by", "Séoul", "-f", "json", db=fresh))
+    assert any("environ 600 soldats" in claim["text"] for claim in imported)
+
+
+def test_extract_bad_input(tmp_path):
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"caf\xe9 au lait")
+    assert claims("extract", binary).stderr == f"Error: {binary} is not valid UTF-8 (byte 4)\n"
+    assert claims("extract", tmp_path / "missing.txt").stderr.startswith("Error: cannot read")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    result = claims("extract", empty)
+    assert result.exit_code == 0 and "0 candidate claims drafted" in result.stderr
