@@ -91,21 +91,31 @@ def test_concurrent_writers_lose_nothing_while_datasette_reads(served_db):
 
     reader = threading.Thread(target=read_continuously)
     reader.start()
+    bulk = path.parent / "bulk.jsonl"
+    bulk.write_text("".join(
+        json.dumps({"text": f"Imported claim {n}", "source": {"title": "Shared story"}, "asserted_by": ["Seoul"]}) + "\n"
+        for n in range(CLAIMS_EACH)
+    ))  # fmt: skip
     writers = [
         subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(n), str(CLAIMS_EACH)], stderr=subprocess.PIPE, text=True)
         for n in range(WRITERS)
     ]
+    writers.append(
+        subprocess.Popen([sys.executable, "-m", "claims", "import", str(bulk), "--db", str(path)], stderr=subprocess.PIPE, text=True)
+    )
     failures = [w.stderr.read() for w in writers if w.wait(timeout=600) != 0]
     done.set()
     reader.join()
     assert failures == []
     assert reader_errors == [] and reads[0] > 0
     with open_db(path) as db:
-        assert db["claims"].count == WRITERS * CLAIMS_EACH
+        assert db["claims"].count == WRITERS * CLAIMS_EACH + CLAIMS_EACH
+        imported = {row["text"] for row in db.query("select text from claims where text like 'Imported claim %'")}
+        assert imported == {f"Imported claim {n}" for n in range(CLAIMS_EACH)}
         for n in range(WRITERS):
             texts = {row["text"].split(":")[0] for row in db.query("select text from claims where text like ?", [f"Writer {n} %"])}
             assert texts == {f"Writer {n} claim {i}" for i in range(CLAIMS_EACH)}
-        assert db["status_changes"].count == WRITERS * CLAIMS_EACH + WRITERS * CLAIMS_EACH // 10
+        assert db["status_changes"].count == WRITERS * CLAIMS_EACH + WRITERS * CLAIMS_EACH // 10 + CLAIMS_EACH
         assert db["figures"].count == WRITERS * CLAIMS_EACH
         assert parties_in_sync(db)
         assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
