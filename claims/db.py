@@ -34,18 +34,24 @@ def open_db(path: str | Path | None = None, *, create: bool = False) -> Database
     is_new = _check_file(path, create=create)
     if is_new:
         path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(_connect(path, read_only=not is_new and _is_read_only(path)))
+    db = Database(_connect(path, read_only=not is_new and _is_read_only(path)), execute_plugins=False)
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
         if is_new:
             db.enable_wal()
-        _refuse_newer_schema(db, path)
-        if not create and not migrations.applied(db):
+        applied = _applied_steps(db)
+        unknown = set(applied) - set(known_migration_names())
+        if unknown:
+            raise DatabaseProblem(
+                f"{path} was written by a newer version of claims (schema steps {', '.join(sorted(unknown))}): upgrade claims"
+            )
+        if not create and not applied:
             raise DatabaseProblem(f"{path} is not a claims database: run 'claims init --db {path}' to set it up")
-        if migrations.pending(db) and not is_new and _is_read_only(path):
-            raise DatabaseProblem(f"{path} is read-only and needs a schema upgrade: make it writable and run 'claims init'")
-        migrations.apply(db)
+        if len(applied) < len(known_migration_names()):
+            if not is_new and _is_read_only(path):
+                raise DatabaseProblem(f"{path} is read-only and needs a schema upgrade: make it writable and run 'claims init'")
+            migrations.apply(db)
     except sqlite3.DatabaseError as e:
         db.close()
         raise DatabaseProblem(f"cannot use database {path}: {e}") from None
@@ -53,6 +59,17 @@ def open_db(path: str | Path | None = None, *, create: bool = False) -> Database
         db.close()
         raise
     return db
+
+
+def _applied_steps(db: Database) -> list[str]:
+    """Names of the claims schema steps already applied (one query; none for a blank database)."""
+    try:
+        rows = db.execute("select name from _sqlite_migrations where migration_set = ?", [migrations.name]).fetchall()
+    except sqlite3.OperationalError as e:
+        if "no such table" in str(e):
+            return []
+        raise
+    return [row[0] for row in rows]
 
 
 def _is_read_only(path: Path) -> bool:
@@ -82,14 +99,6 @@ def _check_file(path: Path, *, create: bool) -> bool:
     if header and header != SQLITE_HEADER:
         raise DatabaseProblem(f"{path} is not a SQLite database")
     return False
-
-
-def _refuse_newer_schema(db: Database, path: Path) -> None:
-    unknown = {m.name for m in migrations.applied(db)} - known_migration_names()
-    if unknown:
-        raise DatabaseProblem(
-            f"{path} was written by a newer version of claims (schema steps {', '.join(sorted(unknown))}): upgrade claims"
-        )
 
 
 def is_current(db: Database) -> bool:

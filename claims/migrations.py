@@ -8,6 +8,13 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("claims")
+STEPS: list[str] = []
+
+
+def step(function):
+    """Register a schema step (applied in the order of this file) and remember its name."""
+    STEPS.append(function.__name__)
+    return migrations()(function)
 
 STATUSES = [
     ("unconfirmed", "Asserted by someone, not yet confirmed or refuted by an independent or authoritative source."),
@@ -75,7 +82,7 @@ def _lookup(db: Database, table: str, rows: list[dict]) -> None:
     db[table].insert_all(rows, pk="name")
 
 
-@migrations()
+@step
 def m001_initial(db: Database):
     """Sources, actors, claims, attributions, status history and figures."""
     _lookup(db, "statuses", [{"name": n, "meaning": m, "rank": i} for i, (n, m) in enumerate(STATUSES)])
@@ -211,7 +218,7 @@ def m001_initial(db: Database):
     db["figures"].create_index(["measure", "low"])
 
 
-@migrations()
+@step
 def m002_views_for_browsing(db: Database):
     """Views behind the dashboard and canned queries: estimates, contested and unconfirmed claims."""
     db.create_view(
@@ -255,7 +262,7 @@ def m002_views_for_browsing(db: Database):
     )
 
 
-@migrations()
+@step
 def m003_revisions_purges_and_recorders(db: Database):
     """Who recorded each change; revisions of edited claims; a log of purged claims; history deletable only once purged."""
     for table, column in [("claims", "created_by"), ("attributions", "recorded_by"), ("status_changes", "recorded_by")]:
@@ -289,6 +296,6 @@ def m003_revisions_purges_and_recorders(db: Database):
             db.execute(sql)
 
 
-def known_migration_names() -> set[str]:
-    """Names of every migration step this version of claims knows."""
-    return {m.name for m in migrations.pending(Database(memory=True))}
+def known_migration_names() -> list[str]:
+    """Names of every migration step this version of claims knows, in order."""
+    return list(STEPS)
