@@ -59,6 +59,8 @@ class Importer:
         self.pending: dict[str, list[dict]] = {"claims": [], "attributions": [], "figures": [], "status_changes": []}
         self.pending_keys: dict[tuple[int, str], int] = {}
         self.next_claim_id = (db.execute("select max(id) from claims").fetchone()[0] or 0) + 1
+        self.first_new_id = self.next_claim_id
+        self.fts_insert_trigger = None
         self.timestamp = model.now()
         self.user = model.current_user()
 
@@ -89,6 +91,24 @@ class Importer:
                 self.summary.updated += 1
             else:
                 self.summary.unchanged += 1
+
+    def defer_indexing(self) -> None:
+        """Stop indexing each new claim as it is inserted; `finish()` indexes them all at once."""
+        row = self.db.execute("select sql from sqlite_master where type = 'trigger' and name = 'claims_ai'").fetchone()
+        if row:
+            self.fts_insert_trigger = row[0]
+            self.db.execute("drop trigger claims_ai")
+
+    def finish(self) -> None:
+        """Flush, then index the claims added since `defer_indexing()` and restore the trigger."""
+        self.flush()
+        if self.fts_insert_trigger:
+            self.db.execute(
+                "insert into claims_fts (rowid, text, translation) select rowid, text, translation from claims where id >= ?",
+                [self.first_new_id],
+            )
+            self.db.execute(self.fts_insert_trigger)
+            self.fts_insert_trigger = None
 
     def flush(self) -> None:
         """Insert the batched rows, one prepared statement per table."""

@@ -273,6 +273,7 @@ def import_path(
     problems = _check_actors(db, actors)
     with write_transaction(db):
         importer = Importer(db, summary)
+        importer.defer_indexing()
         if not problems:
             for actor in actors:
                 try:
@@ -297,7 +298,7 @@ def import_path(
                     _write_reject(rejects, item, errors)
             if progress and count % 1000 == 0:
                 progress(count, total)
-        importer.flush()
+        importer.finish()
         if problems and not skip_invalid:
             raise InvalidRecords(problems, path.name)
     summary.problems = problems

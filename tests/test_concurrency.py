@@ -13,6 +13,7 @@ import pytest
 
 from claims import model
 from claims.db import open_db
+from claims.maintenance import check
 
 from test_browser import free_port
 
@@ -149,5 +150,4 @@ def test_kill_9_mid_import_leaves_the_database_as_it_was(tmp_path, example_db_pa
     process.wait()
     with open_db(path) as db:
         assert {t: db[t].count for t in before} == before
-        assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
-        assert parties_in_sync(db)
+        assert check(db) == []  # integrity, triggers (the import suspends one), full-text index, derived columns

@@ -7,6 +7,7 @@ import pytest
 from claims import model
 from claims.bundle import load_example
 from claims.db import open_db
+from claims.maintenance import check
 from claims.interchange import (
     CSV_COLUMNS,
     import_path,
@@ -67,6 +68,9 @@ def test_export_import_export_is_identical(rich_db, tmp_path, writer, suffix):
     copy, summary = reimport(first, tmp_path, suffix)
     assert summary.added == 13 and summary.rejected == 0
     assert export(copy, writer) == first
+    with open_db(copy) as db:
+        assert check(db) == []
+        assert [c["id"] for c in model.list_claims(db, search="seoul 600")] == [4]
 
 
 def test_yaml_round_trip_keeps_everything(rich_db, tmp_path):
