@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8001
 
-.PHONY: demo test serve clean
+.PHONY: demo test serve bench bench-quick clean
 
 demo: $(VENV)/.installed
 	$(BIN)/claims demo --port $(PORT)
@@ -29,6 +29,12 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py
+
+bench-quick: $(VENV)/.installed
+	$(BIN)/python bench/run.py --quick
 
 clean:
 	rm -rf $(VENV) db/*.db db/*.db-*
