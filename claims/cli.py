@@ -704,6 +704,7 @@ def demo(
     host: HostOption = "127.0.0.1",
     port: PortOption = 8001,
     public: PublicOption = False,
+    allow_robots: RobotsOption = False,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
     """Create the database, load the bundled example (once) and serve it. What 'make demo' runs.
@@ -716,7 +717,7 @@ def demo(
         summary = load_example(db)
         total = db["claims"].count
     typer.echo(f"Example loaded into {db_path}: {summary.describe()} ({total} claims in all)", err=True)
-    _serve(db_path, host, port, public)
+    _serve(db_path, host, port, public, allow_robots)
 
 
 def _serve(db_path: Path, host: str, port: int, public: bool, allow_robots: bool = False) -> None:

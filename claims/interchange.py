@@ -397,8 +397,13 @@ class _grouped:
         return rows
 
 
+def _without_empty(mapping: dict) -> dict:
+    """The mapping without its None and empty values, as exports leave them out."""
+    return {key: value for key, value in mapping.items() if value not in (None, "", [], {})}
+
+
 def _source_record(source: dict) -> dict:
-    return {name: source[name] for name in SOURCE_FIELDS if source[name] is not None}
+    return _without_empty({name: source[name] for name in SOURCE_FIELDS})
 
 
 def _record(claim: dict, parts: dict, sources: dict, actor_names: dict, columns: dict) -> dict:
@@ -428,14 +433,12 @@ def _record(claim: dict, parts: dict, sources: dict, actor_names: dict, columns:
         record["status"] = history[0]["to_status"]
         if history[0]["reason"] != model.INITIAL_STATUS_REASON:
             record["reason"] = history[0]["reason"]
-        changes = []
-        for row in history[1:]:
-            change = {"status": row["to_status"], "reason": row["reason"]}
-            if row["evidence_url"]:
-                change["evidence"] = row["evidence_url"]
-            if row["changed_on"]:
-                change["date"] = row["changed_on"]
-            changes.append(change)
+        changes = [
+            _without_empty(
+                {"status": row["to_status"], "reason": row["reason"], "evidence": row["evidence_url"], "date": row["changed_on"]}
+            )
+            for row in history[1:]
+        ]
         if changes:
             record["changes"] = changes
     if claim["notes"] is not None:
@@ -472,14 +475,10 @@ def write_csv(records: Iterator[dict], out: IO[str]) -> int:
 def yaml_document(db: Database) -> dict:
     """The whole database as a claims-as-code document: sources (with keys), actors, claims."""
     keys = _source_keys(db)
-    actors = []
-    for actor in model.list_actors(db):
-        entry = {"name": actor["name"], "kind": actor["kind"]}
-        if actor["country"]:
-            entry["country"] = actor["country"]
-        if actor["aliases"]:
-            entry["aliases"] = actor["aliases"]
-        actors.append(entry)
+    actors = [
+        _without_empty({key: actor[key] for key in ("name", "kind", "country", "aliases")})
+        for actor in model.list_actors(db)
+    ]
     sources = [{"key": keys[row["id"]], **_source_record(row)} for row in db["sources"].rows_where(order_by="id")]
     by_identity = {tuple(sorted(_source_record(row).items())): keys[row["id"]] for row in db["sources"].rows}
     claims = []

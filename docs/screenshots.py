@@ -5,18 +5,14 @@
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 from claims.bundle import load_example
 from claims.db import open_db
+from claims.server import free_port, start_in_background
 
 HERE = Path(__file__).parent
 CHROMIUM = os.environ.get("CLAIMS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -32,18 +28,10 @@ def main() -> None:
         path = Path(directory) / "claims.db"
         with open_db(path, create=True) as db:
             load_example(db)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        server = subprocess.Popen([sys.executable, "-m", "claims", "serve", "--db", str(path), "--port", str(port)])
+        port = free_port()
+        server = start_in_background(path, port)
         try:
             base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
                     executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

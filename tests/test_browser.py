@@ -7,11 +7,6 @@ fact-checker would. They need /usr/bin/chromium (or $CLAIMS_CHROMIUM); `.ci/run`
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,6 +16,7 @@ from playwright.sync_api import expect, sync_playwright
 from claims import model
 from claims.bundle import load_example
 from claims.db import open_db
+from claims.server import free_port, start_in_background
 
 CHROMIUM = os.environ.get("CLAIMS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,12 +33,6 @@ HOSTILE_NOTES = "<svg onload=window.pwned=5></svg>"
 CHARTS = ["by-status", "per-source", "per-actor", "parties", "estimates", "changes"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`claims serve` on the bundled example plus one hostile claim; yields its base URL."""
@@ -57,23 +47,8 @@ def server(tmp_path_factory):
         # A URL that bypassed validation (edited outside claims) must still never become a link.
         db["sources"].update(1, {"url": "javascript:window.pwned=4"})
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "claims", "serve", "--db", str(path), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_in_background(path, port)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"claims serve did not start:\n{process.stdout.read()}")
-            time.sleep(0.2)
     yield base
     process.terminate()
     process.wait(timeout=10)

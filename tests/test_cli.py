@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 from claims import __version__
 from claims.cli import app
 from claims.db import open_db
+from claims.server import free_port
 
 runner = CliRunner()
 
@@ -22,14 +23,6 @@ def ok(*args, db=None):
     result = claims(*args, db=db)
     assert result.exit_code == 0, result.output
     return result.stdout
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def database_files(path):

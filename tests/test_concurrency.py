@@ -14,8 +14,7 @@ import pytest
 from claims import model
 from claims.db import open_db
 from claims.maintenance import check
-
-from test_browser import free_port
+from claims.server import free_port, start_in_background
 
 WRITERS, CLAIMS_EACH = 8, 200
 WRITER = r"""
@@ -60,17 +59,8 @@ def served_db(tmp_path):
         model.add_source(db, "Shared story")
         model.add_actor(db, "Seoul", kind="government")
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "claims", "serve", "--db", str(path), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    server = start_in_background(path, port)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
     yield path, base
     server.terminate()
     server.wait(timeout=10)
