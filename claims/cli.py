@@ -384,6 +384,9 @@ def list_(
     by: Annotated[str | None, typer.Option("--by", help="Only claims asserted by this actor.")] = None,
     source: Annotated[str | None, typer.Option(help="Only claims from this source (id or URL).")] = None,
     search: Annotated[str | None, typer.Option(help="Full-text search, ignoring case and accents.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=0, help="At most this many claims (default: 100 in a table, all in JSON or CSV; 0: all).")
+    ] = None,
     format: FormatOption = Format.table,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
@@ -391,8 +394,14 @@ def list_(
 
     Example: claims list --by Seoul --status unconfirmed --search soldats --format json
     """
+    if limit is None and format is Format.table:
+        limit = TABLE_LIMIT
+
     def matching_claims(db):
-        return model.list_claims(db, status=status, by=by, source=source, search=search)
+        rows = model.list_claims(db, status=status, by=by, source=source, search=search, limit=limit + 1 if limit else None)
+        if limit and len(rows) > limit:
+            typer.echo(f"Showing the first {limit} claims; --limit 0 shows all of them.", err=True)
+        return rows[:limit] if limit else rows
 
     print_rows(db_path, matching_claims, format, ["id", "status", "text", "asserted_by", "said_on"], title="Claims")
 
@@ -677,6 +686,8 @@ def backup_(
         count = backup(db, target)
     typer.echo(f"Backed up {count} claims to {target}", err=True)
 
+
+TABLE_LIMIT = 100
 
 HostOption = Annotated[str, typer.Option(help="Interface to bind; other than localhost needs --public.")]
 PortOption = Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)]

@@ -491,8 +491,9 @@ def list_claims(
     by: str | None = None,
     source: str | int | None = None,
     search: str | None = None,
+    limit: int | None = None,
 ) -> list[dict]:
-    """Claims matching every given filter: status, asserting actor, source, full-text search."""
+    """Claims matching every given filter (status, asserting actor, source, full-text search), at most `limit`."""
     where, args = [], []
     if optional_text(status):
         where.append("claims.status = ?")
@@ -513,7 +514,10 @@ def list_claims(
         "select claims.*, sources.title as source from claims join sources on sources.id = claims.source_id"
         + (" where " + " and ".join(where) if where else "")
         + " order by claims.id"
+        + (" limit ?" if limit else "")
     )
+    if limit:
+        args.append(limit)
     return [_decode_parties(db, row) for row in db.query(sql, args)]
 
 

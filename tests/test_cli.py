@@ -468,3 +468,15 @@ def test_extract_bad_input(tmp_path):
     empty.write_text("")
     result = claims("extract", empty)
     assert result.exit_code == 0 and "0 candidate claims drafted" in result.stderr
+
+
+def test_list_limits_tables_but_not_exports(db_path):
+    ok("source", "add", "--title", "Many", db=db_path)
+    lines = "".join(json.dumps({"text": f"Claim {n}", "source": {"title": "Many"}}) + "\n" for n in range(105))
+    runner.invoke(app, ["import", "-", "--format", "jsonl", "--db", str(db_path)], input=lines)
+    result = claims("list", db=db_path)
+    assert "Showing the first 100 claims; --limit 0 shows all of them." in result.stderr
+    assert "Claim 99" in result.stdout and "Claim 100" not in result.stdout
+    assert len(json.loads(ok("list", "-f", "json", db=db_path))) == 105
+    assert len(json.loads(ok("list", "-f", "json", "--limit", "3", db=db_path))) == 3
+    assert "Showing" not in claims("list", "--limit", "0", db=db_path).stderr
