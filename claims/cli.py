@@ -335,13 +335,13 @@ def edit(
 
     Example: claims edit 4 --translation "According to Seoul, about 600..." --reason "Translation fixed"
     """
-    from .revisions import _UNSET, edit_claim
+    from .revisions import UNCHANGED, edit_claim
 
     given = {"text": text, "translation": translation, "source": source, "language": lang, "said_on": said_on, "notes": notes}
     fields = {name: value for name, value in given.items() if value is not None}
     if figure and clear_figures:
         fail("--figure and --clear-figures cannot be used together")
-    figures = [] if clear_figures else [parse_figure(spec) for spec in figure] if figure else _UNSET
+    figures = [] if clear_figures else [parse_figure(spec) for spec in figure] if figure else UNCHANGED
     with database(db_path) as db:
         revisions = edit_claim(
             db, claim_id, reason=reason, is_quote=quote, figures=figures, recorded_by=by_user, **fields

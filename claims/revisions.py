@@ -18,7 +18,7 @@ from .db import write_transaction
 from .errors import AlreadyExists, InvalidValue
 from .values import Figure, optional_text, parse_date, parse_language, require_text
 
-_UNSET: Any = object()
+UNCHANGED: Any = object()  # an edit argument left out: keep the current value
 RETRACTED = "retracted"
 
 
@@ -27,14 +27,14 @@ def edit_claim(
     claim_id: int,
     *,
     reason: str,
-    text: str | None = _UNSET,
-    translation: str | None = _UNSET,
-    source: str | int | None = _UNSET,
-    language: str | None = _UNSET,
-    said_on: str | None = _UNSET,
-    notes: str | None = _UNSET,
-    is_quote: bool | None = _UNSET,
-    figures: Sequence[Figure] | None = _UNSET,
+    text: str | None = UNCHANGED,
+    translation: str | None = UNCHANGED,
+    source: str | int | None = UNCHANGED,
+    language: str | None = UNCHANGED,
+    said_on: str | None = UNCHANGED,
+    notes: str | None = UNCHANGED,
+    is_quote: bool | None = UNCHANGED,
+    figures: Sequence[Figure] | None = UNCHANGED,
     recorded_by: str | None = None,
 ) -> list[dict]:
     """Change some of a claim's fields; each change is kept in `revisions` with who, when and why.
@@ -43,21 +43,21 @@ def edit_claim(
     """
     reason = require_text(reason, "reason")
     wanted: dict[str, Any] = {}
-    if text is not _UNSET:
+    if text is not UNCHANGED:
         wanted["text"] = require_text(text, "claim text")
-    if translation is not _UNSET:
+    if translation is not UNCHANGED:
         wanted["translation"] = optional_text(translation, "translation")
-    if source is not _UNSET:
+    if source is not UNCHANGED:
         wanted["source_id"] = model.get_source(db, source)["id"]
-    if language is not _UNSET:
+    if language is not UNCHANGED:
         wanted["language"] = parse_language(language) if optional_text(language) else None
-    if said_on is not _UNSET:
+    if said_on is not UNCHANGED:
         wanted["said_on"] = parse_date(said_on, "date said") if optional_text(said_on) else None
-    if notes is not _UNSET:
+    if notes is not UNCHANGED:
         wanted["notes"] = optional_text(notes, "notes")
-    if is_quote is not _UNSET and is_quote is not None:
+    if is_quote is not UNCHANGED and is_quote is not None:
         wanted["is_quote"] = int(bool(is_quote))
-    if not wanted and figures is _UNSET:
+    if not wanted and figures is UNCHANGED:
         raise InvalidValue("nothing to change: give at least one field to edit")
     timestamp, user = model.now(), model.current_user(recorded_by)
     with write_transaction(db):
@@ -65,7 +65,7 @@ def edit_claim(
         current = db["claims"].get(claim_id)
         changes = {field: value for field, value in wanted.items() if current[field] != value}
         old_figures = [Figure(**_figure_fields(f)).spec() for f in claim["figures"]]
-        new_figures = None if figures is _UNSET else [f.spec() for f in figures]
+        new_figures = None if figures is UNCHANGED else [f.spec() for f in figures]
         if new_figures is not None and new_figures != old_figures:
             changes["figures"] = new_figures
         if not changes:
