@@ -101,11 +101,6 @@ def _check_file(path: Path, *, create: bool) -> bool:
     return False
 
 
-def is_current(db: Database) -> bool:
-    """True when every known migration has been applied to `db`."""
-    return not migrations.pending(db)
-
-
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """One write transaction: all of it lands or none of it does.

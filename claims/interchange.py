@@ -515,9 +515,3 @@ def _source_keys(db: Database) -> dict[int, str]:
         used.add(key)
         keys[row["id"]] = key
     return keys
-
-
-def check_export_format(format: str) -> str:
-    if format not in FORMATS:
-        raise ClaimsError(f"unknown format {format!r}: expected one of {', '.join(FORMATS)}")
-    return format

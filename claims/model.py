@@ -357,11 +357,6 @@ def add_claim(
     return claim_id
 
 
-def find_claim_id(db: Database, source: str | int, text: str) -> int | None:
-    """Id of the claim with exactly this text in this source, or None."""
-    return claim_id_in_source(db, get_source(db, source)["id"], (text or "").strip())
-
-
 def claim_id_in_source(db: Database, source_id: int, text: str) -> int | None:
     """Id of the claim with exactly this text in the source with this id, or None."""
     row = db.execute("select id from claims where source_id = ? and text = ?", [source_id, text]).fetchone()

@@ -1,0 +1,271 @@
+"""The `claims` commands that move data in and out (import, export, extract) and keep it sound (check, backup).
+
+They register on the same Typer app as the rest of the CLI; no SQL here either.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import model
+from .cli import DEFAULT_DB, DbOption, app, database, fail
+from .errors import ClaimsError
+
+
+class ImportFormat(str, Enum):
+    yaml = "yaml"
+    jsonl = "jsonl"
+    csv = "csv"
+    claimreview = "claimreview"
+
+
+@app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(metavar="PATH", help="File or folder to import; - reads standard input.")],
+    format: Annotated[
+        ImportFormat | None, typer.Option("--format", "-f", help="Input format (default: from the file name).")
+    ] = None,
+    skip_invalid: Annotated[
+        bool, typer.Option(help="Import the valid records; write the rejected ones to --rejects.")
+    ] = False,
+    rejects: Annotated[
+        Path | None, typer.Option(help="Where --skip-invalid writes rejected records (default: PATH.rejected.jsonl).")
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="YAML file mapping ClaimReview ratings to statuses (see README).")
+    ] = None,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Import claims from YAML (file or folder), JSON Lines, CSV or ClaimReview JSON-LD/HTML.
+
+    The whole input is checked first: if any record is invalid, nothing is written and every
+    problem is listed. Importing the same file twice adds nothing; re-importing an edited file
+    updates what changed and appends new status changes to the history.
+
+    Example: claims import claims.yml        claims import archive.jsonl --skip-invalid
+    """
+    from .interchange import import_path
+
+    with database(db_path) as db, _input_file(path, format) as (source, chosen):
+        rejects_path = rejects or Path(f"{source}.rejected.jsonl")
+        claimreview_mapping = _load_mapping(mapping) if mapping else None
+        with _rejects_file(rejects_path if skip_invalid else None) as rejected, _progress("Importing") as progress:
+            summary = import_path(
+                db, source, format=chosen, skip_invalid=skip_invalid, rejects=rejected,
+                mapping=claimreview_mapping, progress=progress,
+            )  # fmt: skip
+    typer.echo(f"Imported {path}: {summary.describe()}", err=True)
+    if summary.rejected:
+        typer.echo(f"Rejected records written to {rejects_path}", err=True)
+    for problem in summary.problems:
+        typer.echo(f"  rejected {problem}", err=True)
+    for note in summary.notes:
+        typer.echo(f"  note: {note}", err=True)
+
+
+class ExportFormat(str, Enum):
+    yaml = "yaml"
+    jsonl = "jsonl"
+    csv = "csv"
+    claimreview = "claimreview"
+
+
+@app.command()
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.yaml,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
+    reviewer: Annotated[str, typer.Option(help="ClaimReview: the organisation publishing the reviews.")] = "claims",
+    reviewer_url: Annotated[str | None, typer.Option(help="ClaimReview: the reviewer's web site.")] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="ClaimReview: public URL of this Datasette, for each review's url.")
+    ] = None,
+    mapping: Annotated[Path | None, typer.Option(help="ClaimReview: YAML file mapping statuses to ratings.")] = None,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Export every claim as YAML claims-as-code, JSON Lines, CSV or ClaimReview JSON-LD.
+
+    YAML keeps everything (history, stance dates and sources) and imports back identically.
+
+    Example: claims export --format yaml -o claims.yml     claims export -f claimreview --base-url https://factcheck.example.org
+    """
+    from . import interchange
+
+    with database(db_path) as db, _output_file(output) as out:
+        if format is ExportFormat.yaml:
+            count = interchange.write_yaml(db, out)
+        elif format is ExportFormat.jsonl:
+            count = interchange.write_jsonl(interchange.iter_claims(db), out)
+        elif format is ExportFormat.csv:
+            count = interchange.write_csv(interchange.iter_claims(db), out)
+        else:
+            from .claimreview import export_claimreviews
+
+            reviews = export_claimreviews(
+                [model.get_claim(db, row["id"]) for row in model.list_claims(db)],
+                reviewer={"name": reviewer, **({"url": reviewer_url} if reviewer_url else {})},
+                mapping=_load_mapping(mapping),
+                base_url=base_url,
+            )
+            out.write(json.dumps(reviews, ensure_ascii=False, indent=2) + "\n")
+            count = len(reviews)
+    typer.echo(f"Exported {count} {'reviews' if format is ExportFormat.claimreview else 'claims'}"
+               + (f" to {output}" if output else ""), err=True)  # fmt: skip
+
+
+def _load_mapping(path: Path | None):
+    """The ClaimReview rating mapping: the default, or the user's file."""
+    from .claimreview import DEFAULT_MAPPING, load_mapping
+
+    return load_mapping(path) if path else DEFAULT_MAPPING
+
+
+@contextmanager
+def _input_file(path: Path, format: ImportFormat | None):
+    """The file to import and its format; standard input is copied to a temporary file first."""
+    import shutil
+    import tempfile
+
+    if str(path) != "-":
+        if not path.exists():
+            raise ClaimsError(f"no such file or folder: {path}")
+        yield path, format.value if format else None
+        return
+    if format is None:
+        raise ClaimsError("reading standard input needs --format")
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / f"stdin.{format.value}"
+        with copy.open("wb") as f:
+            shutil.copyfileobj(sys.stdin.buffer, f)
+        yield copy, format.value
+
+
+@contextmanager
+def _rejects_file(path: Path | None):
+    if path is None:
+        yield None
+        return
+    with path.open("w", encoding="utf-8") as f:
+        yield f
+
+
+@contextmanager
+def _output_file(path: Path | None):
+    """Standard output, or a file replaced only once everything is written."""
+    if path is None:
+        yield sys.stdout
+        return
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as f:
+            yield f
+        partial.replace(path)
+    except OSError as e:
+        raise ClaimsError(f"cannot write {path}: {e.strerror}") from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+@contextmanager
+def _progress(label: str):
+    """A progress callback drawing a Rich spinner on a terminal, and nothing when piped."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda count, total: bar.update(task, completed=count, total=total)
+
+
+@app.command()
+def extract(
+    article: Annotated[Path, typer.Argument(metavar="ARTICLE", help="Text file of a news article (UTF-8).")],
+    lang: Annotated[str | None, typer.Option(help="fr or en (default: detected).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Draft YAML to write (default: standard output).")] = None,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Draft the attributed claims of an article as YAML, to review, edit and 'claims import'.
+
+    Actors already in the database are recognised by any of their names; others are proposed.
+
+    Example: claims extract article.txt -o draft.yml && $EDITOR draft.yml && claims import draft.yml
+    """
+    from .extract import extract_claims, write_draft
+    from .values import parse_language
+
+    if lang is not None and parse_language_or_fail(lang) not in ("fr", "en"):
+        fail(f"invalid language {lang!r}: extract reads fr or en")
+    try:
+        text = article.read_bytes().decode("utf-8-sig")
+    except OSError as e:
+        fail(f"cannot read {article}: {e.strerror}")
+    except UnicodeDecodeError as e:
+        fail(f"{article} is not valid UTF-8 (byte {e.start + 1})")
+    known = {}
+    if Path(db_path).is_file():
+        with database(db_path) as db:
+            known = model.actor_keys(db)
+    bundle = extract_claims(text, language=lang, known_actors=known)
+    with _output_file(output) as out:
+        out.write(write_draft(bundle))
+    typer.echo(f"{len(bundle['claims'])} candidate claims drafted" + (f" in {output}" if output else ""), err=True)
+
+
+def parse_language_or_fail(value: str) -> str:
+    from .values import parse_language
+
+    try:
+        return parse_language(value)
+    except ClaimsError as e:
+        fail(str(e))
+
+
+@app.command("check")
+def check_(
+    repair: Annotated[bool, typer.Option("--repair", help="Rebuild what is derived: full-text index, actor columns, statuses.")] = False,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Verify the database: SQLite integrity, foreign keys, full-text index, derived columns, statuses.
+
+    Exits 1 and names each problem if any is found. With --repair, rebuilds what is derived first.
+
+    Example: claims check        claims check --repair
+    """
+    from .maintenance import check, repair as repair_database
+
+    with database(db_path) as db:
+        if repair:
+            for line in repair_database(db):
+                typer.echo(f"repaired {line}", err=True)
+        problems = check(db)
+        claims_count = db["claims"].count
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {db_path}" + ("" if repair else "; 'claims check --repair' rebuilds what is derived"))
+    typer.echo(f"{db_path}: no problem found ({claims_count} claims)", err=True)
+
+
+@app.command("backup")
+def backup_(
+    target: Annotated[Path, typer.Argument(metavar="PATH", help="New file to write the copy to.")],
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Copy the database to PATH, consistently, even while others are writing (SQLite backup API).
+
+    Example: claims backup backups/claims-2025-09-01.db
+    """
+    from .maintenance import backup
+
+    with database(db_path) as db:
+        count = backup(db, target)
+    typer.echo(f"Backed up {count} claims to {target}", err=True)
