@@ -200,7 +200,6 @@ def extract(
     Example: claims extract article.txt -o draft.yml && $EDITOR draft.yml && claims import draft.yml
     """
     from .extract import extract_claims, write_draft
-    from .values import parse_language
 
     if lang is not None and parse_language_or_fail(lang) not in ("fr", "en"):
         fail(f"invalid language {lang!r}: extract reads fr or en")

@@ -185,7 +185,7 @@ class Importer:
             }
         )
         self.pending["attributions"].extend(self._party_row(claim_id, party) for party in _ordered(record.parties, self.columns))
-        self.pending["figures"].extend(_figure_row(claim_id, figure) for figure in record.figures)
+        self.pending["figures"].extend(figure.row(claim_id) for figure in record.figures)
         self.pending["status_changes"].extend(self._history_rows(claim_id, record, source["published"], start=0))
 
     def _history_rows(self, claim_id: int, record: ClaimRecord, published: str | None, start: int) -> Iterator[dict]:
@@ -235,7 +235,7 @@ class Importer:
 
     def _sync_figures(self, claim_id: int, figures: list[Figure]) -> bool:
         recorded = [
-            Figure(**row)
+            Figure.from_row(row)
             for row in self.db["figures"].rows_where(
                 "claim_id = ?", [claim_id], select="measure, qualifier, low, high, unit", order_by="id"
             )
@@ -243,7 +243,7 @@ class Importer:
         if recorded == figures:
             return False
         self.db["figures"].delete_where("claim_id = ?", [claim_id])
-        self.db["figures"].insert_all(_figure_row(claim_id, f) for f in figures)
+        self.db["figures"].insert_all(f.row(claim_id) for f in figures)
         return True
 
     def _extend_history(self, claim_id: int, record: ClaimRecord, where: str) -> bool:
@@ -266,17 +266,6 @@ class Importer:
             claim_id, {"status": wanted[-1][0], "status_changed_at": self.timestamp, "updated_at": self.timestamp}
         )
         return True
-
-
-def _figure_row(claim_id: int, figure: Figure) -> dict:
-    return {
-        "claim_id": claim_id,
-        "measure": figure.measure,
-        "qualifier": figure.qualifier,
-        "low": figure.low,
-        "high": figure.high,
-        "unit": figure.unit,
-    }
 
 
 def _ordered(parties: list[Party], columns: dict[str, str]) -> list[Party]:

@@ -425,7 +425,7 @@ def _record(claim: dict, parts: dict, sources: dict, actor_names: dict, columns:
             if row["source_id"]:
                 party["source"] = _source_record(sources[row["source_id"]])
         record.setdefault(columns[row["role"]], []).append(party)
-    figures = [Figure(**{k: row[k] for k in ("measure", "qualifier", "low", "high", "unit")}).spec() for row in parts["figures"]]
+    figures = [Figure.from_row(row).spec() for row in parts["figures"]]
     if figures:
         record["figures"] = figures
     history = parts["status_changes"]

@@ -11,7 +11,6 @@ import difflib
 import json
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
 
 from sqlite_utils import Database
 
@@ -341,7 +340,7 @@ def add_claim(
         ).last_pk
         for actor_id, role in dict.fromkeys(zip(actor_ids, roles)):
             _insert_attribution(db, claim_id, actor_id, role, None, None, timestamp, user)
-        db["figures"].insert_all({"claim_id": claim_id, **asdict(figure)} for figure in figures)
+        db["figures"].insert_all(figure.row(claim_id) for figure in figures)
         _insert_status_change(
             db,
             claim_id,
@@ -530,7 +529,7 @@ def get_claim(db: Database, claim_id: int) -> dict:
         )
     )
     claim["figures"] = [
-        {**row, "text": Figure(**row).describe()}
+        {**row, "text": Figure.from_row(row).describe()}
         for row in db["figures"].rows_where(
             "claim_id = ?", [claim_id], select="measure, qualifier, low, high, unit", order_by="id"
         )

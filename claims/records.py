@@ -261,7 +261,7 @@ def clean_record(record: Any, where: str) -> tuple[ClaimRecord | None, list[Prob
         source=clean_source(record.get("source"), check),
         translation=check.value("translation", record.get("translation"), _optional("translation")),
         language=check.value("language", record.get("language"), _maybe(parse_language)),
-        quote=bool(check.value("quote", record.get("quote"), lambda _: _quote(record.get("quote")))),
+        quote=bool(check.value("quote", record.get("quote"), _quote)),
         said_on=check.value("said_on", record.get("said_on"), _maybe(parse_date, "date said")),
         notes=check.value("notes", record.get("notes"), _optional("notes")),
         status=status or DEFAULT_STATUS,

@@ -64,7 +64,7 @@ def edit_claim(
         claim = model.get_claim(db, claim_id)
         current = db["claims"].get(claim_id)
         changes = {field: value for field, value in wanted.items() if current[field] != value}
-        old_figures = [Figure(**_figure_fields(f)).spec() for f in claim["figures"]]
+        old_figures = [Figure.from_row(f).spec() for f in claim["figures"]]
         new_figures = None if figures is UNCHANGED else [f.spec() for f in figures]
         if new_figures is not None and new_figures != old_figures:
             changes["figures"] = new_figures
@@ -86,7 +86,7 @@ def edit_claim(
         db["revisions"].insert_all(revisions)
         if "figures" in changes:
             db["figures"].delete_where("claim_id = ?", [claim_id])
-            db["figures"].insert_all({"claim_id": claim_id, **_figure_fields(f.__dict__)} for f in figures)
+            db["figures"].insert_all(f.row(claim_id) for f in figures)
         columns = {field: value for field, value in changes.items() if field != "figures"}
         db["claims"].update(claim_id, columns | {"updated_at": timestamp})
     return revisions
@@ -114,10 +114,6 @@ def purge_claim(db: Database, claim_id: int, *, reason: str, recorded_by: str | 
             db[table].delete_where("claim_id = ?", [claim_id])
         db["claims"].delete(claim_id)
     return entry
-
-
-def _figure_fields(figure: dict) -> dict:
-    return {key: figure[key] for key in ("measure", "qualifier", "low", "high", "unit")}
 
 
 def _refuse_duplicate(db: Database, claim_id: int, source_id: int, text: str) -> None:

@@ -164,6 +164,16 @@ class Figure:
             amount = f"{words} {value:,}".strip()
         return f"{amount} {self.unit}" if self.unit else amount
 
+    @classmethod
+    def from_row(cls, row: dict) -> "Figure":
+        """The figure a `figures` row (or any mapping with its columns) describes."""
+        return cls(row["measure"], row["qualifier"], row["low"], row["high"], row["unit"])
+
+    def row(self, claim_id: int) -> dict:
+        """This figure as a row of the `figures` table."""
+        return {"claim_id": claim_id, "measure": self.measure, "qualifier": self.qualifier,
+                "low": self.low, "high": self.high, "unit": self.unit}  # fmt: skip
+
     def spec(self) -> str:
         """The SPEC that parses back to this figure, e.g. 'troops_sent=>10000 soldiers'."""
         if self.qualifier == "range":
