@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from . import counts
 from .db import write_transaction
 from .errors import ClaimsError
 from .migrations import APPEND_ONLY_TABLES, FTS_COLUMNS, FTS_TOKENIZE, FTS_TRIGGERS, append_only_triggers
@@ -17,7 +18,7 @@ REPAIRED_HISTORY_REASON = "History started by 'claims check --repair': the claim
 
 
 def check(db: Database) -> list[str]:
-    """Every problem found: SQLite integrity, foreign keys, full-text index, derived columns, statuses."""
+    """Every problem found: SQLite integrity, foreign keys, full-text index, derived columns, statuses, counts."""
     problems = [f"integrity: {row[0]}" for row in db.execute("pragma integrity_check") if row[0] != "ok"]
     problems += [
         f"foreign key: {table} row {rowid} points to a missing {parent} row"
@@ -35,11 +36,12 @@ def check(db: Database) -> list[str]:
         for claim_id, status, last in _status_mismatches(db)
     ]
     problems += [f"claim {claim_id}: no status history" for claim_id, _ in _without_history(db)]
+    problems += [f"{table}: counts differ from the recorded claims" for table in counts.stale(db)]
     return problems
 
 
 def repair(db: Database) -> list[str]:
-    """Rebuild what is derived (full-text index, actor columns, current status); return what was fixed."""
+    """Rebuild what is derived (full-text index, actor columns, current status, counts); return what was fixed."""
     fixed = []
     with write_transaction(db):
         missing = _missing_triggers(db)
@@ -48,6 +50,10 @@ def repair(db: Database) -> list[str]:
                 if name in missing:
                     db.execute(sql)
                     fixed.append(f"trigger {name} recreated")
+        for name, sql in counts.triggers().items():
+            if name in missing:
+                db.execute(sql)
+                fixed.append(f"trigger {name} recreated")
         if set(FTS_TRIGGERS) & set(missing):
             for name in FTS_TRIGGERS:
                 db.execute(f"drop trigger if exists [{name}]")
@@ -68,6 +74,10 @@ def repair(db: Database) -> list[str]:
                 {"claim_id": claim_id, "to_status": status, "reason": REPAIRED_HISTORY_REASON, "recorded_at": now()}
             )
             fixed.append(f"claim {claim_id}: history started with its current status {status!r}")
+        stale = counts.stale(db)
+        if stale:
+            counts.recount(db)
+            fixed += [f"{table}: counted again" for table in stale]
     return fixed
 
 
@@ -93,6 +103,7 @@ def backup(db: Database, target: str | Path) -> int:
 
 def _missing_triggers(db: Database) -> list[str]:
     expected = FTS_TRIGGERS + [name for table in APPEND_ONLY_TABLES for name in append_only_triggers(table)]
+    expected += list(counts.triggers())
     present = {trigger.name for trigger in db.triggers}
     return [name for name in expected if name not in present]
 

@@ -296,6 +296,15 @@ def m003_revisions_purges_and_recorders(db: Database):
             db.execute(sql)
 
 
+@step
+def m004_counts_for_browsing_at_scale(db: Database):
+    """Counts kept by triggers (`claims.counts`) and an index for the latest estimates: fast at a million claims."""
+    from . import counts
+
+    counts.create(db)
+    db["figures"].create_index(["measure", "claim_id"])
+
+
 def known_migration_names() -> list[str]:
     """Names of every migration step this version of claims knows, in order."""
     return list(STEPS)

@@ -33,6 +33,8 @@ SETTINGS = {
     # Bounds on what one request may cost, whatever SQL a visitor sends.
     "sql_time_limit_ms": 1000,
     "facet_time_limit_ms": 500,
+    # Suggestions group every column of every table on each page view: seconds at a million claims.
+    "suggest_facets": False,
     "max_returned_rows": 1000,
     "num_sql_threads": 3,
 }

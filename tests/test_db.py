@@ -25,7 +25,12 @@ def test_init_creates_every_table_and_records_migrations(db):
         "_sqlite_migrations",
     }
     applied = [m.name for m in migrations.applied(db)]
-    assert applied == ["m001_initial", "m002_views_for_browsing", "m003_revisions_purges_and_recorders"]
+    assert applied == [
+        "m001_initial",
+        "m002_views_for_browsing",
+        "m003_revisions_purges_and_recorders",
+        "m004_counts_for_browsing_at_scale",
+    ]
     assert set(db.view_names()) == {"estimates", "contested_claims", "unconfirmed_claims"}
     assert applied == known_migration_names()
     assert applied == sorted(applied), "steps run in the order of their numbers"
@@ -162,6 +167,8 @@ def test_blank_database_migrates_to_the_expected_schema(db):
         "figures": ["id", "claim_id", "measure", "qualifier", "low", "high", "unit"],
         "revisions": ["id", "claim_id", "field", "old_value", "new_value", "reason", "recorded_by", "recorded_at"],
         "purges": ["id", "claim_id", "claim", "reason", "recorded_by", "recorded_at"],
+        "facet_counts": ["facet", "value", "count"],
+        "status_changes_per_month": ["month", "status", "count"],
     }  # fmt: skip
     unique = {
         (table.name, tuple(index.columns)) for table in db.tables for index in table.indexes if index.unique

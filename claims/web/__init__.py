@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from ..migrations import ROLES, STATUSES
 from ..values import fold
+from .facets import CountedFacet, actor_filters, role_parameter
 
 PLUGIN = "claims"
 STATUS_MEANINGS = dict(STATUSES)
@@ -67,8 +68,8 @@ def actor_links(names: list[str], column: str, claims_url: str) -> Markup:
     if not names:
         return Markup('<span class="claims-nobody">–</span>')
     links = [
-        Markup('<a class="claims-actor" href="{0}?{1}__arraycontains={2}">{3}</a>').format(
-            claims_url, column, quote(name, safe=""), name
+        Markup('<a class="claims-actor" href="{0}?{1}={2}">{3}</a>').format(
+            claims_url, role_parameter(column), quote(name, safe=""), name
         )
         for name in names
     ]
@@ -123,6 +124,16 @@ def handle_exception():
     import datasette.handle_exception
 
     datasette.handle_exception.rich = None
+
+
+@hookimpl
+def register_facet_classes():
+    return [CountedFacet]
+
+
+@hookimpl
+def filters_from_request(request, table):
+    return actor_filters(request, table)
 
 
 @hookimpl
