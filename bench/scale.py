@@ -3,10 +3,11 @@
 Builds a database of N generated claims (bench/bulk_import.py's generator, loaded with
 `claims import`), then measures, in the same run:
 
-- pages (in-process ASGI client, p50/p95 over repeated requests): the claims table with the
-  project's facets, a full-text search, an actor filter and the dashboard's chart queries,
-  through `claims serve`'s Datasette, against vanilla Datasette (no metadata, no plugins) on
-  the same file;
+- pages (in-process ASGI client, p50/p95 over repeated requests, bench/pages.py): the claims
+  table with the project's 10 facets, a full-text search, an actor filter, a second page, a
+  claim page and the dashboard with its chart queries, through `claims serve`'s Datasette,
+  against vanilla Datasette (no metadata, no plugins) on the same file, with Datasette's own
+  `__arraycontains` filter for the actor;
 - CLI queries (whole processes, medians): `claims list --by --status`, `claims list --search`,
   `claims show` against the equivalent `sqlite-utils query` / `sqlite-utils search` calls.
 
@@ -26,50 +27,27 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bulk_import import generate  # noqa: E402
+from pages import dashboard_pages, measure, print_table  # noqa: E402
 
-def page_urls(actor: str) -> dict[str, str]:
+
+def page_urls(actor: str) -> tuple[dict, dict]:
+    """The pages timed for claims and their vanilla equivalents (same rows, Datasette's own filter syntax)."""
     from urllib.parse import quote
 
-    return {
-        "claims table + facets": "/claims/claims",
-        "full-text search": "/claims/claims?_search=soldats",
-        "actor filter": f"/claims/claims?asserted_by__arraycontains={quote(actor)}",
-        "status + actor": f"/claims/claims?status=confirmed&asserted_by__arraycontains={quote(actor)}",
+    name = quote(actor)
+    ours = {
+        "claims table + 10 facets": ["/claims/claims"],
+        "full-text search": ["/claims/claims?_search=soldats"],
+        "actor filter": [f"/claims/claims?_asserted_by={name}"],
+        "status + actor": [f"/claims/claims?status=confirmed&_asserted_by={name}"],
+        "second page": ["/claims/claims?_next=500000"],
+        "claim page": ["/claims/claims/123456"],
     }
-WORKER = r"""
-import asyncio, json, sys, time
-flavour, path, runs, pages = sys.argv[1], sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4])
-if flavour == "vanilla":
-    sys._called_from_test = True
-    from datasette.app import Datasette
-    datasette = Datasette([path])
-else:
-    from claims.server import build_datasette
-    datasette = build_datasette(path)
-async def main():
-    out = {}
-    for name, url in pages.items():
-        times, statuses = [], set()
-        for n in range(runs + 1):
-            start = time.perf_counter()
-            response = await datasette.client.get(url)
-            statuses.add(response.status_code)
-            if n:
-                times.append((time.perf_counter() - start) * 1000)
-        timed_out = "facet_results" in url or False
-        out[name] = {"times": times, "statuses": sorted(statuses)}
-        if flavour == "claims" and url.startswith("/claims/claims"):
-            data = (await datasette.client.get(url.replace("/claims/claims", "/claims/claims.json", 1))).json()
-            out[name]["facets_timed_out"] = data.get("facets_timed_out", [])
-    print(json.dumps(out))
-asyncio.run(main())
-"""
-
-
-def pages(flavour: str, path: Path, runs: int, urls: dict) -> dict:
-    result = subprocess.run([sys.executable, "-c", WORKER, flavour, str(path), str(runs), json.dumps(urls)],
-                            capture_output=True, text=True, check=True)  # fmt: skip
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    vanilla = ours | {
+        "actor filter": [f"/claims/claims?asserted_by__arraycontains={name}"],
+        "status + actor": [f"/claims/claims?status=confirmed&asserted_by__arraycontains={name}"],
+    }
+    return ours | dashboard_pages(), vanilla
 
 
 def timed(command: list[str], runs: int) -> float:
@@ -103,14 +81,9 @@ def main() -> None:
                               "where role = 'asserts' group by actor_id order by count(*) desc limit 1"],
                              capture_output=True, text=True, check=True).stdout  # fmt: skip
         actor = json.loads(top)[0]["name"]
-        urls = page_urls(actor)
-        ours, vanilla = pages("claims", db, args.runs, urls), pages("vanilla", db, args.runs, urls)
-        print(f"{'page':<24}{'claims p50':>12}{'p95':>9}{'vanilla p50':>13}{'p95':>9}{'ratio':>8}  facets timed out")
-        for name in urls:
-            a, b = ours[name]["times"], vanilla[name]["times"]
-            p95 = lambda t: statistics.quantiles(t, n=20)[-1] if len(t) > 1 else t[0]  # noqa: E731
-            print(f"{name:<24}{statistics.median(a):>12.0f}{p95(a):>9.0f}{statistics.median(b):>13.0f}{p95(b):>9.0f}"
-                  f"{statistics.median(a) / statistics.median(b):>8.2f}  {', '.join(ours[name].get('facets_timed_out', [])) or '-'}")  # fmt: skip
+        ours, vanilla = page_urls(actor)
+        print(f"pages: {args.runs} requests each after one warm-up, in-process ASGI client")
+        print_table(measure("claims", db, args.runs, ours), measure("vanilla", db, args.runs, vanilla))
         claims, su = str(bin_dir / "claims"), str(bin_dir / "sqlite-utils")
         queries = [
             ("list --by --status", [claims, "list", "--by", actor, "--status", "confirmed", "-f", "json", "--db", str(db)],

@@ -298,11 +298,24 @@ def m003_revisions_purges_and_recorders(db: Database):
 
 @step
 def m004_counts_for_browsing_at_scale(db: Database):
-    """Counts kept by triggers (`claims.counts`) and an index for the latest estimates: fast at a million claims."""
+    """Counts kept by triggers (`claims.counts`), indexes for the latest estimates and contested claims: fast at 1M claims."""
     from . import counts
 
     counts.create(db)
     db["figures"].create_index(["measure", "claim_id"])
+    db["attributions"].create_index(["role", "claim_id"])
+    # Start from the few claims someone denies or disputes, not from every claim.
+    db.create_view(
+        "contested_claims",
+        """
+        select claims.id, claims.text, claims.status, claims.asserted_by, claims.denied_by, claims.disputed_by,
+               coalesce(claims.said_on, sources.published) as dated, claims.source_id, sources.title as source
+        from claims join sources on sources.id = claims.source_id
+        where claims.id in (select claim_id from attributions where role in ('denies', 'disputes'))
+          and exists (select 1 from attributions where claim_id = claims.id and role = 'asserts')
+        """,
+        replace=True,
+    )
 
 
 def known_migration_names() -> list[str]:

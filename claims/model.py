@@ -471,8 +471,9 @@ def add_stance(
     return attribution_id
 
 
-def _decode_parties(db: Database, row: dict) -> dict:
-    for column in role_columns(db).values():
+def _decode_parties(row: dict, columns: Iterable[str]) -> dict:
+    """The claim row with its per-role actor columns as lists and is_quote as a bool."""
+    for column in columns:
         row[column] = json.loads(row[column])
     row["is_quote"] = bool(row["is_quote"])
     return row
@@ -512,12 +513,13 @@ def list_claims(
     )
     if limit:
         args.append(limit)
-    return [_decode_parties(db, row) for row in db.query(sql, args)]
+    columns = list(role_columns(db).values())
+    return [_decode_parties(row, columns) for row in db.query(sql, args)]
 
 
 def get_claim(db: Database, claim_id: int) -> dict:
     """Everything about one claim: source, attributions, figures and status history."""
-    claim = _decode_parties(db, _get_claim_row(db, claim_id))
+    claim = _decode_parties(_get_claim_row(db, claim_id), role_columns(db).values())
     claim["status_meaning"] = db["statuses"].get(claim["status"])["meaning"]
     claim["source"] = db["sources"].get(claim.pop("source_id"))
     claim["attributions"] = list(
