@@ -62,8 +62,8 @@ def p90(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=10, method="inclusive")[-1] if len(samples) > 1 else samples[0]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_arguments(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """Parse the command line, adding --runs N (at least 1); check that claims and sqlite-utils are there."""
     parser.add_argument("--runs", type=int, default=15, help="timed rounds (default 15)")
     args = parser.parse_args()
     if args.runs < 1:
@@ -71,6 +71,11 @@ def main() -> None:
     for exe in (CLAIMS, SQLITE_UTILS):
         if not Path(exe).exists():
             sys.exit(f"not found: {exe} (run this script with the project's virtualenv python)")
+    return args
+
+
+def main() -> None:
+    args = parse_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
 
     with tempfile.TemporaryDirectory(prefix="claims-bench-") as tmp:
         ref_db, claims_db = Path(tmp, "ref.db"), Path(tmp, "claims.db")

@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__, model
+from .completion import complete_actor, complete_source, complete_status
 from .db import DEFAULT_DB, ENV_VAR, open_db
 from .errors import ClaimsError
 from .records import InvalidRecords
@@ -47,7 +48,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    add_completion=False,
 )
 source_app = typer.Typer(help="Record and list sources (the articles claims appear in).", no_args_is_help=True)
 actor_app = typer.Typer(help="Record and list actors (who asserts, relays, confirms or denies).", no_args_is_help=True)
@@ -71,7 +71,9 @@ DbOption = Annotated[
     typer.Option("--db", envvar=ENV_VAR, help=f"Database file (or set ${ENV_VAR}).", dir_okay=True),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-SourceRef = Annotated[str, typer.Option("--source", help="Source id or URL (see 'claims source list').")]
+SourceRef = Annotated[
+    str, typer.Option("--source", help="Source id or URL (see 'claims source list').", shell_complete=complete_source)
+]
 DateOption = Annotated[str | None, typer.Option(help="Date, YYYY-MM-DD (or YYYY-MM, YYYY).")]
 ByUserOption = Annotated[
     str | None, typer.Option("--by-user", envvar="CLAIMS_USER", help="Who records this (default: your login name).")
@@ -81,7 +83,7 @@ ActorList = list[str]
 
 def party_option(flag: str, help: str):
     """A repeatable option naming actors in one role."""
-    return typer.Option(flag, metavar="ACTOR", help=f"{help} (repeatable).")
+    return typer.Option(flag, metavar="ACTOR", help=f"{help} (repeatable).", shell_complete=complete_actor)
 
 
 def fail(message: str) -> NoReturn:
@@ -228,7 +230,9 @@ def add(
     denied_by: Annotated[ActorList | None, party_option("--denied-by", "Actor who denies it")] = None,
     not_confirmed_by: Annotated[ActorList | None, party_option("--not-confirmed-by", "Actor who has not confirmed it")] = None,
     disputed_by: Annotated[ActorList | None, party_option("--disputed-by", "Actor who disputes it")] = None,
-    status: Annotated[str, typer.Option(help="Initial status (see 'claims statuses').")] = model.DEFAULT_STATUS,
+    status: Annotated[
+        str, typer.Option(help="Initial status (see 'claims statuses').", shell_complete=complete_status)
+    ] = model.DEFAULT_STATUS,
     reason: Annotated[str | None, typer.Option(help="Why it has this initial status.")] = None,
     quote: Annotated[bool, typer.Option("--quote", help="The text is a direct quote.")] = False,
     said_on: DateOption = None,
@@ -275,7 +279,9 @@ def add(
 @app.command()
 def status(
     claim_id: Annotated[int, typer.Argument(metavar="ID", help="Claim id.")],
-    new_status: Annotated[str, typer.Argument(metavar="STATUS", help="New status (see 'claims statuses').")],
+    new_status: Annotated[
+        str, typer.Argument(metavar="STATUS", help="New status (see 'claims statuses').", shell_complete=complete_status)
+    ],
     reason: Annotated[str, typer.Option(help="Why the status changes (required).")],
     evidence: Annotated[str | None, typer.Option(help="URL of the evidence.")] = None,
     on: DateOption = None,
@@ -294,9 +300,11 @@ def status(
 @app.command()
 def stance(
     claim_id: Annotated[int, typer.Argument(metavar="ID", help="Claim id.")],
-    actor: Annotated[str, typer.Argument(help="Actor name or alias.")],
+    actor: Annotated[str, typer.Argument(help="Actor name or alias.", shell_complete=complete_actor)],
     role: Annotated[str, typer.Argument(help="asserts, relays, confirms, denies, not-confirmed or disputes.")],
-    source: Annotated[str | None, typer.Option(help="Source id or URL where this stance appears.")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Source id or URL where this stance appears.", shell_complete=complete_source)
+    ] = None,
     on: DateOption = None,
     create_actors: Annotated[bool, typer.Option(help="Record the actor (kind 'other') if unknown.")] = False,
     by_user: ByUserOption = None,
@@ -319,7 +327,9 @@ def edit(
     reason: Annotated[str, typer.Option(help="Why the claim is edited (required; kept with the revision).")],
     text: Annotated[str | None, typer.Option(help="Corrected text.")] = None,
     translation: Annotated[str | None, typer.Option(help="New translation ('' clears it).")] = None,
-    source: Annotated[str | None, typer.Option(help="Move to another source (id or URL).")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Move to another source (id or URL).", shell_complete=complete_source)
+    ] = None,
     lang: Annotated[str | None, typer.Option(help="Language of the text ('' clears it).")] = None,
     said_on: DateOption = None,
     notes: Annotated[str | None, typer.Option(help="New notes ('' clears them).")] = None,
@@ -380,9 +390,13 @@ def delete(
 
 @app.command("list")
 def list_(
-    status: Annotated[str | None, typer.Option(help="Only claims with this status.")] = None,
-    by: Annotated[str | None, typer.Option("--by", help="Only claims asserted by this actor.")] = None,
-    source: Annotated[str | None, typer.Option(help="Only claims from this source (id or URL).")] = None,
+    status: Annotated[str | None, typer.Option(help="Only claims with this status.", shell_complete=complete_status)] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Only claims asserted by this actor.", shell_complete=complete_actor)
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Only claims from this source (id or URL).", shell_complete=complete_source)
+    ] = None,
     search: Annotated[str | None, typer.Option(help="Full-text search, ignoring case and accents.")] = None,
     limit: Annotated[
         int | None, typer.Option(min=0, help="At most this many claims (default: 100 in a table, all in JSON or CSV; 0: all).")

@@ -61,6 +61,30 @@ def open_db(path: str | Path | None = None, *, create: bool = False) -> Database
     return db
 
 
+def open_read_only(path: str | Path | None = None, *, timeout: float = 0.2) -> Database:
+    """Open an existing claims database to read a few rows, leaving every file exactly as it was.
+
+    For shell completion: unlike open_db() it never creates, migrates or writes, and waits
+    at most `timeout` seconds for a lock. A database at rest (no -wal file) is opened
+    `immutable`, so that not even -wal/-shm files appear; one in use is opened `mode=ro`.
+    Raises DatabaseProblem when there is no claims database at `path`.
+    """
+    path = Path(path) if path else default_db_path()
+    _check_file(path, create=False)
+    in_use = path.with_name(path.name + "-wal").exists()
+    uri = f"{path.resolve().as_uri()}?{'mode=ro' if in_use else 'immutable=1'}"
+    db = Database(sqlite3.connect(uri, uri=True, timeout=timeout), execute_plugins=False)
+    try:
+        applied = _applied_steps(db)
+    except sqlite3.DatabaseError as e:
+        db.close()
+        raise DatabaseProblem(f"cannot use database {path}: {e}") from None
+    if not applied:
+        db.close()
+        raise DatabaseProblem(f"{path} is not a claims database")
+    return db
+
+
 def _applied_steps(db: Database) -> list[str]:
     """Names of the claims schema steps already applied (one query; none for a blank database)."""
     try:
