@@ -12,6 +12,7 @@ the same run and on the same file:
 Reports wall time, claims per second, the ratio and each process's peak RSS.
 
     python bench/bulk_import.py --claims 100000          # add --claims 1000000 for the full run
+    python bench/bulk_import.py --keep big.db            # and keep the database for scale.py / completion.py
 """
 
 from __future__ import annotations
@@ -82,18 +83,33 @@ def timed(command: list[str], env: dict | None = None) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
+def build_database(db: Path, count: int) -> None:
+    """A claims database at `db` holding `count` generated claims, loaded with `claims import` (for the other benchmarks)."""
+    bin_dir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "claims.jsonl"
+        print(f"building a database of {count:,} claims...", file=sys.stderr)
+        generate(data, count)
+        subprocess.run([str(bin_dir / "claims"), "init", "--db", str(db)], check=True, capture_output=True)
+        subprocess.run([str(bin_dir / "claims"), "import", str(data), "--db", str(db)], check=True, capture_output=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=100_000)
-    count = parser.parse_args().claims
+    parser.add_argument("--keep", type=Path, help="keep the imported database here, for bench/scale.py and bench/completion.py")
+    args = parser.parse_args()
+    count = args.claims
     bin_dir = Path(sys.executable).parent
+    if args.keep and args.keep.exists():
+        sys.exit(f"{args.keep} already exists")
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         data = folder / "claims.jsonl"
         generate(data, count)
         size = data.stat().st_size / 1e6
         ref_time, ref_rss = timed([str(bin_dir / "sqlite-utils"), "insert", str(folder / "ref.db"), "claims", str(data), "--nl"])
-        db = folder / "claims.db"
+        db = args.keep or folder / "claims.db"
         subprocess.run([str(bin_dir / "claims"), "init", "--db", str(db)], check=True, capture_output=True)
         claims_time, claims_rss = timed([str(bin_dir / "claims"), "import", str(data), "--db", str(db)])
     print(f"{count:,} claims, {size:.0f} MB of JSON Lines")

@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bulk_import import generate  # noqa: E402
+from bulk_import import build_database  # noqa: E402
 from cold_start import CLAIMS, SQLITE_UTILS, WARMUP, p90, parse_arguments  # noqa: E402
 
 
@@ -62,13 +62,8 @@ def query(db: Path, sql: str, **params) -> list[dict]:
 
 
 def build(folder: Path, count: int) -> Path:
-    """A claims database of `count` generated claims (bench/bulk_import.py's generator), loaded with `claims import`."""
-    data, db = folder / "claims.jsonl", folder / "claims.db"
-    print(f"building a database of {count:,} claims...", file=sys.stderr)
-    generate(data, count)
-    run([CLAIMS, "init", "--db", str(db)])
-    run([CLAIMS, "import", str(data), "--db", str(db)])
-    data.unlink()
+    db = folder / "claims.db"
+    build_database(db, count)
     return db
 
 

@@ -11,6 +11,7 @@ accents ignored) go through the same index.
 
 from __future__ import annotations
 
+import asyncio
 
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
@@ -69,38 +70,52 @@ class CountedFacet(Facet):
         return await self.ds.get_database(self.database).execute_fn(read)
 
     async def _computed(self, columns: list[str], limit: int) -> tuple[dict[str, list[tuple]], list[str]]:
-        """Group the claims this request selects, for every facet at once: one pass over the matches."""
+        """Group the claims this request selects: one query for the columns, one for the roles, side by side."""
         claim_columns = [c for c in columns if c in counts.CLAIM_COLUMNS]
         role_columns = [c for c in columns if c in counts.ROLE_COLUMNS.values()]
-        tallies = [
-            f"select '{column}' as facet, {column} as value, count(*) as count from matching "
-            f"where {column} is not null group by {column}"
-            for column in claim_columns
-        ]
-        if role_columns:
-            tallies.append(
-                "select roles.claims_column, attributions.actor_id, count(*) from attributions "
+        queries = {}
+        if claim_columns:  # one pass over the matching claims, then a small group by per column
+            tallies = " union all ".join(
+                f"select '{column}' as facet, {column} as value, count(*) as count from matching "
+                f"where {column} is not null group by {column}"
+                for column in claim_columns
+            )
+            queries[tuple(claim_columns)] = (
+                f"with matching as materialized (select {', '.join(claim_columns)} from ({self.sql})) {tallies}"
+            )
+        if role_columns:  # the matching claims' attributions, through the (claim_id, actor_id, role) index
+            queries[tuple(role_columns)] = (
+                "select roles.claims_column as facet, attributions.actor_id as value, count(*) as count from attributions "
                 "join roles on roles.name = attributions.role "
-                "where attributions.claim_id in (select id from matching) group by roles.claims_column, attributions.actor_id"
+                f"where attributions.claim_id in (select id from ({self.sql})) "
+                "group by roles.claims_column, attributions.actor_id"
             )
-        sql = (
-            f"with matching as materialized (select id, {', '.join(claim_columns) or 'null'} from ({self.sql})), "
-            f"tallies as ({' union all '.join(tallies)}) "
-            "select facet, value, count from ("
-            "select *, row_number() over (partition by facet order by count desc, value) as rank from tallies"
-            f") where rank <= {int(limit)} order by facet, rank"
+        answers = await asyncio.gather(*(self._tally(sql, limit) for sql in queries.values()), return_exceptions=True)
+        found: dict[str, list[tuple]] = {}
+        timed_out: list[str] = []
+        for facets, answer in zip(queries, answers):
+            if isinstance(answer, QueryInterrupted):
+                timed_out.extend(facets)
+            elif isinstance(answer, BaseException):
+                raise answer
+            else:
+                found.update({facet: answer.get(facet, []) for facet in facets})
+        return found, timed_out
+
+    async def _tally(self, sql: str, limit: int) -> dict[str, list[tuple]]:
+        """{facet: [(value, count)...]}, most frequent first, from a query of facet, value and count columns."""
+        ranked = (
+            "select facet, value, count from (select *, row_number() over "
+            f"(partition by facet order by count desc, value) as rank from ({sql})) "
+            f"where rank <= {int(limit)} order by facet, rank"
         )
-        try:
-            rows = await self.ds.execute(
-                self.database, sql, self.params, truncate=False, custom_time_limit=self.ds.setting("sql_time_limit_ms")
-            )
-        except QueryInterrupted:
-            return {}, columns
-        found: dict[str, list[tuple]] = {column: [] for column in columns}
+        rows = await self.ds.execute(
+            self.database, ranked, self.params, truncate=False, custom_time_limit=self.ds.setting("sql_time_limit_ms")
+        )
+        found: dict[str, list[tuple]] = {}
         for facet, value, count in rows.rows:
-            if facet in found:
-                found[facet].append((value, count))
-        return found, []
+            found.setdefault(facet, []).append((value, count))
+        return found
 
     async def _labels(self, tallies: dict[str, list[tuple]]) -> dict[str, dict]:
         """Display labels: actor names for roles, source titles for source_id."""
