@@ -463,13 +463,17 @@ def serve(
     port: PortOption = 8001,
     public: PublicOption = False,
     allow_robots: RobotsOption = False,
+    immutable: Annotated[
+        bool,
+        typer.Option(help="For a published copy nothing writes to: no locking, table counts taken once at start."),
+    ] = False,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
     """Browse the database in Datasette, read-only, on http://127.0.0.1:8001 by default.
 
     Example: claims serve --port 8002
     """
-    _serve(db_path, host, port, public, allow_robots)
+    _serve(db_path, host, port, public, allow_robots, immutable)
 
 
 @app.command()
@@ -493,7 +497,7 @@ def demo(
     _serve(db_path, host, port, public, allow_robots)
 
 
-def _serve(db_path: Path, host: str, port: int, public: bool, allow_robots: bool = False) -> None:
+def _serve(db_path: Path, host: str, port: int, public: bool, allow_robots: bool = False, immutable: bool = False) -> None:
     from .server import check_host, check_port, serve
 
     with database(db_path):
@@ -503,7 +507,7 @@ def _serve(db_path: Path, host: str, port: int, public: bool, allow_robots: bool
     url = f"http://{display_host}:{port}/"
     typer.echo(f"Serving {db_path} read-only at {url}  (Ctrl+C to stop)")
     typer.echo(f"Claims: {url}claims/claims   Dashboard: {url}-/dashboards/claims-overview")
-    serve(db_path, host=host, port=port, allow_robots=allow_robots)
+    serve(db_path, host=host, port=port, allow_robots=allow_robots, immutable=immutable)
 
 
 def print_rows(db_path: Path, fetch, format: Format, columns: list[str], *, title: str) -> None:

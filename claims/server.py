@@ -40,11 +40,13 @@ SETTINGS = {
 }
 
 
-def build_datasette(db_path: str | Path, *, allow_robots: bool = False):
+def build_datasette(db_path: str | Path, *, allow_robots: bool = False, immutable: bool = False):
     """A Datasette instance serving `db_path` read-only as the `claims` database, whatever the file's name.
 
     A fixed name keeps every URL, canned query and dashboard in metadata.yml valid.
     Search engines are asked to stay away (robots.txt) unless `allow_robots`.
+    `immutable` is for a published copy that nothing writes to: Datasette opens it
+    without locking and takes every table's row count once (its `inspect` data).
     """
     from datasette.app import Datasette
     from datasette.database import Database
@@ -53,8 +55,23 @@ def build_datasette(db_path: str | Path, *, allow_robots: bool = False):
     metadata.setdefault("plugins", {})["claims"] = {"allow_robots": allow_robots}
     datasette = Datasette(metadata=metadata, settings=SETTINGS)
     datasette.remove_database("_memory")
-    datasette.add_database(Database(datasette, path=str(Path(db_path))), name=DATABASE_NAME)
+    database = Database(datasette, path=str(Path(db_path)), is_mutable=not immutable)
+    datasette.add_database(database, name=DATABASE_NAME)
+    if immutable:
+        datasette.inspect_data = {DATABASE_NAME: {"tables": _table_counts(db_path)}}
     return datasette
+
+
+def _table_counts(db_path: str | Path) -> dict[str, dict]:
+    """{table: {"count": rows}} for every table, in the shape of `datasette inspect`."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?immutable=1", uri=True)
+    try:
+        tables = [row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")]
+        return {table: {"count": conn.execute(f"select count(*) from [{table}]").fetchone()[0]} for table in tables}
+    finally:
+        conn.close()
 
 
 def is_local(host: str) -> bool:
@@ -84,13 +101,13 @@ def check_port(host: str, port: int) -> None:
             raise InvalidValue(f"cannot listen on {host}:{port}: {e.strerror}; pass --port to use another") from None
 
 
-def serve(db_path: str | Path, *, host: str, port: int, allow_robots: bool = False) -> None:
+def serve(db_path: str | Path, *, host: str, port: int, allow_robots: bool = False, immutable: bool = False) -> None:
     """Serve the database with Datasette until interrupted."""
     import asyncio
 
     import uvicorn
 
-    datasette = build_datasette(db_path, allow_robots=allow_robots)
+    datasette = build_datasette(db_path, allow_robots=allow_robots, immutable=immutable)
     asyncio.run(datasette.invoke_startup())
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", lifespan="on")
 

@@ -264,7 +264,7 @@ def test_every_command_has_help_with_an_example():
 
 def test_demo_loads_example_once_then_serves(tmp_path, monkeypatch):
     served = []
-    monkeypatch.setattr("claims.server.serve", lambda path, host, port, allow_robots=False: served.append((str(path), host, port)))
+    monkeypatch.setattr("claims.server.serve", lambda path, host, port, **options: served.append((str(path), host, port)))
     path, port = tmp_path / "demo.db", free_port()
     first = claims("demo", "--port", port, db=path)
     assert first.exit_code == 0, first.output
@@ -280,7 +280,7 @@ def test_demo_loads_example_once_then_serves(tmp_path, monkeypatch):
 def test_serve_refuses_a_taken_port(filled, monkeypatch):
     import socket
 
-    monkeypatch.setattr("claims.server.serve", lambda path, host, port, allow_robots=False: pytest.fail("should not serve"))
+    monkeypatch.setattr("claims.server.serve", lambda path, host, port, **options: pytest.fail("should not serve"))
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -292,11 +292,19 @@ def test_serve_refuses_a_taken_port(filled, monkeypatch):
 
 def test_serve_public_host_needs_flag(filled, monkeypatch):
     served = []
-    monkeypatch.setattr("claims.server.serve", lambda path, host, port, allow_robots=False: served.append(host))
+    monkeypatch.setattr("claims.server.serve", lambda path, host, port, **options: served.append(host))
     port = free_port()
     assert claims("serve", "--host", "0.0.0.0", "--public", "--port", port, db=filled).exit_code == 0
     assert claims("serve", "--host", "::1", "--port", port, db=filled).exit_code == 0
     assert served == ["0.0.0.0", "::1"]
+
+
+def test_serve_immutable_is_passed_on(filled, monkeypatch):
+    served = []
+    monkeypatch.setattr("claims.server.serve", lambda path, host, port, **options: served.append(options))
+    assert claims("serve", "--immutable", "--port", free_port(), db=filled).exit_code == 0
+    assert claims("serve", "--port", free_port(), db=filled).exit_code == 0
+    assert [options["immutable"] for options in served] == [True, False]
 
 
 def test_cli_builds_no_sql():

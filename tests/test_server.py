@@ -187,3 +187,23 @@ async def test_no_write_endpoint_answers(datasette):
         response = await datasette.client.post(path, json={"row": {"text": "x"}})
         assert response.status_code in (403, 404, 405), path
     assert (await datasette.client.get("/claims/claims.json")).json()["filtered_table_rows_count"] == 12
+
+
+async def test_immutable_copy_serves_counts_taken_at_start(tmp_path, example_db_path):
+    """--immutable: Datasette reads a published copy without locking and counts its tables once."""
+    import shutil
+
+    from claims import model
+    from claims.db import open_db
+
+    path = tmp_path / "published.db"
+    shutil.copy(example_db_path, path)
+    datasette = build_datasette(path, immutable=True)
+    assert not datasette.get_database("claims").is_mutable
+    assert datasette.inspect_data["claims"]["tables"]["claims"]["count"] == 12
+    with open_db(path) as db:  # nothing should write to a published copy: this shows why
+        model.add_claim(db, "Added after publication", source=1)
+    data = (await datasette.client.get("/claims/claims.json")).json()
+    assert data["filtered_table_rows_count"] == 12
+    filtered = (await datasette.client.get("/claims/claims.json?status=unconfirmed")).json()
+    assert filtered["filtered_table_rows_count"] == 11  # filtered counts are still queried
