@@ -385,7 +385,7 @@ def _iso_date(text: str) -> str:
     months = [_MONTHS.get(w) for w in words]
     if len(words) == 3 and re.fullmatch(r"\d{4}", words[2]):
         for month, day in ((months[0], words[1]), (months[1], words[0])):
-            if month and day.isdigit() and (date := _valid_date(int(words[2]), month, int(day))):
+            if month and day.isascii() and day.isdigit() and (date := _valid_date(int(words[2]), month, int(day))):
                 return date
     if len(words) == 2 and months[0] and re.fullmatch(r"\d{4}", words[1]):
         return f"{words[1]}-{months[0]:02d}"

@@ -92,9 +92,9 @@ def create(db: Database) -> None:
     add_counts(db)
 
 
-def next_ids(db: Database) -> dict[str, int]:
-    """The id the next row of each counted table will get: pass it to `add_counts()` after a bulk insert."""
-    return {table: (db.execute(f"SELECT max(id) FROM [{table}]").fetchone()[0] or 0) + 1 for table in COUNTED_TABLES}
+def next_ids(db: Database, tables: list[str] = COUNTED_TABLES) -> dict[str, int]:
+    """The id the next row of each table will get: pass it to `add_counts()` after a bulk insert."""
+    return {table: (db.execute(f"SELECT max(id) FROM [{table}]").fetchone()[0] or 0) + 1 for table in tables}
 
 
 def _tallies(since: dict[str, int]) -> list[tuple[str, str, str, list]]:
@@ -113,8 +113,9 @@ def _tallies(since: dict[str, int]) -> list[tuple[str, str, str, list]]:
         (
             FACET_TABLE,
             "facet, value",
-            "SELECT roles.claims_column, actor_id, count(*) FROM attributions JOIN roles ON roles.name = attributions.role "
-            "WHERE attributions.id >= ? GROUP BY roles.claims_column, actor_id",
+            # Grouped along the (actor_id, role) index, then each group named: a join per row costs seconds at 1M.
+            f"SELECT {_ROLE_FACET.format(row='attributions')}, actor_id, count(*) FROM attributions WHERE id >= ? "
+            "GROUP BY actor_id, role",
             [attributions_from],
         )
     )

@@ -9,19 +9,38 @@ and status changes that are new at the end of its history are appended to it.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
+from operator import itemgetter
 
 from sqlite_utils import Database
 
-from . import model
+from . import counts, model
 from .db import write_transaction
 from .errors import ClaimsError
+from .migrations import FTS_COLUMNS
 from .records import ClaimRecord, Party
 from .values import Figure, fold
 
 BATCH_SIZE = 2000
+INDEX_BUILDING_CACHE_KB = 16 * 1024
+WRITTEN_TABLES = ["claims", "attributions", "figures", "status_changes"]
+
+
+def index_claims(db: Database, since: dict[str, int]) -> None:
+    """Add the claims whose id is at least `since["claims"]` to the full-text index."""
+    columns = ", ".join(FTS_COLUMNS)
+    db.execute(f"insert into claims_fts (rowid, {columns}) select id, {columns} from claims where id >= ?", [since["claims"]])
+
+
+# Triggers that index or count each row as it is inserted, and what does the same for many rows at once.
+# A bulk import drops the triggers, then calls `catch_up(db, since)` for the rows of each table whose id
+# is at least `since[table]`, and creates the triggers again.
+DEFERRED_TRIGGERS: list[tuple[list[str], Callable[[Database, dict[str, int]], None]]] = [
+    (["claims_ai"], index_claims),
+    (counts.INSERT_TRIGGERS, counts.add_counts),
+]
 
 
 @dataclass
@@ -48,7 +67,7 @@ class HistoryConflict(ClaimsError):
 
 
 class Importer:
-    """Writes `ClaimRecord`s into `db`; call inside `write_transaction(db)` and `flush()` at the end."""
+    """Writes `ClaimRecord`s into `db`; call inside `write_transaction(db)` and `finish()` at the end."""
 
     def __init__(self, db: Database, summary: ImportSummary | None = None):
         self.db = db
@@ -59,8 +78,13 @@ class Importer:
         self.pending: dict[str, list[dict]] = {"claims": [], "attributions": [], "figures": [], "status_changes": []}
         self.pending_keys: dict[tuple[int, str], int] = {}
         self.next_claim_id = (db.execute("select max(id) from claims").fetchone()[0] or 0) + 1
-        self.first_new_id = self.next_claim_id
-        self.fts_insert_trigger = None
+        self.first_new_source = (db.execute("select max(id) from sources").fetchone()[0] or 0) + 1
+        self.added = _KeyFilter()  # (source id, text) of the claims added: a new source has no others
+        self.dropped_indexes: list[str] = []  # SQL that creates again what defer_indexing() dropped
+        self.dropped_triggers: list[str] = []
+        self.catch_ups: list[Callable[[Database, dict[str, int]], None]] = []
+        self.since: dict[str, int] = {}
+        self.behind = False  # rows were inserted since the last catch-up
         self.timestamp = model.now()
         self.user = model.current_user()
 
@@ -77,38 +101,50 @@ class Importer:
         """Add the claim, or bring the recorded one in line with it."""
         source = self._source(record.source)
         source_id = source["id"]
-        existing = self.pending_keys.get((source_id, record.text)) or model.claim_id_in_source(self.db, source_id, record.text)
+        existing = self.pending_keys.get((source_id, record.text)) or self._recorded(source_id, record.text)
         if existing is None:
             self._add(record, source)
             self.summary.added += 1
             if len(self.pending["claims"]) >= BATCH_SIZE:
                 self.flush()
         else:
-            self.flush()
+            self._catch_up()  # the triggers that change counts and index on update expect the row counted and indexed
             with write_transaction(self.db):  # a savepoint: a conflicting record is undone alone
                 changed = self._update(existing, record, source_id, where)
             if changed:
                 self.summary.updated += 1
+                self.behind = True
             else:
                 self.summary.unchanged += 1
 
-    def defer_indexing(self) -> None:
-        """Stop indexing each new claim as it is inserted; `finish()` indexes them all at once."""
-        row = self.db.execute("select sql from sqlite_master where type = 'trigger' and name = 'claims_ai'").fetchone()
-        if row:
-            self.fts_insert_trigger = row[0]
-            self.db.execute("drop trigger claims_ai")
+    def defer_indexing(self, expected: int = 0) -> None:
+        """Stop indexing and counting each new row as it is inserted: `finish()` does it for all of them at once.
+
+        When more claims are `expected` than are recorded, the indexes that rows are not looked up by
+        are dropped too, and `finish()` builds them again: quicker than keeping them in step row by row.
+        """
+        for triggers, catch_up in DEFERRED_TRIGGERS:
+            if [name for name in triggers if self._drop("trigger", name)]:
+                self.catch_ups.append(catch_up)
+        if expected > self.next_claim_id - 1:
+            for name in _rebuildable_indexes(self.db):
+                self._drop("index", name)
+        self.since = counts.next_ids(self.db, WRITTEN_TABLES)
 
     def finish(self) -> None:
-        """Flush, then index the claims added since `defer_indexing()` and restore the trigger."""
+        """Flush, index and count the rows added since `defer_indexing()`, and restore what it dropped."""
         self.flush()
-        if self.fts_insert_trigger:
-            self.db.execute(
-                "insert into claims_fts (rowid, text, translation) select rowid, text, translation from claims where id >= ?",
-                [self.first_new_id],
-            )
-            self.db.execute(self.fts_insert_trigger)
-            self.fts_insert_trigger = None
+        if self.dropped_indexes:
+            # Building an index sorts in as much memory as the page cache may take, on top of the cache: shrink it.
+            self.db.execute(f"PRAGMA cache_size = -{INDEX_BUILDING_CACHE_KB}")
+        for sql in self.dropped_indexes:  # first: counting the new rows can then go by them
+            self.db.execute(sql)
+        self._catch_up()
+        for sql in self.dropped_triggers:
+            self.db.execute(sql)
+        self.dropped_indexes.clear()
+        self.dropped_triggers.clear()
+        self.catch_ups.clear()
 
     def flush(self) -> None:
         """Insert the batched rows, one prepared statement per table."""
@@ -118,9 +154,33 @@ class Importer:
                 sql = "insert into [{}] ({}) values ({})".format(
                     table, ", ".join(f"[{c}]" for c in columns), ", ".join("?" for _ in columns)
                 )
-                self.db.conn.executemany(sql, ([row[c] for c in columns] for row in rows))
+                self.db.conn.executemany(sql, map(itemgetter(*columns), rows))
                 rows.clear()
+                self.behind = True
         self.pending_keys.clear()
+
+    def _catch_up(self) -> None:
+        """Flush, then index and count the rows inserted since the last catch-up."""
+        self.flush()
+        if self.behind and self.catch_ups:
+            for catch_up in self.catch_ups:
+                catch_up(self.db, self.since)
+            self.since = counts.next_ids(self.db, WRITTEN_TABLES)
+        self.behind = False
+
+    def _drop(self, kind: str, name: str) -> bool:
+        """Drop the trigger or index `name`, remembering how to create it again; False if there is none."""
+        row = self.db.execute("select sql from sqlite_master where type = ? and name = ?", [kind, name]).fetchone()
+        if row:
+            self.db.execute(f"drop {kind} [{name}]")
+            (self.dropped_indexes if kind == "index" else self.dropped_triggers).append(row[0])
+        return bool(row)
+
+    def _recorded(self, source_id: int, text: str) -> int | None:
+        """Id of the claim with this text in this source, looked up unless the source is new and no such claim was added."""
+        if source_id >= self.first_new_source and (source_id, text) not in self.added:
+            return None
+        return model.claim_id_in_source(self.db, source_id, text)
 
     def _source(self, source: dict) -> dict:
         """The recorded source (id, published, language) these fields identify, recorded now if new."""
@@ -158,13 +218,14 @@ class Importer:
         names: dict[str, list[str]] = {column: [] for column in self.columns.values()}
         for party in parties:
             names[self.columns[party.role]].append(self._actor(party.actor)[1])
-        return {column: json.dumps(value, ensure_ascii=False) if value else "[]" for column, value in names.items()}
+        return {column: _json_list(value) for column, value in names.items()}
 
     def _add(self, record: ClaimRecord, source: dict) -> None:
         source_id = source["id"]
         claim_id = self.next_claim_id
         self.next_claim_id += 1
         self.pending_keys[(source_id, record.text)] = claim_id
+        self.added.add((source_id, record.text))
         status = record.changes[-1].status if record.changes else record.status
         self.pending["claims"].append(
             {
@@ -268,10 +329,43 @@ class Importer:
         return True
 
 
+class _KeyFilter:
+    """Keys added, approximately: a bit per hash, so it may say "maybe" of a key never added, never "no" of one that was."""
+
+    def __init__(self, bits: int = 1 << 24):
+        self.mask = bits - 1
+        self.bits = bytearray(bits // 8)
+
+    def add(self, key: tuple) -> None:
+        bit = hash(key) & self.mask
+        self.bits[bit >> 3] |= 1 << (bit & 7)
+
+    def __contains__(self, key: tuple) -> bool:
+        bit = hash(key) & self.mask
+        return bool(self.bits[bit >> 3] >> (bit & 7) & 1)
+
+
+def _rebuildable_indexes(db: Database) -> list[str]:
+    """Indexes of the written tables that the import does not look rows up by: not unique, not by claim."""
+    return [
+        index.name
+        for table in WRITTEN_TABLES
+        for index in db[table].indexes
+        if not index.unique and index.columns[0] != "claim_id"
+    ]
+
+
 def _ordered(parties: list[Party], columns: dict[str, str]) -> list[Party]:
     """Parties in role order, so that attribution ids follow the order of the per-role columns."""
+    if len(parties) < 2:
+        return parties
     order = list(columns)
     return sorted(parties, key=lambda party: order.index(party.role))
+
+
+def _json_list(texts: list[str]) -> str:
+    """`json.dumps(texts, ensure_ascii=False)`, several times faster."""
+    return "[" + ", ".join(map(encode_basestring, texts)) + "]" if texts else "[]"
 
 
 def _history(record: ClaimRecord, published: str | None) -> list[tuple]:

@@ -1,9 +1,10 @@
 """Claims in and out: YAML claims-as-code, JSON Lines, CSV and ClaimReview.
 
-Every import reads its input twice: first to validate all of it (collecting every
-problem, each naming file, line or record, and field), then, only if nothing is
-wrong (or with `skip_invalid`), to write it in one transaction. JSON Lines and CSV
-are streamed both ways: memory does not grow with the file.
+An import checks every record (collecting every problem, each naming file, line or
+record, and field) and writes them in one transaction, rolled back if any is wrong
+(unless `skip_invalid`). JSON Lines and CSV are streamed both ways: memory does not
+grow with the file; a large one is read and checked by a second process while the
+first writes.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -19,16 +20,18 @@ from typing import IO, Any
 from sqlite_utils import Database
 
 from . import model
-from .db import write_transaction
+from .bulk import fewer_collections, in_background
+from .db import bulk_writes, write_transaction
 from .errors import ClaimsError, InvalidValue
 from .importer import HistoryConflict, Importer, ImportSummary
 from .migrations import ROLES
-from .records import ROLE_BY_COLUMN, SOURCE_FIELDS, InvalidRecords, Problem, clean_record
+from .records import ROLE_BY_COLUMN, SOURCE_FIELDS, ClaimRecord, InvalidRecords, Problem, clean_record
 
 FORMATS = ("yaml", "jsonl", "csv", "claimreview")
 SUFFIXES = {".yml": "yaml", ".yaml": "yaml", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
             ".json": "claimreview", ".html": "claimreview", ".htm": "claimreview"}  # fmt: skip
 MAX_LINE_BYTES = 1_000_000
+BACKGROUND_BYTES = 2_000_000  # a larger JSON Lines or CSV file is read and checked by a second process
 LIST_SEPARATOR = "; "
 CSV_COLUMNS = [
     "text", "translation", "language", "quote", "said_on", "status", "reason", "notes",
@@ -231,6 +234,9 @@ def read_claimreview(path: Path, mapping=None) -> Iterator[Item]:
         yield Item(path.name, note=line)
 
 
+STREAMED = {"jsonl": read_jsonl, "csv": read_csv}  # formats read record by record: memory stays flat
+
+
 def _open_binary(path: Path) -> IO[bytes]:
     try:
         return path.open("rb")
@@ -271,9 +277,9 @@ def import_path(
     actors, items, total = _reader(path, format, mapping)
     summary = ImportSummary()
     problems = _check_actors(db, actors)
-    with write_transaction(db):
+    with write_transaction(db), bulk_writes(db), fewer_collections():
         importer = Importer(db, summary)
-        importer.defer_indexing()
+        importer.defer_indexing(expected=total or 0)
         if not problems:
             for actor in actors:
                 try:
@@ -281,14 +287,14 @@ def import_path(
                         importer.add_actor(actor["name"], actor["kind"], actor.get("country"), actor.get("aliases") or [])
                 except ClaimsError as e:
                     problems.append(Problem(actor["where"], "", str(e)))
-        for count, item in enumerate(items, 1):
+        if format in STREAMED and path.stat().st_size > BACKGROUND_BYTES:
+            checked = (_unpacked(*values) for values in in_background(_check_streamed, path, format))
+        else:
+            checked = _checked(items)
+        for count, (item, record, errors) in enumerate(checked, 1):
             if item.note is not None:
                 summary.notes.append(item.note)
                 continue
-            if item.problem is not None:
-                record, errors = None, [Problem(item.where, "", item.problem)]
-            else:
-                record, errors = clean_record(item.record, item.where)
             if record is not None and (skip_invalid or not problems):
                 errors = _write(db, importer, record, item.where)
             if errors:
@@ -298,11 +304,35 @@ def import_path(
                     _write_reject(rejects, item, errors)
             if progress and count % 1000 == 0:
                 progress(count, total)
-        importer.finish()
         if problems and not skip_invalid:
-            raise InvalidRecords(problems, path.name)
+            raise InvalidRecords(problems, path.name)  # rolls back everything, dropped indexes and triggers included
+        importer.finish()
     summary.problems = problems
     return summary
+
+
+def _checked(items: Iterable[Item]) -> Iterator[tuple[Item, ClaimRecord | None, list[Problem]]]:
+    """Each item with its record cleaned, or with the problems that keep it out (none for a note)."""
+    for item in items:
+        if item.note is not None:
+            yield item, None, []
+        elif item.problem is not None:
+            yield item, None, [Problem(item.where, "", item.problem)]
+        else:
+            yield (item, *clean_record(item.record, item.where))
+
+
+def _check_streamed(path: Path, format: str) -> Iterator[tuple]:
+    """`_checked` items of a JSON Lines or CSV file as plain values: what the second process sends while the first writes."""
+    for item, record, errors in _checked(STREAMED[format](path)):
+        if record and item.raw is not None:
+            item.record = None  # a valid line: its text is enough, should it be rejected later (see _write_reject)
+        yield tuple(vars(item).values()), record.values() if record else None, [tuple(vars(p).values()) for p in errors]
+
+
+def _unpacked(item: tuple, record: tuple | None, errors: list[tuple]) -> tuple[Item, ClaimRecord | None, list[Problem]]:
+    """A `_checked` item from the plain values `_check_streamed` sent."""
+    return Item(*item), ClaimRecord.from_values(record) if record else None, [Problem(*p) for p in errors]
 
 
 def _reader(path: Path, format: str, mapping) -> tuple[list[dict], Iterator[Item], int | None]:
@@ -310,10 +340,8 @@ def _reader(path: Path, format: str, mapping) -> tuple[list[dict], Iterator[Item
     if format == "yaml":
         actors, items = read_yaml(path)
         return actors, iter(items), len(items)
-    if format == "jsonl":
-        return [], read_jsonl(path), _count_lines(path)
-    if format == "csv":
-        return [], read_csv(path), _count_lines(path)
+    if format in STREAMED:
+        return [], STREAMED[format](path), _count_lines(path)
     if format == "claimreview":
         items = list(read_claimreview(path, mapping))
         return [], iter(items), len(items)
@@ -352,8 +380,11 @@ def _check_actors(db: Database, actors: list[dict]) -> list[Problem]:
 
 def _write_reject(out: IO[str], item: Item, problems: list[Problem]) -> None:
     """One JSON line per rejected record: where, why, and the record (or the raw line if unreadable)."""
-    rejected = {"where": item.where, "problems": [str(p) for p in problems], "record": item.record}
-    if item.record is None:
+    record = item.record
+    if record is None and item.problem is None and item.raw is not None:  # a valid line sent without its record
+        record = json.loads(item.raw)
+    rejected = {"where": item.where, "problems": [str(p) for p in problems], "record": record}
+    if record is None:
         rejected["line"] = item.raw
     out.write(json.dumps(rejected, ensure_ascii=False) + "\n")
 

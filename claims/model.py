@@ -149,7 +149,7 @@ def _given(ref: str | int | None) -> bool:
 def get_source(db: Database, ref: str | int) -> dict:
     """The source whose id or URL is `ref`."""
     text = str(ref).strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         rows = list(db["sources"].rows_where("id = ?", [int(text)]))
     else:
         rows = list(db["sources"].rows_where("url = ?", [text]))

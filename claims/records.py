@@ -16,6 +16,8 @@ returns every problem it finds, each naming its field.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +81,17 @@ class ClaimRecord:
     parties: list[Party] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
 
+    def values(self) -> tuple:
+        """The record as plain values (tuples, lists, dicts, text and numbers), quick to send to another process."""
+        *fields, changes, parties, figures = vars(self).values()
+        return (*fields, *([tuple(vars(item).values()) for item in items] for items in (changes, parties, figures)))
+
+    @classmethod
+    def from_values(cls, values: tuple) -> ClaimRecord:
+        """The record `values()` describes."""
+        *fields, changes, parties, figures = values
+        return cls(*fields, [Change(*c) for c in changes], [Party(*p) for p in parties], [Figure(*f) for f in figures])
+
 
 @dataclass
 class Problem:
@@ -117,14 +130,42 @@ class _Checker:
     def value(self, field_name: str, value: Any, parse) -> Any:
         """`parse` the value as text (None stays None); on failure record a problem and return None."""
         try:
-            return parse(_as_text(value))
+            return parse(value if value is None or type(value) is str else _as_text(value))
         except InvalidValue as e:
             self.problem(field_name, str(e))
             return None
 
-    def unknown_fields(self, mapping: dict, allowed, prefix: str = "") -> None:
+    def unknown_fields(self, mapping: dict, allowed: AbstractSet[str], prefix: str = "") -> None:
+        if mapping.keys() <= allowed:
+            return
         for name in sorted(set(mapping) - set(allowed), key=str):
             self.problem(f"{prefix}{name}", "unknown field")
+
+    def fields(self, mapping: dict, kind: str, prefix: str) -> dict:
+        """Each field of a source or status change (`kind`) parsed from `mapping`; unknown fields are problems too.
+
+        The same source comes with many claims: a valid mapping of text is parsed once.
+        """
+        if all(type(value) is str or value is None for value in mapping.values()):
+            try:
+                return dict(_valid_fields(tuple(mapping.items()), kind))
+            except InvalidValue:
+                pass  # parsed again below, to report each problem under its field's name
+        return self._parse_fields(mapping, PARSERS[kind], prefix)
+
+    def _parse_fields(self, mapping: dict, parsers: dict, prefix: str = "") -> dict:
+        self.unknown_fields(mapping, parsers.keys(), prefix)
+        return {name: self.value(f"{prefix}{name}", mapping.get(name), parse) for name, parse in parsers.items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def _valid_fields(items: tuple, kind: str) -> dict:
+    """The parsed fields of a mapping of text, remembered if valid; raise if not (so that it is not remembered)."""
+    check = _Checker("")
+    values = check._parse_fields(dict(items), PARSERS[kind])
+    if check.problems:
+        raise InvalidValue(str(check.problems[0]))
+    return values
 
 
 def _as_text(value: Any) -> str | None:
@@ -164,33 +205,61 @@ def _quote(value: Any) -> bool:
     raise InvalidValue(f"quote must be true or false, not {value!r}")
 
 
-def clean_source(source: Any, check: _Checker, prefix: str = "source") -> dict | None:
-    """Validate a source mapping; problems are recorded under `prefix.field`."""
-    if not isinstance(source, dict):
-        check.problem(prefix, "a source (title, url, outlet, published, language) is required")
-        return None
-    check.unknown_fields(source, SOURCE_FIELDS, f"{prefix}.")
-    parsers = {
+def _figure(value: str | None) -> Figure:
+    return parse_figure(value or "")
+
+
+# How each field is parsed from its text, in the order its problems are reported.
+CLAIM_PARSERS = {
+    "status": _status,
+    "text": _required("claim text"),
+    "translation": _optional("translation"),
+    "language": _maybe(parse_language),
+    "quote": _quote,
+    "said_on": _maybe(parse_date, "date said"),
+    "notes": _optional("notes"),
+    "reason": _optional("reason"),
+}
+PARSERS = {
+    "source": {
         "title": _required("source title", MAX_NAME_LENGTH * 2),
         "url": _maybe(parse_url, "source URL"),
         "outlet": _optional("outlet", MAX_NAME_LENGTH),
         "published": _maybe(parse_date, "publication date"),
         "language": _maybe(parse_language),
-    }
-    return {name: check.value(f"{prefix}.{name}", source.get(name), parse) for name, parse in parsers.items()}
+    },
+    "change": {
+        "status": _status,
+        "reason": _required("reason"),
+        "evidence": _maybe(parse_url, "evidence URL"),
+        "date": _maybe(parse_date, "date of the change"),
+    },
+}
+_ACTOR_NAME = _required("actor name", MAX_NAME_LENGTH)
+_PARTY_DATE = _maybe(parse_date, "date")
+_CLAIM_KEYS = frozenset(CLAIM_FIELDS)
+_PARTY_KEYS = frozenset(PARTY_FIELDS)
+
+
+def clean_source(source: Any, check: _Checker, prefix: str = "source") -> dict | None:
+    """Validate a source mapping; problems are recorded under `prefix.field`."""
+    if not isinstance(source, dict):
+        check.problem(prefix, "a source (title, url, outlet, published, language) is required")
+        return None
+    return check.fields(source, "source", f"{prefix}.")
 
 
 def _clean_party(item: Any, where: str, role: str, check: _Checker) -> Party | None:
     date = source = None
     if isinstance(item, dict):
-        check.unknown_fields(item, PARTY_FIELDS, f"{where}.")
+        check.unknown_fields(item, _PARTY_KEYS, f"{where}.")
         name = item.get("actor")
-        date = check.value(f"{where}.date", item.get("date"), _maybe(parse_date, "date"))
+        date = check.value(f"{where}.date", item.get("date"), _PARTY_DATE)
         if item.get("source") is not None:
             source = clean_source(item["source"], check, f"{where}.source")
     else:
         name = item
-    name = check.value(where, name, _required("actor name", MAX_NAME_LENGTH))
+    name = check.value(where, name, _ACTOR_NAME)
     if name is not None and not fold(name):
         check.problem(where, f"actor name {name!r} has no letters or digits")
         return None
@@ -226,16 +295,13 @@ def _clean_changes(value: Any, check: _Checker, initial: str | None) -> list[Cha
         if not isinstance(item, dict):
             check.problem(where, "must be a mapping of status, reason, evidence, date")
             continue
-        check.unknown_fields(item, CHANGE_FIELDS, f"{where}.")
-        status = check.value(f"{where}.status", item.get("status"), _status)
-        reason = check.value(f"{where}.reason", item.get("reason"), _required("reason"))
-        evidence = check.value(f"{where}.evidence", item.get("evidence"), _maybe(parse_url, "evidence URL"))
-        date = check.value(f"{where}.date", item.get("date"), _maybe(parse_date, "date of the change"))
+        change = check.fields(item, "change", f"{where}.")
+        status = change["status"]
         if status is not None and status == previous:
             check.problem(f"{where}.status", f"the claim is already {status}")
         previous = status or previous
-        if status and reason:
-            changes.append(Change(status, reason, evidence, date))
+        if status and change["reason"]:
+            changes.append(Change(**change))
     return changes
 
 
@@ -245,7 +311,7 @@ def _clean_figures(value: Any, check: _Checker) -> list[Figure]:
     if not isinstance(value, list):
         check.problem("figures", "must be a list of SPECs such as killed=~600")
         return []
-    figures = [check.value(f"figures[{i}]", spec, lambda v: parse_figure(v or "")) for i, spec in enumerate(value, 1)]
+    figures = [check.value(f"figures[{i}]", spec, _figure) for i, spec in enumerate(value, 1)]
     return [f for f in figures if f is not None]
 
 
@@ -254,18 +320,19 @@ def clean_record(record: Any, where: str) -> tuple[ClaimRecord | None, list[Prob
     if not isinstance(record, dict):
         return None, [Problem(where, "", "a claim record must be a mapping")]
     check = _Checker(where)
-    check.unknown_fields(record, CLAIM_FIELDS)
-    status = check.value("status", record.get("status"), _status)
+    check.unknown_fields(record, _CLAIM_KEYS)
+    parsed = lambda name: check.value(name, record.get(name), CLAIM_PARSERS[name])  # noqa: E731
+    status = parsed("status")
     claim = ClaimRecord(
-        text=check.value("text", record.get("text"), _required("claim text")),
+        text=parsed("text"),
         source=clean_source(record.get("source"), check),
-        translation=check.value("translation", record.get("translation"), _optional("translation")),
-        language=check.value("language", record.get("language"), _maybe(parse_language)),
-        quote=bool(check.value("quote", record.get("quote"), _quote)),
-        said_on=check.value("said_on", record.get("said_on"), _maybe(parse_date, "date said")),
-        notes=check.value("notes", record.get("notes"), _optional("notes")),
+        translation=parsed("translation"),
+        language=parsed("language"),
+        quote=bool(parsed("quote")),
+        said_on=parsed("said_on"),
+        notes=parsed("notes"),
         status=status or DEFAULT_STATUS,
-        reason=check.value("reason", record.get("reason"), _optional("reason")),
+        reason=parsed("reason"),
         changes=_clean_changes(record.get("changes"), check, status),
         parties=_clean_parties(record, check),
         figures=_clean_figures(record.get("figures"), check),

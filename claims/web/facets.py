@@ -16,7 +16,7 @@ import asyncio
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.filters import FilterArguments
-from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from datasette.utils import path_with_added_args, path_with_removed_args
 
 from .. import counts
 from ..values import fold

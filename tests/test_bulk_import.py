@@ -1,0 +1,195 @@
+"""Large imports take shortcuts (indexing deferred, a second process checking records) and end where small ones do."""
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from claims import importer, interchange
+from claims.bulk import in_background
+from claims.db import open_db
+from claims.interchange import import_path
+from claims.maintenance import check
+from claims.records import InvalidRecords
+
+TIMESTAMPS = {"created_at", "updated_at", "status_changed_at", "recorded_at", "applied_at"}
+
+
+def claims_file(path, count, start=0, **extra):
+    """`count` JSON Lines claims over 20 sources and 7 actors; every third has a status change."""
+    with path.open("w", encoding="utf-8") as f:
+        for n in range(start, start + count):
+            record = {
+                "text": f"Claim {n}: Séoul says {n} soldiers", "said_on": "2025-08-30",
+                "source": {"title": f"Source {n % 20}", "url": f"https://example.org/{n % 20}", "language": "fr"},
+                "asserted_by": [f"Actor {n % 7}"], "relayed_by": ["AFP"], "figures": [f"killed=~{n}"],
+            }  # fmt: skip
+            if n % 3 == 0:
+                record["changes"] = [{"status": "confirmed", "reason": "Checked", "date": "2025-09-01"}]
+            f.write(json.dumps(record | extra, ensure_ascii=False) + "\n")
+    return path
+
+
+def schema(db) -> set:
+    return set(db.execute("select type, name, sql from sqlite_master").fetchall())
+
+
+def content(db) -> dict:
+    """Every table's rows but the timestamps, which differ from one run to the next."""
+    tables = [t for t in db.table_names() if not t.startswith("claims_fts")]
+    return {
+        table: db.execute(f"select {', '.join(f'[{c}]' for c in db[table].columns_dict if c not in TIMESTAMPS)} from [{table}]").fetchall()
+        for table in tables
+    }
+
+
+def statements(db) -> list[str]:
+    """The SQL statements `db` runs from now on."""
+    seen = []
+    db.conn.set_trace_callback(seen.append)
+    return seen
+
+
+def matches(db, query: str) -> int:
+    return db.execute("select count(*) from claims_fts where claims_fts match ?", [query]).fetchone()[0]
+
+
+def test_a_large_import_rebuilds_indexes_and_triggers_and_indexes_every_claim(db, tmp_path):
+    before = schema(db)
+    run = statements(db)
+    summary = import_path(db, claims_file(tmp_path / "big.jsonl", 300))
+    assert summary.added == 300
+    assert any(s.lower().startswith("drop index") for s in run) and any(s.lower().startswith("drop trigger") for s in run)
+    assert schema(db) == before
+    assert check(db) == []  # full-text index, counts, derived columns all in step
+    assert matches(db, "seoul") == 300 and matches(db, "soldiers") == 300
+
+
+def test_a_small_import_into_a_larger_database_keeps_its_indexes(db, tmp_path):
+    import_path(db, claims_file(tmp_path / "big.jsonl", 300))
+    before = schema(db)
+    run = statements(db)
+    assert import_path(db, claims_file(tmp_path / "small.jsonl", 10, start=300)).added == 10
+    assert not any(s.lower().startswith("drop index") for s in run)
+    assert schema(db) == before
+    assert check(db) == []
+    assert matches(db, "seoul") == 310
+
+
+def test_a_failed_large_import_leaves_the_database_as_it_was(db, tmp_path):
+    import_path(db, claims_file(tmp_path / "first.jsonl", 50))
+    before_schema, before_content = schema(db), content(db)
+    path = claims_file(tmp_path / "big.jsonl", 300, start=50)
+    with path.open("a") as f:
+        f.write(json.dumps({"text": "No source"}) + "\n")
+    with pytest.raises(InvalidRecords) as e:
+        import_path(db, path)
+    assert [str(p) for p in e.value.problems] == ["big.jsonl:301: source: a source (title, url, outlet, published, language) is required"]
+    assert schema(db) == before_schema
+    assert content(db) == before_content
+    assert check(db) == []
+
+
+def test_a_claim_added_then_changed_in_the_same_file_is_indexed_and_counted_once(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "BATCH_SIZE", 4)
+    path = claims_file(tmp_path / "claims.jsonl", 20)
+    edited = json.loads(path.read_text(encoding="utf-8").splitlines()[2])
+    edited["translation"] = "Selon Séoul, des soldats"
+    edited["changes"] = [{"status": "disputed", "reason": "Pyongyang objects", "date": "2025-09-03"}]
+    with path.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(edited, ensure_ascii=False) + "\n")
+        f.write(json.dumps(json.loads(path.read_text(encoding="utf-8").splitlines()[5])) + "\n")  # unchanged
+    summary = import_path(db, path)
+    assert (summary.added, summary.updated, summary.unchanged) == (20, 1, 1)
+    assert db.execute("select count(*) from claims").fetchone()[0] == 20
+    assert check(db) == []
+    assert matches(db, "selon") == 1
+
+
+def test_importing_a_large_file_twice_adds_nothing(db, tmp_path):
+    path = claims_file(tmp_path / "big.jsonl", 300)
+    import_path(db, path)
+    before = content(db)
+    summary = import_path(db, path)
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 0, 300)
+    assert content(db) == before
+    assert check(db) == []
+
+
+def imported(path, tmp_path, name, **options):
+    """What importing `path` into a fresh database (after the first 30 claims) reports, leaves, and rejects."""
+    target = tmp_path / f"{name}.db"
+    rejects = io.StringIO()
+    with open_db(target, create=True) as db:
+        import_path(db, claims_file(tmp_path / "first.jsonl", 30))
+        summary = import_path(db, path, rejects=rejects, skip_invalid=True, **options)
+        assert check(db) == []
+        return summary.describe(), [str(p) for p in summary.problems], rejects.getvalue(), content(db)
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_a_second_process_checking_records_changes_nothing_but_speed(tmp_path, monkeypatch, suffix):
+    path = claims_file(tmp_path / "claims.jsonl", 200)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rewritten = json.loads(lines[3]) | {"changes": [{"status": "false", "reason": "Rewritten", "date": "2025-09-01"}]}
+    lines[3:3] = ['{"broken', json.dumps({"text": "x", "source": {"title": "S"}, "status": "maybe"}), json.dumps(rewritten)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if suffix == ".csv":
+        with open_db(tmp_path / "export.db", create=True) as db:
+            import_path(db, claims_file(tmp_path / "export.jsonl", 200))
+            with (tmp_path / "claims.csv").open("w", encoding="utf-8") as out:
+                interchange.write_csv(interchange.iter_claims(db), out)
+        path = tmp_path / "claims.csv"
+    alone = imported(path, tmp_path, "alone")
+    monkeypatch.setattr(interchange, "BACKGROUND_BYTES", 0)
+    assert imported(path, tmp_path, "helped") == alone
+    if suffix == ".jsonl":
+        assert [json.loads(line)["where"] for line in alone[2].splitlines()] == ["claims.jsonl:4", "claims.jsonl:5", "claims.jsonl:6"]
+        assert json.loads(alone[2].splitlines()[2])["record"] == rewritten  # a history conflict, found by the writing process
+
+
+def numbers(count):
+    yield from range(count)
+
+
+def failing(count):
+    yield from range(count)
+    raise ValueError("cannot go on")
+
+
+def test_in_background_keeps_order_and_raises_errors_here():
+    assert list(in_background(numbers, 2_000)) == list(range(2_000))
+    with pytest.raises(ValueError, match="cannot go on"):
+        list(in_background(failing, 10))
+    stopped = in_background(numbers, 1_000_000)
+    assert next(stopped) == 0
+    stopped.close()  # the second process is stopped, not left running
+
+
+def children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the second process through /proc")
+def test_killing_the_import_ends_its_second_process(db_path, tmp_path):
+    path = claims_file(tmp_path / "big.jsonl", 20_000)
+    assert path.stat().st_size > interchange.BACKGROUND_BYTES
+    importing = subprocess.Popen([sys.executable, "-m", "claims", "import", str(path), "--db", str(db_path)], stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while not (workers := children(importing.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers, "no second process started"
+    os.kill(importing.pid, signal.SIGKILL)
+    importing.wait()
+    deadline = time.monotonic() + 20
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    with open_db(db_path) as db:
+        assert db["claims"].count == 0 and check(db) == []
