@@ -75,10 +75,10 @@ class Importer:
         self.columns = model.role_columns(db)
         self.sources: dict[tuple, dict] = {}
         self.actors: dict[str, tuple[int, str]] = {}
-        self.pending: dict[str, list[dict]] = {"claims": [], "attributions": [], "figures": [], "status_changes": []}
+        self.pending: dict[str, list[dict]] = {table: [] for table in WRITTEN_TABLES}
         self.pending_keys: dict[tuple[int, str], int] = {}
-        self.next_claim_id = (db.execute("select max(id) from claims").fetchone()[0] or 0) + 1
-        self.first_new_source = (db.execute("select max(id) from sources").fetchone()[0] or 0) + 1
+        next_ids = counts.next_ids(db, ["claims", "sources"])
+        self.next_claim_id, self.first_new_source = next_ids["claims"], next_ids["sources"]
         self.added = _KeyFilter()  # (source id, text) of the claims added: a new source has no others
         self.dropped_indexes: list[str] = []  # SQL that creates again what defer_indexing() dropped
         self.dropped_triggers: list[str] = []

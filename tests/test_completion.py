@@ -2,7 +2,6 @@
 
 import os
 import shlex
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -290,7 +289,6 @@ def test_show_and_install_completion(tmp_path):
     assert "--install-completion" in runner.invoke(app, ["--help"]).stdout
 
 
-@pytest.mark.skipif(not shutil.which("bash"), reason="needs bash")
 def test_bash_itself_through_the_installed_script(filled, tmp_path):
     """The script --show-completion prints, sourced into bash, fills COMPREPLY with one word per candidate."""
     program = tmp_path / "claims"
