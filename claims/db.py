@@ -35,7 +35,8 @@ def open_db(path: str | Path | None = None, *, create: bool = False) -> Database
     is_new = _check_file(path, create=create)
     if is_new:
         path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(_connect(path, read_only=not is_new and _is_read_only(path)), execute_plugins=False)
+    read_only = not is_new and _is_read_only(path)
+    db = Database(_connect(path, read_only=read_only), execute_plugins=False)
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
@@ -50,7 +51,7 @@ def open_db(path: str | Path | None = None, *, create: bool = False) -> Database
         if not create and not applied:
             raise DatabaseProblem(f"{path} is not a claims database: run 'claims init --db {path}' to set it up")
         if len(applied) < len(known_migration_names()):
-            if not is_new and _is_read_only(path):
+            if read_only:
                 raise DatabaseProblem(f"{path} is read-only and needs a schema upgrade: make it writable and run 'claims init'")
             migrations.apply(db)
     except sqlite3.DatabaseError as e:
@@ -157,3 +158,13 @@ def bulk_writes(db: Database, cache_mb: int = BULK_CACHE_MB) -> Iterator[Databas
         yield db
     finally:
         db.execute(f"PRAGMA cache_size = {previous}")
+
+
+@contextmanager
+def unchecked_references(db: Database) -> Iterator[Database]:
+    """Foreign keys not checked row by row, around a transaction whose writer resolves every reference itself."""
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield db
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")

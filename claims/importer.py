@@ -10,22 +10,29 @@ and status changes that are new at the end of its history are appended to it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field, fields
 from json.encoder import encode_basestring
-from operator import itemgetter
 
 from sqlite_utils import Database
 
 from . import counts, model
-from .db import write_transaction
+from .db import bulk_writes, unchecked_references, write_transaction
 from .errors import ClaimsError
-from .migrations import FTS_COLUMNS
+from .migrations import FTS_COLUMNS, QUALIFIERS, ROLES, STATUSES
 from .records import ClaimRecord, Party
 from .values import Figure, fold
 
 BATCH_SIZE = 2000
 INDEX_BUILDING_CACHE_KB = 16 * 1024
 WRITTEN_TABLES = ["claims", "attributions", "figures", "status_changes"]
+# The columns of the rows the importer writes, in the order of its tuples (claims: these, then role columns, then STAMPED).
+CLAIM_COLUMNS = ("id", "text", "translation", "language", "is_quote", "source_id", "said_on", "status", "notes")
+STAMPED = ("created_at", "updated_at", "status_changed_at", "created_by")
+ATTRIBUTION_COLUMNS = ("claim_id", "actor_id", "role", "source_id", "stated_on", "created_at", "recorded_by")
+FIGURE_COLUMNS = ("claim_id", *(f.name for f in fields(Figure)))
+CHANGE_COLUMNS = ("claim_id", "from_status", "to_status", "reason", "evidence_url", "changed_on", "recorded_at", "recorded_by")
+IDENTITY_INDEX = "idx_claims_source_id_text"  # (source_id, text): how a claim already recorded is found
 
 
 def index_claims(db: Database, since: dict[str, int]) -> None:
@@ -41,6 +48,34 @@ DEFERRED_TRIGGERS: list[tuple[list[str], Callable[[Database, dict[str, int]], No
     (["claims_ai"], index_claims),
     (counts.INSERT_TRIGGERS, counts.add_counts),
 ]
+
+
+@contextmanager
+def import_transaction(db: Database, expected: int) -> Iterator[Database]:
+    """The one transaction of an import of about `expected` claims, set up for its size.
+
+    A large import (more claims than are recorded) skips the row-by-row foreign key checks, as
+    the importer resolves every reference itself, once the lookup tables are known to hold every
+    status, role and qualifier that records are checked against.
+    """
+    large = _is_large(expected, counts.next_ids(db, ["claims"])["claims"] - 1)
+    with unchecked_references(db) if large and _vocabularies_complete(db) else nullcontext(db):
+        with write_transaction(db), bulk_writes(db):
+            yield db
+
+
+def _is_large(expected: int, recorded: int) -> bool:
+    """Whether an import of `expected` claims into a database of `recorded` ones takes the bulk shortcuts."""
+    return expected > recorded
+
+
+def _vocabularies_complete(db: Database) -> bool:
+    """True if the lookup tables hold every status, role and qualifier that records are checked against."""
+    wanted = {"statuses": STATUSES, "roles": ROLES, "qualifiers": QUALIFIERS}
+    return all(
+        {entry[0] for entry in entries} <= {row[0] for row in db.execute(f"select name from {table}")}
+        for table, entries in wanted.items()
+    )
 
 
 @dataclass
@@ -75,18 +110,28 @@ class Importer:
         self.columns = model.role_columns(db)
         self.sources: dict[tuple, dict] = {}
         self.actors: dict[str, tuple[int, str]] = {}
-        self.pending: dict[str, list[dict]] = {table: [] for table in WRITTEN_TABLES}
+        self.pending: dict[str, list[tuple]] = {table: [] for table in WRITTEN_TABLES}
+        self.inserts = {  # one prepared statement per table, for rows as tuples
+            table: "insert into [{}] ({}) values ({})".format(table, ", ".join(columns), ", ".join("?" for _ in columns))
+            for table, columns in [
+                ("claims", (*CLAIM_COLUMNS, *self.columns.values(), *STAMPED)),
+                ("attributions", ATTRIBUTION_COLUMNS),
+                ("figures", FIGURE_COLUMNS),
+                ("status_changes", CHANGE_COLUMNS),
+            ]
+        }
         self.pending_keys: dict[tuple[int, str], int] = {}
         next_ids = counts.next_ids(db, ["claims", "sources"])
         self.next_claim_id, self.first_new_source = next_ids["claims"], next_ids["sources"]
         self.added = _KeyFilter()  # (source id, text) of the claims added: a new source has no others
-        self.dropped_indexes: list[str] = []  # SQL that creates again what defer_indexing() dropped
+        self.dropped_indexes: dict[str, str] = {}  # name: SQL that creates again an index defer_indexing() dropped
         self.dropped_triggers: list[str] = []
         self.catch_ups: list[Callable[[Database, dict[str, int]], None]] = []
         self.since: dict[str, int] = {}
         self.behind = False  # rows were inserted since the last catch-up
         self.timestamp = model.now()
         self.user = model.current_user()
+        self.stamps = (self.timestamp, self.timestamp, self.timestamp, self.user)  # STAMPED
 
     def add_actor(self, name: str, kind: str, country: str | None, aliases: list[str]) -> None:
         """Record an actor from a bundle's actors section, or bring the known one in line with it."""
@@ -101,7 +146,9 @@ class Importer:
         """Add the claim, or bring the recorded one in line with it."""
         source = self._source(record.source)
         source_id = source["id"]
-        existing = self.pending_keys.get((source_id, record.text)) or self._recorded(source_id, record.text)
+        key = (source_id, record.text)
+        maybe_added = self.added.add(key)
+        existing = self.pending_keys.get(key) or self._recorded(key, maybe_added)
         if existing is None:
             self._add(record, source)
             self.summary.added += 1
@@ -126,9 +173,13 @@ class Importer:
         for triggers, catch_up in DEFERRED_TRIGGERS:
             if [name for name in triggers if self._drop("trigger", name)]:
                 self.catch_ups.append(catch_up)
-        if expected > self.next_claim_id - 1:
+        if _is_large(expected, self.next_claim_id - 1):
             for name in _rebuildable_indexes(self.db):
                 self._drop("index", name)
+            # Claims are found by this index, but inserting into it in file order costs more than all the
+            # others: it comes back as soon as a claim must be looked up (see _recorded), else at the end.
+            self.added = _KeyFilter(expected)
+            self._drop("index", IDENTITY_INDEX)
         self.since = counts.next_ids(self.db, WRITTEN_TABLES)
 
     def finish(self) -> None:
@@ -137,7 +188,7 @@ class Importer:
         if self.dropped_indexes:
             # Building an index sorts in as much memory as the page cache may take, on top of the cache: shrink it.
             self.db.execute(f"PRAGMA cache_size = -{INDEX_BUILDING_CACHE_KB}")
-        for sql in self.dropped_indexes:  # first: counting the new rows can then go by them
+        for sql in self.dropped_indexes.values():  # first: counting the new rows can then go by them
             self.db.execute(sql)
         self._catch_up()
         for sql in self.dropped_triggers:
@@ -150,14 +201,13 @@ class Importer:
         """Insert the batched rows, one prepared statement per table."""
         for table, rows in self.pending.items():
             if rows:
-                columns = list(rows[0])
-                sql = "insert into [{}] ({}) values ({})".format(
-                    table, ", ".join(f"[{c}]" for c in columns), ", ".join("?" for _ in columns)
-                )
-                self.db.conn.executemany(sql, map(itemgetter(*columns), rows))
+                self._insert(table, rows)
                 rows.clear()
                 self.behind = True
         self.pending_keys.clear()
+
+    def _insert(self, table: str, rows: Iterable[tuple]) -> None:
+        self.db.conn.executemany(self.inserts[table], rows)
 
     def _catch_up(self) -> None:
         """Flush, then index and count the rows inserted since the last catch-up."""
@@ -173,14 +223,23 @@ class Importer:
         row = self.db.execute("select sql from sqlite_master where type = ? and name = ?", [kind, name]).fetchone()
         if row:
             self.db.execute(f"drop {kind} [{name}]")
-            (self.dropped_indexes if kind == "index" else self.dropped_triggers).append(row[0])
+            if kind == "index":
+                self.dropped_indexes[name] = row[0]
+            else:
+                self.dropped_triggers.append(row[0])
         return bool(row)
 
-    def _recorded(self, source_id: int, text: str) -> int | None:
-        """Id of the claim with this text in this source, looked up unless the source is new and no such claim was added."""
-        if source_id >= self.first_new_source and (source_id, text) not in self.added:
+    def _restore(self, index: str) -> None:
+        """Create again the index `index` if defer_indexing() dropped it."""
+        if index in self.dropped_indexes:
+            self.db.execute(self.dropped_indexes.pop(index))
+
+    def _recorded(self, key: tuple[int, str], maybe_added: bool) -> int | None:
+        """Id of the claim with this (source id, text), looked up unless the source is new and no such claim was added."""
+        if key[0] >= self.first_new_source and not maybe_added:
             return None
-        return model.claim_id_in_source(self.db, source_id, text)
+        self._restore(IDENTITY_INDEX)
+        return model.claim_id_in_source(self.db, *key)
 
     def _source(self, source: dict) -> dict:
         """The recorded source (id, published, language) these fields identify, recorded now if new."""
@@ -203,66 +262,40 @@ class Importer:
             self.actors[key] = (actor_id, self.db["actors"].get(actor_id)["name"])
         return self.actors[key]
 
-    def _party_row(self, claim_id: int, party: Party) -> dict:
-        return {
-            "claim_id": claim_id,
-            "actor_id": self._actor(party.actor)[0],
-            "role": party.role,
-            "source_id": self._source(party.source)["id"] if party.source else None,
-            "stated_on": party.date,
-            "created_at": self.timestamp,
-            "recorded_by": self.user,
-        }
+    def _party_row(self, claim_id: int, party: Party) -> tuple:
+        """An `attributions` row (ATTRIBUTION_COLUMNS)."""
+        source_id = self._source(party.source)["id"] if party.source else None
+        return (claim_id, self._actor(party.actor)[0], party.role, source_id, party.date, self.timestamp, self.user)
 
-    def _party_columns(self, parties: Iterable[Party]) -> dict[str, str]:
+    def _party_columns(self, parties: Iterable[Party]) -> list[str]:
+        """The JSON lists of actor names in each role column of `claims`, in `self.columns` order."""
         names: dict[str, list[str]] = {column: [] for column in self.columns.values()}
         for party in parties:
             names[self.columns[party.role]].append(self._actor(party.actor)[1])
-        return {column: _json_list(value) for column, value in names.items()}
+        return [_json_list(value) for value in names.values()]
 
     def _add(self, record: ClaimRecord, source: dict) -> None:
         source_id = source["id"]
         claim_id = self.next_claim_id
         self.next_claim_id += 1
         self.pending_keys[(source_id, record.text)] = claim_id
-        self.added.add((source_id, record.text))
         status = record.changes[-1].status if record.changes else record.status
+        language = record.language or source["language"]
         self.pending["claims"].append(
-            {
-                "id": claim_id,
-                "text": record.text,
-                "translation": record.translation,
-                "language": record.language or source["language"],
-                "is_quote": int(record.quote),
-                "source_id": source_id,
-                "said_on": record.said_on,
-                "status": status,
-                "notes": record.notes,
-                **self._party_columns(record.parties),
-                "created_at": self.timestamp,
-                "updated_at": self.timestamp,
-                "status_changed_at": self.timestamp,
-                "created_by": self.user,
-            }
-        )
+            (claim_id, record.text, record.translation, language, int(record.quote), source_id, record.said_on, status,
+             record.notes, *self._party_columns(record.parties), *self.stamps)
+        )  # fmt: skip
         self.pending["attributions"].extend(self._party_row(claim_id, party) for party in _ordered(record.parties, self.columns))
-        self.pending["figures"].extend(figure.row(claim_id) for figure in record.figures)
+        self.pending["figures"].extend(_figure_rows(claim_id, record.figures))
         self.pending["status_changes"].extend(self._history_rows(claim_id, record, source["published"], start=0))
 
-    def _history_rows(self, claim_id: int, record: ClaimRecord, published: str | None, start: int) -> Iterator[dict]:
+    def _history_rows(self, claim_id: int, record: ClaimRecord, published: str | None, start: int) -> Iterator[tuple]:
+        """`status_changes` rows (CHANGE_COLUMNS) from the `start`th entry of the record's history on."""
         entries = _history(record, published)
         for index in range(start, len(entries)):
             to_status, reason, evidence, date = entries[index]
-            yield {
-                "claim_id": claim_id,
-                "from_status": entries[index - 1][0] if index else None,
-                "to_status": to_status,
-                "reason": reason,
-                "evidence_url": evidence,
-                "changed_on": date,
-                "recorded_at": self.timestamp,
-                "recorded_by": self.user,
-            }
+            from_status = entries[index - 1][0] if index else None
+            yield (claim_id, from_status, to_status, reason, evidence, date, self.timestamp, self.user)
 
     def _update(self, claim_id: int, record: ClaimRecord, source_id: int, where: str) -> bool:
         row = self.db["claims"].get(claim_id)
@@ -285,13 +318,15 @@ class Importer:
 
     def _sync_parties(self, claim_id: int, record: ClaimRecord) -> bool:
         wanted = [self._party_row(claim_id, party) for party in _ordered(record.parties, self.columns)]
-        key = lambda r: (r["actor_id"], r["role"], r["source_id"], r["stated_on"])  # noqa: E731
-        recorded = list(self.db["attributions"].rows_where("claim_id = ?", [claim_id], order_by="id"))
-        if sorted(map(key, recorded), key=repr) == sorted(map(key, wanted), key=repr):
+        recorded = self.db.execute(
+            "select actor_id, role, source_id, stated_on from attributions where claim_id = ?", [claim_id]
+        ).fetchall()
+        if sorted(recorded, key=repr) == sorted((row[1:5] for row in wanted), key=repr):
             return False
         self.db["attributions"].delete_where("claim_id = ?", [claim_id])
-        self.db["attributions"].insert_all(wanted)
-        self.db["claims"].update(claim_id, self._party_columns(record.parties) | {"updated_at": self.timestamp})
+        self._insert("attributions", wanted)
+        party_columns = dict(zip(self.columns.values(), self._party_columns(record.parties)))
+        self.db["claims"].update(claim_id, party_columns | {"updated_at": self.timestamp})
         return True
 
     def _sync_figures(self, claim_id: int, figures: list[Figure]) -> bool:
@@ -304,7 +339,7 @@ class Importer:
         if recorded == figures:
             return False
         self.db["figures"].delete_where("claim_id = ?", [claim_id])
-        self.db["figures"].insert_all(f.row(claim_id) for f in figures)
+        self._insert("figures", _figure_rows(claim_id, figures))
         return True
 
     def _extend_history(self, claim_id: int, record: ClaimRecord, where: str) -> bool:
@@ -322,7 +357,7 @@ class Importer:
         if len(wanted) <= len(recorded):
             return False
         source = self.db["sources"].get(self.db["claims"].get(claim_id)["source_id"])
-        self.db["status_changes"].insert_all(self._history_rows(claim_id, record, source["published"], start=len(recorded)))
+        self._insert("status_changes", self._history_rows(claim_id, record, source["published"], start=len(recorded)))
         self.db["claims"].update(
             claim_id, {"status": wanted[-1][0], "status_changed_at": self.timestamp, "updated_at": self.timestamp}
         )
@@ -330,19 +365,32 @@ class Importer:
 
 
 class _KeyFilter:
-    """Keys added, approximately: a bit per hash, so it may say "maybe" of a key never added, never "no" of one that was."""
+    """Keys added, approximately (a Bloom filter): it may say "maybe" of a key never added, never "no" of one that was.
 
-    def __init__(self, bits: int = 1 << 24):
+    Sized for `expected` keys, it says "maybe" wrongly about once in 20 million keys
+    (96 bits and 6 hashes a key), so that an import of new claims never needs the index.
+    """
+
+    HASHES = 6
+
+    def __init__(self, expected: int = 0):
+        bits = max(1 << 24, 1 << (expected * 96 - 1).bit_length())
         self.mask = bits - 1
         self.bits = bytearray(bits // 8)
 
-    def add(self, key: tuple) -> None:
-        bit = hash(key) & self.mask
-        self.bits[bit >> 3] |= 1 << (bit & 7)
-
-    def __contains__(self, key: tuple) -> bool:
-        bit = hash(key) & self.mask
-        return bool(self.bits[bit >> 3] >> (bit & 7) & 1)
+    def add(self, key: tuple) -> bool:
+        """Add `key`; True if it may have been added before (its bits were all set already)."""
+        value, bits, mask = hash(key), self.bits, self.mask
+        position, step = value & 0xFFFFFFFF, (value >> 32) | 1  # double hashing: the i-th bit is position + i * step
+        seen = True
+        for _ in range(self.HASHES):
+            bit = position & mask
+            byte, flag = bit >> 3, 1 << (bit & 7)
+            if not bits[byte] & flag:
+                seen = False
+                bits[byte] |= flag
+            position += step
+        return seen
 
 
 def _rebuildable_indexes(db: Database) -> list[str]:
@@ -361,6 +409,11 @@ def _ordered(parties: list[Party], columns: dict[str, str]) -> list[Party]:
         return parties
     order = list(columns)
     return sorted(parties, key=lambda party: order.index(party.role))
+
+
+def _figure_rows(claim_id: int, figures: list[Figure]) -> Iterator[tuple]:
+    """`figures` rows (FIGURE_COLUMNS)."""
+    return ((claim_id, *vars(figure).values()) for figure in figures)
 
 
 def _json_list(texts: list[str]) -> str:

@@ -21,9 +21,9 @@ from sqlite_utils import Database
 
 from . import model
 from .bulk import fewer_collections, in_background
-from .db import bulk_writes, write_transaction
+from .db import write_transaction
 from .errors import ClaimsError, InvalidValue
-from .importer import HistoryConflict, Importer, ImportSummary
+from .importer import HistoryConflict, Importer, ImportSummary, import_transaction
 from .migrations import ROLES
 from .records import ROLE_BY_COLUMN, SOURCE_FIELDS, ClaimRecord, InvalidRecords, Problem, clean_record
 
@@ -277,7 +277,7 @@ def import_path(
     actors, items, total = _reader(path, format, mapping)
     summary = ImportSummary()
     problems = _check_actors(db, actors)
-    with write_transaction(db), bulk_writes(db), fewer_collections():
+    with import_transaction(db, total or 0), fewer_collections():
         importer = Importer(db, summary)
         importer.defer_indexing(expected=total or 0)
         if not problems:

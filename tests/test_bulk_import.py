@@ -4,6 +4,7 @@ import io
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -69,6 +70,64 @@ def test_a_large_import_rebuilds_indexes_and_triggers_and_indexes_every_claim(db
     assert schema(db) == before
     assert check(db) == []  # full-text index, counts, derived columns all in step
     assert matches(db, "seoul") == 300 and matches(db, "soldiers") == 300
+
+
+def creations(run: list[str], index: str) -> int:
+    return sum(1 for s in run if s.upper().startswith("CREATE") and f'"{index}"' in s)
+
+
+def test_a_large_import_of_new_claims_builds_the_identity_index_once_at_the_end(db, tmp_path):
+    run = statements(db)
+    import_path(db, claims_file(tmp_path / "big.jsonl", 300))
+    assert creations(run, importer.IDENTITY_INDEX) == 1
+    assert run.index(next(s for s in run if f'"{importer.IDENTITY_INDEX}"' in s and s.startswith("CREATE"))) > max(
+        i for i, s in enumerate(run) if s.lower().startswith("insert into [claims]")
+    )
+
+
+def test_a_large_import_brings_the_identity_index_back_when_it_must_look_a_claim_up(db, tmp_path):
+    path = claims_file(tmp_path / "big.jsonl", 300)
+    with path.open("a", encoding="utf-8") as f:
+        f.write(path.read_text(encoding="utf-8").splitlines()[0] + "\n")  # the first claim again, 300 lines later
+    run = statements(db)
+    summary = import_path(db, path)
+    assert (summary.added, summary.unchanged) == (300, 1)
+    assert creations(run, importer.IDENTITY_INDEX) == 1
+    with pytest.raises(Exception, match="UNIQUE"):
+        db.execute("insert into claims (text, source_id, created_at, updated_at) select text, source_id, 'x', 'x' from claims limit 1")
+
+
+def foreign_keys(db) -> int:
+    return db.execute("pragma foreign_keys").fetchone()[0]
+
+
+def test_a_large_import_checks_references_itself_and_turns_foreign_keys_back_on(db, tmp_path):
+    run = statements(db)
+    import_path(db, claims_file(tmp_path / "big.jsonl", 300))
+    assert "PRAGMA foreign_keys = OFF" in run
+    assert foreign_keys(db) == 1
+    assert db.execute("pragma foreign_key_check").fetchall() == []
+    with pytest.raises(InvalidRecords):
+        import_path(db, claims_file(tmp_path / "bad.jsonl", 400, start=1000, status="rumoured"))
+    assert foreign_keys(db) == 1
+
+
+def test_a_large_import_keeps_foreign_key_checks_if_a_lookup_table_lacks_a_value(db, tmp_path):
+    db.execute("pragma foreign_keys = off")
+    db.execute("delete from qualifiers where name = 'about'")  # by hand: claims never removes one
+    db.execute("pragma foreign_keys = on")
+    run = statements(db)
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        import_path(db, claims_file(tmp_path / "big.jsonl", 300))
+    assert "PRAGMA foreign_keys = OFF" not in run
+    assert db["claims"].count == 0
+
+
+def test_the_key_filter_never_forgets_a_key_and_rarely_imagines_one():
+    keys = importer._KeyFilter(expected=100_000)
+    imagined = sum(keys.add((n % 1000, f"Claim {n}")) for n in range(100_000))  # each new: "maybe" is wrong
+    assert imagined <= 2
+    assert all(keys.add((n % 1000, f"Claim {n}")) for n in range(100_000))
 
 
 def test_a_small_import_into_a_larger_database_keeps_its_indexes(db, tmp_path):
