@@ -25,8 +25,10 @@ ITEMS, DONE, ERROR = b"i", b"d", b"e"  # what a message holds, from its first by
 COLLECTION_THRESHOLD = 50_000  # allocations between two garbage collections, instead of 700
 
 
-def in_background(produce: Callable[..., Iterable[Any]], *args: Any) -> Iterator[Any]:
+def in_background(produce: Callable[..., Iterable[Any]], *args: Any, idle: Callable[[], bool] | None = None) -> Iterator[Any]:
     """What `produce(*args)` yields, in order, produced by a second process; its exceptions are raised here.
+
+    While nothing is ready, `idle()` is called, again and again until it returns False (nothing to do).
 
     `produce` must be a module-level function and its arguments picklable; what it yields must be
     plain values (tuples, lists, dicts, text, numbers), which `marshal` sends quickest. They travel
@@ -39,6 +41,8 @@ def in_background(produce: Callable[..., Iterable[Any]], *args: Any) -> Iterator
     sender.close()
     try:
         while True:
+            while idle is not None and not receiver.poll() and idle():
+                pass
             try:
                 message = receiver.recv_bytes()
             except EOFError:

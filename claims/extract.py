@@ -437,9 +437,9 @@ def _value_at(text: str, m: re.Match, language: str) -> tuple | None:
             fold(token) in SMALL and not re.match(r"\s*[a-zà-ÿ]", after)):
         return None
     prefix, low = WORD_AMOUNTS[fold(token)] if fold(token) in WORD_AMOUNTS else (None, _amount(token, language))
-    high, end, note = low, m.end(), None
+    end, note = m.end(), None
     if scale := re.match(r"\s*(millions?|milliards?|billions?|mille|thousand)\b", after, re.I):
-        low = high = low * SCALES[scale[1].lower()]
+        low = low * SCALES[scale[1].lower()]
         after, end = after[scale.end():], end + scale.end()
     rng = re.match(rf"\s*(?:(?P<dash>[-–])|et|and|à|to)\s*(?P<n>{DIGITS})", after)
     if rng and (rng["dash"] or re.search(r"\b(?:entre|between|de|from)\s+$", before, re.I)):

@@ -24,10 +24,11 @@ from .records import ClaimRecord, Party
 from .values import Figure, fold
 
 BATCH_SIZE = 2000
+AHEAD_STEP = 1000  # claims indexed at a time while waiting for records (see Importer.work_ahead)
 INDEX_BUILDING_CACHE_KB = 16 * 1024
 WRITTEN_TABLES = ["claims", "attributions", "figures", "status_changes"]
 # The columns of the rows the importer writes, in the order of its tuples (claims: these, then role columns, then STAMPED).
-CLAIM_COLUMNS = ("id", "text", "translation", "language", "is_quote", "source_id", "said_on", "status", "notes")
+CLAIM_COLUMNS = ("id", "text", "translation", "language", "is_quote", "source_id", "said_on", "dated", "status", "notes")
 STAMPED = ("created_at", "updated_at", "status_changed_at", "created_by")
 ATTRIBUTION_COLUMNS = ("claim_id", "actor_id", "role", "source_id", "stated_on", "created_at", "recorded_by")
 FIGURE_COLUMNS = ("claim_id", *(f.name for f in fields(Figure)))
@@ -35,10 +36,17 @@ CHANGE_COLUMNS = ("claim_id", "from_status", "to_status", "reason", "evidence_ur
 IDENTITY_INDEX = "idx_claims_source_id_text"  # (source_id, text): how a claim already recorded is found
 
 
-def index_claims(db: Database, since: dict[str, int]) -> None:
-    """Add the claims whose id is at least `since["claims"]` to the full-text index."""
+def index_claims(db: Database, since: dict[str, int], limit: int = -1) -> int:
+    """Add the claims from id `since["claims"]` on that it lacks to the full-text index (at most `limit`); return how many.
+
+    Claims get ids in order, so those it lacks are those after the last it holds.
+    """
+    last = db.execute("select max(id) from claims_fts_docsize").fetchone()[0] or 0
     columns = ", ".join(FTS_COLUMNS)
-    db.execute(f"insert into claims_fts (rowid, {columns}) select id, {columns} from claims where id >= ?", [since["claims"]])
+    return db.execute(
+        f"insert into claims_fts (rowid, {columns}) select id, {columns} from claims where id >= ? order by id limit ?",
+        [max(since["claims"], last + 1), limit],
+    ).rowcount
 
 
 # Triggers that index or count each row as it is inserted, and what does the same for many rows at once.
@@ -209,6 +217,14 @@ class Importer:
     def _insert(self, table: str, rows: Iterable[tuple]) -> None:
         self.db.conn.executemany(self.inserts[table], rows)
 
+    def work_ahead(self) -> bool:
+        """Some of what finish() would do, while there is nothing else to do; False when there is none.
+
+        It indexes the claims already inserted in full text, a few thousand at a time: the import of
+        a large file calls it while the process reading the file has no records ready.
+        """
+        return index_claims in self.catch_ups and index_claims(self.db, self.since, AHEAD_STEP) > 0
+
     def _catch_up(self) -> None:
         """Flush, then index and count the rows inserted since the last catch-up."""
         self.flush()
@@ -282,8 +298,8 @@ class Importer:
         status = record.changes[-1].status if record.changes else record.status
         language = record.language or source["language"]
         self.pending["claims"].append(
-            (claim_id, record.text, record.translation, language, int(record.quote), source_id, record.said_on, status,
-             record.notes, *self._party_columns(record.parties), *self.stamps)
+            (claim_id, record.text, record.translation, language, int(record.quote), source_id, record.said_on,
+             record.said_on or source["published"], status, record.notes, *self._party_columns(record.parties), *self.stamps)
         )  # fmt: skip
         self.pending["attributions"].extend(self._party_row(claim_id, party) for party in _ordered(record.parties, self.columns))
         self.pending["figures"].extend(_figure_rows(claim_id, record.figures))

@@ -288,7 +288,7 @@ def import_path(
                 except ClaimsError as e:
                     problems.append(Problem(actor["where"], "", str(e)))
         if format in STREAMED and path.stat().st_size > BACKGROUND_BYTES:
-            checked = (_unpacked(*values) for values in in_background(_check_streamed, path, format))
+            checked = (_unpacked(*values) for values in in_background(_check_streamed, path, format, idle=importer.work_ahead))
         else:
             checked = _checked(items)
         for count, (item, record, errors) in enumerate(checked, 1):

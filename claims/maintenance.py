@@ -11,7 +11,15 @@ from sqlite_utils import Database
 from . import counts
 from .db import write_transaction
 from .errors import ClaimsError
-from .migrations import APPEND_ONLY_TABLES, FTS_COLUMNS, FTS_TOKENIZE, FTS_TRIGGERS, append_only_triggers
+from .migrations import (
+    APPEND_ONLY_TABLES,
+    DATED_TRIGGERS,
+    FTS_COLUMNS,
+    FTS_TOKENIZE,
+    FTS_TRIGGERS,
+    append_only_triggers,
+    index_only_changed_text,
+)
 from .model import now, role_columns
 
 REPAIRED_HISTORY_REASON = "History started by 'claims check --repair': the claim had none."
@@ -36,6 +44,10 @@ def check(db: Database) -> list[str]:
         for claim_id, status, last in _status_mismatches(db)
     ]
     problems += [f"claim {claim_id}: no status history" for claim_id, _ in _without_history(db)]
+    problems += [
+        f"claim {claim_id}: dated says {recorded!r} but its date said and its source's say {expected!r}"
+        for claim_id, recorded, expected in _misdated(db)
+    ]
     problems += [f"{table}: counts differ from the recorded claims" for table in counts.stale(db)]
     return problems
 
@@ -50,7 +62,7 @@ def repair(db: Database) -> list[str]:
                 if name in missing:
                     db.execute(sql)
                     fixed.append(f"trigger {name} recreated")
-        for name, sql in counts.triggers().items():
+        for name, sql in (counts.triggers() | DATED_TRIGGERS).items():
             if name in missing:
                 db.execute(sql)
                 fixed.append(f"trigger {name} recreated")
@@ -59,6 +71,7 @@ def repair(db: Database) -> list[str]:
                 db.execute(f"drop trigger if exists [{name}]")
             db["claims"].disable_fts()
             db["claims"].enable_fts(FTS_COLUMNS, tokenize=FTS_TOKENIZE, create_triggers=True)
+            index_only_changed_text(db)
             fixed.append("full-text index and its triggers recreated")
         if not _fts_in_sync(db):
             db.execute("insert into claims_fts(claims_fts) values ('rebuild')")
@@ -74,6 +87,9 @@ def repair(db: Database) -> list[str]:
                 {"claim_id": claim_id, "to_status": status, "reason": REPAIRED_HISTORY_REASON, "recorded_at": now()}
             )
             fixed.append(f"claim {claim_id}: history started with its current status {status!r}")
+        for claim_id, recorded, expected in list(_misdated(db)):
+            db["claims"].update(claim_id, {"dated": expected})
+            fixed.append(f"claim {claim_id}: dated set from {recorded!r} to {expected!r}")
         stale = counts.stale(db)
         if stale:
             counts.recount(db)
@@ -103,7 +119,7 @@ def backup(db: Database, target: str | Path) -> int:
 
 def _missing_triggers(db: Database) -> list[str]:
     expected = FTS_TRIGGERS + [name for table in APPEND_ONLY_TABLES for name in append_only_triggers(table)]
-    expected += list(counts.triggers())
+    expected += list(counts.triggers()) + list(DATED_TRIGGERS)
     present = {trigger.name for trigger in db.triggers}
     return [name for name in expected if name not in present]
 
@@ -135,6 +151,14 @@ def _party_mismatches(db: Database):
             wanted = expected.get(claim["id"], {}).get(column, [])
             if recorded != wanted:
                 yield claim["id"], column, recorded, wanted
+
+
+def _misdated(db: Database):
+    """(claim id, recorded dated, expected) for every claim whose `dated` is not its date said, else its source's."""
+    yield from db.execute(
+        "select claims.id, claims.dated, coalesce(claims.said_on, sources.published) as expected from claims "
+        "join sources on sources.id = claims.source_id where claims.dated is not expected order by claims.id"
+    )
 
 
 def _without_history(db: Database):

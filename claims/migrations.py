@@ -69,7 +69,7 @@ def append_only_triggers(table: str) -> dict[str, str]:
     (`claims delete --purge`); the purge log itself can never be changed.
     """
     purge_logged = (
-        f" WHEN NOT EXISTS (SELECT 1 FROM purges WHERE purges.claim_id = OLD.claim_id)" if table != "purges" else ""
+        " WHEN NOT EXISTS (SELECT 1 FROM purges WHERE purges.claim_id = OLD.claim_id)" if table != "purges" else ""
     )
     message = f"'{table} is append-only: rows cannot be changed or deleted'"
     return {
@@ -316,6 +316,81 @@ def m004_counts_for_browsing_at_scale(db: Database):
         """,
         replace=True,
     )
+
+
+# claims.dated: when the claim was said, else when its source was published. Triggers keep it so, whatever writes.
+_DATE_OF_NEW = "coalesce(new.said_on, (SELECT published FROM sources WHERE sources.id = new.source_id))"
+DATED_TRIGGERS = {
+    "claims_dated_ai": f"""CREATE TRIGGER claims_dated_ai AFTER INSERT ON claims WHEN new.dated IS NOT {_DATE_OF_NEW}
+        BEGIN UPDATE claims SET dated = {_DATE_OF_NEW} WHERE id = new.id; END""",
+    "claims_dated_au": f"""CREATE TRIGGER claims_dated_au AFTER UPDATE OF said_on, source_id, dated ON claims
+        WHEN new.dated IS NOT {_DATE_OF_NEW}
+        BEGIN UPDATE claims SET dated = {_DATE_OF_NEW} WHERE id = new.id; END""",
+    "sources_dated_au": """CREATE TRIGGER sources_dated_au AFTER UPDATE OF published ON sources
+        BEGIN UPDATE claims SET dated = new.published WHERE source_id = new.id AND said_on IS NULL; END""",
+}
+
+
+def index_only_changed_text(db: Database) -> None:
+    """Make the full-text index's update trigger (sqlite-utils' `claims_au`) fire only when indexed text changes.
+
+    Updating other columns then costs no re-indexing; and it must not fire when `claims_dated_ai` dates a
+    claim that may not be indexed yet (FTS5 reports a deleted row it never held as a malformed database).
+    """
+    columns = ", ".join(f'"{column}"' for column in FTS_COLUMNS)
+    old = ", ".join(f'old."{column}"' for column in FTS_COLUMNS)
+    new = ", ".join(f'new."{column}"' for column in FTS_COLUMNS)
+    db.execute("DROP TRIGGER IF EXISTS claims_au")
+    db.execute(
+        f"""CREATE TRIGGER "claims_au" AFTER UPDATE OF {columns} ON "claims" BEGIN
+  INSERT INTO "claims_fts" ("claims_fts", rowid, {columns}) VALUES('delete', old.rowid, {old});
+  INSERT INTO "claims_fts" (rowid, {columns}) VALUES (new.rowid, {new});
+END"""
+    )
+
+
+@step
+def m005_claim_dates_for_sorting(db: Database):
+    """`claims.dated`, stored and indexed (undated last): lists of claims by date stream from the index at 1M claims."""
+    index_only_changed_text(db)
+    db["claims"].add_column("dated", str)
+    db.execute("UPDATE claims SET dated = coalesce(said_on, (SELECT published FROM sources WHERE sources.id = claims.source_id))")
+    for sql in DATED_TRIGGERS.values():
+        db.execute(sql)
+    db.execute("CREATE INDEX idx_claims_dated ON claims (dated IS NULL, dated)")
+    views = {
+        "unconfirmed_claims": """
+        select claims.id, claims.text, claims.status, claims.asserted_by, claims.not_confirmed_by,
+               claims.dated, claims.status_changed_at, claims.source_id, sources.title as source
+        from claims join sources on sources.id = claims.source_id
+        where claims.status not in ('confirmed', 'false', 'retracted')
+          and not exists (select 1 from attributions where claim_id = claims.id and role = 'confirms')
+        """,
+        "contested_claims": """
+        select claims.id, claims.text, claims.status, claims.asserted_by, claims.denied_by, claims.disputed_by,
+               claims.dated, claims.source_id, sources.title as source
+        from claims join sources on sources.id = claims.source_id
+        where claims.id in (select claim_id from attributions where role in ('denies', 'disputes'))
+          and exists (select 1 from attributions where claim_id = claims.id and role = 'asserts')
+        """,
+        "estimates": """
+        select figures.id as figure_id, figures.claim_id, figures.measure, figures.qualifier,
+               figures.low, figures.high,
+               case when figures.low is not null and figures.high is not null and figures.low != figures.high
+                    then (figures.low + figures.high) / 2.0
+                    else coalesce(figures.low, figures.high) end as value,
+               figures.unit, claims.dated,
+               coalesce(actors.name, '(nobody)') as asserted_by, claims.status, claims.text,
+               claims.source_id, sources.title as source
+        from figures
+        join claims on claims.id = figures.claim_id
+        join sources on sources.id = claims.source_id
+        left join attributions on attributions.claim_id = claims.id and attributions.role = 'asserts'
+        left join actors on actors.id = attributions.actor_id
+        """,
+    }
+    for name, sql in views.items():
+        db.create_view(name, sql, replace=True)
 
 
 def known_migration_names() -> list[str]:

@@ -330,6 +330,7 @@ def add_claim(
                 "is_quote": int(bool(is_quote)),
                 "source_id": source_row["id"],
                 "said_on": said_on,
+                "dated": said_on or source_row["published"],
                 "status": status,
                 "notes": optional_text(notes, "notes"),
                 "created_at": timestamp,

@@ -5,8 +5,12 @@ from __future__ import annotations
 import ipaddress
 import socket
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ClaimsError, InvalidValue
+
+if TYPE_CHECKING:
+    import subprocess
 
 METADATA_FILE = "metadata.yml"
 DATABASE_NAME = "claims"
@@ -119,7 +123,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_in_background(db_path: str | Path, port: int, *, timeout: float = 30) -> "subprocess.Popen":
+def start_in_background(db_path: str | Path, port: int, *, timeout: float = 30) -> subprocess.Popen:
     """Start `claims serve` on 127.0.0.1:`port` in a child process and wait until it answers."""
     import subprocess
     import sys

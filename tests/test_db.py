@@ -5,7 +5,8 @@ from sqlite_utils import Database
 
 from claims.db import open_db
 from claims.errors import DatabaseProblem
-from claims.migrations import known_migration_names, migrations
+from claims.maintenance import check
+from claims.migrations import DATED_TRIGGERS, known_migration_names, migrations
 
 
 def test_init_creates_every_table_and_records_migrations(db):
@@ -30,6 +31,7 @@ def test_init_creates_every_table_and_records_migrations(db):
         "m002_views_for_browsing",
         "m003_revisions_purges_and_recorders",
         "m004_counts_for_browsing_at_scale",
+        "m005_claim_dates_for_sorting",
     ]
     assert set(db.view_names()) == {"estimates", "contested_claims", "unconfirmed_claims"}
     assert applied == known_migration_names()
@@ -41,7 +43,7 @@ def test_schema_of_claims_table(db):
     assert list(columns) == [
         "id", "text", "translation", "language", "is_quote", "source_id", "said_on", "status", "notes",
         "asserted_by", "relayed_by", "confirmed_by", "denied_by", "not_confirmed_by", "disputed_by",
-        "created_at", "updated_at", "status_changed_at", "created_by",
+        "created_at", "updated_at", "status_changed_at", "created_by", "dated",
     ]  # fmt: skip
     foreign_keys = {(fk.column, fk.other_table) for fk in db["claims"].foreign_keys}
     assert foreign_keys == {("source_id", "sources"), ("status", "statuses")}
@@ -111,6 +113,61 @@ def test_older_database_is_upgraded_keeping_its_data(tmp_path):
             db.execute("delete from status_changes")
 
 
+def test_upgrading_to_stored_dates_dates_every_claim_and_keeps_the_full_text_index_and_its_triggers(tmp_path):
+    path = tmp_path / "m004.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m005_claim_dates_for_sorting")
+    old["sources"].insert_all(
+        [{"id": 1, "title": "Dated", "published": "2025-08-30", "created_at": "x"}, {"id": 2, "title": "Undated", "created_at": "x"}]
+    )
+    for id, source, said_on in [(1, 1, None), (2, 1, "2025-08-28"), (3, 2, None)]:
+        old["claims"].insert({"id": id, "text": f"Claim {id}", "source_id": source, "said_on": said_on, "created_at": "x", "updated_at": "x"})
+    old.close()
+    with open_db(path) as db:
+        assert [(row["id"], row["dated"]) for row in db["claims"].rows] == [(1, "2025-08-30"), (2, "2025-08-28"), (3, None)]
+        assert db.execute("select count(*) from claims_fts where claims_fts match 'claim'").fetchone()[0] == 3
+        assert {"claims_au", *DATED_TRIGGERS} <= {t.name for t in db.triggers}
+        assert not [p for p in check(db) if "full-text" in p or "dated" in p]  # (no status history: made by hand)
+
+
+def dated(db, claim_id):
+    return db["claims"].get(claim_id)["dated"]
+
+
+def test_a_claims_date_is_when_it_was_said_else_when_its_source_was_published(db):
+    from claims import model
+
+    published = model.add_source(db, "Wire", published="2025-08-30")
+    unpublished = model.add_source(db, "Notes")
+    said = model.add_claim(db, "Said earlier", source=published, said_on="2025-08-28")
+    unsaid = model.add_claim(db, "No date said", source=published)
+    undated = model.add_claim(db, "No date at all", source=unpublished)
+    assert (dated(db, said), dated(db, unsaid), dated(db, undated)) == ("2025-08-28", "2025-08-30", None)
+    db.execute("update claims set said_on = null where id = ?", [said])
+    db.execute("update sources set published = '2025-09-02' where id = ?", [published])
+    db.execute("update claims set source_id = ? where id = ?", [unpublished, unsaid])
+    assert (dated(db, said), dated(db, unsaid)) == ("2025-09-02", None)
+    db.execute("update claims set dated = '1900-01-01' where id = ?", [said])  # by hand: put right at once
+    db.execute("insert into claims (text, source_id, said_on, created_at, updated_at) values ('Raw', ?, '2025-07-01', 'x', 'x')", [unpublished])
+    assert dated(db, said) == "2025-09-02"
+    assert db.execute("select dated from claims where text = 'Raw'").fetchone()[0] == "2025-07-01"
+    # the full-text index holds the raw claim once: dating it as it was inserted did not re-index it
+    assert check(db) == [f"claim {db.execute('select max(id) from claims').fetchone()[0]}: no status history"]
+
+
+def test_only_a_change_of_text_or_translation_reindexes_a_claim(db, source_id):
+    from claims import model
+
+    claim = model.add_claim(db, "Seoul says 600 soldiers were killed", source=source_id)
+    index = lambda: db.execute("select * from claims_fts_data").fetchall()  # noqa: E731
+    before = index()
+    db.execute("update claims set notes = 'checked', said_on = '2025-08-29' where id = ?", [claim])
+    assert index() == before
+    db.execute("update claims set translation = 'Selon Séoul' where id = ?", [claim])
+    assert index() != before
+    assert db.execute("select count(*) from claims_fts where claims_fts match 'selon'").fetchone()[0] == 1
+
+
 def test_newer_schema_is_refused(db_path):
     raw = Database(db_path)
     raw["_sqlite_migrations"].insert(
@@ -157,7 +214,7 @@ def test_blank_database_migrates_to_the_expected_schema(db):
         "claims": [
             "id", "text", "translation", "language", "is_quote", "source_id", "said_on", "status", "notes",
             "asserted_by", "relayed_by", "confirmed_by", "denied_by", "not_confirmed_by", "disputed_by",
-            "created_at", "updated_at", "status_changed_at", "created_by",
+            "created_at", "updated_at", "status_changed_at", "created_by", "dated",
         ],
         "attributions": ["id", "claim_id", "actor_id", "role", "source_id", "stated_on", "created_at", "recorded_by"],
         "status_changes": [

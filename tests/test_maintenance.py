@@ -5,7 +5,6 @@ import sys
 import pytest
 
 from claims import model
-from claims.bundle import load_example
 from claims.db import open_db
 from claims.errors import ClaimsError
 from claims.maintenance import backup, check, repair
@@ -40,6 +39,9 @@ def test_a_healthy_database_has_no_problem(example):
         ("drop trigger claims_au; update claims set text = 'rewritten behind our back' where id = 3",
          "trigger claims_au is missing", "full-text index and its triggers recreated"),
         ("drop trigger status_changes_no_delete", "trigger status_changes_no_delete is missing", "trigger status_changes_no_delete recreated"),
+        ("drop trigger claims_dated_au; update claims set dated = '1999-01-01' where id = 4",
+         "claim 4: dated says '1999-01-01' but its date said and its source's say '2025-08-30'", "claim 4: dated set from '1999-01-01' to '2025-08-30'"),
+        ("drop trigger claims_dated_ai", "trigger claims_dated_ai is missing", "trigger claims_dated_ai recreated"),
         ("insert into claims_fts(claims_fts) values ('delete-all')", "full-text index: out of sync with the claims table", "full-text index rebuilt"),
         ("pragma foreign_keys = off; insert into attributions (claim_id, actor_id, role, created_at) values (999, 1, 'asserts', 'x')",
          "foreign key: attributions row 25 points to a missing claims row", None),
@@ -57,6 +59,7 @@ def test_check_names_each_problem_and_repair_fixes_what_is_derived(example, scri
             assert [c["id"] for c in model.list_claims(db, search="rewritten")] == [3]
             db["claims"].update(3, {"text": "again"})
             assert [c["id"] for c in model.list_claims(db, search="again")] == [3]
+            assert "UPDATE OF" in db.execute("select sql from sqlite_master where name = 'claims_au'").fetchone()[0]
 
 
 def test_repair_restores_append_only_history(example):
