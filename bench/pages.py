@@ -90,8 +90,9 @@ def measure(flavour: str, path: Path, runs: int, pages: dict[str, list]) -> dict
     result = subprocess.run(
         [sys.executable, "-c", WORKER, flavour, str(path), str(runs), json.dumps(pages)], capture_output=True, text=True
     )
-    if result.returncode != 0:
-        sys.exit(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else f"{flavour} worker failed")
+    if result.returncode != 0:  # the worker's own message, not a warning printed after it
+        lines = result.stderr.strip().splitlines()
+        sys.exit(next((line for line in reversed(lines) if " answered " in line), lines[-1] if lines else f"{flavour} worker failed"))
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 

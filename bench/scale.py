@@ -5,7 +5,7 @@ Builds a database of N generated claims (bench/bulk_import.py's generator, loade
 
 - pages (in-process ASGI client, p50/p95 over repeated requests, bench/pages.py): the claims
   table with the project's 10 facets, a full-text search, an actor filter, a second page, a
-  claim page and the dashboard with its chart queries, through `claims serve`'s Datasette,
+  claim page, the canned queries and the dashboard with its chart queries, through `claims serve`'s Datasette,
   against vanilla Datasette (no metadata, no plugins) on the same file, with Datasette's own
   `__arraycontains` filter for the actor;
 - CLI queries (whole processes, medians): `claims list --by --status`, `claims list --search`,
@@ -41,13 +41,23 @@ def page_urls(actor: str, middle: int) -> tuple[dict, dict]:
         "actor filter": [f"/claims/claims?_asserted_by={name}"],
         "status + actor": [f"/claims/claims?status=confirmed&_asserted_by={name}"],
         "a page in the middle": [f"/claims/claims?_next={middle}"],
+        "sorted by last change": ["/claims/claims?_sort_desc=status_changed_at"],
+        "sorted by date": ["/claims/claims?_sort=dated"],
         "claim page": [f"/claims/claims/{middle}"],
     }
     vanilla = ours | {
         "actor filter": [f"/claims/claims?asserted_by__arraycontains={name}"],
         "status + actor": [f"/claims/claims?status=confirmed&asserted_by__arraycontains={name}"],
     }
-    return ours | dashboard_pages(), vanilla
+    canned = {  # the project's canned queries (vanilla Datasette has none); any answer past the 1 s limit stops the run
+        "query: unconfirmed, oldest": ["/claims/unconfirmed_oldest_first"],
+        "query: estimates of killed": ["/claims/estimates_of_a_measure?measure=killed"],
+        "query: an unknown measure": ["/claims/estimates_of_a_measure?measure=nobody_counted_this"],
+        "query: asserted by actor": [f"/claims/asserted_by_actor?actor={name}"],
+        "query: contested": ["/claims/contested_claims_query"],
+        "query: changes, 30 days": ["/claims/recent_status_changes?days=30"],
+    }
+    return ours | canned | dashboard_pages(), vanilla
 
 
 def timed(command: list[str], runs: int) -> float:

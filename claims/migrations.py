@@ -351,13 +351,15 @@ END"""
 
 @step
 def m005_claim_dates_for_sorting(db: Database):
-    """`claims.dated`, stored and indexed (undated last): lists of claims by date stream from the index at 1M claims."""
+    """`claims.dated`, stored and indexed (undated last), and an index of status changes: lists of claims by date
+    or by last change read an index instead of sorting a million claims."""
     index_only_changed_text(db)
     db["claims"].add_column("dated", str)
     db.execute("UPDATE claims SET dated = coalesce(said_on, (SELECT published FROM sources WHERE sources.id = claims.source_id))")
     for sql in DATED_TRIGGERS.values():
         db.execute(sql)
     db.execute("CREATE INDEX idx_claims_dated ON claims (dated IS NULL, dated)")
+    db["claims"].create_index(["status_changed_at"])  # sorting a million claims by their last change took 1.7 s
     views = {
         "unconfirmed_claims": """
         select claims.id, claims.text, claims.status, claims.asserted_by, claims.not_confirmed_by,

@@ -178,6 +178,14 @@ def test_date_ordered_queries_walk_the_index_of_dates(example_db_path, name):
     assert not [step for step in plan if "TEMP B-TREE" in step], plan
 
 
+@pytest.mark.parametrize("order", ["status_changed_at desc, id desc", "said_on, id"])
+def test_the_claims_table_sorts_by_an_index(example_db_path, order):
+    connection = sqlite3.connect(f"file:{example_db_path}?mode=ro", uri=True)
+    plan = [row[3] for row in connection.execute(f"explain query plan select * from claims order by {order} limit 51")]
+    connection.close()
+    assert len(plan) == 1 and plan[0].startswith("SCAN claims USING INDEX"), plan
+
+
 async def test_recent_status_changes_counts_days(workbench):
     days = (datetime.date.today() - datetime.date(2025, 8, 29)).days  # the example's earliest date
     recent = await canned(workbench, "recent_status_changes", days=1)
