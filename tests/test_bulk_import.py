@@ -128,6 +128,7 @@ def test_the_key_filter_never_forgets_a_key_and_rarely_imagines_one():
     imagined = sum(keys.add((n % 1000, f"Claim {n}")) for n in range(100_000))  # each new: "maybe" is wrong
     assert imagined <= 2
     assert all(keys.add((n % 1000, f"Claim {n}")) for n in range(100_000))
+    assert len(importer._KeyFilter(expected=50_000_000).bits) == importer._KeyFilter.MAX_BITS // 8  # memory stays flat
 
 
 def test_a_small_import_into_a_larger_database_keeps_its_indexes(db, tmp_path):
