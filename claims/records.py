@@ -235,6 +235,12 @@ PARSERS = {
         "date": _maybe(parse_date, "date of the change"),
     },
 }
+_ABSENT = {}  # what each claim field that may be left out is parsed to when it is: most records leave most out
+for _name, _parse in CLAIM_PARSERS.items():
+    try:
+        _ABSENT[_name] = _parse(None)
+    except InvalidValue:
+        pass
 _ACTOR_NAME = _required("actor name", MAX_NAME_LENGTH)
 _PARTY_DATE = _maybe(parse_date, "date")
 _CLAIM_KEYS = frozenset(CLAIM_FIELDS)
@@ -321,7 +327,13 @@ def clean_record(record: Any, where: str) -> tuple[ClaimRecord | None, list[Prob
         return None, [Problem(where, "", "a claim record must be a mapping")]
     check = _Checker(where)
     check.unknown_fields(record, _CLAIM_KEYS)
-    parsed = lambda name: check.value(name, record.get(name), CLAIM_PARSERS[name])  # noqa: E731
+
+    def parsed(name: str) -> Any:
+        value = record.get(name)
+        if value is None and name in _ABSENT:
+            return _ABSENT[name]
+        return check.value(name, value, CLAIM_PARSERS[name])
+
     status = parsed("status")
     claim = ClaimRecord(
         text=parsed("text"),

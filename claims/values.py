@@ -138,9 +138,13 @@ def parse_country(value: str) -> str:
     return text.upper()
 
 
+_THOUSANDS_SEPARATORS = str.maketrans("", "", ",'’_")
+
+
 def _number(text: str) -> int | float:
-    digits = re.sub(r"[,'’_]", "", text)
-    number = float(digits)
+    if text.isascii() and text.isdigit():
+        return int(text)
+    number = float(text.translate(_THOUSANDS_SEPARATORS))
     return int(number) if number.is_integer() else number
 
 
