@@ -83,12 +83,12 @@ class CountedFacet(Facet):
             queries[tuple(claim_columns)] = (
                 f"with matching as materialized (select {', '.join(claim_columns)} from ({self.sql})) {tallies}"
             )
-        if role_columns:  # the matching claims' attributions, through the (claim_id, actor_id, role) index
-            queries[tuple(role_columns)] = (
-                "select roles.claims_column as facet, attributions.actor_id as value, count(*) as count from attributions "
-                "join roles on roles.name = attributions.role "
-                f"where attributions.claim_id in (select id from ({self.sql})) "
-                "group by roles.claims_column, attributions.actor_id"
+        if role_columns:  # the matching claims' attributions, through the (claim_id, actor_id, role) index, grouped
+            queries[tuple(role_columns)] = (  # before each group is named: not a lookup of its role per attribution
+                "select roles.claims_column as facet, tally.actor_id as value, tally.count from ("
+                "select role, actor_id, count(*) as count from attributions "
+                f"where claim_id in (select id from ({self.sql})) group by role, actor_id"
+                ") as tally join roles on roles.name = tally.role"
             )
         answers = await asyncio.gather(*(self._tally(sql, limit) for sql in queries.values()), return_exceptions=True)
         found: dict[str, list[tuple]] = {}
