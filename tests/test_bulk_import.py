@@ -76,6 +76,13 @@ def creations(run: list[str], index: str) -> int:
     return sum(1 for s in run if s.upper().startswith("CREATE") and f'"{index}"' in s)
 
 
+def test_a_large_import_sorts_with_helper_threads_and_leaves_the_setting_as_it_was(db, tmp_path):
+    run = statements(db)
+    import_path(db, claims_file(tmp_path / "big.jsonl", 300))
+    assert f"PRAGMA threads = {importer.SORT_THREADS}" in run
+    assert db.execute("pragma threads").fetchone()[0] == 0
+
+
 def test_a_large_import_of_new_claims_builds_the_identity_index_once_at_the_end(db, tmp_path):
     run = statements(db)
     import_path(db, claims_file(tmp_path / "big.jsonl", 300))
