@@ -13,6 +13,7 @@ from .db import write_transaction
 from .errors import ClaimsError
 from .migrations import (
     APPEND_ONLY_TABLES,
+    CLAIM_DATE,
     DATED_TRIGGERS,
     FTS_COLUMNS,
     FTS_TOKENIZE,
@@ -156,8 +157,8 @@ def _party_mismatches(db: Database):
 def _misdated(db: Database):
     """(claim id, recorded dated, expected) for every claim whose `dated` is not its date said, else its source's."""
     yield from db.execute(
-        "select claims.id, claims.dated, coalesce(claims.said_on, sources.published) as expected from claims "
-        "join sources on sources.id = claims.source_id where claims.dated is not expected order by claims.id"
+        f"select id, dated, {CLAIM_DATE.format(claim='claims')} as expected from claims "
+        "where dated is not expected order by id"
     )
 
 

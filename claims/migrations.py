@@ -318,8 +318,10 @@ def m004_counts_for_browsing_at_scale(db: Database):
     )
 
 
-# claims.dated: when the claim was said, else when its source was published. Triggers keep it so, whatever writes.
-_DATE_OF_NEW = "coalesce(new.said_on, (SELECT published FROM sources WHERE sources.id = new.source_id))"
+# claims.dated: when the claim was said, else when its source was published (CLAIM_DATE of a claims row).
+# Triggers keep it so, whatever writes.
+CLAIM_DATE = "coalesce({claim}.said_on, (SELECT published FROM sources WHERE sources.id = {claim}.source_id))"
+_DATE_OF_NEW = CLAIM_DATE.format(claim="new")
 DATED_TRIGGERS = {
     "claims_dated_ai": f"""CREATE TRIGGER claims_dated_ai AFTER INSERT ON claims WHEN new.dated IS NOT {_DATE_OF_NEW}
         BEGIN UPDATE claims SET dated = {_DATE_OF_NEW} WHERE id = new.id; END""",
@@ -355,7 +357,7 @@ def m005_claim_dates_for_sorting(db: Database):
     or by last change read an index instead of sorting a million claims."""
     index_only_changed_text(db)
     db["claims"].add_column("dated", str)
-    db.execute("UPDATE claims SET dated = coalesce(said_on, (SELECT published FROM sources WHERE sources.id = claims.source_id))")
+    db.execute(f"UPDATE claims SET dated = {CLAIM_DATE.format(claim='claims')}")
     for sql in DATED_TRIGGERS.values():
         db.execute(sql)
     db.execute("CREATE INDEX idx_claims_dated ON claims (dated IS NULL, dated)")
