@@ -235,12 +235,20 @@ PARSERS = {
         "date": _maybe(parse_date, "date of the change"),
     },
 }
-_ABSENT = {}  # what each claim field that may be left out is parsed to when it is: most records leave most out
-for _name, _parse in CLAIM_PARSERS.items():
-    try:
-        _ABSENT[_name] = _parse(None)
-    except InvalidValue:
-        pass
+
+
+def _parsed_when_absent(parsers: dict) -> dict:
+    """What each field that may be left out is parsed to when it is (most records leave most out)."""
+    absent = {}
+    for name, parse in parsers.items():
+        try:
+            absent[name] = parse(None)
+        except InvalidValue:  # a required field
+            pass
+    return absent
+
+
+_ABSENT = _parsed_when_absent(CLAIM_PARSERS)
 _ACTOR_NAME = _required("actor name", MAX_NAME_LENGTH)
 _PARTY_DATE = _maybe(parse_date, "date")
 _CLAIM_KEYS = frozenset(CLAIM_FIELDS)
