@@ -167,22 +167,27 @@ async def test_canned_queries(workbench):
     assert [(r["dated"], r["low"]) for r in killed] == [("2025-08-30", 600), ("2025-09-20", 2000)]
 
 
+def query_plan(path, sql: str, params: dict | None = None) -> list[str]:
+    """The steps SQLite's EXPLAIN QUERY PLAN gives for `sql` on the database at `path`."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [row[3] for row in connection.execute(f"explain query plan {sql}", params or {})]
+    finally:
+        connection.close()
+
+
 @pytest.mark.parametrize("name", ["unconfirmed_oldest_first", "estimates_of_a_measure"])
 def test_date_ordered_queries_walk_the_index_of_dates(example_db_path, name):
     """At a million claims, sorting every unconfirmed claim or every estimate by date takes seconds, past
     Datasette's time limit: these read claims in date order from an index instead, and stop at a page."""
-    connection = sqlite3.connect(f"file:{example_db_path}?mode=ro", uri=True)
-    plan = [row[3] for row in connection.execute(f"explain query plan {QUERIES[name]['sql']}", {"measure": "killed"})]
-    connection.close()
+    plan = query_plan(example_db_path, QUERIES[name]["sql"], {"measure": "killed"})
     assert plan[0] == "SCAN claims USING INDEX idx_claims_dated", plan
     assert not [step for step in plan if "TEMP B-TREE" in step], plan
 
 
 @pytest.mark.parametrize("order", ["status_changed_at desc, id desc", "said_on, id"])
 def test_the_claims_table_sorts_by_an_index(example_db_path, order):
-    connection = sqlite3.connect(f"file:{example_db_path}?mode=ro", uri=True)
-    plan = [row[3] for row in connection.execute(f"explain query plan select * from claims order by {order} limit 51")]
-    connection.close()
+    plan = query_plan(example_db_path, f"select * from claims order by {order} limit 51")
     assert len(plan) == 1 and plan[0].startswith("SCAN claims USING INDEX"), plan
 
 
