@@ -58,12 +58,7 @@ def repair(db: Database) -> list[str]:
     fixed = []
     with write_transaction(db):
         missing = _missing_triggers(db)
-        for table in APPEND_ONLY_TABLES:
-            for name, sql in append_only_triggers(table).items():
-                if name in missing:
-                    db.execute(sql)
-                    fixed.append(f"trigger {name} recreated")
-        for name, sql in (counts.triggers() | DATED_TRIGGERS).items():
+        for name, sql in _plain_triggers().items():
             if name in missing:
                 db.execute(sql)
                 fixed.append(f"trigger {name} recreated")
@@ -118,9 +113,14 @@ def backup(db: Database, target: str | Path) -> int:
     return count
 
 
+def _plain_triggers() -> dict[str, str]:
+    """Name and SQL of every trigger but the full-text index's (append-only history, counts, dates)."""
+    triggers = {name: sql for table in APPEND_ONLY_TABLES for name, sql in append_only_triggers(table).items()}
+    return triggers | counts.triggers() | DATED_TRIGGERS
+
+
 def _missing_triggers(db: Database) -> list[str]:
-    expected = FTS_TRIGGERS + [name for table in APPEND_ONLY_TABLES for name in append_only_triggers(table)]
-    expected += list(counts.triggers()) + list(DATED_TRIGGERS)
+    expected = FTS_TRIGGERS + list(_plain_triggers())
     present = {trigger.name for trigger in db.triggers}
     return [name for name in expected if name not in present]
 
