@@ -19,6 +19,9 @@ from .cli import DEFAULT_DB, DbOption, app, database, fail
 from .errors import ClaimsError
 
 
+KEPT_SHOWN = 20  # lines of what an import kept that are printed
+
+
 class ImportFormat(str, Enum):
     yaml = "yaml"
     jsonl = "jsonl"
@@ -41,15 +44,25 @@ def import_(
     mapping: Annotated[
         Path | None, typer.Option(help="YAML file mapping ClaimReview ratings to statuses (see README).")
     ] = None,
+    prune: Annotated[
+        bool,
+        typer.Option(help="Also remove what recorded claims hold and the file does not (parties, figures, fields)."),
+    ] = False,
+    create_actors: Annotated[
+        bool, typer.Option(help="Record actors the file names but neither declares nor are known (kind 'other').")
+    ] = False,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
     """Import claims from YAML (file or folder), JSON Lines, CSV or ClaimReview JSON-LD/HTML.
 
     The whole input is checked first: if any record is invalid, nothing is written and every
-    problem is listed. Importing the same file twice adds nothing; re-importing an edited file
-    updates what changed and appends new status changes to the history.
+    problem is listed. An unknown actor is a problem (with close matches) unless the file declares
+    it or --create-actors is given. Importing the same file twice adds nothing; re-importing an
+    edited file applies what it adds or changes (kept as revisions) and appends new status changes.
+    What a recorded claim holds and the file does not mention (a stance recorded since the export,
+    a figure, a field) is kept and listed; --prune removes it, each removal kept as a revision.
 
-    Example: claims import claims.yml        claims import archive.jsonl --skip-invalid
+    Example: claims import claims.yml        claims import archive.jsonl --skip-invalid        claims import edited.yml --prune
     """
     from .interchange import import_path
 
@@ -59,9 +72,17 @@ def import_(
         with _rejects_file(rejects_path if skip_invalid else None) as rejected, _progress("Importing") as progress:
             summary = import_path(
                 db, source, format=chosen, skip_invalid=skip_invalid, rejects=rejected,
-                mapping=claimreview_mapping, progress=progress,
+                mapping=claimreview_mapping, progress=progress, prune=prune, create_actors=create_actors,
             )  # fmt: skip
     typer.echo(f"Imported {path}: {summary.describe()}", err=True)
+    for name in summary.created_actors:
+        typer.echo(f"  new actor: {name} (kind 'other'; 'claims actor merge' if it is a misspelling)", err=True)
+    for line in summary.removed:
+        typer.echo(f"  removed {line} (kept in the claim's revisions)", err=True)
+    for line in summary.kept[:KEPT_SHOWN]:
+        typer.echo(f"  kept {line}: not in the file (--prune removes it)", err=True)
+    if len(summary.kept) > KEPT_SHOWN:
+        typer.echo(f"  ... and {len(summary.kept) - KEPT_SHOWN} more kept", err=True)
     if summary.rejected:
         typer.echo(f"Rejected records written to {rejects_path}", err=True)
     for problem in summary.problems:
@@ -101,9 +122,14 @@ def export(
         if format is ExportFormat.yaml:
             count = interchange.write_yaml(db, out)
         elif format is ExportFormat.jsonl:
-            count = interchange.write_jsonl(interchange.iter_claims(db), out)
+            count = interchange.write_jsonl(interchange.iter_claims(db), out, interchange.actor_records(db))
         elif format is ExportFormat.csv:
             count = interchange.write_csv(interchange.iter_claims(db), out)
+            typer.echo(
+                "Note: CSV keeps actor names only (no kind, country or alias), stance names without their dates or "
+                "sources, and the initial status without later changes; YAML and JSON Lines keep everything",
+                err=True,
+            )
         else:
             from .claimreview import export_claimreviews
 

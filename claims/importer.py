@@ -12,30 +12,23 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field, fields
-from json.encoder import encode_basestring
+from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
 from . import counts, model
 from .db import bulk_writes, unchecked_references, write_transaction
-from .errors import ClaimsError
+from .errors import ClaimsError, NotFound
 from .migrations import FTS_COLUMNS, QUALIFIERS, ROLES, STATUSES
-from .records import ClaimRecord, Party
-from .values import Figure, fold
+from .records import ClaimRecord
+from .values import identity_key
+from .writing import WRITTEN_TABLES, ClaimWriter, Stance, claim_id_by_key, history
 
 BATCH_SIZE = 2000
 AHEAD_STEP = 1000  # claims indexed at a time while waiting for records (see Importer.work_ahead)
 INDEX_BUILDING_CACHE_KB = 16 * 1024
 SORT_THREADS = min(4, os.cpu_count() or 1) - 1  # SQLite's helper threads for sorting, besides its own
-WRITTEN_TABLES = ["claims", "attributions", "figures", "status_changes"]
-# The columns of the rows the importer writes, in the order of its tuples (claims: these, then role columns, then STAMPED).
-CLAIM_COLUMNS = ("id", "text", "translation", "language", "is_quote", "source_id", "said_on", "dated", "status", "notes")
-STAMPED = ("created_at", "updated_at", "status_changed_at", "created_by")
-ATTRIBUTION_COLUMNS = ("claim_id", "actor_id", "role", "source_id", "stated_on", "created_at", "recorded_by")
-FIGURE_COLUMNS = ("claim_id", *(f.name for f in fields(Figure)))
-CHANGE_COLUMNS = ("claim_id", "from_status", "to_status", "reason", "evidence_url", "changed_on", "recorded_at", "recorded_by")
-IDENTITY_INDEX = "idx_claims_source_id_text"  # (source_id, text): how a claim already recorded is found
+IDENTITY_INDEX = "idx_claims_source_id_text_key"  # (source_id, text_key): how a claim already recorded is found
 
 
 def index_claims(db: Database, since: dict[str, int], limit: int = -1) -> int:
@@ -99,11 +92,16 @@ class ImportSummary:
     actors_updated: int = 0
     problems: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    removed: list = field(default_factory=list)  # what the import removed (--prune), each kept in revisions
+    kept: list = field(default_factory=list)  # what is recorded but not in the input, kept (--prune removes it)
+    created_actors: list = field(default_factory=list)  # actors created because an input named them
 
     def describe(self) -> str:
         text = f"{self.added} claims added, {self.updated} updated, {self.unchanged} unchanged"
         text += f"; {self.sources} new sources, {self.actors} new actors"
         text += f" ({self.actors_updated} updated)" if self.actors_updated else ""
+        text += f"; {len(self.removed)} removed" if self.removed else ""
+        text += f"; {len(self.kept)} kept that the input does not mention" if self.kept else ""
         return text + (f"; {self.rejected} rejected" if self.rejected else "")
 
 
@@ -111,37 +109,35 @@ class HistoryConflict(ClaimsError):
     """A re-imported claim's status history contradicts the recorded (append-only) history."""
 
 
+class RecordRefused(ClaimsError):
+    """One record cannot be written as it is (e.g. it names an unknown actor); `field` says where."""
+
+    def __init__(self, field_name: str, message: str):
+        self.field = field_name
+        super().__init__(message)
+
+
 class Importer:
     """Writes `ClaimRecord`s into `db`; call inside `write_transaction(db)` and `finish()` at the end."""
 
-    def __init__(self, db: Database, summary: ImportSummary | None = None):
+    def __init__(
+        self, db: Database, summary: ImportSummary | None = None, *, prune: bool = False, create_actors: bool = False
+    ):
         self.db = db
         self.summary = summary or ImportSummary()
-        self.columns = model.role_columns(db)
+        self.prune = prune
+        self.writer = ClaimWriter(db, user=model.current_user(), timestamp=model.now(), create_actors=create_actors)
         self.sources: dict[tuple, dict] = {}
-        self.actors: dict[str, tuple[int, str]] = {}
         self.pending: dict[str, list[tuple]] = {table: [] for table in WRITTEN_TABLES}
-        self.inserts = {  # one prepared statement per table, for rows as tuples
-            table: "insert into [{}] ({}) values ({})".format(table, ", ".join(columns), ", ".join("?" for _ in columns))
-            for table, columns in [
-                ("claims", (*CLAIM_COLUMNS, *self.columns.values(), *STAMPED)),
-                ("attributions", ATTRIBUTION_COLUMNS),
-                ("figures", FIGURE_COLUMNS),
-                ("status_changes", CHANGE_COLUMNS),
-            ]
-        }
         self.pending_keys: dict[tuple[int, str], int] = {}
         next_ids = counts.next_ids(db, ["claims", "sources"])
         self.next_claim_id, self.first_new_source = next_ids["claims"], next_ids["sources"]
-        self.added = _KeyFilter()  # (source id, text) of the claims added: a new source has no others
+        self.added = _KeyFilter()  # (source id, text key) of the claims added: a new source has no others
         self.dropped_indexes: dict[str, str] = {}  # name: SQL that creates again an index defer_indexing() dropped
         self.dropped_triggers: list[str] = []
         self.catch_ups: list[Callable[[Database, dict[str, int]], None]] = []
         self.since: dict[str, int] = {}
         self.behind = False  # rows were inserted since the last catch-up
-        self.timestamp = model.now()
-        self.user = model.current_user()
-        self.stamps = (self.timestamp, self.timestamp, self.timestamp, self.user)  # STAMPED
 
     def add_actor(self, name: str, kind: str, country: str | None, aliases: list[str]) -> None:
         """Record an actor from a bundle's actors section, or bring the known one in line with it."""
@@ -153,21 +149,26 @@ class Importer:
             self.summary.actors_updated += 1
 
     def write(self, record: ClaimRecord, where: str) -> None:
-        """Add the claim, or bring the recorded one in line with it."""
+        """Add the claim, or bring the recorded one in line with it (a claim is its text's identity key in its source)."""
         source = self._source(record.source)
         source_id = source["id"]
-        key = (source_id, record.text)
+        key = (source_id, identity_key(record.text))
         maybe_added = self.added.add(key)
         existing = self.pending_keys.get(key) or self._recorded(key, maybe_added)
         if existing is None:
-            self._add(record, source)
+            stances = self._stances(record)  # before anything is written: it may refuse the record
+            self._add(record, source, key, stances)
             self.summary.added += 1
             if len(self.pending["claims"]) >= BATCH_SIZE:
                 self.flush()
         else:
             self._catch_up()  # the triggers that change counts and index on update expect the row counted and indexed
-            with write_transaction(self.db):  # a savepoint: a conflicting record is undone alone
-                changed = self._update(existing, record, source_id, where)
+            try:
+                with write_transaction(self.db):  # a savepoint: a conflicting record is undone alone
+                    changed = self._update(existing, record, where)
+            except ClaimsError:
+                self.writer.forget_actors()  # the savepoint may have undone actors it created
+                raise
             if changed:
                 self.summary.updated += 1
                 self.behind = True
@@ -195,6 +196,8 @@ class Importer:
     def finish(self) -> None:
         """Flush, index and count the rows added since `defer_indexing()`, and restore what it dropped."""
         self.flush()
+        self.summary.created_actors = list(self.writer.created_actors)
+        self.summary.actors += len(self.writer.created_actors)
         if self.dropped_indexes:
             # Building an index sorts in as much memory as the page cache may take, on top of the cache: shrink it.
             self.db.execute(f"PRAGMA cache_size = -{INDEX_BUILDING_CACHE_KB}")
@@ -223,7 +226,7 @@ class Importer:
         self.pending_keys.clear()
 
     def _insert(self, table: str, rows: Iterable[tuple]) -> None:
-        self.db.conn.executemany(self.inserts[table], rows)
+        self.writer.insert(table, rows)
 
     def work_ahead(self) -> bool:
         """Some of what finish() would do, while there is nothing else to do; False when there is none.
@@ -259,11 +262,11 @@ class Importer:
             self.db.execute(self.dropped_indexes.pop(index))
 
     def _recorded(self, key: tuple[int, str], maybe_added: bool) -> int | None:
-        """Id of the claim with this (source id, text), looked up unless the source is new and no such claim was added."""
+        """Id of the claim with this (source id, text key), looked up unless the source is new and no such claim was added."""
         if key[0] >= self.first_new_source and not maybe_added:
             return None
         self._restore(IDENTITY_INDEX)
-        return model.claim_id_in_source(self.db, *key)
+        return claim_id_by_key(self.db, *key)
 
     def _source(self, source: dict) -> dict:
         """The recorded source (id, published, language) these fields identify, recorded now if new."""
@@ -276,102 +279,38 @@ class Importer:
             self.sources[key] = self.db["sources"].get(source_id)
         return self.sources[key]
 
-    def _actor(self, name: str) -> tuple[int, str]:
-        key = fold(name)
-        if key not in self.actors:
-            actor_id = model.find_actor_id(self.db, name)
-            if actor_id is None:
-                actor_id = model.add_actor(self.db, name, kind="other")
-                self.summary.actors += 1
-            self.actors[key] = (actor_id, self.db["actors"].get(actor_id)["name"])
-        return self.actors[key]
+    def _stances(self, record: ClaimRecord) -> list[Stance]:
+        """The record's parties with their actors and sources resolved; an unknown actor refuses the record."""
+        stances = []
+        for party in record.parties:
+            try:
+                actor_id = self.writer.actor(party.actor)[0]
+            except NotFound as e:
+                raise RecordRefused(self.writer.columns[party.role], str(e)) from None
+            source_id = self._source(party.source)["id"] if party.source else None
+            stances.append(Stance(actor_id, party.role, source_id, party.date))
+        return stances
 
-    def _party_row(self, claim_id: int, party: Party) -> tuple:
-        """An `attributions` row (ATTRIBUTION_COLUMNS)."""
-        source_id = self._source(party.source)["id"] if party.source else None
-        return (claim_id, self._actor(party.actor)[0], party.role, source_id, party.date, self.timestamp, self.user)
-
-    def _party_columns(self, parties: Iterable[Party]) -> list[str]:
-        """The JSON lists of actor names in each role column of `claims`, in `self.columns` order."""
-        names: dict[str, list[str]] = {column: [] for column in self.columns.values()}
-        for party in parties:
-            names[self.columns[party.role]].append(self._actor(party.actor)[1])
-        return [_json_list(value) for value in names.values()]
-
-    def _add(self, record: ClaimRecord, source: dict) -> None:
-        source_id = source["id"]
+    def _add(self, record: ClaimRecord, source: dict, key: tuple[int, str], stances: list[Stance]) -> None:
         claim_id = self.next_claim_id
         self.next_claim_id += 1
-        self.pending_keys[(source_id, record.text)] = claim_id
-        status = record.changes[-1].status if record.changes else record.status
-        language = record.language or source["language"]
-        self.pending["claims"].append(
-            (claim_id, record.text, record.translation, language, int(record.quote), source_id, record.said_on,
-             record.said_on or source["published"], status, record.notes, *self._party_columns(record.parties), *self.stamps)
-        )  # fmt: skip
-        self.pending["attributions"].extend(self._party_row(claim_id, party) for party in _ordered(record.parties, self.columns))
-        self.pending["figures"].extend(_figure_rows(claim_id, record.figures))
-        self.pending["status_changes"].extend(self._history_rows(claim_id, record, source["published"], start=0))
+        self.pending_keys[key] = claim_id
+        for table, rows in self.writer.new_claim_rows(claim_id, record, source, stances).items():
+            self.pending[table].extend(rows)
 
-    def _history_rows(self, claim_id: int, record: ClaimRecord, published: str | None, start: int) -> Iterator[tuple]:
-        """`status_changes` rows (CHANGE_COLUMNS) from the `start`th entry of the record's history on."""
-        entries = _history(record, published)
-        for index in range(start, len(entries)):
-            to_status, reason, evidence, date = entries[index]
-            from_status = entries[index - 1][0] if index else None
-            yield (claim_id, from_status, to_status, reason, evidence, date, self.timestamp, self.user)
+    def _update(self, claim_id: int, record: ClaimRecord, where: str) -> bool:
+        stances = self._stances(record)
+        outcome = self.writer.apply(claim_id, record, stances, prune=self.prune, reason=f"Imported from {where}")
+        self.summary.removed += outcome.removed
+        self.summary.kept += outcome.kept
+        return self._extend_history(claim_id, record) | outcome.changed
 
-    def _update(self, claim_id: int, record: ClaimRecord, source_id: int, where: str) -> bool:
-        row = self.db["claims"].get(claim_id)
-        changed = False
-        fields = {
-            "translation": record.translation,
-            "language": record.language or row["language"],
-            "is_quote": int(record.quote),
-            "said_on": record.said_on,
-            "notes": record.notes,
-        }
-        different = {k: v for k, v in fields.items() if row[k] != v}
-        if different:
-            self.db["claims"].update(claim_id, different | {"updated_at": self.timestamp})
-            changed = True
-        changed |= self._sync_parties(claim_id, record)
-        changed |= self._sync_figures(claim_id, record.figures)
-        changed |= self._extend_history(claim_id, record, where)
-        return changed
-
-    def _sync_parties(self, claim_id: int, record: ClaimRecord) -> bool:
-        wanted = [self._party_row(claim_id, party) for party in _ordered(record.parties, self.columns)]
-        recorded = self.db.execute(
-            "select actor_id, role, source_id, stated_on from attributions where claim_id = ?", [claim_id]
-        ).fetchall()
-        if sorted(recorded, key=repr) == sorted((row[1:5] for row in wanted), key=repr):
-            return False
-        self.db["attributions"].delete_where("claim_id = ?", [claim_id])
-        self._insert("attributions", wanted)
-        party_columns = dict(zip(self.columns.values(), self._party_columns(record.parties)))
-        self.db["claims"].update(claim_id, party_columns | {"updated_at": self.timestamp})
-        return True
-
-    def _sync_figures(self, claim_id: int, figures: list[Figure]) -> bool:
-        recorded = [
-            Figure.from_row(row)
-            for row in self.db["figures"].rows_where(
-                "claim_id = ?", [claim_id], select="measure, qualifier, low, high, unit", order_by="id"
-            )
-        ]
-        if recorded == figures:
-            return False
-        self.db["figures"].delete_where("claim_id = ?", [claim_id])
-        self._insert("figures", _figure_rows(claim_id, figures))
-        return True
-
-    def _extend_history(self, claim_id: int, record: ClaimRecord, where: str) -> bool:
+    def _extend_history(self, claim_id: int, record: ClaimRecord) -> bool:
         recorded = [
             (row["to_status"], row["reason"])
             for row in self.db["status_changes"].rows_where("claim_id = ?", [claim_id], order_by="id")
         ]
-        wanted = [(status, reason) for status, reason, _, _ in _history(record, None)]
+        wanted = [(status, reason) for status, reason, _, _ in history(record, None)]
         common = min(len(recorded), len(wanted))
         if [s for s, _ in recorded[:common]] != [s for s, _ in wanted[:common]] or recorded[1:common] != wanted[1:common]:
             raise HistoryConflict(
@@ -381,10 +320,10 @@ class Importer:
         if len(wanted) <= len(recorded):
             return False
         source = self.db["sources"].get(self.db["claims"].get(claim_id)["source_id"])
-        self._insert("status_changes", self._history_rows(claim_id, record, source["published"], start=len(recorded)))
-        self.db["claims"].update(
-            claim_id, {"status": wanted[-1][0], "status_changed_at": self.timestamp, "updated_at": self.timestamp}
-        )
+        rows = self.writer.history_rows(claim_id, record, source["published"], start=len(recorded))
+        self.writer.insert("status_changes", rows)
+        stamp = self.writer.timestamp
+        self.db["claims"].update(claim_id, {"status": wanted[-1][0], "status_changed_at": stamp, "updated_at": stamp})
         return True
 
 
@@ -427,27 +366,3 @@ def _rebuildable_indexes(db: Database) -> list[str]:
         for index in db[table].indexes
         if not index.unique and index.columns[0] != "claim_id"
     ]
-
-
-def _ordered(parties: list[Party], columns: dict[str, str]) -> list[Party]:
-    """Parties in role order, so that attribution ids follow the order of the per-role columns."""
-    if len(parties) < 2:
-        return parties
-    order = list(columns)
-    return sorted(parties, key=lambda party: order.index(party.role))
-
-
-def _figure_rows(claim_id: int, figures: list[Figure]) -> Iterator[tuple]:
-    """`figures` rows (FIGURE_COLUMNS)."""
-    return ((claim_id, *vars(figure).values()) for figure in figures)
-
-
-def _json_list(texts: list[str]) -> str:
-    """`json.dumps(texts, ensure_ascii=False)`, several times faster."""
-    return "[" + ", ".join(map(encode_basestring, texts)) + "]" if texts else "[]"
-
-
-def _history(record: ClaimRecord, published: str | None) -> list[tuple]:
-    """(status, reason, evidence, date) of the initial status and every later change."""
-    initial = (record.status, record.reason or model.INITIAL_STATUS_REASON, None, record.said_on or published)
-    return [initial] + [(c.status, c.reason, c.evidence, c.date) for c in record.changes]

@@ -23,8 +23,9 @@ from . import model
 from .bulk import fewer_collections, in_background
 from .db import write_transaction
 from .errors import ClaimsError, InvalidValue
-from .importer import HistoryConflict, Importer, ImportSummary, import_transaction
+from .importer import HistoryConflict, Importer, ImportSummary, RecordRefused, import_transaction
 from .migrations import ROLES
+from .writing import INITIAL_STATUS_REASON
 from .records import ROLE_BY_COLUMN, SOURCE_FIELDS, ClaimRecord, InvalidRecords, Problem, clean_record
 
 FORMATS = ("yaml", "jsonl", "csv", "claimreview")
@@ -39,7 +40,8 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 BUNDLE_SECTIONS = {"sources", "actors", "claims"}
 ROLE_ORDER = [role for role, _, _ in ROLES]
-ACTOR_FIELDS = {"name", "kind", "country", "aliases"}
+ACTOR_FIELDS_ORDER = ("name", "kind", "country", "aliases")
+ACTOR_FIELDS = set(ACTOR_FIELDS_ORDER)
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Item:
     problem: str | None = None
     raw: str | None = None
     note: str | None = None  # something skipped on purpose, reported but not an error
+    actor: dict | None = None  # an actor declared by the input (a JSON Lines `{"actor": {...}}` line)
 
 
 # Reading
@@ -266,27 +269,30 @@ def import_path(
     rejects: IO[str] | None = None,
     mapping=None,
     progress: Callable[[int, int | None], None] | None = None,
+    prune: bool = False,
+    create_actors: bool = False,
 ) -> ImportSummary:
     """Import `path` in one transaction; return what happened.
 
     Every record is checked. If any is invalid, nothing is written (the transaction
     is rolled back) and `InvalidRecords` lists every problem; with `skip_invalid`
     the valid records are kept and the invalid ones written to `rejects`.
+
+    An actor the input names must be recorded or declared by the input (a YAML `actors:` section, an
+    `{"actor": ...}` line of JSON Lines), unless `create_actors`. What a recorded claim holds and the input
+    does not mention (a party, a figure, a field) is kept and listed in the summary, unless `prune`.
+    ClaimReview imports create the actors their reviews name: published reviews name them first.
     """
     format = format or detect_format(path)
     actors, items, total = _reader(path, format, mapping)
     summary = ImportSummary()
     problems = _check_actors(db, actors)
     with import_transaction(db, total or 0), fewer_collections():
-        importer = Importer(db, summary)
+        importer = Importer(db, summary, prune=prune, create_actors=create_actors or format == "claimreview")
         importer.defer_indexing(expected=total or 0)
         if not problems:
             for actor in actors:
-                try:
-                    with write_transaction(db):
-                        importer.add_actor(actor["name"], actor["kind"], actor.get("country"), actor.get("aliases") or [])
-                except ClaimsError as e:
-                    problems.append(Problem(actor["where"], "", str(e)))
+                problems += _declare_actor(db, importer, actor)
         if format in STREAMED and path.stat().st_size > BACKGROUND_BYTES:
             checked = (_unpacked(*values) for values in in_background(_check_streamed, path, format, idle=importer.work_ahead))
         else:
@@ -294,6 +300,9 @@ def import_path(
         for count, (item, record, errors) in enumerate(checked, 1):
             if item.note is not None:
                 summary.notes.append(item.note)
+                continue
+            if item.actor is not None:
+                problems += _check_actors(db, [item.actor]) or _declare_actor(db, importer, item.actor)
                 continue
             if record is not None and (skip_invalid or not problems):
                 errors = _write(db, importer, record, item.where)
@@ -314,7 +323,14 @@ def import_path(
 def _checked(items: Iterable[Item]) -> Iterator[tuple[Item, ClaimRecord | None, list[Problem]]]:
     """Each item with its record cleaned, or with the problems that keep it out (none for a note)."""
     for item in items:
-        if item.note is not None:
+        if isinstance(item.record, dict) and item.record.keys() == {"actor"}:
+            declared = item.record["actor"]
+            if not isinstance(declared, dict):
+                yield item, None, [Problem(item.where, "actor", "must be a mapping of name, kind, country, aliases")]
+                continue
+            item.actor, item.record = {"where": item.where, **declared}, None
+            yield item, None, []
+        elif item.note is not None:
             yield item, None, []
         elif item.problem is not None:
             yield item, None, [Problem(item.where, "", item.problem)]
@@ -359,6 +375,18 @@ def _write(db: Database, importer: Importer, record, where: str) -> list[Problem
         importer.write(record, where)
     except HistoryConflict as e:
         return [Problem(where, "changes", str(e))]
+    except RecordRefused as e:
+        return [Problem(where, e.field, str(e))]
+    return []
+
+
+def _declare_actor(db: Database, importer: Importer, actor: dict) -> list[Problem]:
+    """Record an actor the input declares, or bring the recorded one in line with it; the problem if it cannot be."""
+    try:
+        with write_transaction(db):
+            importer.add_actor(actor["name"], actor["kind"], actor.get("country"), actor.get("aliases") or [])
+    except ClaimsError as e:
+        return [Problem(actor["where"], "", str(e))]
     return []
 
 
@@ -462,7 +490,7 @@ def _record(claim: dict, parts: dict, sources: dict, actor_names: dict, columns:
     history = parts["status_changes"]
     if history:
         record["status"] = history[0]["to_status"]
-        if history[0]["reason"] != model.INITIAL_STATUS_REASON:
+        if history[0]["reason"] != INITIAL_STATUS_REASON:
             record["reason"] = history[0]["reason"]
         changes = [
             _without_empty(
@@ -478,8 +506,15 @@ def _record(claim: dict, parts: dict, sources: dict, actor_names: dict, columns:
     return record
 
 
-def write_jsonl(records: Iterator[dict], out: IO[str]) -> int:
-    """One JSON object per line; returns how many."""
+def actor_records(db: Database) -> list[dict]:
+    """Every actor as an import declares it: name, kind, country, aliases."""
+    return [_without_empty({key: actor[key] for key in ACTOR_FIELDS_ORDER}) for actor in model.list_actors(db)]
+
+
+def write_jsonl(records: Iterator[dict], out: IO[str], actors: Iterable[dict] = ()) -> int:
+    """One JSON object per line, after an `{"actor": {...}}` line per actor; returns how many claims."""
+    for actor in actors:
+        out.write(json.dumps({"actor": actor}, ensure_ascii=False) + "\n")
     count = 0
     for count, record in enumerate(records, 1):
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -506,10 +541,7 @@ def write_csv(records: Iterator[dict], out: IO[str]) -> int:
 def yaml_document(db: Database) -> dict:
     """The whole database as a claims-as-code document: sources (with keys), actors, claims."""
     keys = _source_keys(db)
-    actors = [
-        _without_empty({key: actor[key] for key in ("name", "kind", "country", "aliases")})
-        for actor in model.list_actors(db)
-    ]
+    actors = actor_records(db)
     sources = [{"key": keys[row["id"]], **_source_record(row)} for row in db["sources"].rows_where(order_by="id")]
     by_identity = {tuple(sorted(_source_record(row).items())): keys[row["id"]] for row in db["sources"].rows}
     claims = []

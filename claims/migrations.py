@@ -34,6 +34,8 @@ ROLES = [
     ("not-confirmed", "not_confirmed_by", "Was in a position to confirm and has not."),
     ("disputes", "disputed_by", "Challenges the claim without denying it outright."),
 ]
+# An actor takes at most one of these positions on a claim: a new one supersedes the earlier (kept in revisions).
+STANCE_ROLES = ("confirms", "denies", "not-confirmed", "disputes")
 
 ACTOR_KINDS = [
     ("government", "A state, its government, ministries or officials speaking for it."),
@@ -56,7 +58,7 @@ QUALIFIERS = [
     ("range", "Between `low` and `high`."),
 ]
 
-APPEND_ONLY_TABLES = ["status_changes", "revisions", "purges"]
+APPEND_ONLY_TABLES = ["status_changes", "revisions", "purges", "actor_changes"]
 FTS_COLUMNS = ["text", "translation"]
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 FTS_TRIGGERS = ["claims_ai", "claims_ad", "claims_au"]
@@ -69,7 +71,9 @@ def append_only_triggers(table: str) -> dict[str, str]:
     (`claims delete --purge`); the purge log itself can never be changed.
     """
     purge_logged = (
-        " WHEN NOT EXISTS (SELECT 1 FROM purges WHERE purges.claim_id = OLD.claim_id)" if table != "purges" else ""
+        " WHEN NOT EXISTS (SELECT 1 FROM purges WHERE purges.claim_id = OLD.claim_id)"
+        if table not in ("purges", "actor_changes")
+        else ""
     )
     message = f"'{table} is append-only: rows cannot be changed or deleted'"
     return {
@@ -291,7 +295,7 @@ def m003_revisions_purges_and_recorders(db: Database):
     db["purges"].create_index(["claim_id"])
     db.execute("DROP TRIGGER status_changes_no_delete")
     db.execute("DROP TRIGGER status_changes_no_update")
-    for table in APPEND_ONLY_TABLES:
+    for table in ("status_changes", "revisions", "purges"):
         for sql in append_only_triggers(table).values():
             db.execute(sql)
 
@@ -395,6 +399,40 @@ def m005_claim_dates_for_sorting(db: Database):
     }
     for name, sql in views.items():
         db.create_view(name, sql, replace=True)
+
+
+@step
+def m006_claim_identity_keys_and_actor_changes(db: Database):
+    """`claims.text_key`: a claim's text normalised for identity (case, spacing, quotes, final punctuation), indexed
+    with its source in place of the exact text; `actor_changes`: an append-only log of renamed, merged and deleted actors."""
+    from .values import identity_key  # the data is keyed by today's rule; `claims check --repair` re-keys it
+
+    db.execute("ALTER TABLE claims ADD COLUMN text_key TEXT")
+    db.conn.executemany(
+        "UPDATE claims SET text_key = ? WHERE id = ?",
+        ((identity_key(text), claim_id) for claim_id, text in db.execute("SELECT id, text FROM claims").fetchall()),
+    )
+    db.execute("CREATE INDEX idx_claims_source_id_text_key ON claims (source_id, text_key)")
+    db.execute("DROP INDEX idx_claims_source_id_text")
+    db.execute(
+        """CREATE TABLE actor_changes (
+            id INTEGER PRIMARY KEY,
+            actor_id INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            old_value TEXT,
+            new_value TEXT,
+            reason TEXT NOT NULL,
+            recorded_by TEXT,
+            recorded_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX idx_actor_changes_actor_id ON actor_changes (actor_id)")
+    message = "'actor_changes is append-only: rows cannot be changed or deleted'"
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER actor_changes_no_{action.lower()} BEFORE {action} ON actor_changes "
+            f"BEGIN SELECT RAISE(ABORT, {message}); END"
+        )
 
 
 def known_migration_names() -> list[str]:

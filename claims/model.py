@@ -16,10 +16,20 @@ from sqlite_utils import Database
 
 from .db import write_transaction
 from .errors import AlreadyExists, InvalidValue, NotFound
+from .records import DEFAULT_STATUS, ClaimRecord
+from .writing import (
+    WRITTEN_TABLES,
+    ClaimWriter,
+    Stance,
+    claim_id_by_key,
+    next_claim_id,
+    role_columns,
+)
 from .values import (
     MAX_NAME_LENGTH,
     Figure,
     fold,
+    identity_key,
     optional_text,
     parse_country,
     parse_date,
@@ -28,9 +38,7 @@ from .values import (
     require_text,
 )
 
-DEFAULT_STATUS = "unconfirmed"
-INITIAL_STATUS_REASON = "Status when the claim was recorded."
-UNKNOWN_ACTOR_HINT = "add it with 'claims actor add' or pass --create-actors"
+STANCE_REASON = "Stance recorded with 'claims stance'."
 
 
 def now() -> str:
@@ -81,11 +89,6 @@ def check_role(db: Database, role: str | None) -> str:
 def check_kind(db: Database, kind: str | None) -> str:
     """Return `kind` if it is an allowed actor kind, else raise InvalidValue."""
     return _check_name(db, "actor_kinds", kind, "actor kind")
-
-
-def role_columns(db: Database) -> dict[str, str]:
-    """Map each role to the `claims` column that lists its actors, e.g. asserts -> asserted_by."""
-    return {row["name"]: row["claims_column"] for row in vocabulary(db, "roles")}
 
 
 # Sources
@@ -283,12 +286,6 @@ def actor_keys(db: Database) -> dict[str, str]:
     }
 
 
-def _resolve_actor(db: Database, name: str, create: bool) -> int:
-    if create and find_actor_id(db, name) is None:
-        return add_actor(db, name, kind="other")
-    return get_actor(db, name, hint=UNKNOWN_ACTOR_HINT)["id"]
-
-
 # Claims
 
 
@@ -309,58 +306,42 @@ def add_claim(
     create_actors: bool = False,
     recorded_by: str | None = None,
 ) -> int:
-    """Record a claim with its parties `(actor, role)`, figures and initial status; return its id."""
-    text = require_text(text, "claim text")
+    """Record a claim with its parties `(actor, role)`, figures and initial status; return its id.
+
+    A claim whose text is the same as a recorded one of the same source, but for case, spacing, quotation
+    marks or final punctuation, is refused as a duplicate of it.
+    """
+    record = ClaimRecord(
+        text=require_text(text, "claim text"),
+        source={},
+        translation=optional_text(translation, "translation"),
+        language=parse_language(language) if optional_text(language) else None,
+        quote=bool(is_quote),
+        said_on=parse_date(said_on, "date said") if optional_text(said_on) else None,
+        notes=optional_text(notes, "notes"),
+        status=check_status(db, status or DEFAULT_STATUS),
+        reason=optional_text(reason, "reason"),
+        figures=list(figures),
+    )
     source_row = get_source(db, source)
-    status = check_status(db, status or DEFAULT_STATUS)
-    said_on = parse_date(said_on, "date said") if optional_text(said_on) else None
-    language = parse_language(language) if optional_text(language) else source_row["language"]
     roles = [check_role(db, role) for _, role in parties]
-    timestamp, user = now(), current_user(recorded_by)
+    writer = ClaimWriter(db, user=current_user(recorded_by), timestamp=now(), create_actors=create_actors)
     with write_transaction(db):
-        existing = claim_id_in_source(db, source_row["id"], text)
+        existing = claim_id_by_key(db, source_row["id"], identity_key(record.text))
         if existing is not None:
-            raise AlreadyExists(f"this claim is already recorded from source {source_row['id']} as claim {existing}")
-        actor_ids = [_resolve_actor(db, actor, create_actors) for actor, _ in parties]
-        claim_id = db["claims"].insert(
-            {
-                "text": text,
-                "translation": optional_text(translation, "translation"),
-                "language": language,
-                "is_quote": int(bool(is_quote)),
-                "source_id": source_row["id"],
-                "said_on": said_on,
-                "dated": said_on or source_row["published"],
-                "status": status,
-                "notes": optional_text(notes, "notes"),
-                "created_at": timestamp,
-                "updated_at": timestamp,
-                "status_changed_at": timestamp,
-                "created_by": user,
-            }
-        ).last_pk
-        for actor_id, role in dict.fromkeys(zip(actor_ids, roles)):
-            _insert_attribution(db, claim_id, actor_id, role, None, None, timestamp, user)
-        db["figures"].insert_all(figure.row(claim_id) for figure in figures)
-        _insert_status_change(
-            db,
-            claim_id,
-            None,
-            status,
-            optional_text(reason, "reason") or INITIAL_STATUS_REASON,
-            None,
-            said_on or source_row["published"],
-            timestamp,
-            user,
-        )
-        _sync_parties(db, claim_id)
+            raise AlreadyExists(_duplicate_message(db, existing, source_row["id"], record.text))
+        stances = [Stance(writer.actor(actor)[0], role) for (actor, _), role in zip(parties, roles)]
+        claim_id = next_claim_id(db)
+        rows = writer.new_claim_rows(claim_id, record, source_row, list({(s.actor_id, s.role): s for s in stances}.values()))
+        for table in WRITTEN_TABLES:
+            writer.insert(table, rows[table])
     return claim_id
 
 
-def claim_id_in_source(db: Database, source_id: int, text: str) -> int | None:
-    """Id of the claim with exactly this text in the source with this id, or None."""
-    row = db.execute("select id from claims where source_id = ? and text = ?", [source_id, text]).fetchone()
-    return row[0] if row else None
+def _duplicate_message(db: Database, claim_id: int, source_id: int, text: str) -> str:
+    recorded = db.execute("select text from claims where id = ?", [claim_id]).fetchone()[0]
+    how = "" if recorded == text else " (the same text but for case, spacing, quotation marks or final punctuation)"
+    return f"this claim is already recorded from source {source_id} as claim {claim_id}{how}"
 
 
 def _get_claim_row(db: Database, claim_id: int) -> dict:
@@ -368,20 +349,6 @@ def _get_claim_row(db: Database, claim_id: int) -> dict:
     if not rows:
         raise NotFound(f"no claim with id {claim_id}")
     return rows[0]
-
-
-def _insert_attribution(db, claim_id, actor_id, role, source_id, stated_on, timestamp, user) -> int:
-    return db["attributions"].insert(
-        {
-            "claim_id": claim_id,
-            "actor_id": actor_id,
-            "role": role,
-            "source_id": source_id,
-            "stated_on": stated_on,
-            "created_at": timestamp,
-            "recorded_by": user,
-        }
-    ).last_pk
 
 
 def _insert_status_change(db, claim_id, from_status, to_status, reason, evidence_url, changed_on, timestamp, user):
@@ -397,20 +364,6 @@ def _insert_status_change(db, claim_id, from_status, to_status, reason, evidence
             "recorded_by": user,
         }
     )
-
-
-def _sync_parties(db: Database, claim_id: int) -> None:
-    """Rewrite the claim's per-role JSON arrays of actor names from its attributions."""
-    columns = role_columns(db)
-    names: dict[str, list[str]] = {column: [] for column in columns.values()}
-    for row in db.query(
-        "select attributions.role, actors.name from attributions "
-        "join actors on actors.id = attributions.actor_id "
-        "where attributions.claim_id = ? order by attributions.id",
-        [claim_id],
-    ):
-        names[columns[row["role"]]].append(row["name"])
-    db["claims"].update(claim_id, {column: json.dumps(value, ensure_ascii=False) for column, value in names.items()})
 
 
 def set_status(
@@ -448,28 +401,28 @@ def add_stance(
     *,
     source: str | int | None = None,
     on: str | None = None,
+    reason: str | None = None,
     create_actor: bool = False,
     recorded_by: str | None = None,
-) -> int:
-    """Record a party's position on an existing claim (e.g. Pyongyang later confirms); return its id."""
+) -> dict:
+    """Record a party's position on an existing claim (e.g. Pyongyang later confirms).
+
+    A new stance (confirms, denies, not-confirmed, disputes) by an actor supersedes the actor's earlier one:
+    the claim's columns show the new one, the revision keeps the old. Returns the stance and what it superseded.
+    """
     role = check_role(db, role)
     on = parse_date(on, "date of the stance") if optional_text(on) else None
+    reason = optional_text(reason, "reason") or STANCE_REASON
     source_id = get_source(db, source)["id"] if _given(source) else None
     _get_claim_row(db, claim_id)
+    writer = ClaimWriter(db, user=current_user(recorded_by), timestamp=now(), create_actors=create_actor)
     with write_transaction(db):
-        actor_id = _resolve_actor(db, actor, create_actor)
-        duplicate = list(
-            db["attributions"].rows_where(
-                "claim_id = ? and actor_id = ? and role = ?", [claim_id, actor_id, role], select="id"
-            )
-        )
-        if duplicate:
-            raise AlreadyExists(f"claim {claim_id} already records that {actor!r} {role}")
-        timestamp = now()
-        attribution_id = _insert_attribution(db, claim_id, actor_id, role, source_id, on, timestamp, current_user(recorded_by))
-        db["claims"].update(claim_id, {"updated_at": timestamp})
-        _sync_parties(db, claim_id)
-    return attribution_id
+        actor_id, name = writer.actor(actor)
+        try:
+            superseded = writer.add_stance(claim_id, Stance(actor_id, role, source_id, on), reason)
+        except InvalidValue as e:
+            raise AlreadyExists(str(e)) from None
+    return {"claim_id": claim_id, "actor": name, "role": role, "superseded": [row["role"] for row in superseded]}
 
 
 def _decode_parties(row: dict, columns: Iterable[str]) -> dict:

@@ -17,6 +17,7 @@ from . import model
 from .db import write_transaction
 from .errors import AlreadyExists, InvalidValue
 from .values import Figure, optional_text, parse_date, parse_language, require_text
+from .writing import ClaimWriter
 
 UNCHANGED: Any = object()  # an edit argument left out: keep the current value
 RETRACTED = "retracted"
@@ -59,36 +60,17 @@ def edit_claim(
         wanted["is_quote"] = int(bool(is_quote))
     if not wanted and figures is UNCHANGED:
         raise InvalidValue("nothing to change: give at least one field to edit")
-    timestamp, user = model.now(), model.current_user(recorded_by)
+    writer = ClaimWriter(db, user=model.current_user(recorded_by), timestamp=model.now())
     with write_transaction(db):
-        claim = model.get_claim(db, claim_id)
-        current = db["claims"].get(claim_id)
-        changes = {field: value for field, value in wanted.items() if current[field] != value}
-        old_figures = [Figure.from_row(f).spec() for f in claim["figures"]]
-        new_figures = None if figures is UNCHANGED else [f.spec() for f in figures]
-        if new_figures is not None and new_figures != old_figures:
-            changes["figures"] = new_figures
-        if not changes:
+        model.get_claim(db, claim_id)  # raises NotFound
+        try:
+            revisions = writer.change_fields(claim_id, wanted, reason)
+        except InvalidValue as e:
+            raise AlreadyExists(str(e)) from None
+        if figures is not UNCHANGED:
+            revisions += filter(None, [writer.set_figures(claim_id, list(figures), reason)])
+        if not revisions:
             raise InvalidValue(f"nothing to change: claim {claim_id} already has these values")
-        _refuse_duplicate(db, claim_id, changes.get("source_id", current["source_id"]), changes.get("text", current["text"]))
-        revisions = [
-            {
-                "claim_id": claim_id,
-                "field": field,
-                "old_value": json.dumps(old_figures if field == "figures" else current[field], ensure_ascii=False),
-                "new_value": json.dumps(value, ensure_ascii=False),
-                "reason": reason,
-                "recorded_by": user,
-                "recorded_at": timestamp,
-            }
-            for field, value in changes.items()
-        ]
-        db["revisions"].insert_all(revisions)
-        if "figures" in changes:
-            db["figures"].delete_where("claim_id = ?", [claim_id])
-            db["figures"].insert_all(f.row(claim_id) for f in figures)
-        columns = {field: value for field, value in changes.items() if field != "figures"}
-        db["claims"].update(claim_id, columns | {"updated_at": timestamp})
     return revisions
 
 
@@ -114,9 +96,3 @@ def purge_claim(db: Database, claim_id: int, *, reason: str, recorded_by: str | 
             db[table].delete_where("claim_id = ?", [claim_id])
         db["claims"].delete(claim_id)
     return entry
-
-
-def _refuse_duplicate(db: Database, claim_id: int, source_id: int, text: str) -> None:
-    other = model.claim_id_in_source(db, source_id, text)
-    if other is not None and other != claim_id:
-        raise AlreadyExists(f"claim {other} already has this text in source {source_id}")

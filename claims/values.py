@@ -79,6 +79,21 @@ def fold(name: str) -> str:
     return " ".join(w for w in words if w)
 
 
+# Quotation marks removed and apostrophes made one, for identity: « x », "x" and “x” are the same text.
+_IDENTITY_MARKS = str.maketrans({**dict.fromkeys("\"«»“”„‟‹›", ""), **dict.fromkeys("’‘‛`´", "'")})
+_FINAL_PUNCTUATION = " .!?;:,…"
+
+
+def identity_key(text: str) -> str:
+    """A claim's text as its identity within a source: case, spacing, quotation marks and final punctuation ignored.
+
+    >>> identity_key("« Nous  reconstruirons tout. »") == identity_key('"nous reconstruirons tout"')
+    True
+    """
+    normal = unicodedata.normalize("NFKC", text).casefold().translate(_IDENTITY_MARKS)
+    return " ".join(normal.split()).rstrip(_FINAL_PUNCTUATION)
+
+
 def parse_date(value: str, what: str = "date", *, today: datetime.date | None = None) -> str:
     """Validate an ISO date (YYYY-MM-DD, or YYYY-MM / YYYY when only that is known).
 

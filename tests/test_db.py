@@ -4,6 +4,7 @@ import pytest
 from sqlite_utils import Database
 
 from claims.db import open_db
+from claims.writing import INITIAL_STATUS_REASON
 from claims.errors import DatabaseProblem
 from claims.maintenance import check
 from claims.migrations import DATED_TRIGGERS, known_migration_names, migrations
@@ -32,6 +33,7 @@ def test_init_creates_every_table_and_records_migrations(db):
         "m003_revisions_purges_and_recorders",
         "m004_counts_for_browsing_at_scale",
         "m005_claim_dates_for_sorting",
+        "m006_claim_identity_keys_and_actor_changes",
     ]
     assert set(db.view_names()) == {"estimates", "contested_claims", "unconfirmed_claims"}
     assert applied == known_migration_names()
@@ -43,7 +45,7 @@ def test_schema_of_claims_table(db):
     assert list(columns) == [
         "id", "text", "translation", "language", "is_quote", "source_id", "said_on", "status", "notes",
         "asserted_by", "relayed_by", "confirmed_by", "denied_by", "not_confirmed_by", "disputed_by",
-        "created_at", "updated_at", "status_changed_at", "created_by", "dated",
+        "created_at", "updated_at", "status_changed_at", "created_by", "dated", "text_key",
     ]  # fmt: skip
     foreign_keys = {(fk.column, fk.other_table) for fk in db["claims"].foreign_keys}
     assert foreign_keys == {("source_id", "sources"), ("status", "statuses")}
@@ -185,7 +187,7 @@ def test_status_history_is_append_only_in_the_database(db, source_id, statement)
     model.add_claim(db, "A claim", source=source_id)
     with pytest.raises(sqlite3.IntegrityError, match="status_changes is append-only"):
         db.execute(statement)
-    assert [row["reason"] for row in db["status_changes"].rows] == [model.INITIAL_STATUS_REASON]
+    assert [row["reason"] for row in db["status_changes"].rows] == [INITIAL_STATUS_REASON]
 
 
 def test_foreign_keys_reject_unknown_status_in_raw_sql(db, source_id):
@@ -214,7 +216,7 @@ def test_blank_database_migrates_to_the_expected_schema(db):
         "claims": [
             "id", "text", "translation", "language", "is_quote", "source_id", "said_on", "status", "notes",
             "asserted_by", "relayed_by", "confirmed_by", "denied_by", "not_confirmed_by", "disputed_by",
-            "created_at", "updated_at", "status_changed_at", "created_by", "dated",
+            "created_at", "updated_at", "status_changed_at", "created_by", "dated", "text_key",
         ],
         "attributions": ["id", "claim_id", "actor_id", "role", "source_id", "stated_on", "created_at", "recorded_by"],
         "status_changes": [
@@ -224,6 +226,7 @@ def test_blank_database_migrates_to_the_expected_schema(db):
         "figures": ["id", "claim_id", "measure", "qualifier", "low", "high", "unit"],
         "revisions": ["id", "claim_id", "field", "old_value", "new_value", "reason", "recorded_by", "recorded_at"],
         "purges": ["id", "claim_id", "claim", "reason", "recorded_by", "recorded_at"],
+        "actor_changes": ["id", "actor_id", "action", "old_value", "new_value", "reason", "recorded_by", "recorded_at"],
         "facet_counts": ["facet", "value", "count"],
         "status_changes_per_month": ["month", "status", "count"],
     }  # fmt: skip
@@ -234,9 +237,11 @@ def test_blank_database_migrates_to_the_expected_schema(db):
         ("sources", ("url",)),
         ("actors", ("name",)),
         ("actor_aliases", ("match_key",)),
-        ("claims", ("source_id", "text")),
         ("attributions", ("claim_id", "actor_id", "role")),
     } <= unique
     assert {t.name for t in db.triggers} >= {
-        f"{table}_no_{action}" for table in ("status_changes", "revisions", "purges") for action in ("update", "delete")
+        f"{table}_no_{action}"
+        for table in ("status_changes", "revisions", "purges", "actor_changes")
+        for action in ("update", "delete")
     }
+    assert ["source_id", "text_key"] in [index.columns for index in db["claims"].indexes]  # how a claim is found

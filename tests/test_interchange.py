@@ -5,6 +5,7 @@ import tracemalloc
 import pytest
 
 from claims import model
+from claims.writing import INITIAL_STATUS_REASON
 from claims.bundle import load_example
 from claims.db import open_db
 from claims.maintenance import check
@@ -15,6 +16,7 @@ from claims.interchange import (
     read_jsonl,
     write_csv,
     write_jsonl,
+    actor_records,
     write_yaml,
 )
 from claims.records import InvalidRecords
@@ -46,6 +48,8 @@ def export(path, writer):
     with open_db(path) as db:
         if writer is write_yaml:
             write_yaml(db, out)
+        elif writer is write_jsonl:
+            write_jsonl(iter_claims(db), out, actor_records(db))
         else:
             writer(iter_claims(db), out)
     return out.getvalue()
@@ -58,7 +62,7 @@ def reimport(text, tmp_path, suffix, target=None):
     if not target.exists():
         open_db(target, create=True).close()
     with open_db(target) as db:
-        summary = import_path(db, file)
+        summary = import_path(db, file, create_actors=suffix == ".csv")  # CSV names actors without declaring them
     return target, summary
 
 
@@ -83,13 +87,18 @@ def test_yaml_round_trip_keeps_everything(rich_db, tmp_path):
             before["source"].pop("created_at"), after["source"].pop("created_at")
             for change in before["history"] + after["history"]:
                 change.pop("recorded_at")
+            before.pop("revisions"), after.pop("revisions")  # the database's own log of edits, not exported
             before["attributions"].sort(key=repr), after["attributions"].sort(key=repr)
             assert after == before
         assert [a["name"] for a in model.list_actors(restored)] == [a["name"] for a in model.list_actors(original)]
 
 
 def test_jsonl_record_shape(rich_db):
-    records = [json.loads(line) for line in export(rich_db, write_jsonl).splitlines()]
+    lines = [json.loads(line) for line in export(rich_db, write_jsonl).splitlines()]
+    actors = [line["actor"] for line in lines if "actor" in line]
+    seoul_actor = next(actor for actor in actors if actor["name"] == "Seoul")
+    assert seoul_actor["kind"] == "government" and seoul_actor["country"] == "KR" and "South Korea" in seoul_actor["aliases"]
+    records = lines[len(actors):]
     seoul = records[3]
     assert seoul["asserted_by"] == ["Seoul"]
     assert seoul["denied_by"] == [
@@ -137,7 +146,7 @@ def test_reimporting_edited_yaml_updates_and_appends_history(rich_db, tmp_path):
     assert [f["text"] for f in after["figures"]] == ["12"]
     assert after["status"] == "confirmed"
     assert [(h["from"], h["to"], h["reason"]) for h in after["history"]] == [
-        (None, "unconfirmed", model.INITIAL_STATUS_REASON),
+        (None, "unconfirmed", INITIAL_STATUS_REASON),
         ("unconfirmed", "confirmed", "Seen on video"),
     ]
 
@@ -195,7 +204,7 @@ def test_every_problem_is_reported_with_line_and_field(db_path, tmp_path):
     path = write(tmp_path, "claims.jsonl", "\n".join(lines) + "\n")
     before = snapshot(db_path)
     with open_db(db_path) as db, pytest.raises(InvalidRecords) as e:
-        import_path(db, path)
+        import_path(db, path, create_actors=True)
     assert str(e.value) == "6 invalid records in claims.jsonl; nothing was imported (fix them, or pass --skip-invalid)"
     assert [str(p) for p in e.value.problems] == [
         "claims.jsonl:2: status: unknown status 'maybe': expected one of unconfirmed, corroborated, confirmed, disputed, denied, false, retracted",
@@ -223,7 +232,7 @@ def test_broken_files_are_refused_untouched(db_path, tmp_path, content, problem)
     path = write(tmp_path, "claims.jsonl", content)
     before = snapshot(db_path)
     with open_db(db_path) as db, pytest.raises(InvalidRecords) as e:
-        import_path(db, path)
+        import_path(db, path, create_actors=True)
     assert [str(p) for p in e.value.problems] == [problem]
     assert snapshot(db_path) == before
 
@@ -232,7 +241,7 @@ def test_skip_invalid_imports_the_rest_and_writes_rejects(db, tmp_path):
     bad = json.dumps({"text": "x", "source": {"title": "S"}, "status": "maybe"})
     path = write(tmp_path, "claims.jsonl", f"{GOOD}\n{bad}\n{{oops\n")
     rejects = io.StringIO()
-    summary = import_path(db, path, skip_invalid=True, rejects=rejects)
+    summary = import_path(db, path, skip_invalid=True, rejects=rejects, create_actors=True)
     assert (summary.added, summary.rejected) == (1, 2)
     rejected = [json.loads(line) for line in rejects.getvalue().splitlines()]
     assert [r["where"] for r in rejected] == ["claims.jsonl:2", "claims.jsonl:3"]
@@ -247,7 +256,7 @@ def test_csv_problems_name_rows(db_path, tmp_path):
     row_bad = "Claim two,,,maybe,,,,,Story,,,,,Seoul,,,,,,"
     path = write(tmp_path, "claims.csv", f"{header}\n{row_ok}\n{row_bad}\n")
     with open_db(db_path) as db, pytest.raises(InvalidRecords) as e:
-        import_path(db, path)
+        import_path(db, path, create_actors=True)
     assert [str(p) for p in e.value.problems] == ["claims.csv:3: quote: quote must be true or false, not 'maybe'"]
     bad_header = write(tmp_path, "other.csv", "text,colour\nx,red\n")
     with open_db(db_path) as db, pytest.raises(InvalidRecords, match="1 invalid record"):
@@ -281,7 +290,7 @@ def test_import_memory_does_not_grow_with_the_file(tmp_path):
         target = tmp_path / f"{count}.db"
         with open_db(target, create=True) as db:
             tracemalloc.start()
-            import_path(db, path)
+            import_path(db, path, create_actors=True)
             peaks.append(tracemalloc.get_traced_memory()[1])
             tracemalloc.stop()
             assert db["claims"].count == count

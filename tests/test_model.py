@@ -3,6 +3,7 @@ import json
 import pytest
 
 from claims import model
+from claims.writing import INITIAL_STATUS_REASON
 from claims.errors import AlreadyExists, InvalidValue, NotFound
 from claims.values import parse_figure
 
@@ -155,7 +156,7 @@ def test_set_status_appends_history(db, source_id, actors):
     claim = model.get_claim(db, claim_id)
     assert claim["status"] == "confirmed"
     assert [(h["from"], h["to"], h["reason"], h["evidence"]) for h in claim["history"]] == [
-        (None, "unconfirmed", model.INITIAL_STATUS_REASON, None),
+        (None, "unconfirmed", INITIAL_STATUS_REASON, None),
         ("unconfirmed", "corroborated", "Also reported by NIS", None),
         ("corroborated", "confirmed", "KCNA acknowledged the losses", "https://example.org/kcna"),
     ]
@@ -187,15 +188,30 @@ def test_set_status_of_missing_claim(db):
 def test_add_stance_updates_parties(db, source_id, actors):
     claim_id = add_seoul_claim(db, source_id)
     later = model.add_source(db, "KCNA statement", url="https://example.org/kcna")
-    model.add_stance(db, claim_id, "Pyongyang", "confirms", source="https://example.org/kcna", on="2025-09-02")
+    stance = model.add_stance(
+        db, claim_id, "Pyongyang", "confirms", source="https://example.org/kcna", on="2025-09-02", reason="KCNA says so"
+    )
+    assert stance["superseded"] == ["not-confirmed"]
     claim = model.get_claim(db, claim_id)
     assert claim["confirmed_by"] == ["Pyongyang"]
-    assert claim["not_confirmed_by"] == ["Pyongyang"]
+    assert claim["not_confirmed_by"] == []  # superseded by the new stance, kept in the revisions
     assert claim["attributions"][-1] == {
         "actor": "Pyongyang", "role": "confirms", "kind": "government", "source_id": later, "stated_on": "2025-09-02",
     }  # fmt: skip
-    with pytest.raises(AlreadyExists, match="already records that 'pyongyang' confirms"):
+    changed = {r["field"]: (r["old_value"], r["new_value"], r["reason"]) for r in claim["revisions"]}
+    assert changed["not_confirmed_by"] == (["Pyongyang"], [], "KCNA says so")
+    assert changed["confirmed_by"] == (
+        [], [{"actor": "Pyongyang", "date": "2025-09-02", "source": later}], "KCNA says so"
+    )
+    with pytest.raises(AlreadyExists, match="already records that 'Pyongyang' confirms"):
         model.add_stance(db, claim_id, "pyongyang", "confirms")
+
+
+def test_a_relay_does_not_supersede_a_stance(db, source_id, actors):
+    claim_id = add_seoul_claim(db, source_id)
+    model.add_stance(db, claim_id, "Pyongyang", "relays")
+    claim = model.get_claim(db, claim_id)
+    assert claim["not_confirmed_by"] == ["Pyongyang"] and claim["relayed_by"][-1] == "Pyongyang"
 
 
 def test_source_identity(db):
