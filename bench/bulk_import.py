@@ -111,7 +111,9 @@ def build_database(db: Path, count: int) -> None:
         print(f"building a database of {count:,} claims...", file=sys.stderr)
         generate(data, count)
         subprocess.run([str(bin_dir / "claims"), "init", "--db", str(db)], check=True, capture_output=True)
-        subprocess.run([str(bin_dir / "claims"), "import", str(data), "--db", str(db)], check=True, capture_output=True)
+        subprocess.run(
+            [str(bin_dir / "claims"), "import", str(data), "--db", str(db), "--create-actors"], check=True, capture_output=True
+        )
 
 
 def main() -> None:
@@ -131,7 +133,7 @@ def main() -> None:
         ref_time, ref_rss = timed([str(bin_dir / "sqlite-utils"), "insert", str(folder / "ref.db"), "claims", str(data), "--nl"])
         db = args.keep or folder / "claims.db"
         subprocess.run([str(bin_dir / "claims"), "init", "--db", str(db)], check=True, capture_output=True)
-        claims_time, claims_rss = timed([str(bin_dir / "claims"), "import", str(data), "--db", str(db)])
+        claims_time, claims_rss = timed([str(bin_dir / "claims"), "import", str(data), "--db", str(db), "--create-actors"])
     print(f"{count:,} claims, {size:.0f} MB of JSON Lines")
     print(f"{'':<28}{'seconds':>10}{'claims/s':>12}{'peak RSS MB':>14}")
     print(f"{'sqlite-utils insert --nl':<28}{ref_time:>10.1f}{count / ref_time:>12,.0f}{ref_rss:>14.0f}")

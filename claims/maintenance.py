@@ -22,6 +22,7 @@ from .migrations import (
     index_only_changed_text,
 )
 from .model import now, role_columns
+from .values import identity_key
 
 REPAIRED_HISTORY_REASON = "History started by 'claims check --repair': the claim had none."
 
@@ -50,6 +51,12 @@ def check(db: Database) -> list[str]:
         for claim_id, recorded, expected in _misdated(db)
     ]
     problems += [f"{table}: counts differ from the recorded claims" for table in counts.stale(db)]
+    problems += [f"claim {claim_id}: text_key is not the identity key of its text" for claim_id in _miskeyed(db)]
+    problems += [
+        f"claims {', '.join(map(str, ids))} of source {source_id} have the same text but for case, spacing, quotation "
+        "marks or final punctuation: keep one ('claims delete ID --purge --reason ...')"
+        for source_id, ids in _same_text(db)
+    ]
     return problems
 
 
@@ -72,6 +79,10 @@ def repair(db: Database) -> list[str]:
         if not _fts_in_sync(db):
             db.execute("insert into claims_fts(claims_fts) values ('rebuild')")
             fixed.append("full-text index rebuilt")
+        for claim_id in _miskeyed(db):
+            text = db.execute("select text from claims where id = ?", [claim_id]).fetchone()[0]
+            db["claims"].update(claim_id, {"text_key": identity_key(text)})
+            fixed.append(f"claim {claim_id}: text_key set from its text")
         for claim_id, column, _, expected in _party_mismatches(db):
             db["claims"].update(claim_id, {column: json.dumps(expected, ensure_ascii=False)})
             fixed.append(f"claim {claim_id}: {column} set to {expected}")
@@ -131,6 +142,19 @@ def _fts_in_sync(db: Database) -> bool:
     except sqlite3.DatabaseError:
         return False
     return True
+
+
+def _miskeyed(db: Database) -> list[int]:
+    """Ids of the claims whose `text_key` is not `identity_key(text)` (keys follow today's rule; repair re-keys)."""
+    return [claim_id for claim_id, text, key in db.execute("select id, text, text_key from claims") if identity_key(text) != key]
+
+
+def _same_text(db: Database) -> list[tuple[int, list[int]]]:
+    """(source id, claim ids) of every source holding several claims with one identity key."""
+    rows = db.execute(
+        "select source_id, group_concat(id) from claims group by source_id, text_key having count(*) > 1"
+    ).fetchall()
+    return [(source_id, sorted(int(i) for i in ids.split(","))) for source_id, ids in rows]
 
 
 def _party_mismatches(db: Database):

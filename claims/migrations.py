@@ -412,7 +412,7 @@ def m006_claim_identity_keys_and_actor_changes(db: Database):
         "UPDATE claims SET text_key = ? WHERE id = ?",
         ((identity_key(text), claim_id) for claim_id, text in db.execute("SELECT id, text FROM claims").fetchall()),
     )
-    db.execute("CREATE INDEX idx_claims_source_id_text_key ON claims (source_id, text_key)")
+    db["claims"].create_index(["source_id", "text_key"])  # idx_claims_source_id_text_key
     db.execute("DROP INDEX idx_claims_source_id_text")
     db.execute(
         """CREATE TABLE actor_changes (

@@ -389,9 +389,12 @@ def test_import_export_bad_arguments(filled, tmp_path, monkeypatch, args, error)
 
 
 def test_export_jsonl_and_csv(filled):
-    lines = ok("export", "--format", "jsonl", db=filled).splitlines()
-    assert json.loads(lines[0])["asserted_by"] == ["Seoul"]
-    rows = list(csv.DictReader(io.StringIO(ok("export", "-f", "csv", db=filled))))
+    lines = [json.loads(line) for line in ok("export", "--format", "jsonl", db=filled).splitlines()]
+    assert {"actor": {"name": "Seoul", "kind": "government", "country": "KR", "aliases": ["South Korea"]}} in lines  # first, so that a re-import keeps them
+    assert [line for line in lines if "text" in line][0]["asserted_by"] == ["Seoul"]
+    result = claims("export", "-f", "csv", db=filled)
+    assert "CSV keeps actor names only" in result.stderr  # says what a CSV round trip loses
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows[0]["figures"] == "killed=~600 soldiers" and rows[0]["source_title"] == "Kim comforts families"
 
 
@@ -462,8 +465,11 @@ def test_extract_drafts_claims_that_import(tmp_path, example_db_path):
     assert text.startswith("# DRAFT:") and "asserted_by:\n  - Seoul" in text  # a known actor, by its canonical name
     fresh = tmp_path / "fresh.db"
     ok("init", db=fresh)
-    result = claims("import", draft, db=fresh)
+    result = claims("import", draft, db=fresh)  # the draft names actors of the database it was drafted for
+    assert result.exit_code == 1 and "unknown actor 'KCNA'" in result.stderr and "--create-actors" in result.stderr
+    result = claims("import", draft, "--create-actors", db=fresh)
     assert result.exit_code == 0, result.stderr
+    assert "new actor: KCNA" in result.stderr
     imported = json.loads(ok("list", "--by", "Séoul", "-f", "json", db=fresh))
     assert any("environ 600 soldats" in claim["text"] for claim in imported)
 

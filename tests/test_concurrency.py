@@ -77,7 +77,7 @@ def test_concurrent_writers_lose_nothing_while_datasette_reads(served_db):
         for n in range(WRITERS)
     ]
     writers.append(
-        subprocess.Popen([sys.executable, "-m", "claims", "import", str(bulk), "--db", str(path)], stderr=subprocess.PIPE, text=True)
+        subprocess.Popen([sys.executable, "-m", "claims", "import", str(bulk), "--db", str(path), "--create-actors"], stderr=subprocess.PIPE, text=True)
     )
     failures = [w.stderr.read() for w in writers if w.wait(timeout=600) != 0]
     done.set()
@@ -112,7 +112,7 @@ def test_kill_9_mid_import_leaves_the_database_as_it_was(tmp_path, example_db_pa
         before = {t: db[t].count for t in ("claims", "sources", "actors", "attributions", "status_changes", "figures")}
     data = tmp_path / "big.jsonl"
     generate(data, 150_000)
-    process = subprocess.Popen([sys.executable, "-m", "claims", "import", str(data), "--db", str(path)],
+    process = subprocess.Popen([sys.executable, "-m", "claims", "import", str(data), "--db", str(path), "--create-actors"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     wal = tmp_path / "victim.db-wal"
     deadline = time.monotonic() + 120
