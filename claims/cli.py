@@ -18,6 +18,7 @@ from . import __version__, model
 from .completion import complete_actor, complete_source, complete_status
 from .db import DEFAULT_DB, ENV_VAR, open_db
 from .errors import ClaimsError
+from .migrations import ROLE_OPTIONS
 from .records import InvalidRecords
 from .values import parse_figure
 
@@ -209,15 +210,86 @@ def actor_list(format: FormatOption = Format.table, db_path: DbOption = DEFAULT_
     print_rows(db_path, model.list_actors, format, ["id", "name", "kind", "country", "aliases", "claims"], title="Actors")
 
 
-# Options of `claims add` that name parties, mapped to the attribution role they record.
-PARTY_OPTIONS = {
-    "by": "asserts",
-    "via": "relays",
-    "confirmed_by": "confirms",
-    "denied_by": "denies",
-    "not_confirmed_by": "not-confirmed",
-    "disputed_by": "disputes",
-}
+ReasonOption = Annotated[str, typer.Option(help="Why (required; kept in the actor log).")]
+
+
+@actor_app.command("alias")
+def actor_alias(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The actor (any of its names).", shell_complete=complete_actor)],
+    aliases: Annotated[list[str], typer.Argument(metavar="ALIAS...", help="Other spellings or names.")],
+    reason: Annotated[str | None, typer.Option(help="Why (kept in the actor log).")] = None,
+    by_user: ByUserOption = None,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Give an actor more names: any of them then finds it, in commands and imports.
+
+    Example: claims actor alias "Ministry of Interior" "Interior Ministry" "ministère de l'Intérieur"
+    """
+    from .actors import add_aliases
+
+    with database(db_path) as db:
+        actor = add_aliases(db, name, aliases, reason=reason, recorded_by=by_user)
+    typer.echo(f"{actor['name']}: {len(aliases)} alias{'es' if len(aliases) != 1 else ''} added", err=True)
+
+
+@actor_app.command("rename")
+def actor_rename(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The actor (any of its names).", shell_complete=complete_actor)],
+    new_name: Annotated[str, typer.Argument(metavar="NEW_NAME", help="Its name from now on.")],
+    reason: ReasonOption,
+    by_user: ByUserOption = None,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Change the name an actor is shown by; the old name stays an alias.
+
+    Example: claims actor rename "Ministry of Interor" "Ministry of Interior" --reason "Typo"
+    """
+    from .actors import rename_actor
+
+    with database(db_path) as db:
+        names = rename_actor(db, name, new_name, reason=reason, recorded_by=by_user)
+    typer.echo(f"Actor {names['old']!r} renamed {names['new']!r} (the old name stays an alias)", err=True)
+
+
+@actor_app.command("merge")
+def actor_merge(
+    name: Annotated[str, typer.Argument(metavar="A", help="The actor to merge (e.g. a misspelling).", shell_complete=complete_actor)],
+    into: Annotated[str, typer.Argument(metavar="B", help="The actor it is one with.", shell_complete=complete_actor)],
+    reason: ReasonOption,
+    by_user: ByUserOption = None,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Make actor A one with actor B: every attribution of A moves to B, A's names become B's aliases.
+
+    Example: claims actor merge "Ministry of Interor" "Ministry of Interior" --reason "Typo in an import"
+    """
+    from .actors import merge_actors
+
+    with database(db_path) as db:
+        merged = merge_actors(db, name, into, reason=reason, recorded_by=by_user)
+    typer.echo(
+        f"Actor {merged['from']!r} merged into {merged['into']!r}: {merged['moved']} attributions moved on "
+        f"{merged['claims']} claims" + (f", {merged['dropped']} already held by {merged['into']!r}" if merged["dropped"] else ""),
+        err=True,
+    )
+
+
+@actor_app.command("delete")
+def actor_delete(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The actor (any of its names).", shell_complete=complete_actor)],
+    reason: ReasonOption,
+    by_user: ByUserOption = None,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Remove an actor no claim names (one with attributions is refused: merge it instead).
+
+    Example: claims actor delete "Ministry of Interor" --reason "Created by mistake"
+    """
+    from .actors import delete_actor
+
+    with database(db_path) as db:
+        actor = delete_actor(db, name, reason=reason, recorded_by=by_user)
+    typer.echo(f"Actor {actor['name']!r} deleted (kept in the actor log)", err=True)
 
 
 @app.command()
@@ -255,7 +327,7 @@ def add(
     """
     given = {"by": by, "via": via, "confirmed_by": confirmed_by, "denied_by": denied_by,
              "not_confirmed_by": not_confirmed_by, "disputed_by": disputed_by}
-    parties = [(actor, PARTY_OPTIONS[option]) for option, actors in given.items() for actor in actors or []]
+    parties = [(actor, ROLE_OPTIONS[option]) for option, actors in given.items() for actor in actors or []]
     with database(db_path) as db:
         claim_id = model.add_claim(
             db,
@@ -301,24 +373,36 @@ def status(
 def stance(
     claim_id: Annotated[int, typer.Argument(metavar="ID", help="Claim id.")],
     actor: Annotated[str, typer.Argument(help="Actor name or alias.", shell_complete=complete_actor)],
-    role: Annotated[str, typer.Argument(help="asserts, relays, confirms, denies, not-confirmed or disputes.")],
+    role: Annotated[
+        str,
+        typer.Argument(
+            help="asserts, relays, confirms, denies, not-confirmed or disputes (or the option's name: confirmed-by...)."
+        ),
+    ],
     source: Annotated[
         str | None, typer.Option(help="Source id or URL where this stance appears.", shell_complete=complete_source)
     ] = None,
     on: DateOption = None,
+    reason: Annotated[str | None, typer.Option(help="Why this stance is recorded (kept with what it supersedes).")] = None,
     create_actors: Annotated[bool, typer.Option(help="Record the actor (kind 'other') if unknown.")] = False,
     by_user: ByUserOption = None,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
     """Add a party's position to an existing claim, e.g. Pyongyang later confirms.
 
-    Example: claims stance 4 Pyongyang confirms --source https://example.org/kcna --on 2025-09-02
+    A new stance (confirms, denies, not-confirmed, disputes) supersedes the actor's earlier one; the
+    earlier one is kept in the claim's revisions.
+
+    Example: claims stance 4 Pyongyang confirms --source https://example.org/kcna --on 2025-09-02 --reason "KCNA statement"
     """
     with database(db_path) as db:
-        attribution_id = model.add_stance(
-            db, claim_id, actor, role, source=source, on=on, create_actor=create_actors, recorded_by=by_user
+        stance = model.add_stance(
+            db, claim_id, actor, role, source=source, on=on, reason=reason, create_actor=create_actors, recorded_by=by_user
         )
-    typer.echo(attribution_id)
+    message = f"Claim {claim_id}: {stance['actor']} {stance['role']}"
+    if stance["superseded"]:
+        message += f" (supersedes {', '.join(stance['superseded'])}, kept in the claim's revisions)"
+    typer.echo(message, err=True)
 
 
 @app.command()

@@ -34,6 +34,15 @@ ROLES = [
     ("not-confirmed", "not_confirmed_by", "Was in a position to confirm and has not."),
     ("disputes", "disputed_by", "Challenges the claim without denying it outright."),
 ]
+# The `claims add` option naming the actors of each role (--by Seoul asserts).
+ROLE_OPTIONS = {
+    "by": "asserts",
+    "via": "relays",
+    "confirmed_by": "confirms",
+    "denied_by": "denies",
+    "not_confirmed_by": "not-confirmed",
+    "disputed_by": "disputes",
+}
 # An actor takes at most one of these positions on a claim: a new one supersedes the earlier (kept in revisions).
 STANCE_ROLES = ("confirms", "denies", "not-confirmed", "disputes")
 

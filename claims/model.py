@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from .db import write_transaction
 from .errors import AlreadyExists, InvalidValue, NotFound
+from .migrations import ROLE_OPTIONS
 from .records import DEFAULT_STATUS, ClaimRecord
 from .writing import (
     WRITTEN_TABLES,
@@ -82,8 +83,26 @@ def check_status(db: Database, status: str | None) -> str:
 
 
 def check_role(db: Database, role: str | None) -> str:
-    """Return `role` if it is an allowed attribution role, else raise InvalidValue."""
-    return _check_name(db, "roles", role, "role")
+    """The attribution role `role` names: `confirms`, or its column or option (`confirmed_by`, `--confirmed-by`).
+
+    Anything else is refused, with the closest role suggested (`confirmed` -> confirms).
+    """
+    spellings = {}
+    for row in vocabulary(db, "roles"):
+        for spelling in (row["name"], row["claims_column"]):
+            spellings[_role_key(spelling)] = row["name"]
+    spellings.update({_role_key(option): role_name for option, role_name in ROLE_OPTIONS.items()})
+    key = _role_key(role or "")
+    if key in spellings:
+        return spellings[key]
+    names = [row["name"] for row in vocabulary(db, "roles")]
+    close = difflib.get_close_matches(key, list(spellings), n=1, cutoff=0.6)
+    hint = f" (did you mean {spellings[close[0]]}?)" if close else ""
+    raise InvalidValue(f"unknown role {role!r}{hint}: expected one of {', '.join(names)}")
+
+
+def _role_key(spelling: str) -> str:
+    return spelling.strip().lstrip("-").replace("_", "-").lower()
 
 
 def check_kind(db: Database, kind: str | None) -> str:

@@ -232,18 +232,6 @@ class ClaimWriter:
         self.record_party_change(claim_id, before, reason)
         return replaced
 
-    def remove_stance(self, claim_id: int, attribution_id: int, reason: str) -> None:
-        """Remove one attribution of a claim, kept in revisions."""
-        before = self.party_lists(claim_id)
-        self.db["attributions"].delete(attribution_id)
-        self.record_party_change(claim_id, before, reason)
-
-    def restate(self, claim_id: int, attribution_id: int, source_id: int | None, date: str | None, reason: str) -> None:
-        """Change where and when an attribution's stance was taken, kept in revisions."""
-        before = self.party_lists(claim_id)
-        self.db["attributions"].update(attribution_id, {"source_id": source_id, "stated_on": date})
-        self.record_party_change(claim_id, before, reason)
-
     def party_lists(self, claim_id: int) -> dict[str, list]:
         """Each role column's parties, as exports write them: a name, or {actor, date, source} for a stance taken elsewhere."""
         lists: dict[str, list] = {column: [] for column in self.columns.values()}
