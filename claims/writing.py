@@ -333,6 +333,7 @@ class ClaimWriter:
                 outcome.kept.append(
                     f"claim {claim_id}: {name} {rivals[0]['role']} (the file says {stance.role}; --prune applies the file)"
                 )
+                wanted.add((rivals[0]["actor_id"], rivals[0]["role"]))  # reported once
                 continue
             for rival in rivals:
                 self.db["attributions"].delete(rival["id"])

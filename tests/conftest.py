@@ -59,3 +59,24 @@ def example_db(example_db_path):
     database = Database(example_db_path)
     yield database
     database.close()
+
+
+@pytest.fixture
+def cli():
+    """Run the `claims` command line in-process: `cli("list", db=path)` returns click's Result."""
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+
+    runner = CliRunner()
+
+    def run(*args, db=None, input=None):
+        arguments = [str(a) for a in args] + (["--db", str(db)] if db else [])
+        return runner.invoke(app, arguments, input=input)
+
+    return run
+
+
+def database_bytes(path):
+    """Every byte of a database and its sidecar files (-wal, -shm, -journal): to assert nothing was written."""
+    return {p.name: p.read_bytes() for p in sorted(path.parent.glob(path.name + "*"))}
