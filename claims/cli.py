@@ -454,9 +454,11 @@ def delete(
     by_user: ByUserOption = None,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
-    """Retract a claim (status 'retracted', with the reason); nothing is removed unless --purge is given.
+    """Retract a claim (status 'retracted': its asserter withdrew it); nothing is removed unless --purge is given.
 
-    Example: claims delete 7 --reason "Duplicate of claim 3"        claims delete 7 --purge --reason "Entered by mistake"
+    A claim recorded twice by mistake is not retracted: purge the copy (a snapshot is kept in the purge log).
+
+    Example: claims delete 7 --reason "Seoul withdrew the estimate"        claims delete 7 --purge --reason "Duplicate of claim 3"
     """
     from .revisions import purge_claim, retract_claim
 

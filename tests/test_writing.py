@@ -203,3 +203,13 @@ def test_the_import_command_names_what_it_kept_and_removed(db_path, cli, tmp_pat
     assert "kept claim 1: disputed_by Préfecture du Rhône: not in the file (--prune removes it)" in result.stderr
     result = cli("import", tmp_path / "export.yml", "--prune", db=db_path)
     assert "removed claim 1: disputed_by Préfecture du Rhône (kept in the claim's revisions)" in result.stderr
+
+
+def test_no_advice_records_a_duplicate_as_a_retraction(cli):
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    help_text = cli("delete", "--help").stdout
+    for text in (readme, help_text):
+        retractions = [line for line in text.splitlines() if "delete" in line and "--purge" not in line]
+        assert not [line for line in retractions if "uplicate" in line], retractions
