@@ -20,7 +20,8 @@ instead checks the corpus itself (gold texts verbatim in their article, 150-450 
 and exits 1 on a problem.
 
     python bench/extract.py            # table, then the overall line against the targets
-    python bench/extract.py --json     # the same numbers for scripts
+    python bench/extract.py --details  # and, per article, each missed, extra or disagreeing claim
+    python bench/extract.py --json     # the same numbers (and differences) for scripts
     python bench/extract.py --check    # the corpus is well formed
 """
 
@@ -38,9 +39,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from claims.extract import extract_claims  # noqa: E402
-from claims.errors import InvalidValue  # noqa: E402
-from claims.values import fold, parse_figure  # noqa: E402
+from claims.errors import InvalidValue
+from claims.extract import extract_claims
+from claims.values import fold, parse_figure
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "extract"
 STANCES = ("not_confirmed_by", "denied_by", "disputed_by")
@@ -48,8 +49,13 @@ STANCES = ("not_confirmed_by", "denied_by", "disputed_by")
 SHORTER = 0.9
 LONGER = 0.7
 TARGETS = {"precision": 0.85, "recall": 0.85, "asserted_by": 0.9, "stances": 0.8, "figure_values": 0.95}
-LABELS = {"precision": "precision", "recall": "recall", "asserted_by": "asserted_by",
-          "stances": "not-confirmed/denied/disputed", "figure_values": "figure values"}  # fmt: skip
+LABELS = {
+    "precision": "precision",
+    "recall": "recall",
+    "asserted_by": "asserted_by",
+    "stances": "not-confirmed/denied/disputed",
+    "figure_values": "figure values",
+}
 
 
 # Matching texts
@@ -72,7 +78,7 @@ def texts_match(a: str, b: str) -> bool:
     """Whether two claim texts are the same claim: near-identical, or one holds nearly all of the other.
 
     After folding, the shared words must cover 90% of the shorter text and 70% of the longer one:
-    the same sentence with or without its dateline, a quote with or without ", said X", but not one
+    the same sentence with or without its dateline, a quote with or without a short ", said X", but not one
     clause of a sentence against the whole sentence when the sentence holds two claims.
     """
     short, long = overlap(a, b)
@@ -136,6 +142,21 @@ def score(drafted: list[dict], gold: list[dict]) -> dict[str, int]:
     return dict(counts)
 
 
+def differences(drafted: list[dict], gold: list[dict]) -> list[str]:
+    """What a draft gets wrong against its gold claims, one line each: missed, extra and disagreeing claims."""
+    pairs = pair_claims(drafted, gold)
+    paired_gold, paired_drafted = {id(g) for g, _ in pairs}, {id(d) for _, d in pairs}
+    lines = [f"missed: {g['text'][:90]!r}" for g in gold if id(g) not in paired_gold]
+    lines += [f"extra: {d['text'][:90]!r}" for d in drafted if id(d) not in paired_drafted]
+    for g, d in pairs:
+        for role in ("asserted_by", *STANCES):
+            if names(g, role) != names(d, role):
+                lines.append(f"{role} {sorted(d.get(role) or [])} not {sorted(g.get(role) or [])}: {g['text'][:60]!r}")
+        if figure_keys(g.get("figures")) != figure_keys(d.get("figures")):
+            lines.append(f"figures {d.get('figures') or []} not {g.get('figures') or []}: {g['text'][:60]!r}")
+    return lines
+
+
 def ratio(part: int, whole: int) -> float | None:
     """part / whole, or None when there is nothing to measure."""
     return part / whole if whole else None
@@ -184,14 +205,23 @@ def measure(corpus: Path = CORPUS) -> dict:
         draft = extract_claims(text, known_actors=known_actors(gold))
         counts = score(draft["claims"], gold["claims"])
         total.update(counts)
-        rows.append({"article": name, "language": gold["sources"][0].get("language"), "counts": counts,
-                     "rates": rates(counts)})  # fmt: skip
+        rows.append(
+            {
+                "article": name,
+                "language": gold["sources"][0].get("language"),
+                "counts": counts,
+                "rates": rates(counts),
+                "differences": differences(draft["claims"], gold["claims"]),
+            }
+        )
     overall = rates(total)
     return {
         "articles": rows,
         "total": {"counts": dict(total), "rates": overall},
-        "targets": {k: {"target": t, "value": overall[k], "met": overall[k] is not None and overall[k] >= t}
-                    for k, t in TARGETS.items()},  # fmt: skip
+        "targets": {
+            k: {"target": t, "value": overall[k], "met": overall[k] is not None and overall[k] >= t}
+            for k, t in TARGETS.items()
+        },
         "seconds": round(time.perf_counter() - start, 2),
     }
 
@@ -247,15 +277,39 @@ def cell(value: float | None) -> str:
 
 def print_table(result: dict) -> None:
     """The per-article table, the total row and the line against the targets."""
-    header = ["article", "lang", "drafted", "gold", "matched", "prec", "recall", "asserted", "stances", "figures",
-              "measure", "said_on"]  # fmt: skip
+    header = [
+        "article",
+        "lang",
+        "drafted",
+        "gold",
+        "matched",
+        "prec",
+        "recall",
+        "asserted",
+        "stances",
+        "figures",
+        "measure",
+        "said_on",
+    ]
     rows = []
     for row in [*result["articles"], {"article": "TOTAL (micro)", "language": "", **result["total"]}]:
         c, r = Counter(row["counts"]), row["rates"]
-        rows.append([row["article"], row["language"] or "", str(c["drafted"]), str(c["gold"]), str(c["matched"]),
-                     cell(r["precision"]), cell(r["recall"]), cell(r["asserted_by"]),
-                     f"{c['stances_found']}/{c['stances_gold']}", f"{c['figure_values_ok']}/{c['figure_claims']}",
-                     cell(r["figures_with_measure"]), cell(r["said_on"])])  # fmt: skip
+        rows.append(
+            [
+                row["article"],
+                row["language"] or "",
+                str(c["drafted"]),
+                str(c["gold"]),
+                str(c["matched"]),
+                cell(r["precision"]),
+                cell(r["recall"]),
+                cell(r["asserted_by"]),
+                f"{c['stances_found']}/{c['stances_gold']}",
+                f"{c['figure_values_ok']}/{c['figure_claims']}",
+                cell(r["figures_with_measure"]),
+                cell(r["said_on"]),
+            ]
+        )
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for n, r in enumerate([header, *rows]):
         if n == len(rows):
@@ -264,8 +318,10 @@ def print_table(result: dict) -> None:
     total = result["total"]["rates"]
     roles = ", ".join(f"{role} {cell(total[role])}" for role in STANCES)
     print(f"\nstances by role: {roles}; quote {cell(total['quote'])}; {result['seconds']}s")
-    parts = [f"{LABELS[k]} {cell(t['value'])} ({'>=' if t['met'] else 'below'} {t['target']})"
-             for k, t in result["targets"].items()]  # fmt: skip
+    parts = [
+        f"{LABELS[k]} {cell(t['value'])} ({'>=' if t['met'] else 'below'} {t['target']})"
+        for k, t in result["targets"].items()
+    ]
     met = sum(t["met"] for t in result["targets"].values())
     print(f"overall: {'; '.join(parts)} -- {met}/{len(parts)} targets met")
 
@@ -275,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="folder of NAME.txt + NAME.gold.yml")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    parser.add_argument("--details", action="store_true", help="also list, per article, what the drafts get wrong")
     parser.add_argument("--check", action="store_true", help="check the corpus itself; exit 1 on a problem")
     args = parser.parse_args(argv)
     if args.check:
@@ -286,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
         print_table(result)
+        for row in result["articles"] if args.details else []:
+            print(f"\n[{row['article']}]", *row["differences"] or ["no difference"], sep="\n  ")
     return 0
 
 
