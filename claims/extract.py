@@ -434,6 +434,8 @@ def figures_in(text: str, language: str = "fr", notes: list[str] | None = None) 
         if not found:
             continue
         value, before, after, skip_to, note = found
+        if value is None:  # digits values.py refuses ("25 00"): none of them is a figure, not even "00"
+            continue
         shown, unit, measure = _unit_and_measure(before, after, unit)
         if not measure:
             continue
@@ -447,7 +449,7 @@ def figures_in(text: str, language: str = "fr", notes: list[str] | None = None) 
 
 def _value_at(text: str, m: re.Match, language: str) -> tuple | None:
     """The SPEC value of the amount at `m` (qualifier, scale, range), the text around it, where it ends and a note;
-    None for years, dates, times and "the two"."""
+    None for years, dates, times and "the two"; a value of None up to where a number that does not read ends."""
     token, before, after = m.group(), text[max(0, m.start() - 60):m.start()], text[m.end():m.end() + 120]
     prev_word = fold((re.findall(r"[\w'’]+", before) or [""])[-1])
     next_word = fold((re.findall(r"[\w'’]+", after) or [""])[0])
@@ -466,7 +468,8 @@ def _value_at(text: str, m: re.Match, language: str) -> tuple | None:
         else:
             low, end = read_amount(text, m.start(), dot_groups=dot_groups)  # with its scale: "1,2 million"
     except InvalidValue:  # what values.py will not read: "10.000" in English, "25 00", "deux deux"
-        return None
+        rest = m.end() + len(re.match(r"[\d\s.,'’_]*", text[m.end():m.end() + 60]).group())
+        return None, before, after, rest, None
     after = after[end - m.end():]
     rng = re.match(rf"\s*(?:(?P<dash>[-–])|et|and|à|to)\s*(?P<n>{DIGITS})", after)
     if rng and token[0].isdigit() and (rng["dash"] or re.search(r"\b(?:entre|between|de|from)\s+$", before, re.I)):
