@@ -269,11 +269,11 @@ def test_a_figure_is_stored_as_it_reads_or_refused(db_path, tmp_path, suffix, li
     before = snapshot(db_path)
     with open_db(db_path) as db, pytest.raises(InvalidRecords) as e:
         import_path(db, refused)
-    assert [str(p) for p in e.value.problems] == [
+    assert [str(p) for p in e.value.problems] == [(
         f"bad.{suffix}:{line}: figures[1]: invalid figure 'protesters=25 00': '25 00' is not a number: digits after "
         "a thousands separator come in groups of three with the same separator throughout (25 000, 1,500), and a "
         "unit cannot start with a digit"
-    ]
+    )]
     assert snapshot(db_path) == before
     with open_db(db_path) as db:
         import_path(db, write(tmp_path, f"good.{suffix}", FIGURE_RECORDS[suffix] % "25 000"))

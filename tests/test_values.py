@@ -135,11 +135,11 @@ def test_spec_writes_plain_digits():
         ("protesters=25  000", "a unit cannot start with a digit ('000')"),
         ("protesters=1,500,5", "'1,500,5' uses ',' both between thousands and before the decimals"),
         ("protesters=0,500", "a comma before exactly three digits separates thousands"),
-        ("protesters=10.000", "'10.000' is ambiguous (a dot also separates thousands in many languages): "
-                              "write 10000 for the whole number, or 10.0000 for the decimal"),
+        ("protesters=10.000", ("'10.000' is ambiguous (a dot also separates thousands in many languages): "
+                               "write 10000 for the whole number, or 10.0000 for the decimal")),
         ("protesters=1.500.000", "'1.500' is ambiguous"),
-        ("cost=1,5 billion", "'1,5 billion' is ambiguous (a French billion is a million millions): "
-                             "write 1.5 billion, or 1,5 milliard"),
+        ("cost=1,5 billion", ("'1,5 billion' is ambiguous (a French billion is a million millions): "
+                              "write 1.5 billion, or 1,5 milliard")),
         ("displaced=1.2m", "m is not read as million (it could be metres): write 1.2 million, or 1.2 m"),
         ("displaced=500 to 2 million", "low end is above its high end (a scale word after the high end only"),
         ("killed=between 600", "the value must be"),
