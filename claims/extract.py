@@ -19,7 +19,9 @@ when it carries an attribution cue (read with quoted words masked):
              was unable to verify
   figures    plus de/more than, environ/quelque/about/some/nearly, au moins/at least, jusqu'à/up to,
              moins de/less than, entre X et Y/between X and Y, une dizaine, des milliers/thousands;
-             10'000, 10.000, 10 000, 3,000; the measure from a nearby verb or noun (tués -> killed,
+             10'000, 10 000, 3,000, 1,2 million and 10.000 (not in English), read by values.read_amount
+             by the rules of a figure SPEC; cardinals in words (six cents, vingt et un, twenty-five
+             thousand), read by text2num; the measure from a nearby verb or noun (tués -> killed,
              envoyé + soldats -> troops_sent); years, dates, times and ages are not figures
   dates      a weekday next to the attribution ("a rapporté ... samedi") is said_on, counted back
              from publication; other weekdays become notes (a future one leaves said_on empty)
@@ -36,8 +38,11 @@ from __future__ import annotations
 import datetime
 import re
 
+from text_to_num import text2num
+from text_to_num.lang import LANG
+
 from .errors import InvalidValue
-from .values import fold, parse_date, parse_figure
+from .values import NUMBER_PATTERN_DOT_GROUPS, fold, parse_date, parse_figure, parse_range, plain_number, read_amount
 
 MAX_SENTENCE = 1500  # a longer run without sentence punctuation is not a claim
 LOOKBACK = 3  # how many earlier claims a back-pointing sentence may attach to
@@ -114,10 +119,8 @@ WORD_AMOUNTS = {
     "une douzaine": ("~", 12), "une vingtaine": ("~", 20), "une trentaine": ("~", 30), "une quarantaine": ("~", 40),
     "une cinquantaine": ("~", 50), "une centaine": ("~", 100), "a dozen": ("~", 12), "des dizaines": (">=", 10),
     "des centaines": (">=", 100), "des milliers": (">=", 1000), "des millions": (">=", 1000000),
-    "dozens": (">=", 12), "hundreds": (">=", 100), "thousands": (">=", 1000), "un million": ("", 1000000),
-    "a million": ("", 1000000), "un milliard": ("", 10**9), "a billion": ("", 10**9)}
-SMALL = {w: i % 9 + 2 for i, w in enumerate("deux trois quatre cinq six sept huit neuf dix "
-                                            "two three four five six seven eight nine ten".split())}
+    "dozens": (">=", 12), "hundreds": (">=", 100), "thousands": (">=", 1000), "a million": ("", 1000000),
+    "a billion": ("", 10**9)}  # cardinals in words ("six cents", "twenty-five thousand") are text2num's
 QUALIFIER = re.compile(
     r"\b(?:(?P<q1>plus de|plus d'|more than|over|upwards of|in excess of|au-delà de|dépasser|exceed\w*)|"
     r"(?P<q2>au moins|pas moins de|at least|no fewer than|no less than)|"
@@ -126,13 +129,31 @@ QUALIFIER = re.compile(
     r"(?P<q5>environ|quelque|près de|presque|autour de|approximativement|about|around|roughly|approximately|"
     r"nearly|almost|some|an estimated|estimated))\s*[\"“«]?\s*$", re.I)
 PREFIX = {"q1": ">", "q2": ">=", "q3": "<=", "q4": "<", "q5": "~"}
-SCALES = {"million": 10**6, "millions": 10**6, "milliard": 10**9, "milliards": 10**9, "billion": 10**9,
-          "billions": 10**9, "mille": 1000, "thousand": 1000}
 YEAR_BEFORE = _words("en in depuis since de d of fin debut mid early late until by from to avant apres before after "
                      "entre between et and l")
-DIGITS = r"(?<![\w.,'’:/-])(?:\d{1,3}(?:[ '’.,\u00a0\u202f]\d{3})+(?!\d)|\d+(?:[.,]\d+)?)(?![\w'’]|[.,:]\d|-\w)"
-NUMBER = re.compile(DIGITS + r"|\b(?:" + "|".join(sorted(WORD_AMOUNTS, key=len, reverse=True) + list(SMALL)) + r")\b",
-                    re.I)
+DIGITS = rf"(?<![\w.,'’:/-])(?:{NUMBER_PATTERN_DOT_GROUPS})(?![\w'’]|[.,:]\d|-\w)"  # values.py reads what it finds
+
+
+def _cardinal_pattern(language: str) -> str:
+    """A cardinal written in words, from text2num's words for `language`: "six cents", "vingt et un",
+    "two hundred and fifty"; "et"/"and" only where it belongs to the number."""
+    lang = LANG[language]
+    parts = {p for w in lang.NUMBERS for p in w.split("-")} - {lang.AND}
+    multipliers = set(lang.MULTIPLIERS) | set(lang.HUNDRED)
+    first = parts - set(lang.MULTIPLIERS) - {"cents"} | {"mille"} & parts  # "cent", "mille"; never "thousands"
+    word, first_word = ("|".join(sorted(words, key=len, reverse=True)) for words in (parts, first))
+    joined_by_and = "|".join(sorted(lang.AND_NUMS & parts))  # "vingt et un"
+    after_multiplier = "".join(f"(?<={m})" if not i else f"|(?<={m})" for i, m in enumerate(sorted(multipliers)))
+    join = (rf"(?:\s+|-){lang.AND}(?:\s+|-)(?=(?:{joined_by_and})\b)" if joined_by_and
+            else rf"(?:{after_multiplier})\s+{lang.AND}\s+")  # "two hundred and fifty"
+    more = rf"(?:\s+|-|{join})(?:{word})\b"
+    alone = "|".join(sorted(lang.NEVER_IF_ALONE & parts))  # "un", "one": not a figure on their own
+    return rf"\b(?!(?:{alone})\b(?!{more}))(?:{first_word})\b(?:{more})*"
+
+
+NUMBERS = {language: re.compile(rf"{DIGITS}|\b(?:{'|'.join(sorted(WORD_AMOUNTS, key=len, reverse=True))})\b"
+                                + (f"|{_cardinal_pattern(language)}" if language in LANG else ""), re.I)
+           for language in ("fr", "en", None)}  # fmt: skip
 UNIT_NOUN = re.compile(r"[\s\"”»]*(?:(?:de|d['’]|of|autres|other|more|additional|nouveaux|new)\s+)*"
                        r"(?P<cap>[A-ZÀ-Þ][\w-]*\s+)?(?:d['’])?(?P<w>[a-zà-ÿ-]{2,})")
 CURRENCIES = {"$": "dollars", "€": "euros", "£": "pounds"}
@@ -408,11 +429,13 @@ class _Context:
 def figures_in(text: str, language: str = "fr", notes: list[str] | None = None) -> list[str]:
     """Figure SPECs for the amounts a text states: qualifier, unit and a measure guessed from nearby words."""
     specs, unit, skip_to, notes = [], None, 0, [] if notes is None else notes
-    for m in NUMBER.finditer(text):
+    for m in NUMBERS.get(language, NUMBERS[None]).finditer(text):
         found = None if m.start() < skip_to else _value_at(text, m, language)
         if not found:
             continue
         value, before, after, skip_to, note = found
+        if value is None:  # digits values.py refuses ("25 00"): none of them is a figure, not even "00"
+            continue
         shown, unit, measure = _unit_and_measure(before, after, unit)
         if not measure:
             continue
@@ -426,7 +449,7 @@ def figures_in(text: str, language: str = "fr", notes: list[str] | None = None) 
 
 def _value_at(text: str, m: re.Match, language: str) -> tuple | None:
     """The SPEC value of the amount at `m` (qualifier, scale, range), the text around it, where it ends and a note;
-    None for years, dates, times and "the two"."""
+    None for years, dates, times and "the two"; a value of None up to where a number that does not read ends."""
     token, before, after = m.group(), text[max(0, m.start() - 60):m.start()], text[m.end():m.end() + 120]
     prev_word = fold((re.findall(r"[\w'’]+", before) or [""])[-1])
     next_word = fold((re.findall(r"[\w'’]+", after) or [""])[0])
@@ -434,21 +457,45 @@ def _value_at(text: str, m: re.Match, language: str) -> tuple | None:
         prev_word in YEAR_BEFORE or next_word in STOPWORDS or not next_word)
     determined = prev_word in _words("the les ces these those both their leurs ses its his")  # "the two countries"
     if year or determined or MONTHS.keys() & {prev_word, next_word} or re.match(r"\s*(?:h\d|:)", after) or (
-            fold(token) in SMALL and not re.match(r"\s*[a-zà-ÿ]", after)):
+            token[0].isalpha() and fold(token) not in WORD_AMOUNTS and not re.match(r"\s*[a-zà-ÿ]", after)):
         return None
-    prefix, low = WORD_AMOUNTS[fold(token)] if fold(token) in WORD_AMOUNTS else (None, _amount(token, language))
-    end, note = m.end(), None
-    if scale := re.match(r"\s*(millions?|milliards?|billions?|mille|thousand)\b", after, re.I):
-        low = low * SCALES[scale[1].lower()]
-        after, end = after[scale.end():], end + scale.end()
+    dot_groups, prefix, note = language != "en", None, None
+    try:
+        if fold(token) in WORD_AMOUNTS:
+            (prefix, low), end = WORD_AMOUNTS[fold(token)], m.end()
+        elif token[0].isalpha():
+            low, end = _cardinal(token, language), m.end()
+        else:
+            low, end = read_amount(text, m.start(), dot_groups=dot_groups)  # with its scale: "1,2 million"
+    except InvalidValue:  # what values.py will not read: "10.000" in English, "25 00", "deux deux"
+        rest = m.end() + len(re.match(r"[\d\s.,'’_]*", text[m.end():m.end() + 60]).group())
+        return None, before, after, rest, None
+    after = after[end - m.end():]
     rng = re.match(rf"\s*(?:(?P<dash>[-–])|et|and|à|to)\s*(?P<n>{DIGITS})", after)
-    if rng and (rng["dash"] or re.search(r"\b(?:entre|between|de|from)\s+$", before, re.I)):
-        return f"{low}-{_amount(rng['n'], language)}", before, after[rng.end():], end + rng.end(), None
+    if rng and token[0].isdigit() and (rng["dash"] or re.search(r"\b(?:entre|between|de|from)\s+$", before, re.I)):
+        start = end + rng.start("n")
+        try:
+            high_end = read_amount(text, start, dot_groups=dot_groups)[1]
+            low, high = parse_range(text[m.start():end], text[start:high_end], dot_groups=dot_groups)
+        except InvalidValue:  # a range that goes down
+            return None
+        return f"{plain_number(low)}-{plain_number(high)}", before, after[high_end - end:], high_end, None
     if prefix:
         note = f"'{token}' read as {'about' if prefix == '~' else 'at least'} {low}."
     elif qualifier := QUALIFIER.search(before):
         prefix = PREFIX[qualifier.lastgroup]
-    return f"{prefix or ''}{low}", before, after, end, note
+    return f"{prefix or ''}{plain_number(low)}", before, after, end, note
+
+
+def _cardinal(words: str, language: str) -> int:
+    """The number a cardinal in words names, read by text2num; raise InvalidValue for "un" alone or a non-number."""
+    words = " ".join(words.lower().split())
+    if words in LANG[language].NEVER_IF_ALONE:
+        raise InvalidValue(f"{words!r} alone is not read as a number")
+    try:
+        return text2num(re.sub(r"\s+and\s+", " ", words) if language == "en" else words, language)
+    except ValueError:
+        raise InvalidValue(f"{words!r} is not a number") from None
 
 
 def _unit_and_measure(before: str, after: str, unit: str | None) -> tuple[str | None, str | None, str | None]:
@@ -472,15 +519,6 @@ def _unit_and_measure(before: str, after: str, unit: str | None) -> tuple[str | 
                or _measure(fold(before_verbs), shown, first=False)
                or {"%": "percent"}.get(shown) or re.sub(r"\W+", "_", fold(shown or "")).strip("_"))
     return shown, inherited, measure
-
-
-def _amount(token: str, language: str) -> int | float:
-    if fold(token) in SMALL or fold(token) in WORD_AMOUNTS:
-        return SMALL.get(fold(token)) or WORD_AMOUNTS[fold(token)][1]
-    if re.fullmatch(r"\d{1,3}(?:[ '’.,\u00a0\u202f]\d{3})+", token) and not (language == "en" and "." in token):
-        return int(re.sub(r"\D", "", token))
-    number = float(token.replace(",", "."))
-    return int(number) if number.is_integer() else number
 
 
 def _measure(window: str, unit: str | None, first: bool) -> str | None:

@@ -11,6 +11,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from .errors import InvalidValue
@@ -19,22 +20,6 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _MEASURE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-# A number: plain digits, or digits grouped by thousands with , ' ’ or _
-# ("10,000", "10'000"), optionally with a decimal part after a dot.
-_NUMBER = r"(?:\d{1,3}(?:[,'’_]\d{3})+|\d+)(?:\.\d+)?"
-_FIGURE_VALUE = re.compile(
-    rf"^(?:(?P<prefix>~|>=|<=|>|<)\s*(?P<single>{_NUMBER})"
-    rf"|(?P<low>{_NUMBER})\s*[-–]\s*(?P<high>{_NUMBER})"
-    rf"|(?P<exact>{_NUMBER}))"
-    r"(?:\s+(?P<unit>\S.*))?$"
-)
-_PREFIX_QUALIFIERS = {
-    "~": "about",
-    ">": "more_than",
-    ">=": "at_least",
-    "<": "less_than",
-    "<=": "up_to",
-}
 _QUALIFIER_WORDS = {
     "about": "about",
     "more_than": "more than",
@@ -153,14 +138,156 @@ def parse_country(value: str) -> str:
     return text.upper()
 
 
-_THOUSANDS_SEPARATORS = str.maketrans("", "", ",'’_")
+# Numbers. One reader for every way a figure comes in (the CLI's --figure, YAML, JSON Lines, CSV, claims extract):
+# `_read_amount` reads a number and its scale word at a position; `parse_figure` reads the qualifier, the range and
+# the unit around it. A value reads as one number, or it is refused: "25 000" is never 25 with a unit "000".
+THOUSANDS_SEPARATORS = ",'’_ \u00a0\u202f"  # comma, apostrophes, underscore, space, no-break and narrow no-break
+_SEP = "[" + THOUSANDS_SEPARATORS + "]"
+# The shape of a number in running text, for a finder such as claims.extract (..._DOT_GROUPS also finds 10.000):
+# liberal on purpose, so that the reader, not the finder, decides what "1,5" or "25 00" is.
+NUMBER_PATTERN = rf"\d{{1,3}}(?:{_SEP}\d{{3}})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+NUMBER_PATTERN_DOT_GROUPS = NUMBER_PATTERN.replace(_SEP, "[." + THOUSANDS_SEPARATORS + "]")
+_FRACTION = r"(?:(?P<mark>[.,])(?P<decimals>\d+))?"
+_NUMBER = re.compile(rf"(?P<whole>[1-9]\d{{0,2}}(?P<sep>{_SEP})\d{{3}}(?!\d)(?:(?P=sep)\d{{3}}(?!\d))*|\d+){_FRACTION}")
+_DOT_GROUPED = re.compile(rf"(?P<whole>[1-9]\d{{0,2}}(?:(?P<sep>\.)\d{{3}}(?!\d))+){_FRACTION}")
+_LOOSE_GROUP = re.compile(rf"(?:{_SEP}|[.,])\d")  # digits right after a number: a group that is not 3 digits long
+SCALES = {"k": 1000, "thousand": 1000, "mille": 1000, "million": 10**6, "millions": 10**6,
+          "milliard": 10**9, "milliards": 10**9, "billion": 10**9, "billions": 10**9}  # fmt: skip
+SCALE_PATTERN = r"thousand|mille|millions?|milliards?|billions?"  # the words; "k" is written against the digits
+_SCALE = re.compile(rf"(?P<k>[kK])(?!\w)|\s+(?P<word>{SCALE_PATTERN})(?!\w)", re.I)
+_SCALE_OF = re.compile(r"\s+(?:de|of)(?=\s)|\s+d['’](?=\w)", re.I)  # "3 millions de personnes": unit "personnes"
+_METRE = re.compile(r"[mM](?!\w)")
+MAX_FIGURE = 10**15  # below it every whole number is exact as a float too; above it a typo is likelier than a count
+_QUALIFIER_PREFIXES = {
+    ">=": "at_least", "<=": "up_to", "~": "about", ">": "more_than", "<": "less_than",
+    "about": "about", "environ": "about", "more than": "more_than", "plus de": "more_than",
+    "at least": "at_least", "au moins": "at_least", "less than": "less_than", "moins de": "less_than",
+    "up to": "up_to", "jusqu'à": "up_to",
+}  # fmt: skip
+_PREFIX = re.compile(
+    r"(?P<prefix>>=|<=|~|>|<|(?:"
+    + "|".join(k.replace(" ", r"\s+").replace("'", "['’]") for k in _QUALIFIER_PREFIXES if k[0].isalpha())
+    + r")(?=\s))\s*",
+    re.I,
+)
+_RANGE_LEADS = {"between": "and", "entre": "et", "from": "to", "de": "à"}  # the word that joins a range's ends
+_RANGE_LEAD = re.compile(r"(?P<lead>between|entre|from|de)\s+(?=\d)", re.I)
+_CONNECTORS = {lead: re.compile(rf"\s*[-–]\s*(?=\d)|\s+(?:{word})\s+(?=\d)", re.I)
+               for lead, word in {**_RANGE_LEADS, None: "to|à"}.items()}  # fmt: skip
 
 
-def _number(text: str) -> int | float:
-    if text.isascii() and text.isdigit():
-        return int(text)
-    number = float(text.translate(_THOUSANDS_SEPARATORS))
-    return int(number) if number.is_integer() else number
+class _NotAValue(Exception):
+    """The text has none of the shapes of a figure's value."""
+
+
+def _decimal(text: str, start: int, dot_groups: bool) -> tuple[Decimal, int, str]:
+    """The number at `start` of `text`, where it ends, and its decimal mark ('' when none); raise if malformed."""
+    number = _NUMBER.match(text, start)
+    if not number:
+        raise _NotAValue
+    if dot_groups and (dotted := _DOT_GROUPED.match(text, start)) and dotted.end("whole") > number.end("whole"):
+        number = dotted
+    whole, separator, mark, decimals = number.group("whole", "sep", "mark", "decimals")
+    digits, end = whole.replace(separator, "") if separator else whole, number.end()
+    if mark:
+        shown = number.group()
+        if mark == separator:
+            raise InvalidValue(f"{shown!r} uses {mark!r} both between thousands and before the decimals")
+        if mark == "," and len(decimals) == 3:
+            raise InvalidValue(
+                f"{shown!r} is not a number: a comma before exactly three digits separates thousands, "
+                "and the digits before it are not groups of three"
+            )
+        if mark == "." and len(decimals) == 3 and not separator and re.fullmatch(r"[1-9]\d{0,2}", digits):
+            raise InvalidValue(
+                f"{shown!r} is ambiguous (a dot also separates thousands in many languages): "
+                f"write {digits}{decimals} for the whole number, or {shown}0 for the decimal"
+            )
+        digits = f"{digits}.{decimals}"
+    if _LOOSE_GROUP.match(text, end):
+        shown = text[start:end] + re.match(rf"(?:{_SEP}|[.,])\d*", text[end:]).group()
+        raise InvalidValue(
+            f"{shown!r} is not a number: digits after a thousands separator come in groups of three "
+            "with the same separator throughout (25 000, 1,500), and a unit cannot start with a digit"
+        )
+    return Decimal(digits), end, mark or ""
+
+
+def _read_amount(text: str, start: int, *, dot_groups: bool = False) -> tuple[Decimal, int, int]:
+    """The number at `start` ("25 000", "2,5"), where it ends with its scale word ("1,2 million", "25k"), and that
+    scale (1 when none)."""
+    number, end, mark = _decimal(text, start, dot_groups)
+    scale = _SCALE.match(text, end)
+    if not scale:
+        if _METRE.match(text, end):
+            raise InvalidValue(
+                f"{text[start : end + 1]!r}: m is not read as million (it could be metres): "
+                f"write {text[start:end]} million, or {text[start:end]} m"
+            )
+        return number, end, 1
+    word = (scale["word"] or "k").lower()
+    if mark == "," and word.startswith("billion"):
+        raise InvalidValue(
+            f"{text[start : scale.end()]!r} is ambiguous (a French billion is a million millions): "
+            f"write {text[start:end].replace(',', '.')} billion, or {text[start:end]} milliard"
+        )
+    return number * SCALES[word], scale.end(), SCALES[word]
+
+
+def _exact(number: Decimal, shown: str) -> int | float:
+    """`number` as an int when it is whole, else a float; raise if it is too large or too precise to keep."""
+    if number > MAX_FIGURE:
+        raise InvalidValue(f"{shown!r} is larger than {MAX_FIGURE:,}")
+    if number == number.to_integral_value():
+        return int(number)
+    value = float(number)
+    if Decimal(repr(value)) != number:
+        raise InvalidValue(f"{shown!r} has more digits than a figure keeps exactly")
+    return value
+
+
+def read_amount(text: str, start: int = 0, *, dot_groups: bool = False) -> tuple[int | float, int]:
+    """The amount at `start` of `text` (`25 000`, `2,5`, `1,2 million`, `25k`) and where it ends; raise if malformed.
+
+    With `dot_groups` a dot may also separate thousands (`10.000`), as in a French, German or Italian
+    article (claims extract); a figure SPEC has no such reading: there `10.000` is refused as ambiguous.
+    """
+    try:
+        number, end, _ = _read_amount(text, start, dot_groups=dot_groups)
+    except _NotAValue:
+        raise InvalidValue(f"no number at {text[start : start + 20]!r}") from None
+    return _exact(number, text[start:end]), end
+
+
+def parse_range(low: str, high: str, *, dot_groups: bool = False) -> tuple[int | float, int | float]:
+    """The ends of a range (`1 500` to `12 000`): a scale word on the high end only (`1` to `2 million`) applies to
+    both ends; a range that goes down is refused."""
+    shown = f"{low} to {high}"
+    try:
+        low_number, low_end, low_scale = _read_amount(low, 0, dot_groups=dot_groups)
+        high_number, high_end, high_scale = _read_amount(high, 0, dot_groups=dot_groups)
+        if low_end != len(low) or high_end != len(high):
+            raise _NotAValue
+    except _NotAValue:
+        raise InvalidValue(f"invalid range {shown!r}: write two numbers, e.g. 1500-12000") from None
+    return _range(low_number, low_scale, high_number, high_scale, shown)
+
+
+def _range(low: Decimal, low_scale: int, high: Decimal, high_scale: int, shown: str) -> tuple:
+    shared = low_scale == 1 and high_scale != 1
+    low_value, high_value = _exact(low * high_scale if shared else low, shown), _exact(high, shown)
+    if low_value > high_value:
+        hint = " (a scale word after the high end only applies to both ends)" if shared else ""
+        raise InvalidValue(f"the range's low end is above its high end{hint}")
+    return low_value, high_value
+
+
+def plain_number(number: int | float) -> str:
+    """The digits a SPEC writes for a number: 25000, 2.5; never a separator, an exponent or an ambiguous 1.500."""
+    if isinstance(number, int):
+        return str(number)
+    text = format(Decimal(repr(number)), "f")
+    return text + "0" if re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", text) else text  # 2.125 would read as ambiguous
 
 
 @dataclass(frozen=True)
@@ -196,20 +323,39 @@ class Figure:
     def spec(self) -> str:
         """The SPEC that parses back to this figure, e.g. 'troops_sent=>10000 soldiers'."""
         if self.qualifier == "range":
-            value = f"{self.low}-{self.high}"
+            value = f"{plain_number(self.low)}-{plain_number(self.high)}"
         else:
-            prefix = {v: k for k, v in _PREFIX_QUALIFIERS.items()}.get(self.qualifier, "")
-            value = f"{prefix}{self.low if self.low is not None else self.high}"
+            prefix = _SPEC_PREFIXES.get(self.qualifier, "")
+            value = prefix + plain_number(self.low if self.low is not None else self.high)
         return f"{self.measure}={value}" + (f" {self.unit}" if self.unit else "")
+
+
+_BOUNDED = {"exact": (True, True), "about": (True, True), "more_than": (True, False), "at_least": (True, False),
+            "less_than": (False, True), "up_to": (False, True)}  # whether a qualifier sets low, high
+_SPEC_PREFIXES = {"about": "~", "more_than": ">", "at_least": ">=", "less_than": "<", "up_to": "<="}
+_VALUE_SHAPES = "the value must be N, ~N, >N, >=N, <N, <=N or N-M, optionally followed by a unit"
 
 
 @functools.lru_cache(maxsize=65536)
 def parse_figure(spec: str) -> Figure:
-    """Parse a figure SPEC: `MEASURE=VALUE [UNIT]`.
+    """Parse a figure SPEC: `MEASURE=VALUE [UNIT]`, e.g. `troops_sent=>10'000 soldiers`, `protesters=25 000`.
 
-    VALUE is `600` (exact), `~600` (about), `>10000` (more than), `>=1000` (at least),
-    `<500` (less than), `<=500` (up to) or `1500-12000` (range). Thousands separators
-    `,` `'` `_` are accepted: `troops_sent=>10'000 soldiers`.
+    VALUE is `600` (exact); `~600`, `about 600` or `environ 600` (about); `>10000`, `more than` or
+    `plus de` (more than); `>=1000`, `at least` or `au moins` (at least); `<500`, `less than` or
+    `moins de` (less than); `<=500`, `up to` or `jusqu'à` (up to); or a range: `1500-12000`,
+    `2 000 à 3 000`, `2,000 to 3,000`, `between 1,500 and 12,000`, `entre 1 500 et 12 000`,
+    `de 2 000 à 3 000`, `from 20 to 30`.
+
+    A number is plain digits or groups of three after a thousands separator, `,` `'` `’` `_`, a space,
+    a no-break space or a narrow no-break space (`25 000`, `10'000`); any other grouping is refused
+    (`25 00` is neither 2500 nor 25 with a unit "00": a unit cannot start with a digit). The decimal mark
+    is a dot (`2.5`), or a comma when exactly three digits do not follow it (`2,5` is 2.5, `1,500` is
+    1500); a dot before exactly three digits after 1 to 3 digits (`10.000`) is refused as ambiguous.
+    A scale word multiplies the number exactly: `k`/`K` against the digits (`25k`), `thousand`, `mille`,
+    `million(s)`, `milliard(s)`, `billion(s)` (10^9) after a space (`1,2 million` is 1200000); `m` is
+    not million (it could be metres), and a decimal comma before `billion` is refused (a French billion
+    is 10^12). A scale on the high end of a range only applies to both ends (`1-2 million`). Values are
+    ints when whole, else floats, and at most 10^15.
     """
     measure, sep, value = (spec or "").partition("=")
     measure = measure.strip()
@@ -220,29 +366,45 @@ def parse_figure(spec: str) -> Figure:
         raise InvalidValue(
             f"invalid figure {spec!r}: the measure must be lowercase snake_case, e.g. troops_sent"
         )
-    match = _FIGURE_VALUE.match(value)
-    if not match:
-        raise InvalidValue(
-            f"invalid figure {spec!r}: the value must be N, ~N, >N, >=N, <N, <=N or N-M, optionally followed by a unit"
-        )
-    unit = optional_text(match["unit"])
+    try:
+        qualifier, low, high, end, scaled = _read_value(value)
+    except _NotAValue:
+        raise InvalidValue(f"invalid figure {spec!r}: {_VALUE_SHAPES}") from None
+    except InvalidValue as e:
+        raise InvalidValue(f"invalid figure {spec!r}: {e}") from None
+    of = _SCALE_OF.match(value, end) if scaled else None
+    unit = optional_text(value[of.end() if of else end :])
+    if unit and unit[0].isdigit():
+        raise InvalidValue(f"invalid figure {spec!r}: a unit cannot start with a digit ({unit!r})")
     if unit and len(unit) > MAX_UNIT_LENGTH:
         raise InvalidValue(f"invalid figure {spec!r}: the unit is longer than {MAX_UNIT_LENGTH} characters")
-    if match["low"] is not None:
-        low, high = _number(match["low"]), _number(match["high"])
-        if low > high:
-            raise InvalidValue(f"invalid figure {spec!r}: the range's low end is above its high end")
-        return Figure(measure, "range", low, high, unit)
-    if match["exact"] is not None:
-        number = _number(match["exact"])
-        return Figure(measure, "exact", number, number, unit)
-    qualifier = _PREFIX_QUALIFIERS[match["prefix"]]
-    number = _number(match["single"])
-    low, high = {
-        "about": (number, number),
-        "more_than": (number, None),
-        "at_least": (number, None),
-        "less_than": (None, number),
-        "up_to": (None, number),
-    }[qualifier]
     return Figure(measure, qualifier, low, high, unit)
+
+
+def _read_value(value: str) -> tuple[str, int | float | None, int | float | None, int, bool]:
+    """The qualifier, low and high ends of a figure's value, where it ends, and whether a scale word ends it."""
+    prefix = _PREFIX.match(value)
+    lead = None if prefix else _RANGE_LEAD.match(value)
+    start = prefix.end() if prefix else lead.end() if lead else 0
+    if not value[start : start + 1].isdigit():
+        raise _NotAValue
+    low, end, low_scale = _read_amount(value, start)
+    scaled = low_scale != 1
+    connector = None if prefix else _CONNECTORS[lead and lead["lead"].lower()].match(value, end)
+    if connector:
+        high, end, high_scale = _read_amount(value, connector.end())
+        scaled = high_scale != 1
+        low, high = _range(low, low_scale, high, high_scale, value[start:end])
+        qualifier = "range"
+    elif lead:
+        raise _NotAValue  # "between 600"
+    else:
+        words = prefix and prefix["prefix"]
+        qualifier = "exact" if not words else _QUALIFIER_PREFIXES.get(words) or _QUALIFIER_PREFIXES[
+            " ".join(words.lower().replace("’", "'").split())]  # fmt: skip
+        number = _exact(low, value[start:end])
+        has_low, has_high = _BOUNDED[qualifier]
+        low, high = number if has_low else None, number if has_high else None
+    if end < len(value) and not value[end].isspace():
+        raise _NotAValue  # "600soldiers", "~1500-2000"
+    return qualifier, low, high, end, scaled

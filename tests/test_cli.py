@@ -115,6 +115,23 @@ def test_add_with_every_role_and_options(filled):
     assert claim["history"][0]["reason"] == "Contested"
 
 
+def test_add_stores_a_figure_as_it_reads(filled):
+    claim_id = ok("add", "25 000 manifestants selon les organisateurs", "--source", "1", "--by", "Seoul",
+                  "--figure", "protesters=25 000", "--figure", "displaced=1,2 million", db=filled).strip()  # fmt: skip
+    claim = json.loads(ok("show", claim_id, "-f", "json", db=filled))
+    assert [(f["measure"], f["low"], f["high"], f["unit"]) for f in claim["figures"]] == [
+        ("protesters", 25000, 25000, None), ("displaced", 1200000, 1200000, None),
+    ]  # fmt: skip
+    before = database_files(filled)
+    result = claims("add", "x", "--source", "1", "--figure", "protesters=25 00", db=filled)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: invalid figure 'protesters=25 00': '25 00' is not a number: digits after a thousands separator come "
+        "in groups of three with the same separator throughout (25 000, 1,500), and a unit cannot start with a digit\n"
+    )
+    assert database_files(filled) == before
+
+
 def test_add_by_source_url(db_path):
     ok("source", "add", "--title", "Story", "--url", "https://example.org/a", db=db_path)
     claim_id = ok("add", "A claim", "--source", "https://example.org/a", db=db_path).strip()

@@ -371,6 +371,14 @@ def test_relative_clauses_no_comment_and_short_quotes():
         ("entre 1.500 et 12.000 soldats ont été tués", "killed=1500-12000 soldiers"),
         ("moins de 50 civils ont été blessés", "wounded=<50 civilians"),
         ("20 millions d'euros", "euros=20000000 euros"),
+        # numbers as values.py reads them, exactly, and numbers in words as text2num reads them
+        ("25\u202f000 manifestants ont défilé", "protesters=25000 protesters"),
+        ("4,1 millions de personnes ont été déplacées", "displaced=4100000 people"),
+        ("entre 1 et 2 millions de personnes ont été déplacées", "displaced=1000000-2000000 people"),
+        ("six cents soldats ont été tués", "killed=600 soldiers"),
+        ("vingt et un civils ont été tués", "killed=21 civilians"),
+        ("Deux mille soldats ont été envoyés", "troops_sent=2000 soldiers"),
+        ("quatre-vingt-dix soldats ont été blessés", "wounded=90 soldiers"),
     ],
 )
 def test_french_figures(text, spec):
@@ -392,10 +400,27 @@ def test_french_figures(text, spec):
         ("some 25 leaders are expected", "leaders_expected=~25 leaders"),
         ("around 70% of the city", "percent=~70 %"),
         ("thousands of people were evacuated", "displaced=>=1000 people"),
+        ("twenty-five thousand people were evacuated", "displaced=25000 people"),
+        ("two hundred and fifty people were killed", "killed=250 people"),
+        ("one hundred drones were shot down", "drones_shot_down=100 drones"),
     ],
 )
 def test_english_figures(text, spec):
     assert figures_in(text, "en") == [spec]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("10.000 soldiers were sent", "en"),  # ambiguous in English: neither 10 nor 10000
+        ("25 00 manifestants ont défilé", "fr"),  # neither 25, 2500 nor 0
+        ("1,500,5 soldats ont été envoyés", "fr"),
+        ("un soldat a été tué", "fr"),  # "un" alone is an article
+        ("one soldier was killed", "en"),
+    ],
+)
+def test_amounts_that_do_not_read_as_one_number_are_not_figures(text, language):
+    assert figures_in(text, language) == []
 
 
 @pytest.mark.parametrize(

@@ -263,6 +263,35 @@ def test_csv_problems_name_rows(db_path, tmp_path):
         import_path(db, bad_header)
 
 
+FIGURE_RECORDS = {
+    "yml": "sources:\n- {key: s, title: Story}\nclaims:\n- source: s\n  text: Protest\n  asserted_by: [Seoul]\n"
+           "  figures: ['protesters=%s', 'killed=~3']\n",
+    "csv": ",".join(CSV_COLUMNS) + "\nProtest,,,,,,,,Story,,,,,Seoul,,,,,,protesters=%s; killed=~3\n",
+    "jsonl": json.dumps({"text": "Protest", "source": {"title": "Story"}, "asserted_by": ["Seoul"],
+                         "figures": ["protesters=%s", "killed=~3"]}) + "\n",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("suffix,line", [("yml", 4), ("csv", 2), ("jsonl", 1)])
+def test_a_figure_is_stored_as_it_reads_or_refused(db_path, tmp_path, suffix, line):
+    refused = write(tmp_path, f"bad.{suffix}", FIGURE_RECORDS[suffix] % "25 00")
+    before = snapshot(db_path)
+    with open_db(db_path) as db, pytest.raises(InvalidRecords) as e:
+        import_path(db, refused)
+    assert [str(p) for p in e.value.problems] == [(
+        f"bad.{suffix}:{line}: figures[1]: invalid figure 'protesters=25 00': '25 00' is not a number: digits after "
+        "a thousands separator come in groups of three with the same separator throughout (25 000, 1,500), and a "
+        "unit cannot start with a digit"
+    )]
+    assert snapshot(db_path) == before
+    with open_db(db_path) as db:
+        import_path(db, write(tmp_path, f"good.{suffix}", FIGURE_RECORDS[suffix] % "25 000"))
+        figures = model.get_claim(db, 1)["figures"]
+    assert [(f["measure"], f["low"], f["high"], f["unit"]) for f in figures] == [
+        ("protesters", 25000, 25000, None), ("killed", 3, 3, None),
+    ]  # fmt: skip
+
+
 def test_yaml_problems_name_lines(db_path, tmp_path):
     path = write(tmp_path, "claims.yml", "sources:\n- {key: s, title: Story}\nclaims:\n- source: s\n  text: ok\n- source: s\n  text: bad\n  status: maybe\n- source: nowhere\n  text: lost\n")
     with open_db(db_path) as db, pytest.raises(InvalidRecords) as e:
