@@ -285,7 +285,7 @@ def test_a_figure_is_stored_as_it_reads_or_refused(db_path, tmp_path, suffix, li
     )]
     assert snapshot(db_path) == before
     with open_db(db_path) as db:
-        import_path(db, write(tmp_path, f"good.{suffix}", FIGURE_RECORDS[suffix] % "25 000"))
+        import_path(db, write(tmp_path, f"good.{suffix}", FIGURE_RECORDS[suffix] % "25 000"), create_actors=True)
         figures = model.get_claim(db, 1)["figures"]
     assert [(f["measure"], f["low"], f["high"], f["unit"]) for f in figures] == [
         ("protesters", 25000, 25000, None), ("killed", 3, 3, None),
