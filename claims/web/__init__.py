@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from urllib.parse import quote, urlsplit
 
 from datasette import hookimpl
@@ -14,7 +15,7 @@ from markupsafe import Markup, escape
 
 from ..migrations import ROLES, STATUSES
 from ..values import fold
-from .facets import CountedFacet, actor_filters, role_parameter
+from .facets import TABLE, CountedFacet, actor_filters, role_parameter, route_facet_arguments
 
 PLUGIN = "claims"
 STATUS_MEANINGS = dict(STATUSES)
@@ -129,6 +130,28 @@ def handle_exception():
 @hookimpl
 def register_facet_classes():
     return [CountedFacet]
+
+
+# The claims table's page and its exports (/claims/claims, /claims/claims.json), not its rows' pages.
+TABLE_PATH = re.compile(rf"^/[^/]+/{TABLE}(\.\w+)?$")
+
+
+@hookimpl
+def asgi_wrapper():
+    """Answer Datasette facets of counted columns asked for in the URL (`?_facet_array=asserted_by`) as counted facets."""
+
+    def wrap(app):
+        async def routed(scope, receive, send):
+            if scope.get("type") == "http" and TABLE_PATH.match(scope.get("path", "")):
+                query = scope.get("query_string", b"").decode("utf-8", "surrogateescape")
+                counted = route_facet_arguments(query)
+                if counted != query:
+                    scope = dict(scope, query_string=counted.encode("utf-8", "surrogateescape"))
+            await app(scope, receive, send)
+
+        return routed
+
+    return wrap
 
 
 @hookimpl
