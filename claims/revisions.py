@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from . import model
 from .db import write_transaction
 from .errors import AlreadyExists, InvalidValue
-from .values import Figure, optional_text, parse_date, parse_language, require_text
+from .values import Figure, optional_text, parse_date, parse_figure, parse_language, require_text
 
 UNCHANGED: Any = object()  # an edit argument left out: keep the current value
 RETRACTED = "retracted"
@@ -90,6 +90,28 @@ def edit_claim(
         columns = {field: value for field, value in changes.items() if field != "figures"}
         db["claims"].update(claim_id, columns | {"updated_at": timestamp})
     return revisions
+
+
+def readable_value(field: str, value: Any) -> str:
+    """A revision's old or new value as a person reads it: `(empty)`, `yes`/`no`, `source 3`, figures joined."""
+    if value is None or value == []:
+        return "(empty)"
+    if field == "is_quote":
+        return "yes" if value else "no"
+    if field == "source_id":
+        return f"source {value}"
+    if field == "figures" and isinstance(value, list):
+        return "; ".join(_figure_text(spec) for spec in value)
+    return str(value)
+
+
+def _figure_text(spec: str) -> str:
+    """`troops_sent: more than 10,000 soldiers` for `troops_sent=>10000 soldiers` (the spec itself if unreadable)."""
+    try:
+        figure = parse_figure(spec)
+    except (InvalidValue, TypeError):
+        return str(spec)
+    return f"{figure.measure}: {figure.describe()}"
 
 
 def retract_claim(db: Database, claim_id: int, *, reason: str, recorded_by: str | None = None) -> dict:

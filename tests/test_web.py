@@ -107,6 +107,32 @@ async def test_claim_page_history_links_evidence(workbench):
     assert "denies" in page and "21 Sep 2025" in page
 
 
+async def test_claim_page_shows_every_edit_with_what_who_when_why(tmp_path):
+    """Edits were invisible on the claim page: each revision is listed, its values escaped."""
+    from claims.revisions import edit_claim
+
+    path = tmp_path / "edited.db"
+    with open_db(path, create=True) as db:
+        source = model.add_source(db, "Wire", published="2025-08-30")
+        claim = model.add_claim(db, "Seoul says 600", source=source, notes="<b>first</b>")
+        other = model.add_source(db, "Correction")
+        edit_claim(db, claim, notes="", source=other, reason="<i>Wire</i> corrected", recorded_by="zoé <z@x>")
+        recorded_at = model.get_claim(db, claim)["revisions"][0]["recorded_at"]
+        untouched = model.add_claim(db, "Never edited", source=source)
+    datasette = build_datasette(path)
+    page = (await datasette.client.get(f"/claims/claims/{claim}")).text
+    edits = page[page.index("<h2>Edits</h2>") : page.index("<h2>Stored row</h2>")]
+    assert edits.count("<tr>") == 3  # the header and two fields
+    for expected in ["notes", "&lt;b&gt;first&lt;/b&gt;", "(empty)", "source_id", "zoé &lt;z@x&gt;",
+                     f'<a href="/claims/sources/{source}">source {source}</a>',
+                     f'<a href="/claims/sources/{other}">source {other}</a>',
+                     "&lt;i&gt;Wire&lt;/i&gt; corrected", f'<time datetime="{recorded_at}">']:  # fmt: skip
+        assert expected in edits, expected
+    assert "<b>first</b>" not in page and "<i>Wire</i>" not in page
+    page = (await datasette.client.get(f"/claims/claims/{untouched}")).text
+    assert "Never edited since it was recorded." in page and 'class="claims-revisions"' not in page
+
+
 async def test_missing_claim_page_is_404(workbench):
     assert (await workbench.client.get("/claims/claims/999")).status_code == 404
 

@@ -193,6 +193,7 @@ def extra_template_vars(view_name, table, database, request, datasette):
 
         from .. import model
         from ..errors import NotFound
+        from ..revisions import readable_value
 
         pks = request.url_vars.get("pks", "")
         if not pks.isdigit():
@@ -215,6 +216,7 @@ def extra_template_vars(view_name, table, database, request, datasette):
             "readable_date": readable_date,
             "readable_timestamp": readable_timestamp,
             "actor_links": actor_links,
+            "readable_value": readable_value,
         }
 
     return claim_vars
