@@ -1,4 +1,5 @@
 import datetime
+import re
 import sqlite3
 from urllib.parse import quote
 
@@ -8,7 +9,15 @@ import yaml
 from claims import model
 from claims.db import open_db
 from claims.server import build_datasette, metadata_path
-from claims.web import actor_links, link_if_web, readable_date, readable_timestamp, render_cell, status_badge
+from claims.web import (
+    actor_links,
+    describe_sources,
+    link_if_web,
+    readable_date,
+    readable_timestamp,
+    render_cell,
+    status_badge,
+)
 
 METADATA = yaml.safe_load(metadata_path().read_text())
 DASHBOARD = METADATA["plugins"]["datasette-dashboards"]["claims-overview"]
@@ -223,6 +232,50 @@ async def test_recent_status_changes_counts_days(workbench):
     assert [(r["claim_id"], r["to_status"]) for r in recent] == [(13, "disputed")]
     everything = await canned(workbench, "recent_status_changes", days=days)
     assert len(everything) == 16
+
+
+def data_sources(page: str) -> list[str]:
+    """Every "Data source: ..." a page shows (the description under the title, the footer)."""
+    return [" ".join(found.split()) for found in re.findall(r"Data source:(.*?)(?:&middot;|<)", page, re.S)]
+
+
+@pytest.mark.parametrize("path", ["/", "/claims", "/claims/claims", "/claims/claims/1", "/claims/sources",
+                                  "/claims/contested_claims_query", "/-/dashboards/claims-overview"])  # fmt: skip
+async def test_every_page_describes_the_database_served(example_db_path, path):
+    """Every page said "Bundled example: ATS wire story" whatever database was served."""
+    page = (await build_datasette(example_db_path).client.get(path)).text
+    assert "Bundled example" not in page
+    assert set(data_sources(page)) == {"1 source from ATS, published 30 Aug 2025"}
+
+
+async def test_data_source_counts_the_sources_and_follows_new_ones(tmp_path):
+    path = tmp_path / "own.db"
+    with open_db(path, create=True) as db:
+        pass
+    datasette = build_datasette(path)
+    assert data_sources((await datasette.client.get("/claims/claims")).text)[-1] == "no sources recorded yet"
+    with open_db(path) as db:
+        model.add_source(db, "One", outlet="<script>x</script>", published="2024-06")
+        model.add_source(db, "Two", outlet="Yonhap", published="2025-09-02")
+        model.add_source(db, "Three")
+    page = (await datasette.client.get("/claims/claims")).text
+    assert data_sources(page)[-1] == "3 sources from &lt;script&gt;x&lt;/script&gt; and Yonhap, published Jun 2024 – 2 Sep 2025"
+    assert "<script>x</script>" not in page
+
+
+def test_describe_sources():
+    assert describe_sources(1, ["ATS"], 1, "2025-08-30", "2025-08-30") == "1 source from ATS, published 30 Aug 2025"
+    assert describe_sources(1500, [], 12, "2024", "2025-01") == "1,500 sources from 12 outlets, published 2024 – Jan 2025"
+    assert describe_sources(2, ["A", "B", "C"], 3, None, None) == "2 sources from A, B and C"
+    assert describe_sources(2, [], 0, None, "2025-01-02") == "2 sources, published 2 Jan 2025"
+    assert describe_sources(0, [], 0, None, None) == "no sources recorded yet"
+
+
+async def test_a_source_named_in_metadata_is_kept(example_db_path, monkeypatch):
+    metadata = yaml.safe_load(metadata_path().read_text()) | {"source": "Desk archive", "source_url": "https://example.org"}
+    monkeypatch.setattr("claims.server.load_metadata", lambda: metadata)
+    page = (await build_datasette(example_db_path).client.get("/claims/claims")).text
+    assert '<a href="https://example.org">' in page and "Desk archive" in page and "1 source from ATS" not in page
 
 
 async def test_home_page_tells_a_newcomer_where_to_start(workbench):

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
+import weakref
 from urllib.parse import quote, urlsplit
 
 from datasette import hookimpl
@@ -42,14 +44,19 @@ def link_if_web(url: str | None) -> Markup:
     return escape(url)
 
 
-def readable_date(value: str) -> Markup:
-    """30 Aug 2025 for 2025-08-30; Aug 2025 for 2025-08; the year alone for 2025."""
+def date_text(value: str) -> str | None:
+    """30 Aug 2025 for 2025-08-30; Aug 2025 for 2025-08; the year alone for 2025; None for anything else."""
     formats = {10: ("%Y-%m-%d", "%-d %b %Y"), 7: ("%Y-%m", "%b %Y"), 4: ("%Y", "%Y")}
     parse, show = formats.get(len(value), (None, None))
     try:
-        text = datetime.datetime.strptime(value, parse).strftime(show) if parse else None
+        return datetime.datetime.strptime(value, parse).strftime(show) if parse else None
     except ValueError:
-        text = None
+        return None
+
+
+def readable_date(value: str) -> Markup:
+    """A date as `date_text` reads it, in a <time> element; anything else escaped as it is."""
+    text = date_text(value)
     if text is None:
         return escape(value)
     return Markup('<time datetime="{0}">{1}</time>').format(value, text)
@@ -183,40 +190,102 @@ def extra_css_urls(datasette):
     return [datasette.urls.static_plugins(PLUGIN, "claims.css")]
 
 
+def describe_sources(count: int, outlets: list[str], outlet_count: int, first: str | None, last: str | None) -> str:
+    """What the served claims come from: `12 sources from ATS, published 29 Aug 2025 – 30 Aug 2025`."""
+    if not count:
+        return "no sources recorded yet"
+    text = f"{count:,} source{'s' if count != 1 else ''}"
+    if outlet_count and len(outlets) == outlet_count:
+        text += " from " + (f"{', '.join(outlets[:-1])} and {outlets[-1]}" if len(outlets) > 1 else outlets[0])
+    elif outlet_count:
+        text += f" from {outlet_count:,} outlets"
+    dates = [date_text(value) or value for value in dict.fromkeys(v for v in (first, last) if v)]
+    return text + (f", published {' – '.join(dates)}" if dates else "")
+
+
+NAMED_OUTLETS = 3  # more outlets than this are counted, not named
+_DESCRIPTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _file_state(path: str) -> tuple:
+    """Changes whenever a write is committed to the database at `path` (its file or its write-ahead log)."""
+    state = []
+    for name in (path, path + "-wal"):
+        try:
+            stat = os.stat(name)
+        except OSError:
+            state.append(None)
+        else:
+            state.append((stat.st_mtime_ns, stat.st_size))
+    return tuple(state)
+
+
+async def data_source(datasette, database: str | None) -> str | None:
+    """The footer's "Data source" for the claims database served: its sources, counted when it last changed."""
+    names = [name for name in datasette.databases if not name.startswith("_")]
+    database = database or (names[0] if len(names) == 1 else None)
+    db = datasette.databases.get(database) if database else None
+    if db is None or not db.path or "sources" not in await db.table_names():
+        return None
+    state = _file_state(db.path) if db.is_mutable else "immutable"
+    cached = _DESCRIPTIONS.get(db)
+    if cached and cached[0] == state:
+        return cached[1]
+
+    def read(conn):
+        count, outlet_count, first, last = conn.execute(
+            "select count(*), count(distinct outlet), min(published), max(published) from sources"
+        ).fetchone()
+        outlets = []
+        if 0 < outlet_count <= NAMED_OUTLETS:
+            sql = "select distinct outlet from sources where outlet is not null order by outlet"
+            outlets = [row[0] for row in conn.execute(sql)]
+        return describe_sources(count, outlets, outlet_count, first, last)
+
+    description = await db.execute_fn(read)
+    _DESCRIPTIONS[db] = (state, description)
+    return description
+
+
 @hookimpl
 def extra_template_vars(view_name, table, database, request, datasette):
-    if view_name != "row" or table != "claims" or request is None:
+    async def page_vars():
+        found = {"claims_data_source": await data_source(datasette, database)}
+        if view_name == "row" and table == "claims" and request is not None:
+            found |= await claim_page_vars(database, request, datasette)
+        return found
+
+    return page_vars
+
+
+async def claim_page_vars(database: str, request, datasette) -> dict:
+    """What the claim page shows: the claim as `model.get_claim` reads it, and the helpers that render it."""
+    from sqlite_utils import Database
+
+    from .. import model
+    from ..errors import NotFound
+    from ..revisions import readable_value
+
+    pks = request.url_vars.get("pks", "")
+    if not pks.isdigit():
         return {}
 
-    async def claim_vars():
-        from sqlite_utils import Database
+    def read(conn):
+        try:
+            return model.get_claim(Database(conn, execute_plugins=False, recursive_triggers=False), int(pks))
+        except NotFound:
+            return None
 
-        from .. import model
-        from ..errors import NotFound
-        from ..revisions import readable_value
-
-        pks = request.url_vars.get("pks", "")
-        if not pks.isdigit():
-            return {}
-
-        def read(conn):
-            try:
-                return model.get_claim(Database(conn, execute_plugins=False, recursive_triggers=False), int(pks))
-            except NotFound:
-                return None
-
-        claim = await datasette.get_database(database).execute_fn(read)
-        return {
-            "claim": claim,
-            "claims_url": datasette.urls.table(database, "claims"),
-            "sources_url": datasette.urls.table(database, "sources"),
-            "role_columns": {role: column for role, column, _ in ROLES},
-            "status_badge": status_badge,
-            "link_if_web": link_if_web,
-            "readable_date": readable_date,
-            "readable_timestamp": readable_timestamp,
-            "actor_links": actor_links,
-            "readable_value": readable_value,
-        }
-
-    return claim_vars
+    claim = await datasette.get_database(database).execute_fn(read)
+    return {
+        "claim": claim,
+        "claims_url": datasette.urls.table(database, "claims"),
+        "sources_url": datasette.urls.table(database, "sources"),
+        "role_columns": {role: column for role, column, _ in ROLES},
+        "status_badge": status_badge,
+        "link_if_web": link_if_web,
+        "readable_date": readable_date,
+        "readable_timestamp": readable_timestamp,
+        "actor_links": actor_links,
+        "readable_value": readable_value,
+    }
