@@ -56,7 +56,7 @@ def build_datasette(db_path: str | Path, *, allow_robots: bool = False, immutabl
     from datasette.database import Database
 
     metadata = load_metadata()
-    metadata.setdefault("plugins", {})["claims"] = {"allow_robots": allow_robots}
+    metadata.setdefault("plugins", {}).setdefault("claims", {})["allow_robots"] = allow_robots
     datasette = Datasette(metadata=metadata, settings=SETTINGS)
     datasette.remove_database("_memory")
     database = Database(datasette, path=str(Path(db_path)), is_mutable=not immutable)

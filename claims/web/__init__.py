@@ -247,10 +247,30 @@ async def data_source(datasette, database: str | None) -> str | None:
     return description
 
 
+def facet_groups(facets: list[dict], open_names: list[str] | None) -> tuple[list[dict], list[dict]]:
+    """The facets shown open above the rows (those named, asked for in the URL or with a value chosen), and the rest.
+
+    Open facets come in the order named; with no names given, every facet is open.
+    """
+    if open_names is None:
+        return facets, []
+
+    def is_open(facet: dict) -> bool:
+        chosen = any(value.get("selected") for value in facet["results"])
+        return facet["name"] in open_names or facet.get("hideable") or chosen
+
+    rank = {name: n for n, name in enumerate(open_names)}
+    shown = sorted((facet for facet in facets if is_open(facet)), key=lambda facet: rank.get(facet["name"], len(rank)))
+    return shown, [facet for facet in facets if not is_open(facet)]
+
+
 @hookimpl
 def extra_template_vars(view_name, table, database, request, datasette):
     async def page_vars():
         found = {"claims_data_source": await data_source(datasette, database)}
+        if view_name == "table":
+            open_names = (datasette.plugin_config(PLUGIN, database=database, table=table) or {}).get("open_facets")
+            found["claims_facet_groups"] = lambda facets: facet_groups(facets, open_names)
         if view_name == "row" and table == "claims" and request is not None:
             found |= await claim_page_vars(database, request, datasette)
         return found
