@@ -182,6 +182,53 @@ async def test_estimates_over_time_reads_as_a_series(workbench):
     ]
 
 
+async def chart_rows(datasette, slug, **params) -> list[dict]:
+    sql = DASHBOARD["charts"][slug]["query"]
+    response = await datasette.client.get("/claims.json", params={"sql": sql, **params, "_shape": "objects"})
+    assert response.status_code == 200, response.text
+    return response.json()["rows"]
+
+
+async def test_estimates_without_a_measure_show_the_most_estimated_one(workbench):
+    """With no measure chosen, protesters, arrests and deaths were plotted on one axis."""
+    rows = await chart_rows(workbench, "estimates")  # killed: two figures; every other measure one
+    assert {row["measure"] for row in rows} == {"killed"} and len(rows) == 2
+    assert {row["shown"] for row in rows} == {"killed: the measure most estimated of late (choose another above)"}
+    chosen = await chart_rows(workbench, "estimates", measure="troops_sent")
+    assert {row["measure"] for row in chosen} == {"troops_sent"} and {row["shown"] for row in chosen} == {"troops_sent"}
+
+
+async def test_estimates_say_how_each_figure_reads(workbench):
+    """"More than 10,000" was drawn like an exact point: each row says how its figure reads, for its marker."""
+    troops = await chart_rows(workbench, "estimates", measure="troops_sent")
+    assert {(row["reads_as"], row["estimate"], row["value"]) for row in troops} == {
+        ("more than", "more than 10,000 soldiers", 10000)
+    }
+    wounded = await chart_rows(workbench, "estimates", measure="wounded")
+    assert [(row["reads_as"], row["estimate"]) for row in wounded] == [("at least", "at least 1,000 soldiers")]
+    shapes = DASHBOARD["charts"]["estimates"]["display"]["layer"][2]["encoding"]["shape"]["scale"]
+    assert dict(zip(shapes["domain"], shapes["range"]))["more than"] == "triangle-up"
+
+
+def test_estimates_chart_reads_one_measure_through_its_index(example_db_path):
+    from claims.web import prepare_connection
+
+    connection = sqlite3.connect(example_db_path)
+    prepare_connection(connection)
+    sql = DASHBOARD["charts"]["estimates"]["query"]
+    plan = [row[3] for row in connection.execute(f"explain query plan {sql}", {"measure": ""})]
+    connection.close()
+    assert "SEARCH figures USING INDEX idx_figures_measure_claim_id (measure=?)" in plan, plan
+
+
+async def test_status_changes_per_month_count_only_changes(workbench):
+    """The example's twelve claims recorded as unconfirmed were counted as twelve changes."""
+    rows = await chart_rows(workbench, "changes")
+    assert sorted((row["month"], row["status"], row["changes"]) for row in rows) == [
+        ("2025-08", "confirmed", 1), ("2025-08", "corroborated", 1), (datetime.date.today().strftime("%Y-%m"), "disputed", 1)
+    ]  # fmt: skip
+
+
 async def canned(datasette, name, **params):
     response = await datasette.client.get(f"/claims/{name}.json", params={**params, "_shape": "objects"})
     assert response.status_code == 200, response.text
@@ -299,3 +346,6 @@ def test_fold_function_is_registered_on_datasette_connections(example_db_path):
     conn = sqlite3.connect(example_db_path)
     prepare_connection(conn)
     assert conn.execute("select claims_fold('  Séoul!')").fetchone() == ("seoul",)
+    figures = "select claims_figure_text(qualifier, low, high, unit) from figures order by id"
+    assert [row[0] for row in conn.execute(figures)][:2] == ["more than 10,000 soldiers", "about 600 soldiers"]
+    assert conn.execute("select claims_figure_text('bogus', null, null, null)").fetchone() == (None,)

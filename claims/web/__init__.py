@@ -16,7 +16,7 @@ from datasette import hookimpl
 from markupsafe import Markup, escape
 
 from ..migrations import ROLES, STATUSES
-from ..values import fold
+from ..values import Figure, fold
 from .facets import TABLE, CountedFacet, actor_filters, role_parameter, route_facet_arguments
 
 PLUGIN = "claims"
@@ -166,10 +166,20 @@ def filters_from_request(request, table):
     return actor_filters(request, table)
 
 
+def figure_text(qualifier, low, high, unit) -> str | None:
+    """A figure's columns as a person reads them: `more than 10,000 soldiers` (as `claims show` says it)."""
+    try:
+        return Figure(None, qualifier, low, high, unit).describe()
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 @hookimpl
 def prepare_connection(conn):
-    """`claims_fold(name)`: the key actor names and aliases are matched on (case, accents, punctuation)."""
+    """`claims_fold(name)`: the key actor names and aliases are matched on (case, accents, punctuation);
+    `claims_figure_text(qualifier, low, high, unit)`: a figure as it reads."""
     conn.create_function("claims_fold", 1, lambda value: fold(value) if isinstance(value, str) else None, deterministic=True)
+    conn.create_function("claims_figure_text", 4, figure_text, deterministic=True)
 
 
 @hookimpl
