@@ -10,14 +10,14 @@ import json
 import os
 import re
 import weakref
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
 from ..migrations import ROLES, STATUSES
 from ..values import Figure, fold
-from .facets import TABLE, CountedFacet, actor_filters, role_parameter, route_facet_arguments
+from .facets import TABLE, CountedFacet, actor_filters, facet_column, role_parameter, route_facet_arguments
 
 PLUGIN = "claims"
 STATUS_MEANINGS = dict(STATUSES)
@@ -257,7 +257,9 @@ async def data_source(datasette, database: str | None) -> str | None:
     return description
 
 
-def facet_groups(facets: list[dict], open_names: list[str] | None) -> tuple[list[dict], list[dict]]:
+def facet_groups(
+    facets: list[dict], open_names: list[str] | None, asked_for: set[str] = frozenset()
+) -> tuple[list[dict], list[dict]]:
     """The facets shown open above the rows (those named, asked for in the URL or with a value chosen), and the rest.
 
     Open facets come in the order named; with no names given, every facet is open.
@@ -267,11 +269,17 @@ def facet_groups(facets: list[dict], open_names: list[str] | None) -> tuple[list
 
     def is_open(facet: dict) -> bool:
         chosen = any(value.get("selected") for value in facet["results"])
-        return facet["name"] in open_names or facet.get("hideable") or chosen
+        return facet["name"] in open_names or facet["name"] in asked_for or chosen
 
     rank = {name: n for n, name in enumerate(open_names)}
     shown = sorted((facet for facet in facets if is_open(facet)), key=lambda facet: rank.get(facet["name"], len(rank)))
     return shown, [facet for facet in facets if not is_open(facet)]
+
+
+def facets_asked_for(request) -> set[str]:
+    """The columns the URL asks facets of (`?_facet=language`, `?_facet_array=relayed_by`...)."""
+    pairs = parse_qsl(request.query_string, keep_blank_values=True) if request is not None else []
+    return {facet_column(value) for key, value in pairs if key.startswith("_facet") and key != "_facet_size"}
 
 
 @hookimpl
@@ -280,7 +288,8 @@ def extra_template_vars(view_name, table, database, request, datasette):
         found = {"claims_data_source": await data_source(datasette, database)}
         if view_name == "table":
             open_names = (datasette.plugin_config(PLUGIN, database=database, table=table) or {}).get("open_facets")
-            found["claims_facet_groups"] = lambda facets: facet_groups(facets, open_names)
+            asked_for = facets_asked_for(request)
+            found["claims_facet_groups"] = lambda facets: facet_groups(facets, open_names, asked_for)
         if view_name == "row" and table == "claims" and request is not None:
             found |= await claim_page_vars(database, request, datasette)
         return found

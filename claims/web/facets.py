@@ -49,7 +49,7 @@ def shows_every_claim(request) -> bool:
     return all(key in PRESENTATION_ARGS or key.startswith("_facet") for key in request.args)
 
 
-def _facet_column(config: str) -> str | None:
+def facet_column(config: str) -> str | None:
     """The column a facet argument names: `asserted_by`, or `{"column": "asserted_by"}`."""
     if not config.startswith("{"):
         return config
@@ -68,7 +68,7 @@ def route_facet_arguments(query_string: str) -> str:
     """
     pairs = parse_qsl(query_string, keep_blank_values=True)
     routed = [
-        (COUNTED_ARGUMENT if _facet_column(value) in ROUTED_FACETS.get(key, ()) else key, value) for key, value in pairs
+        (COUNTED_ARGUMENT if facet_column(value) in ROUTED_FACETS.get(key, ()) else key, value) for key, value in pairs
     ]
     return query_string if routed == pairs else urlencode(routed)
 
