@@ -235,12 +235,14 @@ async def data_source(datasette, database: str | None) -> str | None:
     names = [name for name in datasette.databases if not name.startswith("_")]
     database = database or (names[0] if len(names) == 1 else None)
     db = datasette.databases.get(database) if database else None
-    if db is None or not db.path or "sources" not in await db.table_names():
+    if db is None or not db.path:
         return None
     state = _file_state(db.path) if db.is_mutable else "immutable"
     cached = _DESCRIPTIONS.get(db)
     if cached and cached[0] == state:
         return cached[1]
+    if "sources" not in await db.table_names():  # not a claims database
+        return None
 
     def read(conn):
         count, outlet_count, first, last = conn.execute(
