@@ -93,16 +93,27 @@ def edit_claim(
 
 
 def readable_value(field: str, value: Any) -> str:
-    """A revision's old or new value as a person reads it: `(empty)`, `yes`/`no`, `source 3`, figures joined."""
+    """A revision's old or new value as a person reads it: `(empty)`, `yes`/`no`, `source 3`, lists joined."""
     if value is None or value == []:
         return "(empty)"
     if field == "is_quote":
         return "yes" if value else "no"
     if field == "source_id":
         return f"source {value}"
-    if field == "figures" and isinstance(value, list):
-        return "; ".join(_figure_text(spec) for spec in value)
-    return str(value)
+    if isinstance(value, list):
+        return "; ".join(_figure_text(item) if field == "figures" else _item_text(item) for item in value)
+    return _item_text(value)
+
+
+def _item_text(item: Any) -> str:
+    """`Seoul`; a party as exports write it, `{actor, date, source}`, as `Pyongyang (2025-09-02, source 2)`."""
+    if not isinstance(item, dict):
+        return str(item)
+    details = [str(item["date"])] if item.get("date") else []
+    details += [f"source {item['source']}"] if item.get("source") else []
+    rest = ", ".join(f"{key}: {value}" for key, value in item.items() if key not in ("actor", "date", "source"))
+    name = str(item.get("actor", rest))
+    return f"{name} ({', '.join(details)})" if details else name
 
 
 def _figure_text(spec: str) -> str:
