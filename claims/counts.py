@@ -153,10 +153,8 @@ def add_counts(db: Database, since: dict[str, int] | None = None) -> None:
 
 
 def _add(db: Database, table: str, keys: str, select: str, params: list) -> None:
-    db.execute(
-        f"INSERT INTO {table} ({keys}, count) {select} ON CONFLICT ({keys}) DO UPDATE SET count = count + excluded.count",
-        params,
-    )
+    upsert = f"ON CONFLICT ({keys}) DO UPDATE SET count = count + excluded.count"
+    db.execute(f"INSERT INTO {table} ({keys}, count) {select} {upsert}", params)
 
 
 def recount(db: Database, tables: tuple[str, ...] = (FACET_TABLE, MONTHLY_TABLE)) -> None:

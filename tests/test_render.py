@@ -14,7 +14,9 @@ def edited(db, source_id, actors):
         db, "Selon Séoul, 600 soldats", source=source_id, parties=[("Seoul", "asserts")],
         figures=[parse_figure("killed=~600")], notes="First draft", recorded_by="alice",
     )  # fmt: skip
-    edit_claim(db, claim, notes="", figures=[parse_figure("killed=>600")], reason="[bold]Wire[/bold] corrected", recorded_by="zoé")
+    edit_claim(
+        db, claim, notes="", figures=[parse_figure("killed=>600")], reason="[bold]Wire[/bold] corrected", recorded_by="zoé"
+    )
     return model.get_claim(db, claim)
 
 

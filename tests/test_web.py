@@ -225,7 +225,8 @@ async def test_status_changes_per_month_count_only_changes(workbench):
     """The example's twelve claims recorded as unconfirmed were counted as twelve changes."""
     rows = await chart_rows(workbench, "changes")
     assert sorted((row["month"], row["status"], row["changes"]) for row in rows) == [
-        ("2025-08", "confirmed", 1), ("2025-08", "corroborated", 1), (datetime.date.today().strftime("%Y-%m"), "disputed", 1)
+        ("2025-08", "confirmed", 1), ("2025-08", "corroborated", 1),
+        (datetime.date.today().strftime("%Y-%m"), "disputed", 1),
     ]  # fmt: skip
 
 
@@ -306,20 +307,25 @@ async def test_data_source_counts_the_sources_and_follows_new_ones(tmp_path):
         model.add_source(db, "Two", outlet="Yonhap", published="2025-09-02")
         model.add_source(db, "Three")
     page = (await datasette.client.get("/claims/claims")).text
-    assert data_sources(page)[-1] == "3 sources from &lt;script&gt;x&lt;/script&gt; and Yonhap, published Jun 2024 – 2 Sep 2025"
+    assert data_sources(page)[-1] == (
+        "3 sources from &lt;script&gt;x&lt;/script&gt; and Yonhap, published Jun 2024 – 2 Sep 2025"
+    )
     assert "<script>x</script>" not in page
 
 
 def test_describe_sources():
     assert describe_sources(1, ["ATS"], 1, "2025-08-30", "2025-08-30") == "1 source from ATS, published 30 Aug 2025"
-    assert describe_sources(1500, [], 12, "2024", "2025-01") == "1,500 sources from 12 outlets, published 2024 – Jan 2025"
+    assert describe_sources(1500, [], 12, "2024", "2025-01") == (
+        "1,500 sources from 12 outlets, published 2024 – Jan 2025"
+    )
     assert describe_sources(2, ["A", "B", "C"], 3, None, None) == "2 sources from A, B and C"
     assert describe_sources(2, [], 0, None, "2025-01-02") == "2 sources, published 2 Jan 2025"
     assert describe_sources(0, [], 0, None, None) == "no sources recorded yet"
 
 
 async def test_a_source_named_in_metadata_is_kept(example_db_path, monkeypatch):
-    metadata = yaml.safe_load(metadata_path().read_text()) | {"source": "Desk archive", "source_url": "https://example.org"}
+    named = {"source": "Desk archive", "source_url": "https://example.org"}
+    metadata = yaml.safe_load(metadata_path().read_text()) | named
     monkeypatch.setattr("claims.server.load_metadata", lambda: metadata)
     page = (await build_datasette(example_db_path).client.get("/claims/claims")).text
     assert '<a href="https://example.org">' in page and "Desk archive" in page and "1 source from ATS" not in page

@@ -145,7 +145,7 @@ TABLE_PATH = re.compile(rf"^/[^/]+/{TABLE}(\.\w+)?$")
 
 @hookimpl
 def asgi_wrapper():
-    """Answer Datasette facets of counted columns asked for in the URL (`?_facet_array=asserted_by`) as counted facets."""
+    """Datasette facets of counted columns asked for in a URL (`?_facet_array=asserted_by`): counted facets."""
 
     def wrap(app):
         async def routed(scope, receive, send):
