@@ -3,7 +3,8 @@
 `facet_counts` holds, for each facet of the claims table, how many claims have each
 value: claims per status, source, language and date said, and per actor in each role
 (`asserted_by`, `relayed_by`...: the actor's id). `status_changes_per_month` counts
-status changes per month and new status, for the dashboard.
+changes of status per month and new status, for the dashboard: a change has a status
+to change from (`from_status`), so the status a claim is recorded with is not one.
 
 Triggers on `claims`, `attributions` and `status_changes` keep both exact on every
 write. A bulk import may drop the insert triggers (`INSERT_TRIGGERS`), note
@@ -26,6 +27,9 @@ INSERT_TRIGGERS = ["claims_counts_ai", "attributions_counts_ai", "status_changes
 # The facet an attribution row counts towards: the claims column of its role.
 _ROLE_FACET = "(SELECT claims_column FROM roles WHERE name = {row}.role)"
 _MONTH = "substr({row}.changed_on, 1, 7)"
+# A status change, not the status a claim was recorded with (as of m007; m004 counted both).
+_IS_CHANGE = "{row}.from_status IS NOT NULL"
+MONTHLY_TRIGGERS = ["status_changes_counts_ai", "status_changes_counts_ad"]
 
 
 def _increment(table: str, keys: dict[str, str]) -> str:
@@ -71,8 +75,18 @@ def triggers() -> dict[str, str]:
             _decrement(FACET_TABLE, party("OLD")),
             _increment(FACET_TABLE, party("NEW")),
         ),
-        _trigger("status_changes_counts_ai", "INSERT ON status_changes", _increment(MONTHLY_TABLE, change("NEW"))),
-        _trigger("status_changes_counts_ad", "DELETE ON status_changes", _decrement(MONTHLY_TABLE, change("OLD"))),
+        _trigger(
+            "status_changes_counts_ai",
+            "INSERT ON status_changes",
+            _increment(MONTHLY_TABLE, change("NEW")),
+            when=_IS_CHANGE.format(row="NEW"),
+        ),
+        _trigger(
+            "status_changes_counts_ad",
+            "DELETE ON status_changes",
+            _decrement(MONTHLY_TABLE, change("OLD")),
+            when=_IS_CHANGE.format(row="OLD"),
+        ),
     ]
     return dict(pairs)
 
@@ -125,7 +139,7 @@ def _tallies(since: dict[str, int]) -> list[tuple[str, str, str, list]]:
             MONTHLY_TABLE,
             "month, status",
             f"SELECT {month}, to_status, count(*) FROM status_changes WHERE id >= ? AND changed_on IS NOT NULL "
-            f"GROUP BY {month}, to_status",
+            f"AND {_IS_CHANGE.format(row='status_changes')} GROUP BY {month}, to_status",
             [changes_from],
         )
     )
@@ -135,17 +149,21 @@ def _tallies(since: dict[str, int]) -> list[tuple[str, str, str, list]]:
 def add_counts(db: Database, since: dict[str, int] | None = None) -> None:
     """Count the rows of each counted table whose id is at least `since[table]` (all rows by default)."""
     for table, keys, select, params in _tallies(since or {}):
-        db.execute(
-            f"INSERT INTO {table} ({keys}, count) {select} ON CONFLICT ({keys}) DO UPDATE SET count = count + excluded.count",
-            params,
-        )
+        _add(db, table, keys, select, params)
 
 
-def recount(db: Database) -> None:
-    """Count everything again from scratch (`claims check --repair`)."""
-    db.execute(f"DELETE FROM {FACET_TABLE}")
-    db.execute(f"DELETE FROM {MONTHLY_TABLE}")
-    add_counts(db)
+def _add(db: Database, table: str, keys: str, select: str, params: list) -> None:
+    upsert = f"ON CONFLICT ({keys}) DO UPDATE SET count = count + excluded.count"
+    db.execute(f"INSERT INTO {table} ({keys}, count) {select} {upsert}", params)
+
+
+def recount(db: Database, tables: tuple[str, ...] = (FACET_TABLE, MONTHLY_TABLE)) -> None:
+    """Count everything again from scratch (`claims check --repair`), in every count table or only those given."""
+    for table in tables:
+        db.execute(f"DELETE FROM {table}")
+    for table, keys, select, params in _tallies({}):
+        if table in tables:
+            _add(db, table, keys, select, params)
 
 
 def stale(db: Database) -> list[str]:

@@ -152,7 +152,8 @@ def _miskeyed(db: Database) -> list[int]:
 def _same_text(db: Database) -> list[tuple[int, list[int]]]:
     """(source id, claim ids) of every source holding several claims with one identity key."""
     rows = db.execute(
-        "select source_id, group_concat(id) from claims group by source_id, text_key having count(*) > 1"
+        "select source_id, group_concat(id) from claims where text_key is not null "
+        "group by source_id, text_key having count(*) > 1"
     ).fetchall()
     return [(source_id, sorted(int(i) for i in ids.split(","))) for source_id, ids in rows]
 

@@ -444,6 +444,19 @@ def m006_claim_identity_keys_and_actor_changes(db: Database):
         )
 
 
+@step
+def m007_status_changes_per_month_counts_changes_only(db: Database):
+    """The dashboard's status changes per month count changes of status, not the status each claim was recorded
+    with (one per claim: 19 "changes" shown where one status had changed)."""
+    from . import counts
+
+    definitions = counts.triggers()
+    for name in counts.MONTHLY_TRIGGERS:
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+        db.execute(definitions[name])
+    counts.recount(db, (counts.MONTHLY_TABLE,))
+
+
 def known_migration_names() -> list[str]:
     """Names of every migration step this version of claims knows, in order."""
     return list(STEPS)

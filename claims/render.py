@@ -6,6 +6,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .revisions import readable_value
+
 STATUS_STYLES = {
     "unconfirmed": "yellow",
     "corroborated": "cyan",
@@ -61,7 +63,7 @@ def _titled_table(title: str, headers: tuple[str, ...], rows: list[tuple]) -> Ta
 
 
 def print_claim(claim: dict) -> None:
-    """Print one claim with its parties, figures, source and history."""
+    """Print one claim with its parties, figures, source, status history and edits."""
     console = Console()
     header = Text(f"Claim {claim['id']}  ")
     header.append(claim["status"], style=STATUS_STYLES.get(claim["status"], "") + " bold")
@@ -82,7 +84,14 @@ def print_claim(claim: dict) -> None:
     if claim["figures"]:
         rows = [(f["measure"], f["text"], f["low"], f["high"]) for f in claim["figures"]]
         console.print(_titled_table("Figures", ("measure", "value", "low", "high"), rows))
-    rows = [(h["on"], h["from"], h["to"], h["reason"], h["evidence"]) for h in claim["history"]]
-    console.print(_titled_table("Status history", ("on", "from", "to", "reason", "evidence"), rows))
+    rows = [(h["on"], h["from"], h["to"], h["reason"], h["evidence"], h["recorded_by"]) for h in claim["history"]]
+    console.print(_titled_table("Status history", ("on", "from", "to", "reason", "evidence", "by"), rows))
+    if claim["revisions"]:
+        rows = [
+            (r["recorded_at"], r["recorded_by"], r["field"], readable_value(r["field"], r["old_value"]),
+             readable_value(r["field"], r["new_value"]), r["reason"])
+            for r in claim["revisions"]
+        ]  # fmt: skip
+        console.print(_titled_table("Edits", ("recorded", "by", "field", "was", "now", "reason"), rows))
     if claim["notes"]:
         console.print(Text(f"Notes: {claim['notes']}", style="dim"))

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from . import model
 from .db import write_transaction
 from .errors import AlreadyExists, InvalidValue
-from .values import Figure, optional_text, parse_date, parse_language, require_text
+from .values import Figure, optional_text, parse_date, parse_figure, parse_language, require_text
 from .writing import ClaimWriter
 
 UNCHANGED: Any = object()  # an edit argument left out: keep the current value
@@ -72,6 +72,39 @@ def edit_claim(
         if not revisions:
             raise InvalidValue(f"nothing to change: claim {claim_id} already has these values")
     return revisions
+
+
+def readable_value(field: str, value: Any) -> str:
+    """A revision's old or new value as a person reads it: `(empty)`, `yes`/`no`, `source 3`, lists joined."""
+    if value is None or value == []:
+        return "(empty)"
+    if field == "is_quote":
+        return "yes" if value else "no"
+    if field == "source_id":
+        return f"source {value}"
+    if isinstance(value, list):
+        return "; ".join(_figure_text(item) if field == "figures" else _item_text(item) for item in value)
+    return _item_text(value)
+
+
+def _item_text(item: Any) -> str:
+    """`Seoul`; a party as exports write it, `{actor, date, source}`, as `Pyongyang (2025-09-02, source 2)`."""
+    if not isinstance(item, dict):
+        return str(item)
+    details = [str(item["date"])] if item.get("date") else []
+    details += [f"source {item['source']}"] if item.get("source") else []
+    rest = ", ".join(f"{key}: {value}" for key, value in item.items() if key not in ("actor", "date", "source"))
+    name = str(item.get("actor", rest))
+    return f"{name} ({', '.join(details)})" if details else name
+
+
+def _figure_text(spec: str) -> str:
+    """`troops_sent: more than 10,000 soldiers` for `troops_sent=>10000 soldiers` (the spec itself if unreadable)."""
+    try:
+        figure = parse_figure(spec)
+    except (InvalidValue, TypeError):
+        return str(spec)
+    return f"{figure.measure}: {figure.describe()}"
 
 
 def retract_claim(db: Database, claim_id: int, *, reason: str, recorded_by: str | None = None) -> dict:

@@ -56,13 +56,15 @@ def build_datasette(db_path: str | Path, *, allow_robots: bool = False, immutabl
     from datasette.database import Database
 
     metadata = load_metadata()
-    metadata.setdefault("plugins", {})["claims"] = {"allow_robots": allow_robots}
+    metadata.setdefault("plugins", {}).setdefault("claims", {})["allow_robots"] = allow_robots
     datasette = Datasette(metadata=metadata, settings=SETTINGS)
     datasette.remove_database("_memory")
     database = Database(datasette, path=str(Path(db_path)), is_mutable=not immutable)
     datasette.add_database(database, name=DATABASE_NAME)
     if immutable:
-        datasette.inspect_data = {DATABASE_NAME: {"tables": _table_counts(db_path)}}
+        # No content hash: Datasette would read the whole file for it, and serves no hashed URLs anyway.
+        inspected = {"hash": None, "size": Path(db_path).stat().st_size, "tables": _table_counts(db_path)}
+        datasette.inspect_data = {DATABASE_NAME: inspected}
     return datasette
 
 

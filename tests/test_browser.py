@@ -16,7 +16,9 @@ from playwright.sync_api import expect, sync_playwright
 from claims import model
 from claims.bundle import load_example
 from claims.db import open_db
+from claims.revisions import edit_claim
 from claims.server import free_port, start_in_background
+from claims.values import parse_figure
 
 CHROMIUM = os.environ.get("CLAIMS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -30,6 +32,8 @@ CHROMIUM_ARGS = [
 HOSTILE_TEXT = "<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\"> Séoul hostile"
 HOSTILE_ACTOR = "<img src=x onerror=window.pwned=3>"
 HOSTILE_NOTES = "<svg onload=window.pwned=5></svg>"
+HOSTILE_TRANSLATION = "<img src=x onerror=window.pwned=6> Seoul says"
+HOSTILE_REASON = "<b onmouseover=window.pwned=7>Wire corrected</b>"
 CHARTS = ["by-status", "per-source", "per-actor", "parties", "estimates", "changes"]
 
 
@@ -44,12 +48,38 @@ def server(tmp_path_factory):
             status="disputed", notes=HOSTILE_NOTES, create_actors=True,
         )  # fmt: skip
         model.set_status(db, hostile, "denied", reason="<b>bold?</b>", evidence="https://example.org/evidence")
+        edit_claim(db, hostile, translation=HOSTILE_TRANSLATION, reason=HOSTILE_REASON, recorded_by="zoé")
         # A URL that bypassed validation (edited outside claims) must still never become a link.
         db["sources"].update(1, {"url": "javascript:window.pwned=4"})
     port = free_port()
     process = start_in_background(path, port)
     base = f"http://127.0.0.1:{port}"
     yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def busy_server(tmp_path_factory):
+    """`claims serve` on the example plus claims from many sources with long titles, asserted by many actors."""
+    path = tmp_path_factory.mktemp("busy") / "claims.db"
+    with open_db(path, create=True) as db:
+        load_example(db)
+        for n in range(30):
+            source = model.add_source(
+                db, f"Report {n}: a long headline about estimates of soldiers killed in the Kursk region, again",
+                url=f"https://example.org/report/{n}", outlet=f"Outlet {n % 7}", published=f"2025-09-{n % 28 + 1:02d}",
+            )  # fmt: skip
+            model.add_claim(
+                db, f"Estimate {n}: " + "a long claim text that goes on as claims do in wire copy " * 4,
+                source=source, parties=[(f"Actor {n % 12}", "asserts"), (f"Outlet {n % 7}", "relays"),
+                                        (f"Government {n % 5}", "not-confirmed")],
+                said_on=f"2025-09-{n % 28 + 1:02d}", figures=[parse_figure(f"killed=>{1000 + 100 * n} soldiers")],
+                notes="Checked against the wire " * 3, create_actors=True,
+            )  # fmt: skip
+    port = free_port()
+    process = start_in_background(path, port)
+    yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)
 
@@ -137,7 +167,7 @@ def test_dashboard_renders_every_chart_offline(page, server):
     page.select_option("select[name=measure]", "killed")
     page.click("input[type=submit]")
     expect(page).to_have_url(re.compile(r"measure=killed"))
-    expect(page.locator("#chart-estimates svg .mark-symbol path").first).to_be_attached()
+    expect(page.locator("#chart-estimates svg .mark-symbol.role-mark path").first).to_be_attached()
     assert page.console_errors == []
     assert page.outside_requests == []
 
@@ -153,4 +183,65 @@ def test_claim_page_shows_badges_parties_and_history(page, server):
     page.locator(".claims-parties a", has_text="Western intelligence").click()
     expect(page).to_have_url(re.compile(r"_asserted_by=Western"))
     assert visible_claim_ids(page) == [2, 3]
+    assert page.console_errors == [] and page.outside_requests == []
+
+
+@pytest.mark.parametrize("query", ["", "?_asserted_by=Seoul", "?status=unconfirmed&_sort_desc=dated"])
+def test_claims_are_on_the_first_screen(browser, busy_server, query):
+    """Twenty column descriptions and ten facets put the first claim ~1,650 px down at 1280 px wide."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(busy_server + "/claims/claims" + query)
+    first_row = page.locator("table.rows-and-columns tbody tr").first
+    box = first_row.bounding_box()
+    assert box is not None and box["y"] < 800 - 100, box  # the row starts on the first screen, with room to read
+    assert page.locator("details.claims-column-descriptions").is_visible()
+    assert not page.locator("dl.column-descriptions").is_visible()  # folded until asked for
+    page.locator("details.claims-column-descriptions summary").click()
+    expect(page.locator("dl.column-descriptions")).to_contain_text("Actors who could confirm it and have not.")
+    text = page.locator("td.col-text").first.bounding_box()
+    assert text["width"] >= 400, text  # was ~5 words a line
+    folded = page.locator("details.claims-more-facets")
+    assert folded.is_visible() and not folded.locator(".facet-info").first.is_visible()
+    folded.locator("summary").click()
+    expect(folded.locator(".facet-info[data-column='said_on']")).to_be_visible()
+    context.close()
+
+
+def test_facets_asked_for_or_chosen_are_open(page, busy_server):
+    page.goto(busy_server + "/claims/claims?_facet_array=relayed_by&language=fr")
+    for column in ["relayed_by", "language", "status"]:  # asked for in the URL, a value chosen, open by default
+        expect(page.locator(f".facet-results .facet-info[data-column='{column}']").first).to_be_visible()
+    expect(page.locator("details.claims-more-facets summary")).not_to_contain_text("relayed_by")
+    assert visible_claim_ids(page)
+
+
+def test_claim_page_shows_edits_as_text(page, server):
+    page.goto(server + "/claims/claims/13")
+    edits = page.locator(".claims-revisions tbody tr")
+    expect(edits).to_have_count(1)
+    expect(edits.first).to_contain_text("translation")
+    expect(edits.first).to_contain_text("(empty)")
+    expect(edits.first).to_contain_text(HOSTILE_TRANSLATION)
+    expect(edits.first).to_contain_text(HOSTILE_REASON)
+    expect(edits.first).to_contain_text("zoé")
+    page.locator(".claims-revisions").hover()
+    assert page.evaluate("window.pwned") is None
+    assert page.locator(".claims-revisions img, .claims-revisions b").count() == 0
+
+
+def test_dashboard_estimates_read_as_dates_and_bounds(page, server):
+    page.goto(server + "/-/dashboards/claims-overview")
+    chart = page.locator("#chart-estimates svg")
+    expect(chart.locator("text", has_text="the measure most estimated of late")).to_have_count(1)
+    page.goto(server + "/-/dashboards/claims-overview?measure=troops_sent")
+    symbols = page.locator("#chart-estimates svg .mark-symbol.role-mark path")
+    expect(symbols.first).to_be_attached()
+    assert {symbols.nth(n).get_attribute("fill") for n in range(symbols.count())} == {"transparent"}  # "more than"
+    labels = page.locator("#chart-estimates svg .role-axis-label text").all_text_contents()
+    assert "30 Aug 2025" in labels and not [label for label in labels if re.search(r"\b(AM|PM)\b", label)], labels
+    page.goto(server + "/-/dashboards/claims-overview?measure=killed")
+    expect(page.locator("#chart-estimates svg .mark-symbol.role-mark path").first).to_be_attached()
+    fills = page.locator("#chart-estimates svg .mark-symbol.role-mark path").first.get_attribute("fill")
+    assert fills != "transparent"  # "about 600": a filled marker
     assert page.console_errors == [] and page.outside_requests == []

@@ -34,6 +34,7 @@ def test_init_creates_every_table_and_records_migrations(db):
         "m004_counts_for_browsing_at_scale",
         "m005_claim_dates_for_sorting",
         "m006_claim_identity_keys_and_actor_changes",
+        "m007_status_changes_per_month_counts_changes_only",
     ]
     assert set(db.view_names()) == {"estimates", "contested_claims", "unconfirmed_claims"}
     assert applied == known_migration_names()

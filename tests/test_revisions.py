@@ -102,3 +102,17 @@ def test_recorded_by_defaults_to_the_environment(db, source_id, monkeypatch):
     claim_id = model.add_claim(db, "Who wrote me", source=source_id)
     assert db["claims"].get(claim_id)["created_by"] == "eve"
     assert model.get_claim(db, claim_id)["history"][0]["recorded_by"] == "eve"
+
+
+@pytest.mark.parametrize(
+    "field,value,shown",
+    [("notes", None, "(empty)"), ("notes", "x", "x"), ("is_quote", 1, "yes"), ("is_quote", 0, "no"),
+     ("source_id", 3, "source 3"), ("figures", [], "(empty)"),
+     ("figures", ["killed=~600", "wounded=>=1000 soldiers"], "killed: about 600; wounded: at least 1,000 soldiers"),
+     ("denied_by", ["Seoul", {"actor": "Pyongyang", "date": "2025-09-02", "source": 2}],
+      "Seoul; Pyongyang (2025-09-02, source 2)")],
+)  # fmt: skip
+def test_readable_value_of_a_revision(field, value, shown):
+    from claims.revisions import readable_value
+
+    assert readable_value(field, value) == shown

@@ -1,4 +1,5 @@
 import datetime
+import re
 import sqlite3
 from urllib.parse import quote
 
@@ -8,7 +9,15 @@ import yaml
 from claims import model
 from claims.db import open_db
 from claims.server import build_datasette, metadata_path
-from claims.web import actor_links, link_if_web, readable_date, readable_timestamp, render_cell, status_badge
+from claims.web import (
+    actor_links,
+    describe_sources,
+    link_if_web,
+    readable_date,
+    readable_timestamp,
+    render_cell,
+    status_badge,
+)
 
 METADATA = yaml.safe_load(metadata_path().read_text())
 DASHBOARD = METADATA["plugins"]["datasette-dashboards"]["claims-overview"]
@@ -107,6 +116,32 @@ async def test_claim_page_history_links_evidence(workbench):
     assert "denies" in page and "21 Sep 2025" in page
 
 
+async def test_claim_page_shows_every_edit_with_what_who_when_why(tmp_path):
+    """Edits were invisible on the claim page: each revision is listed, its values escaped."""
+    from claims.revisions import edit_claim
+
+    path = tmp_path / "edited.db"
+    with open_db(path, create=True) as db:
+        source = model.add_source(db, "Wire", published="2025-08-30")
+        claim = model.add_claim(db, "Seoul says 600", source=source, notes="<b>first</b>")
+        other = model.add_source(db, "Correction")
+        edit_claim(db, claim, notes="", source=other, reason="<i>Wire</i> corrected", recorded_by="zoé <z@x>")
+        recorded_at = model.get_claim(db, claim)["revisions"][0]["recorded_at"]
+        untouched = model.add_claim(db, "Never edited", source=source)
+    datasette = build_datasette(path)
+    page = (await datasette.client.get(f"/claims/claims/{claim}")).text
+    edits = page[page.index("<h2>Edits</h2>") : page.index("<h2>Stored row</h2>")]
+    assert edits.count("<tr>") == 3  # the header and two fields
+    for expected in ["notes", "&lt;b&gt;first&lt;/b&gt;", "(empty)", "source_id", "zoé &lt;z@x&gt;",
+                     f'<a href="/claims/sources/{source}">source {source}</a>',
+                     f'<a href="/claims/sources/{other}">source {other}</a>',
+                     "&lt;i&gt;Wire&lt;/i&gt; corrected", f'<time datetime="{recorded_at}">']:  # fmt: skip
+        assert expected in edits, expected
+    assert "<b>first</b>" not in page and "<i>Wire</i>" not in page
+    page = (await datasette.client.get(f"/claims/claims/{untouched}")).text
+    assert "Never edited since it was recorded." in page and 'class="claims-revisions"' not in page
+
+
 async def test_missing_claim_page_is_404(workbench):
     assert (await workbench.client.get("/claims/claims/999")).status_code == 404
 
@@ -145,6 +180,54 @@ async def test_estimates_over_time_reads_as_a_series(workbench):
         ("2025-08-30", 600, "Seoul"),
         ("2025-09-20", 2000, "Seoul"),
     ]
+
+
+async def chart_rows(datasette, slug, **params) -> list[dict]:
+    sql = DASHBOARD["charts"][slug]["query"]
+    response = await datasette.client.get("/claims.json", params={"sql": sql, **params, "_shape": "objects"})
+    assert response.status_code == 200, response.text
+    return response.json()["rows"]
+
+
+async def test_estimates_without_a_measure_show_the_most_estimated_one(workbench):
+    """With no measure chosen, protesters, arrests and deaths were plotted on one axis."""
+    rows = await chart_rows(workbench, "estimates")  # killed: two figures; every other measure one
+    assert {row["measure"] for row in rows} == {"killed"} and len(rows) == 2
+    assert {row["shown"] for row in rows} == {"killed: the measure most estimated of late (choose another above)"}
+    chosen = await chart_rows(workbench, "estimates", measure="troops_sent")
+    assert {row["measure"] for row in chosen} == {"troops_sent"} and {row["shown"] for row in chosen} == {"troops_sent"}
+
+
+async def test_estimates_say_how_each_figure_reads(workbench):
+    """"More than 10,000" was drawn like an exact point: each row says how its figure reads, for its marker."""
+    troops = await chart_rows(workbench, "estimates", measure="troops_sent")
+    assert {(row["reads_as"], row["estimate"], row["value"]) for row in troops} == {
+        ("more than", "more than 10,000 soldiers", 10000)
+    }
+    wounded = await chart_rows(workbench, "estimates", measure="wounded")
+    assert [(row["reads_as"], row["estimate"]) for row in wounded] == [("at least", "at least 1,000 soldiers")]
+    shapes = DASHBOARD["charts"]["estimates"]["display"]["layer"][2]["encoding"]["shape"]["scale"]
+    assert dict(zip(shapes["domain"], shapes["range"]))["more than"] == "triangle-up"
+
+
+def test_estimates_chart_reads_one_measure_through_its_index(example_db_path):
+    from claims.web import prepare_connection
+
+    connection = sqlite3.connect(example_db_path)
+    prepare_connection(connection)
+    sql = DASHBOARD["charts"]["estimates"]["query"]
+    plan = [row[3] for row in connection.execute(f"explain query plan {sql}", {"measure": ""})]
+    connection.close()
+    assert "SEARCH figures USING INDEX idx_figures_measure_claim_id (measure=?)" in plan, plan
+
+
+async def test_status_changes_per_month_count_only_changes(workbench):
+    """The example's twelve claims recorded as unconfirmed were counted as twelve changes."""
+    rows = await chart_rows(workbench, "changes")
+    assert sorted((row["month"], row["status"], row["changes"]) for row in rows) == [
+        ("2025-08", "confirmed", 1), ("2025-08", "corroborated", 1),
+        (datetime.date.today().strftime("%Y-%m"), "disputed", 1),
+    ]  # fmt: skip
 
 
 async def canned(datasette, name, **params):
@@ -199,6 +282,55 @@ async def test_recent_status_changes_counts_days(workbench):
     assert len(everything) == 16
 
 
+def data_sources(page: str) -> list[str]:
+    """Every "Data source: ..." a page shows (the description under the title, the footer)."""
+    return [" ".join(found.split()) for found in re.findall(r"Data source:(.*?)(?:&middot;|<)", page, re.S)]
+
+
+@pytest.mark.parametrize("path", ["/", "/claims", "/claims/claims", "/claims/claims/1", "/claims/sources",
+                                  "/claims/contested_claims_query", "/-/dashboards/claims-overview"])  # fmt: skip
+async def test_every_page_describes_the_database_served(example_db_path, path):
+    """Every page said "Bundled example: ATS wire story" whatever database was served."""
+    page = (await build_datasette(example_db_path).client.get(path)).text
+    assert "Bundled example" not in page
+    assert set(data_sources(page)) == {"1 source from ATS, published 30 Aug 2025"}
+
+
+async def test_data_source_counts_the_sources_and_follows_new_ones(tmp_path):
+    path = tmp_path / "own.db"
+    with open_db(path, create=True) as db:
+        pass
+    datasette = build_datasette(path)
+    assert data_sources((await datasette.client.get("/claims/claims")).text)[-1] == "no sources recorded yet"
+    with open_db(path) as db:
+        model.add_source(db, "One", outlet="<script>x</script>", published="2024-06")
+        model.add_source(db, "Two", outlet="Yonhap", published="2025-09-02")
+        model.add_source(db, "Three")
+    page = (await datasette.client.get("/claims/claims")).text
+    assert data_sources(page)[-1] == (
+        "3 sources from &lt;script&gt;x&lt;/script&gt; and Yonhap, published Jun 2024 – 2 Sep 2025"
+    )
+    assert "<script>x</script>" not in page
+
+
+def test_describe_sources():
+    assert describe_sources(1, ["ATS"], 1, "2025-08-30", "2025-08-30") == "1 source from ATS, published 30 Aug 2025"
+    assert describe_sources(1500, [], 12, "2024", "2025-01") == (
+        "1,500 sources from 12 outlets, published 2024 – Jan 2025"
+    )
+    assert describe_sources(2, ["A", "B", "C"], 3, None, None) == "2 sources from A, B and C"
+    assert describe_sources(2, [], 0, None, "2025-01-02") == "2 sources, published 2 Jan 2025"
+    assert describe_sources(0, [], 0, None, None) == "no sources recorded yet"
+
+
+async def test_a_source_named_in_metadata_is_kept(example_db_path, monkeypatch):
+    named = {"source": "Desk archive", "source_url": "https://example.org"}
+    metadata = yaml.safe_load(metadata_path().read_text()) | named
+    monkeypatch.setattr("claims.server.load_metadata", lambda: metadata)
+    page = (await build_datasette(example_db_path).client.get("/claims/claims")).text
+    assert '<a href="https://example.org">' in page and "Desk archive" in page and "1 source from ATS" not in page
+
+
 async def test_home_page_tells_a_newcomer_where_to_start(workbench):
     page = (await workbench.client.get("/")).text
     for link in ["/-/dashboards/claims-overview", "/claims/claims", "/claims/contested_claims_query"]:
@@ -220,3 +352,6 @@ def test_fold_function_is_registered_on_datasette_connections(example_db_path):
     conn = sqlite3.connect(example_db_path)
     prepare_connection(conn)
     assert conn.execute("select claims_fold('  Séoul!')").fetchone() == ("seoul",)
+    figures = "select claims_figure_text(qualifier, low, high, unit) from figures order by id"
+    assert [row[0] for row in conn.execute(figures)][:2] == ["more than 10,000 soldiers", "about 600 soldiers"]
+    assert conn.execute("select claims_figure_text('bogus', null, null, null)").fetchone() == (None,)

@@ -1,14 +1,16 @@
 """Counted facets and actor filters give what Datasette's own facets and filters give, faster."""
 
+import json
 import shutil
-from urllib.parse import quote, urlencode
+from collections import Counter
+from urllib.parse import quote, quote_plus, urlsplit
 
 import pytest
 
 from claims.counts import CLAIM_COLUMNS, ROLE_COLUMNS
 from claims.db import open_db
-from claims.server import build_datasette
-from claims.web.facets import shows_every_claim
+from claims.server import build_datasette, load_metadata
+from claims.web.facets import CountedFacet, route_facet_arguments, shows_every_claim
 
 ROLES = list(ROLE_COLUMNS.values())
 
@@ -22,11 +24,17 @@ def tallies(data, name):
     return {item["value"]: item["count"] for item in data["facet_results"][name]["results"]}
 
 
-async def both(datasette, query: str) -> dict:
-    """Counted facets and, for the same rows, Datasette's built-in column and array facets (suffixed _2)."""
-    builtin = [("_facet", c) for c in CLAIM_COLUMNS] + [("_facet_array", c) for c in ROLES]
-    url = f"/claims/claims.json?{query}&{urlencode(builtin)}&_facet_size=max"
-    response = await datasette.client.get(url)
+async def reference(datasette, query: str) -> dict[str, dict]:
+    """What each facet must count, tallied here from the claims Datasette selects: values, and each role's actors."""
+    url = f"/claims/claims.json?{query}&_shape=objects&_size=max&_nofacet=1"
+    rows = (await datasette.client.get(url)).json()["rows"]
+    found = {column: Counter(row[column] for row in rows if row[column] is not None) for column in CLAIM_COLUMNS}
+    found |= {column: Counter(name for row in rows for name in set(json.loads(row[column]))) for column in ROLES}
+    return {column: dict(counter) for column, counter in found.items()}
+
+
+async def facets(datasette, query: str) -> dict:
+    response = await datasette.client.get(f"/claims/claims.json?{query}&_facet_size=max")
     assert response.status_code == 200
     return response.json()
 
@@ -35,18 +43,68 @@ async def both(datasette, query: str) -> dict:
     "query",
     ["", "_search=soldats", "status=unconfirmed", "_asserted_by=ATS", "_search=Kim&_relayed_by=ats", "_next=5"],
 )
-async def test_counted_facets_agree_with_datasettes_own(datasette, query):
-    data = await both(datasette, query)
+async def test_counted_facets_count_the_selected_claims(datasette, query):
+    data = await facets(datasette, query)
     assert data.get("facets_timed_out", []) == []
+    # Datasette pages from the cursor on; counted facets, like its own, count every selected claim.
+    expected = await reference(datasette, "" if query.startswith("_next") else query)
     for column in CLAIM_COLUMNS + ROLES:
-        ours = tallies(data, column)
-        reference = tallies(data, f"{column}_2")
-        if query.startswith("_next"):  # Datasette counts the rows after the cursor; counted facets count all claims
-            everything = tallies(await both(datasette, ""), f"{column}_2")
-            assert ours == everything, column
-        else:
-            assert ours == reference, column
+        assert tallies(data, column) == expected[column], column
     assert any(tallies(data, column) for column in ROLES)
+
+
+def test_datasette_facets_of_counted_columns_are_asked_for_as_counted():
+    route = route_facet_arguments
+    assert route("_facet_array=asserted_by&status=unconfirmed") == "_facet_counted=asserted_by&status=unconfirmed"
+    assert route("_facet=not_confirmed_by&_facet=language") == "_facet_counted=not_confirmed_by&_facet_counted=language"
+    assert route("_facet_array=" + quote('{"column": "relayed_by"}')) == "_facet_counted=" + quote_plus(
+        '{"column": "relayed_by"}'
+    )
+    for untouched in ["", "_facet=text", "_facet_array=text", "_facet_date=said_on", "_search=a%20b&_facet=%7B"]:
+        assert route(untouched) == untouched
+
+
+@pytest.fixture
+def datasette_without_facets(example_db_path, monkeypatch):
+    """The claims table with no facet in its metadata: only those the URL asks for."""
+    metadata = load_metadata()
+    del metadata["databases"]["claims"]["tables"]["claims"]["facets"]
+    monkeypatch.setattr("claims.server.load_metadata", lambda: metadata)
+    return build_datasette(example_db_path)
+
+
+@pytest.mark.parametrize("query", ["", "status=unconfirmed", "_search=soldats&_relayed_by=ATS"])
+@pytest.mark.parametrize("argument,column", [("_facet_array", "asserted_by"), ("_facet", "asserted_by"),
+                                             ("_facet_array", "relayed_by"), ("_facet", "status")])  # fmt: skip
+async def test_datasette_facets_in_the_url_take_the_counted_path(datasette, datasette_without_facets, query,
+                                                                 argument, column):  # fmt: skip
+    """`?_facet_array=asserted_by` is Datasette's json_each facet (273 ms at 100,000 claims, seconds at 1M):
+    the counted facet answers it instead, with the same counts, through the indexes."""
+    asked = await facets(datasette_without_facets, f"{query}&{argument}={column}")
+    assert list(asked["facet_results"]) == [column]
+    assert asked["facet_results"][column]["type"] == CountedFacet.type
+    assert asked["facet_results"][column]["hideable"] is True
+    configured = await facets(datasette, query)
+    assert tallies(asked, column) == tallies(configured, column) == (await reference(datasette, query))[column]
+    # Asked for again while metadata.yml already shows it: shown once, as configured.
+    again = await facets(datasette, f"{query}&{argument}={column}")
+    assert list(again["facet_results"]) == list(configured["facet_results"])
+    assert again["facet_results"][column]["hideable"] is False
+    assert {name: tallies(again, name) for name in again["facet_results"]} == {
+        name: tallies(configured, name) for name in configured["facet_results"]
+    }
+
+
+async def test_hiding_a_facet_asked_for_in_the_url_removes_it(datasette_without_facets):
+    asked = await facets(datasette_without_facets, "_facet_array=asserted_by")
+    toggle = asked["facet_results"]["asserted_by"]["toggle_url"]
+    assert "_facet_counted" not in toggle and "_facet_array" not in toggle
+    assert (await facets(datasette_without_facets, urlsplit(toggle).query))["facet_results"] == {}
+
+
+async def test_other_tables_keep_datasettes_own_facets(datasette):
+    data = (await datasette.client.get("/claims/estimates.json?_facet=asserted_by")).json()
+    assert data["facet_results"]["asserted_by"]["type"] == "column"
 
 
 async def test_actor_filter_matches_any_alias_and_arraycontains(datasette):

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import datetime
 import json
-from urllib.parse import quote, urlsplit
+import os
+import re
+import weakref
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
 from ..migrations import ROLES, STATUSES
-from ..values import fold
-from .facets import CountedFacet, actor_filters, role_parameter
+from ..values import Figure, fold
+from .facets import TABLE, CountedFacet, actor_filters, facet_column, role_parameter, route_facet_arguments
 
 PLUGIN = "claims"
 STATUS_MEANINGS = dict(STATUSES)
@@ -41,14 +44,19 @@ def link_if_web(url: str | None) -> Markup:
     return escape(url)
 
 
-def readable_date(value: str) -> Markup:
-    """30 Aug 2025 for 2025-08-30; Aug 2025 for 2025-08; the year alone for 2025."""
+def date_text(value: str) -> str | None:
+    """30 Aug 2025 for 2025-08-30; Aug 2025 for 2025-08; the year alone for 2025; None for anything else."""
     formats = {10: ("%Y-%m-%d", "%-d %b %Y"), 7: ("%Y-%m", "%b %Y"), 4: ("%Y", "%Y")}
     parse, show = formats.get(len(value), (None, None))
     try:
-        text = datetime.datetime.strptime(value, parse).strftime(show) if parse else None
+        return datetime.datetime.strptime(value, parse).strftime(show) if parse else None
     except ValueError:
-        text = None
+        return None
+
+
+def readable_date(value: str) -> Markup:
+    """A date as `date_text` reads it, in a <time> element; anything else escaped as it is."""
+    text = date_text(value)
     if text is None:
         return escape(value)
     return Markup('<time datetime="{0}">{1}</time>').format(value, text)
@@ -131,15 +139,47 @@ def register_facet_classes():
     return [CountedFacet]
 
 
+# The claims table's page and its exports (/claims/claims, /claims/claims.json), not its rows' pages.
+TABLE_PATH = re.compile(rf"^/[^/]+/{TABLE}(\.\w+)?$")
+
+
+@hookimpl
+def asgi_wrapper():
+    """Datasette facets of counted columns asked for in a URL (`?_facet_array=asserted_by`): counted facets."""
+
+    def wrap(app):
+        async def routed(scope, receive, send):
+            if scope.get("type") == "http" and TABLE_PATH.match(scope.get("path", "")):
+                query = scope.get("query_string", b"").decode("utf-8", "surrogateescape")
+                counted = route_facet_arguments(query)
+                if counted != query:
+                    scope = dict(scope, query_string=counted.encode("utf-8", "surrogateescape"))
+            await app(scope, receive, send)
+
+        return routed
+
+    return wrap
+
+
 @hookimpl
 def filters_from_request(request, table):
     return actor_filters(request, table)
 
 
+def figure_text(qualifier, low, high, unit) -> str | None:
+    """A figure's columns as a person reads them: `more than 10,000 soldiers` (as `claims show` says it)."""
+    try:
+        return Figure(None, qualifier, low, high, unit).describe()
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 @hookimpl
 def prepare_connection(conn):
-    """`claims_fold(name)`: the key actor names and aliases are matched on (case, accents, punctuation)."""
+    """`claims_fold(name)`: the key actor names and aliases are matched on (case, accents, punctuation);
+    `claims_figure_text(qualifier, low, high, unit)`: a figure as it reads."""
     conn.create_function("claims_fold", 1, lambda value: fold(value) if isinstance(value, str) else None, deterministic=True)
+    conn.create_function("claims_figure_text", 4, figure_text, deterministic=True)
 
 
 @hookimpl
@@ -160,38 +200,133 @@ def extra_css_urls(datasette):
     return [datasette.urls.static_plugins(PLUGIN, "claims.css")]
 
 
+def describe_sources(count: int, outlets: list[str], outlet_count: int, first: str | None, last: str | None) -> str:
+    """What the served claims come from: `12 sources from ATS, published 29 Aug 2025 – 30 Aug 2025`."""
+    if not count:
+        return "no sources recorded yet"
+    text = f"{count:,} source{'s' if count != 1 else ''}"
+    if outlet_count and len(outlets) == outlet_count:
+        text += " from " + (f"{', '.join(outlets[:-1])} and {outlets[-1]}" if len(outlets) > 1 else outlets[0])
+    elif outlet_count:
+        text += f" from {outlet_count:,} outlets"
+    dates = [date_text(value) or value for value in dict.fromkeys(v for v in (first, last) if v)]
+    return text + (f", published {' – '.join(dates)}" if dates else "")
+
+
+NAMED_OUTLETS = 3  # more outlets than this are counted, not named
+_DESCRIPTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _file_state(path: str) -> tuple:
+    """Changes whenever a write is committed to the database at `path` (its file or its write-ahead log)."""
+    state = []
+    for name in (path, path + "-wal"):
+        try:
+            stat = os.stat(name)
+        except OSError:
+            state.append(None)
+        else:
+            state.append((stat.st_mtime_ns, stat.st_size))
+    return tuple(state)
+
+
+async def data_source(datasette, database: str | None) -> str | None:
+    """The footer's "Data source" for the claims database served: its sources, counted when it last changed."""
+    names = [name for name in datasette.databases if not name.startswith("_")]
+    database = database or (names[0] if len(names) == 1 else None)
+    db = datasette.databases.get(database) if database else None
+    if db is None or not db.path:
+        return None
+    state = _file_state(db.path) if db.is_mutable else "immutable"
+    cached = _DESCRIPTIONS.get(db)
+    if cached and cached[0] == state:
+        return cached[1]
+    if "sources" not in await db.table_names():  # not a claims database
+        return None
+
+    def read(conn):
+        count, outlet_count, first, last = conn.execute(
+            "select count(*), count(distinct outlet), min(published), max(published) from sources"
+        ).fetchone()
+        outlets = []
+        if 0 < outlet_count <= NAMED_OUTLETS:
+            sql = "select distinct outlet from sources where outlet is not null order by outlet"
+            outlets = [row[0] for row in conn.execute(sql)]
+        return describe_sources(count, outlets, outlet_count, first, last)
+
+    description = await db.execute_fn(read)
+    _DESCRIPTIONS[db] = (state, description)
+    return description
+
+
+def facet_groups(
+    facets: list[dict], open_names: list[str] | None, asked_for: set[str] = frozenset()
+) -> tuple[list[dict], list[dict]]:
+    """The facets shown open above the rows (those named, asked for in the URL or with a value chosen), and the rest.
+
+    Open facets come in the order named; with no names given, every facet is open.
+    """
+    if open_names is None:
+        return facets, []
+
+    def is_open(facet: dict) -> bool:
+        chosen = any(value.get("selected") for value in facet["results"])
+        return facet["name"] in open_names or facet["name"] in asked_for or chosen
+
+    rank = {name: n for n, name in enumerate(open_names)}
+    shown = sorted((facet for facet in facets if is_open(facet)), key=lambda facet: rank.get(facet["name"], len(rank)))
+    return shown, [facet for facet in facets if not is_open(facet)]
+
+
+def facets_asked_for(request) -> set[str]:
+    """The columns the URL asks facets of (`?_facet=language`, `?_facet_array=relayed_by`...)."""
+    pairs = parse_qsl(request.query_string, keep_blank_values=True) if request is not None else []
+    return {facet_column(value) for key, value in pairs if key.startswith("_facet") and key != "_facet_size"}
+
+
 @hookimpl
 def extra_template_vars(view_name, table, database, request, datasette):
-    if view_name != "row" or table != "claims" or request is None:
+    async def page_vars():
+        found = {"claims_data_source": await data_source(datasette, database)}
+        if view_name == "table":
+            open_names = (datasette.plugin_config(PLUGIN, database=database, table=table) or {}).get("open_facets")
+            asked_for = facets_asked_for(request)
+            found["claims_facet_groups"] = lambda facets: facet_groups(facets, open_names, asked_for)
+        if view_name == "row" and table == "claims" and request is not None:
+            found |= await claim_page_vars(database, request, datasette)
+        return found
+
+    return page_vars
+
+
+async def claim_page_vars(database: str, request, datasette) -> dict:
+    """What the claim page shows: the claim as `model.get_claim` reads it, and the helpers that render it."""
+    from sqlite_utils import Database
+
+    from .. import model
+    from ..errors import NotFound
+    from ..revisions import readable_value
+
+    pks = request.url_vars.get("pks", "")
+    if not pks.isdigit():
         return {}
 
-    async def claim_vars():
-        from sqlite_utils import Database
+    def read(conn):
+        try:
+            return model.get_claim(Database(conn, execute_plugins=False, recursive_triggers=False), int(pks))
+        except NotFound:
+            return None
 
-        from .. import model
-        from ..errors import NotFound
-
-        pks = request.url_vars.get("pks", "")
-        if not pks.isdigit():
-            return {}
-
-        def read(conn):
-            try:
-                return model.get_claim(Database(conn, execute_plugins=False, recursive_triggers=False), int(pks))
-            except NotFound:
-                return None
-
-        claim = await datasette.get_database(database).execute_fn(read)
-        return {
-            "claim": claim,
-            "claims_url": datasette.urls.table(database, "claims"),
-            "sources_url": datasette.urls.table(database, "sources"),
-            "role_columns": {role: column for role, column, _ in ROLES},
-            "status_badge": status_badge,
-            "link_if_web": link_if_web,
-            "readable_date": readable_date,
-            "readable_timestamp": readable_timestamp,
-            "actor_links": actor_links,
-        }
-
-    return claim_vars
+    claim = await datasette.get_database(database).execute_fn(read)
+    return {
+        "claim": claim,
+        "claims_url": datasette.urls.table(database, "claims"),
+        "sources_url": datasette.urls.table(database, "sources"),
+        "role_columns": {role: column for role, column, _ in ROLES},
+        "status_badge": status_badge,
+        "link_if_web": link_if_web,
+        "readable_date": readable_date,
+        "readable_timestamp": readable_timestamp,
+        "actor_links": actor_links,
+        "readable_value": readable_value,
+    }
