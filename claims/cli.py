@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Annotated, Iterator, NoReturn
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError
 from typer.core import TyperGroup
 
 from . import __version__, model
 from .completion import complete_actor, complete_source, complete_status
 from .db import DEFAULT_DB, ENV_VAR, open_db
 from .errors import ClaimsError
+from .migrations import STATUSES
 from .records import InvalidRecords
 from .values import parse_figure
 
@@ -30,6 +32,10 @@ class ClaimsGroup(TyperGroup):
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
+        except NoArgsIsHelpError as e:  # `claims` or `claims source` alone: the help, as with --help
+            if e.format_message():
+                typer.echo(e.format_message())
+            sys.exit(0)
         except typer.TyperException as e:
             context = getattr(e, "ctx", None)
             hint = f" (see '{context.command_path} --help')" if context else ""
@@ -441,12 +447,18 @@ def show(
 
 
 @app.command()
-def statuses(format: FormatOption = Format.table, db_path: DbOption = DEFAULT_DB) -> None:
-    """List the allowed statuses and what each means.
+def statuses(
+    format: FormatOption = Format.table,
+    db_path: Annotated[
+        Path, typer.Option("--db", help="Not needed: every claims database has these statuses.")
+    ] = DEFAULT_DB,
+) -> None:
+    """List the allowed statuses and what each means; needs no database.
 
     Example: claims statuses
     """
-    print_rows(db_path, lambda db: model.vocabulary(db, "statuses"), format, ["name", "meaning"], title="Statuses")
+    rows = [{"name": name, "meaning": meaning, "rank": rank} for rank, (name, meaning) in enumerate(STATUSES)]
+    emit(rows, format, ["name", "meaning"], title="Statuses")
 
 
 TABLE_LIMIT = 100
