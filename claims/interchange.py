@@ -34,6 +34,8 @@ from .records import (
     InvalidRecords,
     Problem,
     clean_record,
+    surrogate_at,
+    valid_unicode,
 )
 
 FORMATS = ("yaml", "jsonl", "csv", "claimreview")
@@ -128,10 +130,25 @@ def read_csv(path: Path) -> Iterator[Item]:
                     yield Item(where, problem="more cells than columns")
                     continue
                 yield Item(where, _record_from_csv(row))
-        except UnicodeDecodeError as e:
-            yield Item(f"{path.name}:{reader.line_num + 1}", problem=f"not valid UTF-8 ({e.reason})")
+        except UnicodeDecodeError as e:  # raised for a whole chunk of the file, ahead of the rows read
+            yield Item(f"{path.name}:{_invalid_utf8_line(path)}", problem=f"not valid UTF-8 ({e.reason})")
         except csv.Error as e:
             yield Item(f"{path.name}:{reader.line_num}", problem=f"malformed CSV: {e}")
+
+
+def _invalid_utf8_line(path: Path) -> int:
+    """The line of the first byte of `path` that is not UTF-8, read chunk by chunk."""
+    import codecs
+
+    decoder, line = codecs.getincrementaldecoder("utf-8-sig")(), 1
+    with _open_binary(path) as f:
+        for chunk in iter(lambda: f.read(1 << 16), b""):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as e:
+                return line + chunk[: max(e.start, 0)].count(b"\n")
+            line += chunk.count(b"\n")
+    return line
 
 
 def _record_from_csv(row: dict) -> dict:
@@ -548,6 +565,14 @@ def _check_actors(db: Database, actors: list[dict]) -> list[Problem]:
             problems.append(Problem(where, "kind", f"unknown actor kind {actor.get('kind')!r}: expected one of {', '.join(sorted(kinds))}"))
         if not isinstance(actor.get("aliases") or [], list):
             problems.append(Problem(where, "aliases", "must be a list"))
+        texts = [("name", actor.get("name")), ("country", actor.get("country"))]
+        if isinstance(actor.get("aliases"), list):
+            texts += [(f"aliases[{index}]", alias) for index, alias in enumerate(actor["aliases"], 1)]
+        for name, text in texts:
+            try:
+                valid_unicode(text if isinstance(text, str) else None)
+            except InvalidValue as e:
+                problems.append(Problem(where, name, str(e)))
     return problems
 
 
@@ -559,7 +584,10 @@ def _write_reject(out: IO[str], item: Item, problems: list[Problem]) -> None:
     rejected = {"where": item.where, "problems": [str(p) for p in problems], "record": record}
     if record is None:
         rejected["line"] = item.raw
-    out.write(json.dumps(rejected, ensure_ascii=False) + "\n")
+    line = json.dumps(rejected, ensure_ascii=False)
+    if surrogate_at(line) is not None:  # a lone surrogate can only be written as the \u escape it was read from
+        line = json.dumps(rejected)
+    out.write(line + "\n")
 
 
 # Exporting
