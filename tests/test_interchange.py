@@ -303,8 +303,8 @@ HAND_BROKEN = [
     ("section name misspelled", "\nclaims:\n", "\nclaim:\n",
      "{line}: unknown section 'claim' (expected actors, claims, sources; did you mean claims?)"),
     ("claim field left at the top level", "\nclaims:\n", "\nstatus: confirmed\nclaims:\n",
-     "{line}: unknown section 'status' (expected actors, claims, sources; 'status' is a field of a claim:"
-     " indent it under its claim)"),
+     ("{line}: unknown section 'status' (expected actors, claims, sources; 'status' is a field of a claim:"
+      " indent it under its claim)")),
     ("colon in an unquoted value", '    notes: "The \'official media\'', "    notes: Source: KCNA, 'official media'",
      "{line}: a value holds ': ' (a colon and a space): put the whole value in quotes"),
     ("apostrophe inside '...'", FIRST_TRANSLATION, "    translation: 'North Korea's leader' and",
