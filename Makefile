@@ -5,8 +5,15 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8001
+# The browser tests (tests/test_browser.py) drive Debian's Chromium, or CLAIMS_CHROMIUM; no browser is downloaded.
+# When it is missing, `make test` installs it as root with apt-get (as on CI), or stops and says what to run.
+CLAIMS_CHROMIUM ?=
+export CLAIMS_CHROMIUM
+CHROMIUM = $(or $(CLAIMS_CHROMIUM),$(shell command -v chromium 2>/dev/null),/usr/bin/chromium)
+APT_GET ?= apt-get
+ROOT ?= $(filter 0,$(shell id -u))
 
-.PHONY: demo test serve bench bench-quick clean
+.PHONY: demo test chromium serve bench bench-quick clean
 
 demo: $(VENV)/.installed
 	$(BIN)/claims demo --port $(PORT)
@@ -14,8 +21,27 @@ demo: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(BIN)/claims serve --port $(PORT)
 
-test: $(VENV)/.installed-test
+test: chromium $(VENV)/.installed-test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ -n "$(CLAIMS_CHROMIUM)" ]; then \
+		echo "Error: CLAIMS_CHROMIUM=$(CLAIMS_CHROMIUM) is not an executable:" \
+			"correct it, or unset it to use Debian's chromium" >&2; \
+		exit 1; \
+	elif [ -n "$(ROOT)" ] && command -v $(APT_GET) >/dev/null; then \
+		echo "Installing Chromium for the browser tests: $(APT_GET) install chromium" >&2; \
+		$(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq chromium >/dev/null; \
+		[ -x "$(CHROMIUM)" ] || { echo "Error: $(APT_GET) install chromium gave no $(CHROMIUM)" >&2; exit 1; }; \
+	elif command -v $(APT_GET) >/dev/null; then \
+		echo "Error: the browser tests need Chromium: run 'sudo apt-get install chromium', then 'make test' again" >&2; \
+		exit 1; \
+	else \
+		echo "Error: the browser tests need Chromium:" \
+			"install it, then run 'CLAIMS_CHROMIUM=/path/to/chromium make test'" >&2; \
+		exit 1; \
+	fi
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "claims needs Python 3.11 or newer"'

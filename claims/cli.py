@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sqlite3
 import sys
 from contextlib import contextmanager
@@ -12,14 +13,15 @@ from pathlib import Path
 from typing import Annotated, Iterator, NoReturn
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError
 from typer.core import TyperGroup
 
 from . import __version__, model
 from .completion import complete_actor, complete_source, complete_status
 from .db import DEFAULT_DB, ENV_VAR, open_db
 from .errors import ClaimsError
-from .migrations import ROLE_OPTIONS
-from .records import InvalidRecords
+from .migrations import ROLE_OPTIONS, STATUSES
+from .records import InvalidRecords, surrogate_at
 from .values import parse_figure
 
 
@@ -29,8 +31,16 @@ class ClaimsGroup(TyperGroup):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        args = sys.argv[1:] if args is None else list(args)
+        if problem := not_utf8(self, args):
+            typer.echo(f"Error: {problem}", err=True)
+            sys.exit(1)
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
+        except NoArgsIsHelpError as e:  # `claims` or `claims source` alone: the help, as with --help
+            if e.format_message():
+                typer.echo(e.format_message())
+            sys.exit(0)
         except typer.TyperException as e:
             context = getattr(e, "ctx", None)
             hint = f" (see '{context.command_path} --help')" if context else ""
@@ -40,6 +50,48 @@ class ClaimsGroup(TyperGroup):
             typer.echo("Aborted.", err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def not_utf8(group: TyperGroup, args: list[str]) -> str | None:
+    """Which value of the command line (argument, option or environment variable) is not UTF-8, and where; or None.
+
+    Bytes that are not UTF-8 reach Python as lone surrogates, which nothing can store or print.
+    Only when some value holds one is the command line parsed a second time, leniently, to name it.
+    """
+    if all(surrogate_at(value) is None for value in [*args, *os.environ.values()]):
+        return None
+    for context in _lenient_contexts(group, args):
+        for param in context.command.params:
+            value = context.params.get(param.name)
+            for text in value if isinstance(value, (list, tuple)) else [value]:
+                at = surrogate_at(str(text)) if isinstance(text, (str, Path)) else None
+                if at is None:
+                    continue
+                if context.get_parameter_source(param.name).name == "ENVIRONMENT":
+                    name = f"${param.envvar}"
+                else:
+                    name = max(param.opts, key=len) if param.param_type_name == "option" else param.human_readable_name
+                code = ord(str(text)[at])
+                what = f"byte 0x{code - 0xDC00:X}" if 0xDC80 <= code <= 0xDCFF else f"a lone surrogate (U+{code:04X})"
+                return f"{name} is not valid UTF-8: {what} at character {at + 1}"
+    return None
+
+
+def _lenient_contexts(group: TyperGroup, args: list[str]) -> list:
+    """The contexts of the group and of each subcommand named in `args`, parsed without failing or prompting."""
+    contexts = []
+    try:
+        contexts.append(group.make_context("claims", list(args), resilient_parsing=True))
+        rest = [*contexts[-1]._protected_args, *contexts[-1].args]
+        while rest and hasattr(contexts[-1].command, "resolve_command"):
+            name, command, rest = contexts[-1].command.resolve_command(contexts[-1], rest)
+            if command is None:
+                break
+            contexts.append(command.make_context(name, rest, parent=contexts[-1], resilient_parsing=True))
+            rest = [*contexts[-1]._protected_args, *contexts[-1].args]
+    except (typer.TyperException, typer.Exit):
+        pass  # a malformed command line: the real parse says how
+    return contexts
 
 
 app = typer.Typer(
@@ -115,8 +167,8 @@ def database(path: Path, *, create: bool = False) -> Iterator:
             db.close()
 
 
-def version_callback(value: bool) -> None:
-    if value:
+def version_callback(context: typer.Context, value: bool) -> None:
+    if value and not context.resilient_parsing:
         typer.echo(f"claims {__version__}")
         raise typer.Exit()
 
@@ -527,12 +579,18 @@ def show(
 
 
 @app.command()
-def statuses(format: FormatOption = Format.table, db_path: DbOption = DEFAULT_DB) -> None:
-    """List the allowed statuses and what each means.
+def statuses(
+    format: FormatOption = Format.table,
+    db_path: Annotated[
+        Path, typer.Option("--db", help="Not needed: every claims database has these statuses.")
+    ] = DEFAULT_DB,
+) -> None:
+    """List the allowed statuses and what each means; needs no database.
 
     Example: claims statuses
     """
-    print_rows(db_path, lambda db: model.vocabulary(db, "statuses"), format, ["name", "meaning"], title="Statuses")
+    rows = [{"name": name, "meaning": meaning, "rank": rank} for rank, (name, meaning) in enumerate(STATUSES)]
+    emit(rows, format, ["name", "meaning"], title="Statuses")
 
 
 TABLE_LIMIT = 100

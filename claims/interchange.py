@@ -10,6 +10,7 @@ first writes.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -25,8 +26,18 @@ from .db import write_transaction
 from .errors import ClaimsError, InvalidValue
 from .importer import HistoryConflict, Importer, ImportSummary, RecordRefused, import_transaction
 from .migrations import ROLES
+from .records import (
+    CLAIM_FIELDS,
+    ROLE_BY_COLUMN,
+    SOURCE_FIELDS,
+    ClaimRecord,
+    InvalidRecords,
+    Problem,
+    clean_record,
+    surrogate_at,
+    valid_unicode,
+)
 from .writing import INITIAL_STATUS_REASON
-from .records import ROLE_BY_COLUMN, SOURCE_FIELDS, ClaimRecord, InvalidRecords, Problem, clean_record
 
 FORMATS = ("yaml", "jsonl", "csv", "claimreview")
 SUFFIXES = {".yml": "yaml", ".yaml": "yaml", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
@@ -42,6 +53,7 @@ BUNDLE_SECTIONS = {"sources", "actors", "claims"}
 ROLE_ORDER = [role for role, _, _ in ROLES]
 ACTOR_FIELDS_ORDER = ("name", "kind", "country", "aliases")
 ACTOR_FIELDS = set(ACTOR_FIELDS_ORDER)
+SECTION_FIELDS = {"claim": CLAIM_FIELDS, "source": ("key", *SOURCE_FIELDS), "actor": ACTOR_FIELDS}
 
 
 @dataclass
@@ -121,10 +133,25 @@ def read_csv(path: Path) -> Iterator[Item]:
                     yield Item(where, problem="more cells than columns")
                     continue
                 yield Item(where, _record_from_csv(row))
-        except UnicodeDecodeError as e:
-            yield Item(f"{path.name}:{reader.line_num + 1}", problem=f"not valid UTF-8 ({e.reason})")
+        except UnicodeDecodeError as e:  # raised for a whole chunk of the file, ahead of the rows read
+            yield Item(f"{path.name}:{_invalid_utf8_line(path)}", problem=f"not valid UTF-8 ({e.reason})")
         except csv.Error as e:
             yield Item(f"{path.name}:{reader.line_num}", problem=f"malformed CSV: {e}")
+
+
+def _invalid_utf8_line(path: Path) -> int:
+    """The line of the first byte of `path` that is not UTF-8, read chunk by chunk."""
+    import codecs
+
+    decoder, line = codecs.getincrementaldecoder("utf-8-sig")(), 1
+    with _open_binary(path) as f:
+        for chunk in iter(lambda: f.read(1 << 16), b""):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as e:
+                return line + chunk[: max(e.start, 0)].count(b"\n")
+            line += chunk.count(b"\n")
+    return line
 
 
 def _record_from_csv(row: dict) -> dict:
@@ -145,17 +172,15 @@ def read_yaml(path: Path) -> tuple[list[dict], list[Item]]:
     files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yml", ".yaml")) if path.is_dir() else [path]
     if not files:
         raise InvalidValue(f"no .yml or .yaml file in {path}")
-    documents = [(file, _load_yaml(file)) for file in files]
+    documents = [(file, *_load_yaml(file)) for file in files]
     sources, actors, items = {}, [], []
-    for file, document in documents:
-        for key, source in _section(document, "sources", file, items):
+    for file, document, lines in documents:
+        for key, source in _section(document, "sources", file, items, lines):
             sources[str(key)] = source
-    for file, document in documents:
-        for where, actor in _section(document, "actors", file, items, with_where=True):
+    for file, document, lines in documents:
+        for where, actor in _section(document, "actors", file, items, lines, with_where=True):
             actors.append({"where": where, **actor})
-        lines = _claim_lines(file)
-        for index, (where, claim) in enumerate(_section(document, "claims", file, items, with_where=True)):
-            where = f"{file.name}:{lines[index]}" if index < len(lines) else where
+        for where, claim in _section(document, "claims", file, items, lines, with_where=True):
             key = claim.get("source")
             if isinstance(key, (str, int)) and str(key) in sources:
                 claim = {**claim, "source": sources[str(key)]}
@@ -166,64 +191,229 @@ def read_yaml(path: Path) -> tuple[list[dict], list[Item]]:
     return actors, items
 
 
-def _load_yaml(file: Path) -> dict:
+def _load_yaml(file: Path) -> tuple[dict, dict[str, tuple[int, list[int]]]]:
+    """A bundle's sections, and the line of each section and of each of its entries.
+
+    A mistake is refused in one line, `file:line: what is wrong`, in the words of someone editing
+    the file by hand: bad indentation, a quote or bracket left open, a tab, a key given twice, an
+    unknown section.
+    """
     import yaml
 
+    text = _read_text(file)
+    loader = None
     try:
-        data = yaml.safe_load(_read_text(file))
+        loader = _bundle_loader()(text)
+        root = loader.get_single_node()
+        if root is None:
+            return {}, {}
+        duplicate = _duplicate_key(root)
+        if duplicate:
+            raise InvalidValue(f"{file.name}:{duplicate}")
+        lines = _section_lines(root, file)
+        return loader.construct_document(root), lines
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        place = f"{file.name}:{mark.line + 1}" if mark else file.name
-        raise InvalidValue(f"{place}: invalid YAML: {getattr(e, 'problem', None) or e}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict) or not set(data) <= BUNDLE_SECTIONS:
-        raise InvalidValue(f"{file.name}: a claims YAML file is a mapping of {', '.join(sorted(BUNDLE_SECTIONS))}")
-    return data
+        line, problem = _yaml_problem(e, text)
+        raise InvalidValue(f"{file.name}:{line}: {problem}") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
 
 
-def _section(document: dict, name: str, file: Path, items: list[Item], with_where: bool = False):
+@functools.cache
+def _bundle_loader():
+    """PyYAML's safe loader, but a date stays the text it is written as (`2025-02-30` is then refused in words)."""
+    import yaml
+
+    class BundleLoader(yaml.SafeLoader):
+        pass
+
+    BundleLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+    return BundleLoader
+
+
+def _section_lines(root, file: Path) -> dict[str, tuple[int, list[int]]]:
+    """The line of each section of a document and of each of its entries; raise at a section that is not one."""
+    import difflib
+
+    import yaml
+
+    sections = ", ".join(sorted(BUNDLE_SECTIONS))
+    if not isinstance(root, yaml.MappingNode):
+        raise InvalidValue(f"{file.name}:{root.start_mark.line + 1}: a claims YAML file is a mapping of {sections}")
+    lines = {}
+    for key, value in root.value:
+        name, line = key.value if isinstance(key, yaml.ScalarNode) else None, key.start_mark.line + 1
+        if name not in BUNDLE_SECTIONS:
+            owner = next((owner for owner, fields in SECTION_FIELDS.items() if name in fields), None)
+            close = difflib.get_close_matches(str(name), BUNDLE_SECTIONS, n=1)
+            if owner:
+                article = "an" if owner == "actor" else "a"
+                hint = f"; {name!r} is a field of {article} {owner}: indent it under its {owner}"
+            else:
+                hint = f"; did you mean {close[0]}?" if close else ""
+            raise InvalidValue(f"{file.name}:{line}: unknown section {name!r} (expected {sections}{hint})")
+        entries = value.value if isinstance(value, yaml.SequenceNode) else []
+        lines[name] = line, [entry.start_mark.line + 1 for entry in entries]
+    return lines
+
+
+def _duplicate_key(root) -> str | None:
+    """`line: what` of the first key given twice in one mapping, or None. YAML itself silently keeps the last."""
+    import yaml
+
+    found, seen = [], set()
+    stack = [(root, None)]
+    while stack:
+        node, parent = stack.pop()
+        if id(node) in seen:  # an alias: the same node again
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((item, node) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            first_lines: dict[str, int] = {}
+            for key, value in node.value:
+                stack.append((value, node))
+                if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+                    continue
+                if key.value not in first_lines:
+                    first_lines[key.value] = key.start_mark.line + 1
+                    continue
+                if parent is None:
+                    hint = f": put all its entries under one '{key.value}:'"
+                elif isinstance(parent, yaml.SequenceNode):
+                    hint = ": if it starts another entry, begin that with '- '"
+                else:
+                    hint = ""
+                twice = f"{key.value!r} is given twice (first on line {first_lines[key.value]}){hint}"
+                found.append((key.start_mark.line + 1, twice))
+    return "{}: {}".format(*min(found)) if found else None
+
+
+QUOTE_ENDS_EARLY = {
+    "'": "the value's closing quote comes early: inside '...' write ' as '' (or quote with \"...\")",
+    '"': 'the value\'s closing quote comes early: inside "..." write " as \\" (or quote with \'...\')',
+}
+
+
+def _yaml_problem(error, text: str) -> tuple[int, str]:
+    """The line of a YAML mistake and what it is, said as to someone editing the file by hand."""
+    import re
+
+    import yaml
+
+    if isinstance(error, yaml.reader.ReaderError):
+        line = text[: error.position].count("\n") + 1
+        return line, f"character U+{error.character:04X} is not allowed in YAML: remove it"
+    problem, context = getattr(error, "problem", None) or "", getattr(error, "context", None) or ""
+    mark = getattr(error, "problem_mark", None)
+    if mark is None:
+        return 1, f"invalid YAML ({problem or error})"
+    start = getattr(error, "context_mark", None) or mark
+    lines = text.splitlines() + [""]
+    line, here, opening = mark.line + 1, lines[mark.line], lines[start.line][start.column : start.column + 1]
+    if "'\\t'" in problem:
+        return line, "a tab character: use spaces instead (YAML does not accept tabs for indentation)"
+    if "cannot start any token" in problem or context.startswith(("while scanning an alias", "while scanning an anch")):
+        return start.line + 1, f"a value cannot start with {opening!r}: put the value in quotes"
+    if "undefined alias" in problem or "could not determine a constructor for the tag" in problem:
+        return line, f"a value cannot start with {here[mark.column : mark.column + 1]!r}: put the value in quotes"
+    if "quoted scalar" in context and "end of stream" in problem:
+        return start.line + 1, "the quote opened on this line is never closed"
+    if "unknown escape character" in problem:
+        return line, "a backslash inside \"...\" starts an escape such as \\n: write \\\\ for one, or quote with '...'"
+    if context.startswith(("while parsing a flow sequence", "while parsing a flow mapping")):
+        closing = "]" if opening == "[" else "}"
+        return start.line + 1, f"the {opening!r} at column {start.column + 1} is not closed with {closing!r}"
+    if "could not find expected ':'" in problem:
+        word = (lines[start.line][start.column :].split() or [""])[0]
+        if re.match(r"[^\s:]+:[^\s:]", word):
+            return start.line + 1, f"put a space after the ':' of {word.split(':')[0]!r}"
+        return start.line + 1, f"{word!r} is not followed by ':': write each field as 'name: value'"
+    if "mapping values are not allowed here" in problem:
+        previous = _previous_line(lines, mark.line)
+        if previous is not None and re.match(r"\s*-[^\s-]", lines[previous]):
+            return previous + 1, "put a space after the '-' that starts an entry"
+        if ": " in here[: mark.column] or here[: mark.column].lstrip().startswith("- "):
+            return line, "a value holds ': ' (a colon and a space): put the whole value in quotes"
+        return line, f"bad indentation: {here[: mark.column].strip()!r}{_indentation(lines, mark.line)}"
+    if "expected <block end>" in problem or "did not find expected" in problem:
+        quoted = _last_quoted_value(text, mark.index)
+        if quoted is not None and quoted.start_mark.line != quoted.end_mark.line:
+            runs_on = f"its value runs on to line {quoted.end_mark.line + 1}"
+            return quoted.start_mark.line + 1, f"the quote opened on this line is not closed ({runs_on})"
+        if quoted is not None and quoted.end_mark.line == mark.line and "<scalar>" in problem:
+            return line, QUOTE_ENDS_EARLY[quoted.style]
+        key = here[mark.column :].split(":")[0].strip()
+        return line, f"bad indentation: {key!r}{_indentation(lines, mark.line, mark.column)}"
+    return line, "this line does not fit the ones above it: check its indentation, and that fields read 'name: value'"
+
+
+def _section(document: dict, name: str, file: Path, items: list[Item], lines: dict, with_where: bool = False):
     entries = document.get(name) or []
+    section_line, entry_lines = lines.get(name, (1, []))
     if not isinstance(entries, list):
-        items.append(Item(f"{file.name}", problem=f"{name} must be a list"))
+        items.append(Item(f"{file.name}:{section_line}", problem=f"{name} must be a list: begin each entry with '- '"))
         return
     for index, entry in enumerate(entries, 1):
-        where = f"{file.name} {name}[{index}]"
+        where = f"{file.name}:{entry_lines[index - 1]}"
         if not isinstance(entry, dict):
-            items.append(Item(where, problem="must be a mapping"))
+            items.append(Item(where, problem=_not_an_entry(name, entry)))
             continue
-        entry = {k: _scalar(v) for k, v in entry.items()}
         if name == "sources":
             yield entry.pop("key", index), entry
         else:
             yield (where, entry) if with_where else entry
 
 
-def _scalar(value: Any) -> Any:
-    """YAML dates and numbers as the text they were written as."""
-    import datetime
-
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_scalar(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _scalar(v) for k, v in value.items()}
-    return value
+def _not_an_entry(section: str, entry: Any) -> str:
+    """Why an item of a section is not an entry (a mapping of fields)."""
+    if entry is None:
+        return f"empty entry in {section}: remove the lone '-', or give the entry its fields"
+    if isinstance(entry, list):
+        return f"an entry of {section} is a list, not fields: remove the extra '-'"
+    return f"an entry of {section} is the text {entry!r}, not fields: write each field as 'name: value'"
 
 
-def _claim_lines(file: Path) -> list[int]:
-    """Line number of each item of the claims section, for error messages."""
+def _previous_line(lines: list[str], index: int) -> int | None:
+    """Index of the nearest line above `index` that holds more than a comment."""
+    for number in range(min(index, len(lines)) - 1, -1, -1):
+        if lines[number].strip() and not lines[number].lstrip().startswith("#"):
+            return number
+    return None
+
+
+def _indentation(lines: list[str], index: int, column: int | None = None) -> str:
+    """` is indented by N spaces, 'key' on line M by K: ...`, comparing a misaligned line with the one above."""
+    previous = _previous_line(lines, index)
+    if previous is None:
+        return ""
+    above = lines[previous]
+    indent = len(above) - len(above.lstrip(" "))
+    if above.lstrip().startswith("- "):  # the fields of an entry line up with its first, after the '- '
+        indent = len(above) - len(above.lstrip(" ")[1:].lstrip(" "))
+    key = above[indent:].split(":")[0].strip()
+    own = len(lines[index]) - len(lines[index].lstrip(" ")) if column is None else column
+    entry = lines[index].lstrip().startswith("-")
+    rule = "the '-' of a list's entries line up" if entry else "an entry's fields line up"
+    return f" is indented by {own} spaces, {key!r} on line {previous + 1} by {indent}: {rule}"
+
+
+def _last_quoted_value(text: str, index: int):
+    """The scanner's last quoted value that starts before character `index`, or None."""
     import yaml
 
+    last = None
     try:
-        root = yaml.compose(_read_text(file))
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= index:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
+                last = token
     except yaml.YAMLError:
-        return []
-    for key, value in getattr(root, "value", []) if isinstance(root, yaml.MappingNode) else []:
-        if key.value == "claims" and isinstance(value, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value.value]
-    return []
+        pass
+    return last
 
 
 def read_claimreview(path: Path, mapping=None) -> Iterator[Item]:
@@ -403,6 +593,14 @@ def _check_actors(db: Database, actors: list[dict]) -> list[Problem]:
             problems.append(Problem(where, "kind", f"unknown actor kind {actor.get('kind')!r}: expected one of {', '.join(sorted(kinds))}"))
         if not isinstance(actor.get("aliases") or [], list):
             problems.append(Problem(where, "aliases", "must be a list"))
+        texts = [("name", actor.get("name")), ("country", actor.get("country"))]
+        if isinstance(actor.get("aliases"), list):
+            texts += [(f"aliases[{index}]", alias) for index, alias in enumerate(actor["aliases"], 1)]
+        for name, text in texts:
+            try:
+                valid_unicode(text if isinstance(text, str) else None)
+            except InvalidValue as e:
+                problems.append(Problem(where, name, str(e)))
     return problems
 
 
@@ -414,7 +612,10 @@ def _write_reject(out: IO[str], item: Item, problems: list[Problem]) -> None:
     rejected = {"where": item.where, "problems": [str(p) for p in problems], "record": record}
     if record is None:
         rejected["line"] = item.raw
-    out.write(json.dumps(rejected, ensure_ascii=False) + "\n")
+    line = json.dumps(rejected, ensure_ascii=False)
+    if surrogate_at(line) is not None:  # a lone surrogate can only be written as the \u escape it was read from
+        line = json.dumps(rejected)
+    out.write(line + "\n")
 
 
 # Exporting

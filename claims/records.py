@@ -17,6 +17,7 @@ returns every problem it finds, each naming its field.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,23 @@ CLAIM_FIELDS = (
     "text", "translation", "language", "quote", "said_on", "notes", "status", "reason", "changes",
     *ROLE_BY_COLUMN, "figures", "source",
 )  # fmt: skip
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def surrogate_at(text: str) -> int | None:
+    """Index of the first surrogate code point in `text` (never a character: UTF-8 and SQLite refuse it), or None."""
+    if text.isascii():
+        return None
+    found = _SURROGATE.search(text)
+    return found.start() if found else None
+
+
+def valid_unicode(text: str | None) -> str | None:
+    """`text` as given; raise InvalidValue if it holds a lone surrogate (as a JSON or YAML escape \\ud800 can)."""
+    at = surrogate_at(text) if text else None
+    if at is not None:
+        raise InvalidValue(f"not valid Unicode: character {at + 1} is a lone surrogate (U+{ord(text[at]):04X})")
+    return text
 
 
 @dataclass
@@ -130,7 +148,7 @@ class _Checker:
     def value(self, field_name: str, value: Any, parse) -> Any:
         """`parse` the value as text (None stays None); on failure record a problem and return None."""
         try:
-            return parse(value if value is None or type(value) is str else _as_text(value))
+            return parse(valid_unicode(value if value is None or type(value) is str else _as_text(value)))
         except InvalidValue as e:
             self.problem(field_name, str(e))
             return None

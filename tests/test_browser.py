@@ -1,7 +1,8 @@
 """The published database in a real headless Chromium (Debian's, driven by Playwright).
 
 These tests start `claims serve` on a free localhost port and click through the pages as a
-fact-checker would. They need /usr/bin/chromium (or $CLAIMS_CHROMIUM); `.ci/run` installs it.
+fact-checker would. They need /usr/bin/chromium (or $CLAIMS_CHROMIUM): `make test` installs it as root with
+apt-get, or stops first and says what to run. Without it they fail; they are never skipped.
 """
 
 import os

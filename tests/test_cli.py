@@ -30,6 +30,10 @@ def database_files(path):
     return {p.name: p.read_bytes() for p in sorted(path.parent.glob(path.name + "*"))}
 
 
+COMMANDS = ["init", "add", "status", "stance", "list", "show", "statuses", "serve", "demo", "source add", "source list",
+            "actor add", "actor list", "import", "export", "check", "backup", "edit", "delete", "extract"]  # fmt: skip
+
+
 @pytest.fixture
 def filled(db_path):
     """A database with a source, three actors and one claim (id 1)."""
@@ -193,6 +197,30 @@ def test_statuses(db_path):
     assert [r["name"] for r in rows][:3] == ["unconfirmed", "corroborated", "confirmed"]
 
 
+HELP_ONLY = [[], ["--version"], ["source"], ["actor"], ["--help"], *([*c.split(), "--help"] for c in COMMANDS)]
+
+
+def test_vocabulary_and_help_need_no_database(tmp_path, monkeypatch, isolated_db_env):
+    """In a folder without db/ and with $CLAIMS_DB naming a missing file, nothing that only informs opens a database."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "article.txt").write_text("Selon Séoul, 600 soldats ont été tués, a rapporté l'agence.", "utf-8")
+    result = claims("statuses")
+    assert result.exit_code == 0, result.output
+    assert "unconfirmed" in result.stdout and "retracted" in result.stdout and result.stderr == ""
+    assert [r["name"] for r in json.loads(ok("statuses", "-f", "json"))] == [
+        "unconfirmed", "corroborated", "confirmed", "disputed", "denied", "false", "retracted",
+    ]  # fmt: skip
+    assert json.loads(ok("statuses", "-f", "json", db=tmp_path / "elsewhere.db"))[0]["name"] == "unconfirmed"
+    for args in HELP_ONLY:
+        result = claims(*args)
+        assert result.exit_code == 0, (args, result.output)
+        assert "Usage: claims" in result.stdout or "claims " in result.stdout, args
+        assert "Error" not in result.stderr, (args, result.stderr)
+    assert "candidate claim" in claims("extract", "article.txt").stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["article.txt"]  # no db/, no database file
+    assert not isolated_db_env.exists() and not isolated_db_env.parent.exists()
+
+
 @pytest.mark.parametrize(
     "args,error",
     [
@@ -271,8 +299,7 @@ def test_bad_database_path_is_one_line_error_and_file_untouched(tmp_path, setup,
 
 
 def test_every_command_has_help_with_an_example():
-    for command in ["init", "add", "status", "stance", "list", "show", "statuses", "serve", "demo",
-                    "source add", "source list", "actor add", "actor list", "import", "export", "check", "backup", "edit", "delete", "extract"]:  # fmt: skip
+    for command in COMMANDS:
         result = claims(*command.split(), "--help")
         assert result.exit_code == 0, command
         assert "Example:" in result.stdout and "claims " in result.stdout, command

@@ -1,12 +1,15 @@
-"""The README is tested: its two commands, and its CLI walkthrough runs as written."""
+"""The README is tested: its two commands (and what `make test` needs), and its CLI walkthrough runs as written."""
 
+import os
 import re
 import shlex
+import subprocess
 from pathlib import Path
 
 from test_cli import claims
 
-README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def shell_blocks(text):
@@ -48,3 +51,53 @@ def test_readme_shows_the_screenshots():
     for image in images:
         path = Path(__file__).parent.parent / image
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", image
+
+
+def make(*args, env=None):
+    """Run make in the repository with `args` (variables and targets); the browser lookup is pointed by each test."""
+    environment = {**os.environ, "CLAIMS_CHROMIUM": "", **(env or {})}
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+
+
+def test_make_test_stops_at_once_without_chromium(tmp_path):
+    """Without Chromium and without root, `make test` names the one command to run before setting anything up."""
+    venv = tmp_path / "venv"
+    result = make("test", f"VENV={venv}", f"CHROMIUM={tmp_path / 'no-chromium'}", "ROOT=", "APT_GET=true")
+    assert result.returncode != 0
+    assert result.stderr.splitlines()[0] == (
+        "Error: the browser tests need Chromium: run 'sudo apt-get install chromium', then 'make test' again"
+    )
+    assert not venv.exists()
+    without_apt = make("chromium", f"CHROMIUM={tmp_path / 'no-chromium'}", "ROOT=", f"APT_GET={tmp_path / 'no-apt'}")
+    assert without_apt.returncode != 0
+    assert "install it, then run 'CLAIMS_CHROMIUM=/path/to/chromium make test'" in without_apt.stderr
+
+
+def test_make_test_refuses_a_wrong_claims_chromium(tmp_path):
+    result = make("chromium", env={"CLAIMS_CHROMIUM": str(tmp_path / "missing")})
+    assert result.returncode != 0
+    assert result.stderr.splitlines()[0] == (
+        f"Error: CLAIMS_CHROMIUM={tmp_path / 'missing'} is not an executable:"
+        " correct it, or unset it to use Debian's chromium"
+    )
+
+
+def test_make_test_installs_chromium_as_root_with_apt(tmp_path):
+    """As root with apt-get (a fresh Debian machine, CI), Chromium is installed: here by a stand-in apt-get."""
+    chromium, log = tmp_path / "chromium", tmp_path / "apt.log"
+    apt = tmp_path / "apt-get"
+    apt.write_text(f'#!/bin/sh\necho "$@" >> {log}\n[ "$1" = install ] && printf "#!/bin/sh\\n" > {chromium} '
+                   f'&& chmod +x {chromium}\nexit 0\n')  # fmt: skip
+    apt.chmod(0o755)
+    result = make("chromium", f"CHROMIUM={chromium}", "ROOT=0", f"APT_GET={apt}")
+    assert result.returncode == 0, result.stderr
+    assert log.read_text().splitlines() == ["update -qq", "install -y -qq chromium"]
+    assert make("chromium", f"CHROMIUM={chromium}", "ROOT=0", f"APT_GET={apt}").returncode == 0
+    assert len(log.read_text().splitlines()) == 2  # present now: nothing installed again
+
+
+def test_ci_leaves_chromium_to_make():
+    """CI runs `make test` like anyone: the Makefile is the one place that installs the browser."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in ci and "install -y -qq chromium" not in ci and '"${missing[@]}"' not in ci

@@ -4,6 +4,7 @@ Each property runs `EXAMPLES` generated inputs (Hypothesis) mixed with a fixed l
 """
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -182,3 +183,128 @@ def test_jsonl_import_of_arbitrary_records(tmp_path_factory, record):
         assert summary.added == 1
         stored = db.execute("select text from claims").fetchone()[0]
         assert stored == str(record["text"]).strip()
+
+
+# Bytes that are not UTF-8 on a command line reach Python as lone surrogates (U+DC80-U+DCFF: b"\xed" is "\udced");
+# a JSON or YAML escape such as \ud800 gives one too. SQLite cannot store them: each is refused, naming where.
+NOT_UTF8 = "\udced\udca0\udc80"  # how Python reads the bytes ED A0 80 (an encoded surrogate) in an argument
+
+
+@pytest.mark.parametrize(
+    "args,name",
+    [
+        (["add", f"{NOT_UTF8} x", "--source", "1"], "TEXT"),
+        (["add", "claim", "--source", "1", "--by", f"Se{NOT_UTF8}oul"], "--by"),
+        (["add", "claim", "--source", "1", f"--notes=n{NOT_UTF8}"], "--notes"),
+        (["add", "claim", "--source", f"1{NOT_UTF8}"], "--source"),
+        (["list", "--search", NOT_UTF8], "--search"),
+        (["actor", "add", "--kind", "person", "--", f"A{NOT_UTF8}"], "NAME"),
+        (["source", "add", "--title", f"T{NOT_UTF8}"], "--title"),
+        (["status", "--reason", f"r{NOT_UTF8}", "--", "1", "disputed"], "--reason"),
+        (["import", f"in{NOT_UTF8}.jsonl"], "PATH"),
+    ],
+)
+def test_arguments_that_are_not_utf8_are_refused_in_one_line(hostile_db, args, name):
+    before = database_files(hostile_db)
+    result = claims(*_with_db(args, hostile_db))
+    assert result.exit_code == 1, result.output
+    at = next(a for a in args if NOT_UTF8 in a).removeprefix("--notes=").index(NOT_UTF8) + 1
+    assert result.stderr == f"Error: {name} is not valid UTF-8: byte 0xED at character {at}\n"
+    assert result.stdout == ""
+    assert database_files(hostile_db) == before
+
+
+def test_environment_and_lone_surrogates_are_named(hostile_db, monkeypatch):
+    before = database_files(hostile_db)
+    result = claims("add", "claim \ud800", "--source", "1", db=hostile_db)
+    assert result.stderr == "Error: TEXT is not valid UTF-8: a lone surrogate (U+D800) at character 7\n"
+    monkeypatch.setenv("CLAIMS_USER", "\udcff")
+    result = claims("add", "claim", "--source", "1", db=hostile_db)
+    assert result.stderr == "Error: $CLAIMS_USER is not valid UTF-8: byte 0xFF at character 1\n"
+    assert database_files(hostile_db) == before
+    assert claims("list", "-f", "json", db=hostile_db).exit_code == 0  # read-only commands do not use it
+
+
+def test_bytes_that_are_not_utf8_on_a_real_command_line(hostile_db):
+    """The same through the operating system: the bytes as the shell passes them, decoded by Python itself."""
+    import subprocess
+    import sys
+
+    before = database_files(hostile_db)
+    command = [sys.executable, "-m", "claims", "add", b"\xed\xa0\x80 x", "--source", "1", "--db", str(hostile_db)]
+    result = subprocess.run(command, capture_output=True, cwd=Path(__file__).parent.parent, check=False)
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert result.stderr == b"Error: TEXT is not valid UTF-8: byte 0xED at character 1\n"
+    assert database_files(hostile_db) == before
+
+
+@settings(max_examples=EXAMPLES // 3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=TEXT, surrogate=st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), after=TEXT)
+def test_any_text_with_a_surrogate_is_refused(hostile_db, before, surrogate, after):
+    files = database_files(hostile_db)
+    result = claims("add", "--source", "1", "--translation", before + surrogate + after, "--db", hostile_db, "--", "t")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith("Error: --translation is not valid UTF-8: ") and result.stderr.count("\n") == 1
+    assert database_files(hostile_db) == files
+
+
+SURROGATE_FILES = [
+    ("in.jsonl", '{"text": "bad \\ud800 x", "source": {"title": "t"}}\n',
+     ["in.jsonl:1: text: not valid Unicode: character 5 is a lone surrogate (U+D800)"]),
+    ("in.jsonl", ('{"text": "ok", "source": {"title": "t\\udfff"}, "asserted_by": ["A\\ud83d"], '
+                  '"figures": ["killed=5 \\udc00"], "changes": [{"status": "confirmed", "reason": "r\\ud800"}]}\n'),
+     ["in.jsonl:1: source.title: not valid Unicode: character 2 is a lone surrogate (U+DFFF)",
+      "in.jsonl:1: changes[1].reason: not valid Unicode: character 2 is a lone surrogate (U+D800)",
+      "in.jsonl:1: asserted_by[1]: not valid Unicode: character 2 is a lone surrogate (U+D83D)",
+      "in.jsonl:1: figures[1]: not valid Unicode: character 10 is a lone surrogate (U+DC00)"]),
+    ("in.yml", ('actors:\n  - name: "A\\ud800"\n    kind: person\n    aliases: ["x\\udc00"]\n'
+                'claims:\n  - text: "T \\ud800"\n    source: {title: S}\n'),
+     ["in.yml:2: name: not valid Unicode: character 2 is a lone surrogate (U+D800)",
+      "in.yml:2: aliases[1]: not valid Unicode: character 2 is a lone surrogate (U+DC00)",
+      "in.yml:6: text: not valid Unicode: character 3 is a lone surrogate (U+D800)"]),
+    ("in.json", ('{"@type": "ClaimReview", "claimReviewed": "bad \\ud800", "reviewRating": {"alternateName": "False"},'
+                 ' "url": "https://example.org/r"}'),
+     ["in.json review 1: text: not valid Unicode: character 5 is a lone surrogate (U+D800)"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name,content,problems", SURROGATE_FILES)
+def test_lone_surrogate_escapes_in_files_are_refused_naming_file_line_and_field(tmp_path, name, content, problems):
+    path = tmp_path / "claims.db"
+    open_db(path, create=True).close()
+    data = tmp_path / name
+    data.write_text(content, encoding="utf-8")
+    before = database_files(path)
+    result = claims("import", data, db=path)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    records = len({problem.split(": ")[0] for problem in problems})
+    summary = f"{records} invalid record{'s' if records > 1 else ''} in {name}; nothing was imported"
+    assert result.stderr.splitlines() == [f"  {p}" for p in problems] + [
+        f"Error: {summary} (fix them, or pass --skip-invalid)"
+    ]
+    assert database_files(path) == before
+
+
+def test_rejected_records_keep_their_surrogate_escapes(tmp_path):
+    path = tmp_path / "claims.db"
+    open_db(path, create=True).close()
+    data = tmp_path / "in.jsonl"
+    data.write_text('{"text": "bad \\ud800 x", "source": {"title": "t"}}\n{"text": "good", "source": {"title": "t"}}\n')
+    result = claims("import", data, "--skip-invalid", db=path)
+    assert result.exit_code == 0, result.output
+    rejected = [json.loads(line) for line in (tmp_path / "in.jsonl.rejected.jsonl").read_text("utf-8").splitlines()]
+    assert [r["record"]["text"] for r in rejected] == ["bad \ud800 x"]  # the escape again, read back as it was
+    assert [c["text"] for c in json.loads(claims("list", "-f", "json", db=path).stdout)] == ["good"]
+
+
+def test_a_csv_cannot_hold_a_surrogate(tmp_path):
+    """CSV has no escapes: the bytes of an encoded surrogate are invalid UTF-8, and \\ud800 is six characters."""
+    path = tmp_path / "claims.db"
+    open_db(path, create=True).close()
+    data = tmp_path / "in.csv"
+    data.write_bytes(b"text,source_title\n\xed\xa0\x80 x,S\n")
+    result = claims("import", data, db=path)
+    assert result.exit_code == 1 and result.stderr.startswith("  in.csv:2: not valid UTF-8")
+    data.write_text("text,source_title\nbad \\ud800 x,S\n")
+    assert claims("import", data, db=path).exit_code == 0
+    assert json.loads(claims("show", "1", "-f", "json", db=path).stdout)["text"] == "bad \\ud800 x"

@@ -6,7 +6,7 @@ import pytest
 
 from claims import model
 from claims.writing import INITIAL_STATUS_REASON
-from claims.bundle import load_example
+from claims.bundle import example_path, load_example
 from claims.db import open_db
 from claims.maintenance import check
 from claims.interchange import (
@@ -19,6 +19,7 @@ from claims.interchange import (
     actor_records,
     write_yaml,
 )
+from claims.errors import ClaimsError, InvalidValue
 from claims.records import InvalidRecords
 from claims.values import parse_figure
 
@@ -301,8 +302,110 @@ def test_yaml_problems_name_lines(db_path, tmp_path):
         "claims.yml:9: source: unknown source key 'nowhere' (not in any sources section)",
     ]
     broken = write(tmp_path, "broken.yml", "claims: [unclosed\n")
-    with open_db(db_path) as db, pytest.raises(Exception, match="broken.yml:2: invalid YAML"):
+    with open_db(db_path) as db, pytest.raises(InvalidValue) as e:
         import_path(db, broken)
+    assert str(e.value) == "broken.yml:1: the '[' at column 9 is not closed with ']'"
+
+
+SEED = example_path().read_text(encoding="utf-8")
+FIRST_TEXT = '    text: "Le dirigeant nord-coréen'
+FIRST_TRANSLATION = '    translation: "North Korean leader'
+SECOND_CLAIM = "  - source: ats-2025-08-30\n    text: \"Les services secrets de la Corée du Sud et de pays occidentaux"
+
+
+def line_of(text, snippet):
+    return text[: text.index(snippet)].count("\n") + 1
+
+
+def hand_edited(old, new):
+    """The bundled example as a newcomer may leave it after editing it by hand: the first `old` made `new`."""
+    assert old in SEED
+    return SEED.replace(old, new, 1)
+
+
+# (what went wrong, the edit, the message with {line}: where the edit is, and {first}: line of the first claim)
+ALIGN = "an entry's fields line up"
+HAND_BROKEN = [
+    ("field indented one space short", FIRST_TRANSLATION, FIRST_TRANSLATION[1:],
+     "{line}: bad indentation: 'translation' is indented by 3 spaces, 'text' on line {previous} by 4: " + ALIGN),
+    ("field indented like the '-'", "    said_on: 2025-08-30\n", "  said_on: 2025-08-30\n",
+     "{line}: bad indentation: 'said_on' is indented by 2 spaces, 'translation' on line {previous} by 4: " + ALIGN),
+    ("closing quote deleted", "un média officiel samedi.\"", "un média officiel samedi.",
+     "{line}: the quote opened on this line is not closed (its value runs on to line {next})"),
+    ("tab before a field", "    relayed_by: [ATS]", "\trelayed_by: [ATS]",
+     "{line}: a tab character: use spaces instead (YAML does not accept tabs for indentation)"),
+    ("'- ' of a claim deleted", SECOND_CLAIM, SECOND_CLAIM.replace("  - source", "    source"),
+     "{line}: 'source' is given twice (first on line {first}): if it starts another entry, begin that with '- '"),
+    ("field given twice", FIRST_TRANSLATION, FIRST_TRANSLATION.replace("translation", "text"),
+     "{line}: 'text' is given twice (first on line {previous}): if it starts another entry, begin that with '- '"),
+    ("section name misspelled", "\nclaims:\n", "\nclaim:\n",
+     "{line}: unknown section 'claim' (expected actors, claims, sources; did you mean claims?)"),
+    ("claim field left at the top level", "\nclaims:\n", "\nstatus: confirmed\nclaims:\n",
+     ("{line}: unknown section 'status' (expected actors, claims, sources; 'status' is a field of a claim:"
+      " indent it under its claim)")),
+    ("colon in an unquoted value", '    notes: "The \'official media\'', "    notes: Source: KCNA, 'official media'",
+     "{line}: a value holds ': ' (a colon and a space): put the whole value in quotes"),
+    ("apostrophe inside '...'", FIRST_TRANSLATION, "    translation: 'North Korea's leader' and",
+     "{line}: the value's closing quote comes early: inside '...' write ' as '' (or quote with \"...\")"),
+    ("list left open", "    asserted_by: [KCNA]", "    asserted_by: [KCNA",
+     "{line}: the '[' at column 18 is not closed with ']'"),
+    ("no space after a colon", "    said_on: 2025-08-30", "    said_on:2025-08-30",
+     "{line}: put a space after the ':' of 'said_on'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("old,new,message", [case[1:] for case in HAND_BROKEN], ids=[case[0] for case in HAND_BROKEN])
+def test_hand_edited_yaml_mistakes_are_said_in_words_at_their_line(db_path, tmp_path, old, new, message):
+    text = hand_edited(old, new)
+    path = write(tmp_path, "seed.yml", text)
+    line = line_of(text, new) + len(new) - len(new.lstrip("\n"))  # the line the edit begins on
+    first = line_of(SEED, "  - source:")
+    expected = "seed.yml:" + message.format(line=line, previous=line - 1, next=line + 1, first=first)
+    before = snapshot(db_path)
+    with open_db(db_path) as db, pytest.raises(InvalidValue) as e:
+        import_path(db, path)
+    assert str(e.value) == expected
+    assert snapshot(db_path) == before
+
+
+PASTED = "Kim Jong Un a promis de soutenir les familles."
+
+
+def test_hand_edited_yaml_entries_that_are_not_claims(db_path, tmp_path):
+    """A sentence pasted as a claim, an empty '-', a date that does not exist: each at its line, nothing written."""
+    text = hand_edited("\nclaims:\n", f"\nclaims:\n  - {PASTED}\n  -\n")
+    text = text.replace("    said_on: 2025-08-30\n", "    said_on: 2025-02-30\n", 1)
+    path = write(tmp_path, "seed.yml", text)
+    before = snapshot(db_path)
+    with open_db(db_path) as db, pytest.raises(InvalidRecords) as e:
+        import_path(db, path)
+    first = line_of(text, f"  - {PASTED}")
+    assert [str(p) for p in e.value.problems] == [
+        f"seed.yml:{first}: an entry of claims is the text '{PASTED}', not fields: write each field as 'name: value'",
+        f"seed.yml:{first + 1}: empty entry in claims: remove the lone '-', or give the entry its fields",
+        f"seed.yml:{first + 2}: said_on: invalid date said '2025-02-30': day is out of range for month",
+    ]
+    assert snapshot(db_path) == before
+
+
+def test_yaml_structure_problems_name_their_line(db_path, tmp_path):
+    cases = {
+        "sources:\n  key: s\n  title: T\nclaims:\n  - {source: s, text: x}\n":
+            "x.yml:1: sources must be a list: begin each entry with '- '",
+        "actors:\n  - name: Seoul\n    kind: government\n    said_on: 2025\n": "x.yml:2: said_on: unknown field",
+        "- text: x\n": "x.yml:1: a claims YAML file is a mapping of actors, claims, sources",
+        "claims:\n  - text: a\nclaims:\n  - text: b\n":
+            "x.yml:3: 'claims' is given twice (first on line 1): put all its entries under one 'claims:'",
+        "claims:\n  - text: \"a\\x01b\"\n  - text: \"C:\\dossier\"\n":
+            "x.yml:3: a backslash inside \"...\" starts an escape such as \\n: write \\\\ for one, or quote with '...'",
+        "claims:\n  - text: @Seoul says\n": "x.yml:2: a value cannot start with '@': put the value in quotes",
+        "claims:\n  - text: \"never closed\n  - text: b\n": "x.yml:2: the quote opened on this line is never closed",
+    }  # fmt: skip
+    for content, expected in cases.items():
+        with open_db(db_path) as db, pytest.raises(ClaimsError) as e:
+            import_path(db, write(tmp_path, "x.yml", content))
+        problems = getattr(e.value, "problems", None)
+        assert (str(problems[0]) if problems else str(e.value)) == expected, content
 
 
 def generated(path, count):
