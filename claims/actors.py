@@ -14,7 +14,7 @@ from . import model
 from .db import write_transaction
 from .errors import AlreadyExists, InvalidValue
 from .values import MAX_NAME_LENGTH, fold, require_text
-from .writing import ClaimWriter
+from .writing import ClaimWriter, supersedes
 
 
 def add_aliases(db: Database, name: str, aliases: list[str], *, reason: str | None = None, recorded_by=None) -> dict:
@@ -128,12 +128,8 @@ def _claims_of(db: Database, actor_id: int) -> list[int]:
 
 def _other_stance(db: Database, actor_id: int, claim_id: int, role: str) -> bool:
     """Whether the actor already takes another stance on the claim (it takes one at most)."""
-    from .migrations import STANCE_ROLES
-
-    if role not in STANCE_ROLES:
-        return False
     roles = [row[0] for row in db.execute("select role from attributions where actor_id = ? and claim_id = ?", [actor_id, claim_id])]
-    return any(other in STANCE_ROLES for other in roles)
+    return any(supersedes(role, other) for other in roles)
 
 
 def _rewrite_claims_of(db: Database, actor_id: int, recorded_by) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlite_utils import Database
 
+from . import counts
 from .db import write_transaction
 from .errors import AlreadyExists, InvalidValue, NotFound
 from .migrations import ROLE_OPTIONS
@@ -23,7 +24,6 @@ from .writing import (
     ClaimWriter,
     Stance,
     claim_id_by_key,
-    next_claim_id,
     role_columns,
 )
 from .values import (
@@ -350,7 +350,7 @@ def add_claim(
         if existing is not None:
             raise AlreadyExists(_duplicate_message(db, existing, source_row["id"], record.text))
         stances = [Stance(writer.actor(actor)[0], role) for (actor, _), role in zip(parties, roles)]
-        claim_id = next_claim_id(db)
+        claim_id = counts.next_ids(db, ["claims"])["claims"]
         rows = writer.new_claim_rows(claim_id, record, source_row, list({(s.actor_id, s.role): s for s in stances}.values()))
         for table in WRITTEN_TABLES:
             writer.insert(table, rows[table])

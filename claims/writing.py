@@ -54,6 +54,11 @@ class Outcome:
     kept: list[str] = field(default_factory=list)
 
 
+def supersedes(role: str, other: str) -> bool:
+    """Whether an actor's new `role` on a claim replaces its recorded `other` one (one stance per actor and claim)."""
+    return role in STANCE_ROLES and other in STANCE_ROLES and role != other
+
+
 def role_columns(db: Database) -> dict[str, str]:
     """Map each role to the `claims` column that lists its actors, e.g. asserts -> asserted_by."""
     return {row[0]: row[1] for row in db.execute("select name, claims_column from roles order by rank")}
@@ -217,10 +222,7 @@ class ClaimWriter:
         recorded = self.stances_of(claim_id)
         if any(row["actor_id"] == stance.actor_id and row["role"] == stance.role for row in recorded):
             raise InvalidValue(f"claim {claim_id} already records that {self.actor_name(stance.actor_id)!r} {stance.role}")
-        replaced = [
-            row for row in recorded
-            if row["actor_id"] == stance.actor_id and stance.role in STANCE_ROLES and row["role"] in STANCE_ROLES
-        ]  # fmt: skip
+        replaced = [row for row in recorded if row["actor_id"] == stance.actor_id and supersedes(stance.role, row["role"])]
         if replaced and not supersede:
             raise InvalidValue(
                 f"claim {claim_id} records that {self.actor_name(stance.actor_id)!r} {replaced[0]['role']}"
@@ -326,7 +328,7 @@ class ClaimWriter:
                 continue
             rivals = [
                 r for r in recorded
-                if r["actor_id"] == stance.actor_id and stance.role in STANCE_ROLES and r["role"] in STANCE_ROLES
+                if r["actor_id"] == stance.actor_id and supersedes(stance.role, r["role"])
                 and (r["actor_id"], r["role"]) not in wanted
             ]  # fmt: skip
             if rivals and not prune:
@@ -374,9 +376,3 @@ def history(record: ClaimRecord, published: str | None) -> list[tuple]:
     """(status, reason, evidence, date) of the record's initial status and every later change."""
     initial = (record.status, record.reason or INITIAL_STATUS_REASON, None, record.said_on or published)
     return [initial] + [(c.status, c.reason, c.evidence, c.date) for c in record.changes]
-
-
-def next_claim_id(db: Database) -> int:
-    """The id the next claim gets (call inside the write transaction)."""
-    return (db.execute("select max(id) from claims").fetchone()[0] or 0) + 1
-
