@@ -67,7 +67,14 @@ QUALIFIERS = [
     ("range", "Between `low` and `high`."),
 ]
 
-APPEND_ONLY_TABLES = ["status_changes", "revisions", "purges", "actor_changes"]
+# How one report of a claim relates to another (`claims link ID OTHER --as RELATION`).
+LINK_RELATIONS = [
+    ("same", "The same claim, reported again (in another source, outlet or language): one claim, many reports."),
+    ("updates", "A newer version of the other claim: the same measure or assertion by the same side, revised."),
+    ("contradicts", "Cannot be true together with the other claim: a denial, a very different figure."),
+]
+
+APPEND_ONLY_TABLES = ["status_changes", "revisions", "purges", "actor_changes", "claim_links"]
 FTS_COLUMNS = ["text", "translation"]
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 FTS_TRIGGERS = ["claims_ai", "claims_ad", "claims_au"]
@@ -455,6 +462,70 @@ def m007_status_changes_per_month_counts_changes_only(db: Database):
         db.execute(f"DROP TRIGGER IF EXISTS {name}")
         db.execute(definitions[name])
     counts.recount(db, (counts.MONTHLY_TABLE,))
+
+
+@step
+def m008_claim_links_and_groups(db: Database):
+    """`claim_links`: an append-only log of links between reports of claims (same, updates, contradicts) and of
+    their removal; `claims.group_id`: the first report of the claim a report belongs to (itself when alone)."""
+    _lookup(db, "link_relations", [{"name": n, "meaning": m, "rank": i} for i, (n, m) in enumerate(LINK_RELATIONS)])
+    db.execute(
+        """CREATE TABLE claim_links (
+            id INTEGER PRIMARY KEY,
+            claim_id INTEGER NOT NULL REFERENCES claims(id),
+            other_id INTEGER NOT NULL REFERENCES claims(id),
+            relation TEXT NOT NULL REFERENCES link_relations(name),
+            action TEXT NOT NULL CHECK (action IN ('link', 'unlink')),
+            reason TEXT NOT NULL,
+            recorded_by TEXT,
+            recorded_at TEXT NOT NULL,
+            CHECK (claim_id != other_id)
+        )"""
+    )
+    db.execute("CREATE INDEX idx_claim_links_claim_id_other_id ON claim_links (claim_id, other_id)")
+    db.execute("CREATE INDEX idx_claim_links_other_id ON claim_links (other_id)")
+    message = "'claim_links is append-only: rows cannot be changed or deleted'"
+    purged = "SELECT 1 FROM purges WHERE purges.claim_id IN (OLD.claim_id, OLD.other_id)"
+    db.execute(f"CREATE TRIGGER claim_links_no_update BEFORE UPDATE ON claim_links BEGIN SELECT RAISE(ABORT, {message}); END")
+    db.execute(
+        f"CREATE TRIGGER claim_links_no_delete BEFORE DELETE ON claim_links WHEN NOT EXISTS ({purged}) "
+        f"BEGIN SELECT RAISE(ABORT, {message}); END"
+    )
+    db.create_view(
+        "current_links",
+        """
+        select claim_links.id, claim_links.claim_id, claim_links.other_id, claim_links.relation, claim_links.reason,
+               claim_links.recorded_by, claim_links.recorded_at
+        from claim_links
+        where claim_links.action = 'link'
+          and claim_links.id = (select max(latest.id) from claim_links as latest
+                                where latest.claim_id = claim_links.claim_id and latest.other_id = claim_links.other_id)
+        """,
+    )
+    db.execute("ALTER TABLE claims ADD COLUMN group_id INTEGER")
+    db.execute("UPDATE claims SET group_id = id")
+    db.execute("CREATE INDEX idx_claims_group_id ON claims (group_id)")
+    # A claim written without a group (by another tool) is a group of its own.
+    db.execute(
+        "CREATE TRIGGER claims_group_ai AFTER INSERT ON claims WHEN new.group_id IS NULL "
+        "BEGIN UPDATE claims SET group_id = new.id WHERE id = new.id; END"
+    )
+    db.create_view(
+        "claim_groups",
+        """
+        select lead.id as claim_id, lead.text, lead.status, count(reports.id) as reports,
+               count(distinct sources.outlet) as outlets_count, min(reports.dated) as first_appearance,
+               max(reports.dated) as latest_appearance,
+               json_group_array(distinct sources.outlet) filter (where sources.outlet is not null) as outlets,
+               json_group_array(distinct reports.language) filter (where reports.language is not null) as languages,
+               lead.asserted_by
+        from claims as lead
+        join claims as reports on reports.group_id = lead.id
+        join sources on sources.id = reports.source_id
+        where lead.group_id = lead.id
+        group by lead.id
+        """,
+    )
 
 
 def known_migration_names() -> list[str]:

@@ -363,26 +363,11 @@ def _duplicate_message(db: Database, claim_id: int, source_id: int, text: str) -
     return f"this claim is already recorded from source {source_id} as claim {claim_id}{how}"
 
 
-def _get_claim_row(db: Database, claim_id: int) -> dict:
+def get_claim_row(db: Database, claim_id: int) -> dict:
     rows = list(db["claims"].rows_where("id = ?", [claim_id]))
     if not rows:
         raise NotFound(f"no claim with id {claim_id}")
     return rows[0]
-
-
-def _insert_status_change(db, claim_id, from_status, to_status, reason, evidence_url, changed_on, timestamp, user):
-    db["status_changes"].insert(
-        {
-            "claim_id": claim_id,
-            "from_status": from_status,
-            "to_status": to_status,
-            "reason": reason,
-            "evidence_url": evidence_url,
-            "changed_on": changed_on,
-            "recorded_at": timestamp,
-            "recorded_by": user,
-        }
-    )
 
 
 def set_status(
@@ -395,21 +380,54 @@ def set_status(
     on: str | None = None,
     recorded_by: str | None = None,
 ) -> dict:
-    """Change a claim's status, recording why in its history; return the change."""
+    """Change a claim's status, recording why in its history; return the change.
+
+    A report linked as the same claim as others is one claim with them: the status of every report changes.
+    """
     status = check_status(db, status)
     reason = require_text(reason, "reason")
     evidence = parse_url(evidence, "evidence URL") if optional_text(evidence) else None
     on = parse_date(on, "date of the change") if optional_text(on) else datetime.date.today().isoformat()
     timestamp, user = now(), current_user(recorded_by)
     with write_transaction(db):
-        claim = _get_claim_row(db, claim_id)
+        claim = get_claim_row(db, claim_id)
         if claim["status"] == status:
             raise InvalidValue(f"claim {claim_id} is already {status}")
-        _insert_status_change(db, claim_id, claim["status"], status, reason, evidence, on, timestamp, user)
-        db["claims"].update(claim_id, {"status": status, "status_changed_at": timestamp, "updated_at": timestamp})
+        reports = [row[0] for row in db.execute("select id from claims where group_id = ? order by id", [claim["group_id"]])]
+        changes = set_reports_status(
+            db, reports or [claim_id], status, reason=reason, user=user, timestamp=timestamp, evidence=evidence, on=on
+        )
     return {
         "claim_id": claim_id, "from": claim["status"], "to": status, "reason": reason, "evidence": evidence, "on": on, "by": user,
+        "reports": [change["claim_id"] for change in changes],
     }  # fmt: skip
+
+
+def set_reports_status(
+    db: Database,
+    claim_ids: list[int],
+    status: str,
+    *,
+    reason: str,
+    user: str,
+    timestamp: str,
+    evidence: str | None = None,
+    on: str | None = None,
+) -> list[dict]:
+    """Give these reports `status` (inside the caller's transaction), each change kept in its history."""
+    on = on or datetime.date.today().isoformat()
+    changes = []
+    placeholders = ", ".join("?" for _ in claim_ids)
+    for report_id, old in db.execute(f"select id, status from claims where id in ({placeholders}) order by id", claim_ids).fetchall():
+        if old == status:
+            continue
+        db["status_changes"].insert(
+            {"claim_id": report_id, "from_status": old, "to_status": status, "reason": reason, "evidence_url": evidence,
+             "changed_on": on, "recorded_at": timestamp, "recorded_by": user}  # fmt: skip
+        )
+        db["claims"].update(report_id, {"status": status, "status_changed_at": timestamp, "updated_at": timestamp})
+        changes.append({"claim_id": report_id, "from": old, "to": status})
+    return changes
 
 
 def add_stance(
@@ -433,7 +451,7 @@ def add_stance(
     on = parse_date(on, "date of the stance") if optional_text(on) else None
     reason = optional_text(reason, "reason") or STANCE_REASON
     source_id = get_source(db, source)["id"] if _given(source) else None
-    _get_claim_row(db, claim_id)
+    get_claim_row(db, claim_id)
     writer = ClaimWriter(db, user=current_user(recorded_by), timestamp=now(), create_actors=create_actor)
     with write_transaction(db):
         actor_id, name = writer.actor(actor)
@@ -492,7 +510,7 @@ def list_claims(
 
 def get_claim(db: Database, claim_id: int) -> dict:
     """Everything about one claim: source, attributions, figures and status history."""
-    claim = _decode_parties(_get_claim_row(db, claim_id), role_columns(db).values())
+    claim = _decode_parties(get_claim_row(db, claim_id), role_columns(db).values())
     claim["status_meaning"] = db["statuses"].get(claim["status"])["meaning"]
     claim["source"] = db["sources"].get(claim.pop("source_id"))
     claim["attributions"] = list(
@@ -524,4 +542,8 @@ def get_claim(db: Database, claim_id: int) -> dict:
             "claim_id = ?", [claim_id], select="field, old_value, new_value, reason, recorded_by, recorded_at", order_by="id"
         )
     ]
+    from .links import describe, links_of, reports_of
+
+    claim["links"] = [describe(link, claim_id) for link in links_of(db, claim_id)]
+    claim["reports"] = reports_of(db, claim_id)
     return claim

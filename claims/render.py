@@ -93,5 +93,16 @@ def print_claim(claim: dict) -> None:
             for r in claim["revisions"]
         ]  # fmt: skip
         console.print(_titled_table("Edits", ("recorded", "by", "field", "was", "now", "reason"), rows))
+    reports = claim.get("reports", [])
+    if len(reports) > 1:
+        rows = [
+            (("→ " if r["claim_id"] == claim["id"] else "") + str(r["claim_id"]), r["date"], r["outlet"] or r["source"],
+             r["language"], r["text"])
+            for r in reports
+        ]  # fmt: skip
+        console.print(_titled_table(f"Reports of this claim ({len(reports)})", ("claim", "date", "outlet", "lang", "wording"), rows))
+    if claim.get("links"):
+        rows = [(link["phrase"], link["claim_id"], link["reason"]) for link in claim["links"]]
+        console.print(_titled_table("Links", ("this claim", "claim", "reason"), rows))
     if claim["notes"]:
         console.print(Text(f"Notes: {claim['notes']}", style="dim"))

@@ -17,6 +17,7 @@ from . import model
 from .db import write_transaction
 from .errors import AlreadyExists, InvalidValue
 from .values import Figure, optional_text, parse_date, parse_figure, parse_language, require_text
+from .links import regroup
 from .writing import ClaimWriter
 
 UNCHANGED: Any = object()  # an edit argument left out: keep the current value
@@ -127,5 +128,8 @@ def purge_claim(db: Database, claim_id: int, *, reason: str, recorded_by: str | 
         db["purges"].insert(entry)
         for table in ("revisions", "status_changes", "figures", "attributions"):
             db[table].delete_where("claim_id = ?", [claim_id])
+        db["claim_links"].delete_where("claim_id = ? or other_id = ?", [claim_id, claim_id])
+        others = [report["claim_id"] for report in snapshot["reports"] if report["claim_id"] != claim_id]
         db["claims"].delete(claim_id)
+        regroup(db, others)
     return entry

@@ -24,8 +24,8 @@ from .values import Figure, fold, identity_key
 INITIAL_STATUS_REASON = "Status when the claim was recorded."
 UNKNOWN_ACTOR_HINT = "add it with 'claims actor add' or pass --create-actors"
 # The columns of the rows written, in the order of their tuples (claims: these, then role columns, then STAMPED).
-CLAIM_ROW = ("id", "text", "text_key", "translation", "language", "is_quote", "source_id", "said_on", "dated",
-             "status", "notes")  # fmt: skip
+CLAIM_ROW = ("id", "group_id", "text", "text_key", "translation", "language", "is_quote", "source_id", "said_on",
+             "dated", "status", "notes")  # fmt: skip
 STAMPED = ("created_at", "updated_at", "status_changed_at", "created_by")
 ATTRIBUTION_ROW = ("claim_id", "actor_id", "role", "source_id", "stated_on", "created_at", "recorded_by")
 FIGURE_ROW = ("claim_id", *(f.name for f in fields(Figure)))
@@ -133,7 +133,7 @@ class ClaimWriter:
         for stance in stances:
             names[self.columns[stance.role]].append(self.actor_name(stance.actor_id))
         dated = record.said_on or source["published"]
-        claim = (claim_id, record.text, identity_key(record.text), record.translation,
+        claim = (claim_id, claim_id, record.text, identity_key(record.text), record.translation,
                  record.language or source["language"], int(record.quote), source["id"], record.said_on, dated,
                  status, record.notes, *map(json_list, names.values()),
                  self.timestamp, self.timestamp, self.timestamp, self.user)  # fmt: skip

@@ -35,8 +35,9 @@ def test_init_creates_every_table_and_records_migrations(db):
         "m005_claim_dates_for_sorting",
         "m006_claim_identity_keys_and_actor_changes",
         "m007_status_changes_per_month_counts_changes_only",
+        "m008_claim_links_and_groups",
     ]
-    assert set(db.view_names()) == {"estimates", "contested_claims", "unconfirmed_claims"}
+    assert set(db.view_names()) == {"estimates", "contested_claims", "unconfirmed_claims", "current_links", "claim_groups"}
     assert applied == known_migration_names()
     assert applied == sorted(applied), "steps run in the order of their numbers"
 
@@ -46,7 +47,7 @@ def test_schema_of_claims_table(db):
     assert list(columns) == [
         "id", "text", "translation", "language", "is_quote", "source_id", "said_on", "status", "notes",
         "asserted_by", "relayed_by", "confirmed_by", "denied_by", "not_confirmed_by", "disputed_by",
-        "created_at", "updated_at", "status_changed_at", "created_by", "dated", "text_key",
+        "created_at", "updated_at", "status_changed_at", "created_by", "dated", "text_key", "group_id",
     ]  # fmt: skip
     foreign_keys = {(fk.column, fk.other_table) for fk in db["claims"].foreign_keys}
     assert foreign_keys == {("source_id", "sources"), ("status", "statuses")}
@@ -218,7 +219,7 @@ def test_blank_database_migrates_to_the_expected_schema(db):
         "claims": [
             "id", "text", "translation", "language", "is_quote", "source_id", "said_on", "status", "notes",
             "asserted_by", "relayed_by", "confirmed_by", "denied_by", "not_confirmed_by", "disputed_by",
-            "created_at", "updated_at", "status_changed_at", "created_by", "dated", "text_key",
+            "created_at", "updated_at", "status_changed_at", "created_by", "dated", "text_key", "group_id",
         ],
         "attributions": ["id", "claim_id", "actor_id", "role", "source_id", "stated_on", "created_at", "recorded_by"],
         "status_changes": [
@@ -231,6 +232,8 @@ def test_blank_database_migrates_to_the_expected_schema(db):
         "actor_changes": ["id", "actor_id", "action", "old_value", "new_value", "reason", "recorded_by", "recorded_at"],
         "facet_counts": ["facet", "value", "count"],
         "status_changes_per_month": ["month", "status", "count"],
+        "link_relations": ["name", "meaning", "rank"],
+        "claim_links": ["id", "claim_id", "other_id", "relation", "action", "reason", "recorded_by", "recorded_at"],
     }  # fmt: skip
     unique = {
         (table.name, tuple(index.columns)) for table in db.tables for index in table.indexes if index.unique
