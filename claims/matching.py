@@ -1,0 +1,408 @@
+"""Which recorded claims a report repeats, updates or contradicts: candidates from indexes, scored, with reasons.
+
+Candidates come from the indexes only (never from comparing every pair): the full-text index (the report's
+rarest words, in its text and translation), the claims with a figure of the same measure, and the claims of the
+same asserter. Each candidate is then scored on what both reports hold:
+
+- wording: the words they share, stemmed in their language (French, English), each weighted by how rare it is in
+  the database (`claims_fts_vocab`); a translation is compared with the other's text or translation;
+- across languages without a translation: the names and numbers they share;
+- parties: the same asserter, or one side denying or disputing what the other asserts;
+- figures: the same measure with a close figure (the same claim) or a different one (an update, or a contradiction
+  when another party gives it);
+- a denial in one report and not the other.
+
+The relation suggested follows from them: `contradicts` (opposed parties, a denial, another party's different
+figure), `updates` (the same side's different figure: the newer report updates the older), else `same`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sqlite_utils import Database
+
+from .values import fold
+
+DEFAULT_MIN_SCORE = 0.25  # `same` suggested at or above this score (bench/match.py measures it)
+SHOWN_SCORE = 0.1  # candidates below this are not worth a look
+DEFAULT_LIMIT = 3  # candidates per report
+FTS_CANDIDATES = 40
+INDEX_CANDIDATES = 25
+QUERY_TERMS = 12
+CLOSE_FIGURE = 0.1  # figures within 10% of each other are the same figure
+CACHE_SIZE = 20_000
+# The score is a logistic function of `Matcher.features`: how likely the two are the same claim (SAME_*) when the
+# relation suggested is `same`, how likely they are related (RELATED_*) when it is `updates` or `contradicts`.
+# Weights fitted by bench/fit_match.py on bench/corpus/match, checked on sets it never saw (bench/corpus/match-*).
+SAME_BIAS = -4.11
+SAME_WEIGHTS = {"wording": 1.95, "wording_squared": 1.17, "through_translation": 0.41, "untranslated": 1.32,
+                "shared_names": 2.22, "shared_numbers": 1.44, "same_asserter": 0.88, "other_asserters": -0.97,
+                "shared_parties": 0.30, "same_figure": 2.69, "different_figure": -1.34, "other_measures": -1.89,
+                "denial_in_one": -0.60, "opposed": -0.12}  # fmt: skip
+RELATED_BIAS = -3.38
+RELATED_WEIGHTS = {"wording": 2.83, "wording_squared": 1.23, "through_translation": 0.51, "untranslated": 0.97,
+                   "shared_names": 1.90, "shared_numbers": 1.53, "same_asserter": 0.69, "other_asserters": -0.75,
+                   "shared_parties": 0.10, "same_figure": 2.20, "different_figure": 1.72,
+                   "other_measures": -2.21, "denial_in_one": 0.28, "opposed": 1.11}  # fmt: skip
+
+STOPWORDS = frozenset(
+    """a à au aux avec ce ces cet cette dans de des du elle elles en et eux il ils je la le les leur leurs lui ma mais
+    me même mes moi mon ne nos notre nous on ou où par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une
+    vos votre vous y été être avoir avait ont a sont est était sera selon ainsi aussi alors après avant comme dont
+    plus moins très tout tous toute toutes lors depuis entre vers chez contre sans sous ceci cela ça
+    the of and to in on at by for from with as is are was were be been being has have had that this these those it its
+    their there they he she his her them an or not no but which who whom what when where said says say would will
+    could can may might also than then into over about after before since under more most some such only other""".split()
+)
+# Words of a denial or rejection (folded stems: a report that holds one and another that does not may contradict).
+DENIAL_STEMS = ("deni", "deny", "dement", "rejet", "reject", "refut", "dismiss", "fabricat", "faux", "fausse", "fals",
+                "untrue", "nie ", "contest", "baseless", "infonde", "mensong", "lie ")  # fmt: skip
+_NUMBER = re.compile(r"(?<![\d])\d{1,3}(?:[ \u00a0\u202f'’.,]\d{3})+(?![\d])")
+_WORD = re.compile(r"[a-z0-9]+")
+_CAPITALISED = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w'’-]+")
+
+
+@dataclass
+class Report:
+    """What matching compares of a recorded claim."""
+
+    id: int
+    source_id: int
+    group_id: int
+    dated: str | None
+    language: str | None
+    text: str
+    translation: str | None
+    parties: dict[str, frozenset[int]] = field(default_factory=dict)  # role: actor ids
+    figures: dict[str, tuple[str, float | None, float | None]] = field(default_factory=dict)  # measure: (qualifier, low, high)
+    versions: list[tuple[str, dict[str, float]]] = field(default_factory=list)  # (language, {stem: weight}) of each wording
+    anchors: frozenset[str] = frozenset()  # names and numbers, compared across languages
+    denial: bool = False
+
+    @property
+    def asserters(self) -> frozenset[int]:
+        return self.parties.get("asserts", frozenset())
+
+    @property
+    def opposers(self) -> frozenset[int]:
+        return self.parties.get("denies", frozenset()) | self.parties.get("disputes", frozenset())
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A suggested link: `claims link claim_id other_id --as relation`, how likely (0-1) and why, in words."""
+
+    claim_id: int
+    other_id: int
+    score: float
+    relation: str
+    reasons: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return {"claim_id": self.claim_id, "other_id": self.other_id, "score": self.score, "relation": self.relation,
+                "reasons": list(self.reasons)}  # fmt: skip
+
+
+@lru_cache(maxsize=4)
+def _stemmer(language: str):
+    import snowballstemmer
+
+    return snowballstemmer.stemmer({"fr": "french", "en": "english", "porter": "porter"}.get(language, "english"))
+
+
+def join_numbers(text: str) -> str:
+    """`10'000`, `10 000`, `10,000` and `10.000` as `10000`, so that reports write a number alike."""
+    return _NUMBER.sub(lambda m: re.sub(r"\D", "", m.group()), text)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text (numbers joined), stopwords left out."""
+    return [w for w in _WORD.findall(fold(join_numbers(text))) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+def stems(text: str, language: str | None) -> list[tuple[str, str]]:
+    """(stem, word) of a text's words, stemmed in its language (French or English)."""
+    found = words(text)
+    return list(zip(_stemmer("fr" if language == "fr" else "en").stemWords(found), found))
+
+
+def anchors(*texts: str | None) -> frozenset[str]:
+    """Names and numbers of the texts, folded: what reports in two languages share without a translation."""
+    found: set[str] = set()
+    for text in filter(None, texts):
+        joined = join_numbers(text)
+        found.update(w for w in _WORD.findall(fold(joined)) if w.isdigit() and len(w) > 1)
+        for match in _CAPITALISED.findall(joined):
+            word = fold(match).replace("'", " ").split()
+            if word and len(word[-1]) > 2 and word[-1] not in STOPWORDS:
+                found.add(word[-1][:6])
+    return frozenset(found)
+
+
+def _has_denial(*texts: str | None) -> bool:
+    folded = " ".join(fold(t) + " " for t in texts if t)
+    return any(cue in folded for cue in DENIAL_STEMS)
+
+
+def _translation_language(report_language: str | None) -> str:
+    return "fr" if report_language == "en" else "en"  # translations are into English, of an English text into French
+
+
+class Matcher:
+    """Finds and scores the candidates of reports in one database; caches what it read (word weights, reports)."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.total = max(1, db.execute("select max(rowid) from claims").fetchone()[0] or 1)
+        self.weights: dict[str, float] = {}
+        self.reports: dict[int, Report] = {}
+
+    # Reading reports
+
+    def load(self, ids: Iterable[int]) -> dict[int, Report]:
+        """The reports of these claim ids (those that exist), read in three queries and cached."""
+        wanted = [i for i in dict.fromkeys(ids) if i not in self.reports]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            fresh: dict[int, Report] = {}
+            for row in self.db.execute(
+                f"select id, source_id, group_id, dated, language, text, translation from claims where id in ({marks})", chunk
+            ):
+                report = Report(*row[:2], row[2] if row[2] is not None else row[0], *row[3:])
+                report.versions = [(report.language or "en", self.weighted(report.text, report.language))]
+                if report.translation:
+                    language = _translation_language(report.language)
+                    report.versions.append((language, self.weighted(report.translation, language)))
+                report.anchors = anchors(report.text)
+                report.denial = _has_denial(report.text, report.translation)
+                fresh[report.id] = report
+            parties: dict[int, dict[str, set[int]]] = {}
+            for claim_id, actor_id, role in self.db.execute(
+                f"select claim_id, actor_id, role from attributions where claim_id in ({marks})", chunk
+            ):
+                parties.setdefault(claim_id, {}).setdefault(role, set()).add(actor_id)
+            for claim_id, roles in parties.items():
+                if claim_id in fresh:
+                    fresh[claim_id].parties = {role: frozenset(ids) for role, ids in roles.items()}
+            for claim_id, measure, qualifier, low, high in self.db.execute(
+                f"select claim_id, measure, qualifier, low, high from figures where claim_id in ({marks}) order by id", chunk
+            ):
+                if claim_id in fresh:
+                    fresh[claim_id].figures.setdefault(measure, (qualifier, low, high))
+            if len(self.reports) + len(fresh) > CACHE_SIZE:
+                self.reports.clear()
+            self.reports.update(fresh)
+        return {i: self.reports[i] for i in ids if i in self.reports}
+
+    def weight(self, word: str) -> float:
+        """How telling a shared word is: the rarer in the database, the more (inverse document frequency).
+
+        The full-text index holds each word as its Porter stem (`claims_fts_vocab` counts the claims with it).
+        """
+        if word not in self.weights:
+            term = _stemmer("porter").stemWord(word)
+            row = self.db.execute("select doc from claims_fts_vocab where term = ?", [term]).fetchone()
+            documents = row[0] if row else 0
+            self.weights[word] = math.log(1 + self.total / (1 + documents))
+        return self.weights[word]
+
+    def weighted(self, text: str, language: str | None) -> dict[str, float]:
+        """The stems of a text in its language, each weighted by its commonest word."""
+        found: dict[str, float] = {}
+        for stem, word in stems(text, language):
+            weight = self.weight(word)
+            found[stem] = min(weight, found.get(stem, weight))
+        return found
+
+    # Candidates
+
+    def candidate_ids(self, report: Report) -> list[int]:
+        """Claims that may be reports of the same claim, from the indexes: words, measures, asserters."""
+        found: dict[int, None] = {}
+        terms = sorted(
+            {t for t in _WORD.findall(fold(join_numbers(" ".join(filter(None, [report.text, report.translation])))))
+             if t not in STOPWORDS and len(t) > 2 or t.isdigit()},
+            key=lambda t: (-self.weight(t), t),
+        )[:QUERY_TERMS]  # fmt: skip
+        if terms:
+            query = " OR ".join(f'"{term}"' for term in terms)
+            for (rowid,) in self.db.execute(
+                "select rowid from claims_fts where claims_fts match ? order by rank limit ?", [query, FTS_CANDIDATES]
+            ):
+                found[rowid] = None
+        for measure in report.figures:
+            for (claim_id,) in self.db.execute(
+                "select claim_id from figures where measure = ? order by claim_id desc limit ?", [measure, INDEX_CANDIDATES]
+            ):
+                found[claim_id] = None
+        for actor_id in report.asserters:
+            for (claim_id,) in self.db.execute(
+                "select claim_id from attributions where actor_id = ? and role = 'asserts' order by id desc limit ?",
+                [actor_id, INDEX_CANDIDATES],
+            ):
+                found[claim_id] = None
+        found.pop(report.id, None)
+        return list(found)
+
+    def matches(self, claim_id: int, *, limit: int = DEFAULT_LIMIT, min_score: float = SHOWN_SCORE,
+                among: set[int] | None = None) -> list[Candidate]:  # fmt: skip
+        """The best candidates of one recorded claim, best first, leaving out reports already linked to it."""
+        report = self.load([claim_id]).get(claim_id)
+        if report is None:
+            return []
+        ids = [i for i in self.candidate_ids(report) if among is None or i in among]
+        linked = self.linked(claim_id)
+        others = self.load(ids)
+        scored = []
+        for other in others.values():
+            if other.source_id == report.source_id or other.group_id == report.group_id or other.id in linked:
+                continue
+            candidate = self.compare(report, other)
+            if candidate.score >= min_score:
+                scored.append((other.group_id, candidate))
+        best: dict[int, Candidate] = {}  # one report per claim: its reports linked as the same are one candidate
+        for group_id, candidate in sorted(scored, key=lambda item: (-item[1].score, item[1].other_id)):
+            best.setdefault(group_id, candidate)
+        return heapq.nlargest(limit, best.values(), key=lambda c: (c.score, -abs(c.other_id - c.claim_id)))
+
+    def linked(self, claim_id: int) -> set[int]:
+        return {
+            row[0]
+            for row in self.db.execute(
+                "select other_id from current_links where claim_id = ? union select claim_id from current_links where other_id = ?",
+                [claim_id, claim_id],
+            )
+        }
+
+    # Scoring
+
+    def wording(self, a: Report, b: Report) -> tuple[float, bool]:
+        """The best weighted overlap of two reports' words in a shared language, and whether a translation gave it."""
+        best, via_translation = 0.0, False
+        for index_a, (language_a, stems_a) in enumerate(a.versions):
+            for index_b, (language_b, stems_b) in enumerate(b.versions):
+                if language_a != language_b or not stems_a or not stems_b:
+                    continue
+                shared = sum(min(stems_a[s], stems_b[s]) ** 2 for s in stems_a.keys() & stems_b.keys())
+                if not shared:
+                    continue
+                norm = math.sqrt(sum(w * w for w in stems_a.values()) * sum(w * w for w in stems_b.values()))
+                similarity = shared / norm
+                if similarity > best:
+                    best, via_translation = similarity, bool(index_a or index_b)
+        return best, via_translation
+
+    def features(self, a: Report, b: Report) -> dict[str, float]:
+        """What two reports share and where they differ, as numbers in 0-1 (the inputs of the score)."""
+        wording, via_translation = self.wording(a, b)
+        shared_anchors = a.anchors & b.anchors
+        close, different = self.figure_agreement(a, b)
+        opposed = bool(a.asserters & b.opposers or b.asserters & a.opposers)
+        actors = frozenset().union(*a.parties.values()) & frozenset().union(*b.parties.values())
+        return {
+            "wording": wording,
+            "wording_squared": wording * wording,
+            "through_translation": float(via_translation),
+            "untranslated": float((a.language or "") != (b.language or "") and not via_translation),
+            "shared_names": len(shared_anchors) / (len(a.anchors | b.anchors) or 1),
+            "shared_numbers": min(2, sum(1 for x in shared_anchors if x.isdigit())) / 2,
+            "same_asserter": float(bool(a.asserters & b.asserters)),
+            "other_asserters": float(bool(a.asserters and b.asserters and not a.asserters & b.asserters)),
+            "shared_parties": float(bool(actors)),
+            "same_figure": float(bool(close)),
+            "different_figure": float(bool(different) and not close),
+            "other_measures": float(bool(a.figures and b.figures and not close and not different)),
+            "denial_in_one": float(a.denial != b.denial),
+            "opposed": float(opposed),
+        }
+
+    def figure_agreement(self, a: Report, b: Report) -> tuple[list[str], list[str]]:
+        """The measures both reports give: with the same figure, and with a different one."""
+        close, different = [], []
+        for measure in sorted(a.figures.keys() & b.figures.keys()):
+            (close if _close(a.figures[measure], b.figures[measure]) else different).append(measure)
+        return close, different
+
+    def compare(self, a: Report, b: Report) -> Candidate:
+        """Score how likely `a` and `b` report the same claim (or one updates or contradicts the other), with reasons."""
+        features = self.features(a, b)
+        close, different = self.figure_agreement(a, b)
+        if features["opposed"] or (features["denial_in_one"] and not different and not features["same_asserter"]):
+            relation = "contradicts"
+        elif features["different_figure"]:
+            relation = "contradicts" if features["other_asserters"] else "updates"
+        else:
+            relation = "same"
+        bias, weights = (SAME_BIAS, SAME_WEIGHTS) if relation == "same" else (RELATED_BIAS, RELATED_WEIGHTS)
+        score = 1 / (1 + math.exp(-(bias + sum(weights[name] * value for name, value in features.items()))))
+        newer, older = (a, b) if (a.dated or "", a.id) >= (b.dated or "", b.id) else (b, a)
+        first, second = (newer, older) if relation == "updates" else (a, b)
+        return Candidate(first.id, second.id, round(score, 3), relation, self.reasons(a, b, features, close, different))
+
+    def reasons(self, a: Report, b: Report, features: dict, close: list[str], different: list[str]) -> tuple[str, ...]:
+        """Why, in words: what the score rests on."""
+        said = []
+        if features["wording"]:
+            how = ", through a translation" if features["through_translation"] else ""
+            said.append(f"similar wording ({features['wording']:.2f}{how})")
+        if features["untranslated"] and a.anchors & b.anchors:
+            said.append(f"in two languages, shares {', '.join(sorted(a.anchors & b.anchors)[:5])}")
+        if features["same_asserter"]:
+            said.append("same asserter")
+        elif features["other_asserters"]:
+            said.append("different asserters")
+        if close:
+            said.append(f"same figure for {', '.join(close)}")
+        if different:
+            said.append(f"different figure for {', '.join(different)}")
+        if features["other_measures"]:
+            said.append("figures of other measures")
+        if features["opposed"]:
+            said.append("one side denies or disputes what the other asserts")
+        elif features["denial_in_one"]:
+            said.append("a denial in one report only")
+        return tuple(said)
+
+
+def _close(a: tuple, b: tuple) -> bool:
+    """Whether two figures (qualifier, low, high) are the same figure: equal, or within CLOSE_FIGURE of each other
+    when either is approximate (about, a bound, a range)."""
+    value_a, value_b = _middle(a[1:]), _middle(b[1:])
+    if value_a is None or value_b is None:
+        return value_a == value_b
+    tolerance = 0 if a[0] == b[0] == "exact" else CLOSE_FIGURE
+    return abs(value_a - value_b) <= tolerance * max(abs(value_a), abs(value_b), 1)
+
+
+def _middle(figure: tuple) -> float | None:
+    low, high = figure
+    if low is not None and high is not None:
+        return (low + high) / 2
+    return low if low is not None else high
+
+
+def suggested(candidates: list[Candidate], min_score: float = DEFAULT_MIN_SCORE) -> list[Candidate]:
+    """The links to suggest among a report's candidates (best first): those scoring `min_score` or more, and of
+    them a single `same` (a report repeats at most one recorded claim: the best candidate)."""
+    chosen, same = [], False
+    for candidate in candidates:
+        if candidate.score < min_score or (candidate.relation == "same" and same):
+            continue
+        same |= candidate.relation == "same"
+        chosen.append(candidate)
+    return chosen
+
+
+def matches_of(db: Database, claim_ids: Iterable[int], *, limit: int = DEFAULT_LIMIT,
+               min_score: float = SHOWN_SCORE) -> Iterator[Candidate]:  # fmt: skip
+    """The candidates of each of these claims, claim by claim (best first within each)."""
+    matcher = Matcher(db)
+    for claim_id in claim_ids:
+        yield from matcher.matches(claim_id, limit=limit, min_score=min_score)
