@@ -368,10 +368,13 @@ def add(
         typer.Option(metavar="SPEC", help="A number in the claim, MEASURE=VALUE [UNIT]: killed=~600, troops_sent=>10000 (repeatable)."),
     ] = None,
     create_actors: Annotated[bool, typer.Option(help="Record unknown actors (kind 'other') instead of failing.")] = False,
+    match: Annotated[
+        bool, typer.Option(help="Tell which recorded claims it most likely repeats, updates or contradicts.")
+    ] = True,
     by_user: ByUserOption = None,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
-    """Record a claim with who asserts, relays, confirms or denies it; print its id.
+    """Record a claim with who asserts, relays, confirms or denies it; print its id, and the recorded claims it most likely repeats, updates or contradicts.
 
     Figures: ~N about, >N more than, >=N at least, <N less than, <=N up to, N-M range.
 
@@ -397,7 +400,12 @@ def add(
             create_actors=create_actors,
             recorded_by=by_user,
         )
-    typer.echo(claim_id)
+        typer.echo(claim_id)
+        if match:
+            from .cli_links import print_suggestions
+            from .matching import suggestions_for
+
+            print_suggestions(suggestions_for(db, [claim_id]))
 
 
 @app.command()

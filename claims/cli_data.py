@@ -51,6 +51,9 @@ def import_(
     create_actors: Annotated[
         bool, typer.Option(help="Record actors the file names but neither declares nor are known (kind 'other').")
     ] = False,
+    match: Annotated[
+        bool, typer.Option(help="Tell, for each new claim, the recorded claims it most likely repeats, updates or contradicts.")
+    ] = True,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
     """Import claims from YAML (file or folder), JSON Lines, CSV or ClaimReview JSON-LD/HTML.
@@ -69,12 +72,18 @@ def import_(
     with database(db_path) as db, _input_file(path, format) as (source, chosen):
         rejects_path = rejects or Path(f"{source}.rejected.jsonl")
         claimreview_mapping = _load_mapping(mapping) if mapping else None
+        first_new = model.next_claim_id(db)
         with _rejects_file(rejects_path if skip_invalid else None) as rejected, _progress("Importing") as progress:
             summary = import_path(
                 db, source, format=chosen, skip_invalid=skip_invalid, rejects=rejected,
                 mapping=claimreview_mapping, progress=progress, prune=prune, create_actors=create_actors,
             )  # fmt: skip
+        suggestions = _suggestions(db, first_new, summary.added) if match else {}
     typer.echo(f"Imported {path}: {summary.describe()}", err=True)
+    if suggestions:
+        from .cli_links import print_suggestions
+
+        print_suggestions(suggestions)
     for name in summary.created_actors:
         typer.echo(f"  new actor: {name} (kind 'other'; 'claims actor merge' if it is a misspelling)", err=True)
     for line in summary.removed:
@@ -89,6 +98,19 @@ def import_(
         typer.echo(f"  rejected {problem}", err=True)
     for note in summary.notes:
         typer.echo(f"  note: {note}", err=True)
+
+
+def _suggestions(db, first_new: int, added: int) -> dict:
+    """Candidate links of an import's new claims; a large import is left to 'claims match --source'."""
+    from .cli_links import MATCHED_ON_IMPORT
+    from .matching import suggestions_for
+
+    if not added:
+        return {}
+    if added > MATCHED_ON_IMPORT:
+        typer.echo(f"  {added} new claims: 'claims match --source REF' lists the recorded claims they repeat", err=True)
+        return {}
+    return suggestions_for(db, model.claim_ids_from(db, first_new))
 
 
 class ExportFormat(str, Enum):

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from .cli import DEFAULT_DB, ByUserOption, DbOption, app, database
-from .completion import complete_status
+from . import model
+from .cli import DEFAULT_DB, ByUserOption, DbOption, Format, FormatOption, app, database, emit
+from .completion import complete_source, complete_status
 
 
 class Relation(str, Enum):
@@ -76,3 +77,64 @@ def unlink(
         f"Unlinked: claim {removed['claim_id']} {PHRASES[removed['relation']][0]} claim {removed['other_id']} (kept in the history)",
         err=True,
     )
+
+
+SUGGESTIONS_SHOWN = 20  # new claims whose suggestions `add`, `import` print
+MATCHED_ON_IMPORT = 500  # an import of more new claims than this is matched with `claims match --source`
+
+
+@app.command("match")
+def match(
+    claim_id: Annotated[int | None, typer.Option("--claim", help="Only the candidates of this claim.")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Only the candidates of this source's claims (id or URL).", shell_complete=complete_source)
+    ] = None,
+    min_score: Annotated[
+        float | None, typer.Option(min=0, max=1, help="Leave out candidates scoring less (default: the suggestion score).")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many pairs, best first.")] = 50,
+    format: FormatOption = Format.table,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """List candidate links between reports, best first: which claims repeat, update or contradict which.
+
+    Scores are 0-1 (higher: more likely). Candidates come from the indexes (words, measures, asserters); pairs
+    already linked, or already one claim, are left out. Without --claim or --source, every claim is matched
+    against the claims recorded before it. Accept a suggestion with 'claims link'.
+
+    Example: claims match --source 2        claims match --claim 14 --format json        claims match --min-score 0.5 --limit 20
+    """
+    from .matching import DEFAULT_MIN_SCORE
+
+    threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
+    with database(db_path) as db:
+        pairs = model.candidate_links(db, claim_id=claim_id, source=source, min_score=threshold, limit=limit)
+    rows = [
+        {**pair.as_dict(), "text": texts[0], "other_text": texts[1]}
+        for pair, texts in pairs
+    ]
+    if format is Format.table:
+        for row in rows:
+            row["reasons"] = "; ".join(row["reasons"])
+            row["score"] = f"{row['score']:.2f}"
+        if rows:
+            typer.echo("Accept one with: claims link CLAIM_ID OTHER_ID --as RELATION --reason '...'", err=True)
+    emit(rows, format, ["claim_id", "relation", "other_id", "score", "reasons"], title="Candidate links")
+
+
+def print_suggestions(suggestions: dict[int, list]) -> None:
+    """Tell the user, for each new claim, the recorded claims it most likely repeats, updates or contradicts."""
+    from .matching import describe
+
+    shown = 0
+    for claim_id, candidates in suggestions.items():
+        if not candidates:
+            continue
+        shown += 1
+        if shown > SUGGESTIONS_SHOWN:
+            typer.echo(f"  ... more in 'claims match --claim ID' for the other new claims", err=True)
+            return
+        for candidate in candidates:
+            typer.echo(f"  claim {claim_id}: possibly {describe(candidate, claim_id)}", err=True)
+    if shown:
+        typer.echo("  link one with: claims link ID OTHER --as same|updates|contradicts --reason '...'", err=True)

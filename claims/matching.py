@@ -80,6 +80,7 @@ class Report:
     text: str
     translation: str | None
     parties: dict[str, frozenset[int]] = field(default_factory=dict)  # role: actor ids
+    sides: frozenset[str] = frozenset()  # countries of the asserters
     figures: dict[str, tuple[str, float | None, float | None]] = field(default_factory=dict)  # measure: (qualifier, low, high)
     versions: list[tuple[str, dict[str, float]]] = field(default_factory=list)  # (language, {stem: weight}) of each wording
     anchors: frozenset[str] = frozenset()  # names and numbers, compared across languages
@@ -176,18 +177,21 @@ class Matcher:
                 f"select id, source_id, group_id, dated, language, text, translation from claims where id in ({marks})", chunk
             ):
                 report = Report(*row[:2], row[2] if row[2] is not None else row[0], *row[3:])
-                report.versions = [(report.language or "en", self.weighted(report.text, report.language))]
-                if report.translation:
-                    language = _translation_language(report.language)
-                    report.versions.append((language, self.weighted(report.translation, language)))
-                report.anchors = anchors(report.text)
-                report.denial = _has_denial(report.text, report.translation)
+                self._describe(report)
                 fresh[report.id] = report
             parties: dict[int, dict[str, set[int]]] = {}
-            for claim_id, actor_id, role in self.db.execute(
-                f"select claim_id, actor_id, role from attributions where claim_id in ({marks})", chunk
+            sides: dict[int, set[str]] = {}
+            for claim_id, actor_id, role, country in self.db.execute(
+                "select attributions.claim_id, attributions.actor_id, attributions.role, actors.country from attributions "
+                f"join actors on actors.id = attributions.actor_id where attributions.claim_id in ({marks})",
+                chunk,
             ):
                 parties.setdefault(claim_id, {}).setdefault(role, set()).add(actor_id)
+                if role == "asserts" and country:
+                    sides.setdefault(claim_id, set()).add(country)
+            for claim_id, countries in sides.items():
+                if claim_id in fresh:
+                    fresh[claim_id].sides = frozenset(countries)
             for claim_id, roles in parties.items():
                 if claim_id in fresh:
                     fresh[claim_id].parties = {role: frozenset(ids) for role, ids in roles.items()}
@@ -252,16 +256,19 @@ class Matcher:
         return list(found)
 
     def matches(self, claim_id: int, *, limit: int = DEFAULT_LIMIT, min_score: float = SHOWN_SCORE,
-                among: set[int] | None = None) -> list[Candidate]:  # fmt: skip
-        """The best candidates of one recorded claim, best first, leaving out reports already linked to it."""
+                among=None) -> list[Candidate]:  # fmt: skip
+        """The best candidates of one recorded claim, best first, leaving out reports already linked to it; `among`,
+        if given, holds the claim ids to consider."""
         report = self.load([claim_id]).get(claim_id)
-        if report is None:
-            return []
+        return self.matches_of_report(report, limit=limit, min_score=min_score, among=among) if report else []
+
+    def matches_of_report(self, report: Report, *, limit: int = DEFAULT_LIMIT, min_score: float = SHOWN_SCORE,
+                          among=None) -> list[Candidate]:  # fmt: skip
+        """The best candidates of a report, recorded or not (a draft), one per claim, best first."""
         ids = [i for i in self.candidate_ids(report) if among is None or i in among]
-        linked = self.linked(claim_id)
-        others = self.load(ids)
+        linked = self.linked(report.id)
         scored = []
-        for other in others.values():
+        for other in self.load(ids).values():
             if other.source_id == report.source_id or other.group_id == report.group_id or other.id in linked:
                 continue
             candidate = self.compare(report, other)
@@ -271,6 +278,24 @@ class Matcher:
         for group_id, candidate in sorted(scored, key=lambda item: (-item[1].score, item[1].other_id)):
             best.setdefault(group_id, candidate)
         return heapq.nlargest(limit, best.values(), key=lambda c: (c.score, -abs(c.other_id - c.claim_id)))
+
+    def draft(self, text: str, *, language: str | None, translation: str | None = None, said_on: str | None = None,
+              parties: dict[str, list[int]] | None = None, figures: dict[str, tuple] | None = None) -> Report:  # fmt: skip
+        """A report of a claim not recorded yet (id 0), e.g. drafted by `claims extract`, to match against the database."""
+        report = Report(0, 0, 0, said_on, language, text, translation)
+        report.parties = {role: frozenset(ids) for role, ids in (parties or {}).items()}
+        report.figures = dict(figures or {})
+        self._describe(report)
+        return report
+
+    def _describe(self, report: Report) -> None:
+        """Fill in what matching compares of a report's wording: stems per language, names and numbers, a denial."""
+        report.versions = [(report.language or "en", self.weighted(report.text, report.language))]
+        if report.translation:
+            language = _translation_language(report.language)
+            report.versions.append((language, self.weighted(report.translation, language)))
+        report.anchors = anchors(report.text)
+        report.denial = _has_denial(report.text, report.translation)
 
     def linked(self, claim_id: int) -> set[int]:
         return {
@@ -337,7 +362,8 @@ class Matcher:
         if features["opposed"] or (features["denial_in_one"] and not different and not features["same_asserter"]):
             relation = "contradicts"
         elif features["different_figure"]:
-            relation = "contradicts" if features["other_asserters"] else "updates"
+            same_side = not features["other_asserters"] or bool(a.sides & b.sides)  # Seoul and its spy agency
+            relation = "updates" if same_side else "contradicts"
         else:
             relation = "same"
         bias, weights = (SAME_BIAS, SAME_WEIGHTS) if relation == "same" else (RELATED_BIAS, RELATED_WEIGHTS)
@@ -400,9 +426,53 @@ def suggested(candidates: list[Candidate], min_score: float = DEFAULT_MIN_SCORE)
     return chosen
 
 
-def matches_of(db: Database, claim_ids: Iterable[int], *, limit: int = DEFAULT_LIMIT,
-               min_score: float = SHOWN_SCORE) -> Iterator[Candidate]:  # fmt: skip
-    """The candidates of each of these claims, claim by claim (best first within each)."""
+def candidate_pairs(
+    db: Database,
+    claim_ids: Iterable[int],
+    *,
+    min_score: float = DEFAULT_MIN_SCORE,
+    limit: int | None = None,
+    per_claim: int = DEFAULT_LIMIT,
+    earlier_only: bool = False,
+) -> list[Candidate]:
+    """Candidate links of these claims, best first, each pair once; at most `limit` (held in a heap of that size).
+
+    With `earlier_only`, a claim is matched against claims recorded before it only: over a whole database, each
+    pair is then considered once.
+    """
     matcher = Matcher(db)
-    for claim_id in claim_ids:
-        yield from matcher.matches(claim_id, limit=limit, min_score=min_score)
+    best: list[tuple] = []
+    seen: set[tuple[int, int]] = set()
+    for count, claim_id in enumerate(claim_ids):
+        among = range(1, claim_id) if earlier_only else None
+        for candidate in matcher.matches(claim_id, limit=per_claim, min_score=min_score, among=among):
+            pair = (min(candidate.claim_id, candidate.other_id), max(candidate.claim_id, candidate.other_id))
+            if pair in seen:
+                continue
+            seen.add(pair)
+            item = (candidate.score, -pair[0], -pair[1], candidate)
+            if limit is None:
+                best.append(item)
+            elif len(best) < limit:
+                heapq.heappush(best, item)
+            else:
+                heapq.heappushpop(best, item)
+        if len(seen) > 4 * CACHE_SIZE:
+            seen.clear()  # pairs are met again only among nearby claims
+    return [item[-1] for item in sorted(best, reverse=True)]
+
+
+def suggestions_for(db: Database, claim_ids: Iterable[int], *, per_claim: int = DEFAULT_LIMIT) -> dict[int, list[Candidate]]:
+    """The links to suggest for each of these (new) claims: what `claims add`, `import` and `extract` show."""
+    matcher = Matcher(db)
+    return {claim_id: suggested(matcher.matches(claim_id, limit=per_claim)) for claim_id in claim_ids}
+
+
+def describe(candidate: Candidate, claim_id: int) -> str:
+    """A suggestion in words, from the new claim's side: `same as claim 4 (0.83: same asserter, ...)`."""
+    from .links import PHRASES
+
+    outgoing = candidate.claim_id == claim_id
+    other = candidate.other_id if outgoing else candidate.claim_id
+    phrase = PHRASES[candidate.relation][0 if outgoing else 1]
+    return f"{phrase} claim {other} (score {candidate.score:.2f}: {'; '.join(candidate.reasons) or 'little in common'})"

@@ -547,3 +547,42 @@ def get_claim(db: Database, claim_id: int) -> dict:
     claim["links"] = [describe(link, claim_id) for link in links_of(db, claim_id)]
     claim["reports"] = reports_of(db, claim_id)
     return claim
+
+
+# Matching
+
+
+def candidate_links(
+    db: Database,
+    *,
+    claim_id: int | None = None,
+    source: str | int | None = None,
+    min_score: float,
+    limit: int | None = None,
+) -> list[tuple]:
+    """Candidate links (matching.Candidate) of one claim, of a source's claims, or of every claim against those
+    recorded before it; best first, each with the two claims' texts."""
+    from .matching import candidate_pairs
+
+    if claim_id is not None:
+        get_claim_row(db, claim_id)
+        ids, earlier_only = [claim_id], False
+    elif _given(source):
+        source_id = get_source(db, source)["id"]
+        ids, earlier_only = (row[0] for row in db.execute("select id from claims where source_id = ? order by id", [source_id])), False
+    else:
+        ids, earlier_only = (row[0] for row in db.execute("select id from claims order by id")), True
+    pairs = candidate_pairs(db, ids, min_score=min_score, limit=limit, earlier_only=earlier_only)
+    ids = list({i for pair in pairs for i in (pair.claim_id, pair.other_id)})
+    texts = dict(db.execute(f"select id, text from claims where id in ({', '.join('?' for _ in ids)})", ids).fetchall())
+    return [(pair, (texts.get(pair.claim_id), texts.get(pair.other_id))) for pair in pairs]
+
+
+def next_claim_id(db: Database) -> int:
+    """The id the next claim recorded will get."""
+    return counts.next_ids(db, ["claims"])["claims"]
+
+
+def claim_ids_from(db: Database, first_id: int) -> list[int]:
+    """Ids of the claims recorded since `first_id` (see `counts.next_ids`), e.g. by an import."""
+    return [row[0] for row in db.execute("select id from claims where id >= ? order by id", [first_id])]
