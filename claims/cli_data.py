@@ -243,7 +243,9 @@ def extract(
 ) -> None:
     """Draft the attributed claims of an article as YAML, to review, edit and 'claims import'.
 
-    Actors already in the database are recognised by any of their names; others are proposed.
+    Actors already in the database are recognised by any of their names; others are proposed. A drafted claim
+    that most likely repeats, updates or contradicts a recorded one gets it under `links`, as a suggestion to
+    keep or delete before importing.
 
     Example: claims extract article.txt -o draft.yml && $EDITOR draft.yml && claims import draft.yml
     """
@@ -257,14 +259,33 @@ def extract(
         fail(f"cannot read {article}: {e.strerror}")
     except UnicodeDecodeError as e:
         fail(f"{article} is not valid UTF-8 (byte {e.start + 1})")
-    known = {}
+    known, suggested = {}, 0
     if Path(db_path).is_file():
         with database(db_path) as db:
             known = model.actor_keys(db)
-    bundle = extract_claims(text, language=lang, known_actors=known)
+            bundle = extract_claims(text, language=lang, known_actors=known)
+            suggested = _suggest_links(db, bundle)
+    else:
+        bundle = extract_claims(text, language=lang, known_actors=known)
     with _output_file(output) as out:
         out.write(write_draft(bundle))
     typer.echo(f"{len(bundle['claims'])} candidate claims drafted" + (f" in {output}" if output else ""), err=True)
+    if suggested:
+        typer.echo(f"  {suggested} of them may repeat, update or contradict recorded claims: see their 'links'", err=True)
+
+
+def _suggest_links(db, bundle: dict) -> int:
+    """Write into each drafted claim the recorded claims it most likely repeats, updates or contradicts."""
+    from .matching import draft_links
+
+    language = (bundle.get("sources") or [{}])[0].get("language")
+    count = 0
+    for claim in bundle["claims"]:
+        links = draft_links(db, claim, language)
+        if links:
+            claim["links"] = links
+            count += 1
+    return count
 
 
 def parse_language_or_fail(value: str) -> str:

@@ -476,3 +476,34 @@ def describe(candidate: Candidate, claim_id: int) -> str:
     other = candidate.other_id if outgoing else candidate.claim_id
     phrase = PHRASES[candidate.relation][0 if outgoing else 1]
     return f"{phrase} claim {other} (score {candidate.score:.2f}: {'; '.join(candidate.reasons) or 'little in common'})"
+
+
+def draft_links(db: Database, claim: dict, language: str | None) -> list[dict]:
+    """Links to suggest in a drafted claim (a `claims extract` record, not recorded yet), in the import format:
+    `{relation, claim: ID, reason}`, kept or deleted by the user before importing."""
+    from . import model
+    from .values import parse_figure
+
+    parties: dict[str, list[int]] = {}
+    for column, role in (("asserted_by", "asserts"), ("denied_by", "denies"), ("disputed_by", "disputes")):
+        for name in claim.get(column) or []:
+            actor_id = model.find_actor_id(db, name if isinstance(name, str) else str(name.get("actor", "")))
+            if actor_id is not None:
+                parties.setdefault(role, []).append(actor_id)
+    figures = {}
+    for spec in claim.get("figures") or []:
+        try:
+            figure = parse_figure(spec)
+        except Exception:  # a draft's figure the user has to fix: nothing to match on
+            continue
+        figures.setdefault(figure.measure, (figure.qualifier, figure.low, figure.high))
+    matcher = Matcher(db)
+    report = matcher.draft(claim["text"], language=claim.get("language") or language,
+                           translation=claim.get("translation"), said_on=claim.get("said_on"),
+                           parties=parties, figures=figures)  # fmt: skip
+    return [
+        {"relation": c.relation, "claim": c.other_id,
+         "reason": f"Suggested by claims (score {c.score:.2f}: {'; '.join(c.reasons)}); keep it or delete it"}
+        for c in suggested(matcher.matches_of_report(report))
+        if c.claim_id == report.id
+    ]  # fmt: skip
