@@ -3,6 +3,7 @@ from sqlite_utils import Database
 
 from claims.bundle import load_example
 from claims.db import open_db
+from claims.values import parse_figure
 
 
 @pytest.fixture(autouse=True)
@@ -80,3 +81,29 @@ def cli():
 def database_bytes(path):
     """Every byte of a database and its sidecar files (-wal, -shm, -journal): to assert nothing was written."""
     return {p.name: p.read_bytes() for p in sorted(path.parent.glob(path.name + "*"))}
+
+
+@pytest.fixture
+def reports(db, actors):
+    """Reports of one story in two sources (French, then English a week later): ids by name."""
+    from claims import model
+
+    ats = model.add_source(db, "Kim réconforte les familles", outlet="ATS", published="2025-08-30", language="fr",
+                           url="https://example.org/ats")  # fmt: skip
+    wire = model.add_source(db, "Seoul revises toll", outlet="Meridian", published="2025-09-06", language="en",
+                            url="https://example.org/meridian")  # fmt: skip
+    model.add_actor(db, "KCNA", kind="state-media", country="KP")
+    model.add_actor(db, "NIS", kind="intelligence", country="KR")
+    add = model.add_claim
+    return {
+        "fr_600": add(db, "Selon Séoul, environ 600 soldats nord-coréens ont été tués.", source=ats,
+                      parties=[("Seoul", "asserts")], figures=[parse_figure("killed=~600 soldiers")],
+                      translation="According to Seoul, about 600 North Korean soldiers were killed."),
+        "fr_trips": add(db, "Kim n'a effectué qu'une dizaine de déplacements à l'étranger.", source=ats),
+        "en_600": add(db, "Seoul has said about 600 North Korean soldiers were killed in Kursk.", source=wire,
+                      parties=[("Seoul", "asserts")], figures=[parse_figure("killed=~600 soldiers")]),
+        "en_2000": add(db, "The NIS now says about 2,000 North Korean soldiers were killed.", source=wire,
+                       parties=[("NIS", "asserts")], figures=[parse_figure("killed=~2000 soldiers")]),
+        "en_denial": add(db, "KCNA called the reports of North Korean soldiers killed a fabrication.", source=wire,
+                         parties=[("KCNA", "asserts")]),
+    }  # fmt: skip
