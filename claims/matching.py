@@ -34,7 +34,9 @@ SHOWN_SCORE = 0.1  # candidates below this are not worth a look
 DEFAULT_LIMIT = 3  # candidates per report
 FTS_CANDIDATES = 40
 INDEX_CANDIDATES = 25
-QUERY_TERMS = 12
+QUERY_TERMS = 10
+RARE_WORD_SHARE = 0.02  # the full-text index is searched for the report's words in fewer than 2% of the claims
+RARE_WORD_CLAIMS = 50  # (or in fewer than 50, in a small database)
 CLOSE_FIGURE = 0.1  # figures within 10% of each other are the same figure
 CACHE_SIZE = 20_000
 # The score is a logistic function of `Matcher.features`: how likely the two are the same claim (SAME_*) when the
@@ -129,8 +131,14 @@ def words(text: str) -> list[str]:
 
 def stems(text: str, language: str | None) -> list[tuple[str, str]]:
     """(stem, word) of a text's words, stemmed in its language (French or English)."""
-    found = words(text)
-    return list(zip(_stemmer("fr" if language == "fr" else "en").stemWords(found), found))
+    language = "fr" if language == "fr" else "en"
+    return [(stem_of(word, language), word) for word in words(text)]
+
+
+@lru_cache(maxsize=200_000)
+def stem_of(word: str, language: str) -> str:
+    """A word's stem in fr, en or porter (the full-text index's stemmer); remembered, stemming is slow."""
+    return _stemmer(language).stemWord(word)
 
 
 def anchors(*texts: str | None) -> frozenset[str]:
@@ -175,7 +183,8 @@ class Matcher:
             fresh: dict[int, Report] = {}
             for row in self.db.execute(
                 f"select id, source_id, group_id, dated, language, text, translation from claims where id in ({marks})", chunk
-            ):
+            ).fetchall():
+                self.prefetch(words(row[5] + " " + (row[6] or "")))
                 report = Report(*row[:2], row[2] if row[2] is not None else row[0], *row[3:])
                 self._describe(report)
                 fresh[report.id] = report
@@ -211,11 +220,29 @@ class Matcher:
         The full-text index holds each word as its Porter stem (`claims_fts_vocab` counts the claims with it).
         """
         if word not in self.weights:
-            term = _stemmer("porter").stemWord(word)
-            row = self.db.execute("select doc from claims_fts_vocab where term = ?", [term]).fetchone()
-            documents = row[0] if row else 0
-            self.weights[word] = math.log(1 + self.total / (1 + documents))
+            self.prefetch([word])
         return self.weights[word]
+
+    def documents(self, word: str) -> int:
+        """How many claims hold this word (its Porter stem) in their text or translation."""
+        return round((self.total / math.expm1(self.weight(word))) - 1)
+
+    def prefetch(self, words: Iterable[str]) -> None:
+        """Look up the weights of these words in one query per few hundred (not one query per word)."""
+        terms: dict[str, list[str]] = {}
+        for word in words:
+            if word not in self.weights:
+                terms.setdefault(stem_of(word, "porter"), []).append(word)
+        found = dict.fromkeys(terms, 0)
+        names = list(terms)
+        for start in range(0, len(names), 300):
+            chunk = names[start : start + 300]
+            found.update(self.db.execute(
+                f"select term, doc from claims_fts_vocab where term in ({', '.join('?' for _ in chunk)})", chunk
+            ).fetchall())  # fmt: skip
+        for term, documents in found.items():
+            for word in terms[term]:
+                self.weights[word] = math.log(1 + self.total / (1 + documents))
 
     def weighted(self, text: str, language: str | None) -> dict[str, float]:
         """The stems of a text in its language, each weighted by its commonest word."""
@@ -230,11 +257,12 @@ class Matcher:
     def candidate_ids(self, report: Report) -> list[int]:
         """Claims that may be reports of the same claim, from the indexes: words, measures, asserters."""
         found: dict[int, None] = {}
-        terms = sorted(
-            {t for t in _WORD.findall(fold(join_numbers(" ".join(filter(None, [report.text, report.translation])))))
-             if t not in STOPWORDS and len(t) > 2 or t.isdigit()},
-            key=lambda t: (-self.weight(t), t),
-        )[:QUERY_TERMS]  # fmt: skip
+        words_ = {t for t in _WORD.findall(fold(join_numbers(" ".join(filter(None, [report.text, report.translation])))))
+                  if t not in STOPWORDS and len(t) > 2 or t.isdigit()}  # fmt: skip
+        self.prefetch(words_)
+        by_rarity = sorted(words_, key=lambda t: (-self.weight(t), t))
+        common = max(RARE_WORD_CLAIMS, RARE_WORD_SHARE * self.total)  # a word in more claims than this is no lead
+        terms = [t for t in by_rarity if self.documents(t) <= common][:QUERY_TERMS] or by_rarity[:2]
         if terms:
             query = " OR ".join(f'"{term}"' for term in terms)
             for (rowid,) in self.db.execute(
