@@ -1,14 +1,16 @@
-"""Check the claim-matching set and print its counts.
+"""Check a claim-matching set and print its counts.
 
-Every article (articles/NAME.txt, its claims in articles/NAME.yml) is checked: the claims-YAML file
-imports, with its `key` fields stripped, through `python -m claims import` into a temporary database
-that already holds the bundled example; each claim's text is found verbatim in the article; every
-party is an actor of the file; each article is 120-300 words. relations.yml may only name known
-keys, and the set must reach the counts the README promises.
+A set is a folder (this script's own by default, or FOLDER, e.g. bench/corpus/match-unseen). Every
+article (articles/NAME.txt, its claims in articles/NAME.yml) is checked: the claims-YAML file imports,
+with its `key` fields stripped, through `python -m claims import` into a temporary database; each
+claim's text is found verbatim in the article; every party is an actor of the file; each article is
+120-300 words. When the folder has a seed-keys.yml, the bundled example is the seed story's first
+report: it is loaded into the database first and its claims are keyed by that file. relations.yml may
+only name known keys, and the set must reach the counts its promises.yml promises.
 
 Run from the repository root (exit status 1 and one `Error: ...` line per problem if anything is wrong):
 
-    PYTHONPATH=$PWD .venv/bin/python bench/corpus/match/check.py
+    PYTHONPATH=$PWD .venv/bin/python bench/corpus/match/check.py [FOLDER]
 """
 
 from __future__ import annotations
@@ -35,20 +37,18 @@ from claims.db import open_db
 from claims.records import ROLE_BY_COLUMN
 from claims.values import fold
 
-ARTICLES = HERE / "articles"
-RELATIONS = HERE / "relations.yml"
-SEED_KEYS = HERE / "seed-keys.yml"
+ARTICLES = "articles"
+RELATIONS = "relations.yml"
+SEED_KEYS = "seed-keys.yml"
+PROMISES = "promises.yml"
 LANGUAGES = ("en", "fr")
 WORDS = (120, 300)
 KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ELISION = "[...]"
 URL_PREFIX = "https://example.org/"
 LABELS = ("updates", "contradicts", "unrelated")  # relations given as pairs of keys; `same` is a list of keys
-# What the set promises (README.md): articles, stories, labelled pairs.
-MINIMUM_ARTICLES = 18
-MINIMUM_PER_LANGUAGE = 7
-MINIMUM_STORIES = 5
-MINIMUM_PAIRS = {"all": 150, "same en-fr": 30, "updates": 15, "contradicts": 15, "unrelated": 40}
+# What promises.yml may promise (at least so many), each a total print_counts returns.
+PROMISED = ("articles", *(f"articles {lang}" for lang in LANGUAGES), "stories", "all", "same en-fr", *LABELS)
 
 
 @dataclass(frozen=True)
@@ -166,21 +166,21 @@ def article_reports(path: Path, document: dict, body: str, actor_kinds: dict, pr
     return reports
 
 
-def seed_reports(example: dict, problems: Problems) -> list[Report]:
-    """The bundled example's claims, keyed by seed-keys.yml: the seed story's first report."""
-    seed = yaml.safe_load(SEED_KEYS.read_text(encoding="utf-8"))
+def seed_reports(path: Path, example: dict, problems: Problems) -> list[Report]:
+    """The bundled example's claims, keyed by seed-keys.yml (at `path`): the seed story's first report."""
+    seed = yaml.safe_load(path.read_text(encoding="utf-8"))
     source = next(s for s in example["sources"] if s["key"] == seed["source"])
     claims = [c for c in example["claims"] if c.get("source") == seed["source"]]
     reports = []
     for entry in seed["claims"]:
         matches = [c for c in claims if c["text"].startswith(entry["text_starts"])]
         if len(matches) != 1:
-            problems.add(SEED_KEYS.name, f"{entry['key']}: {len(matches)} claims of the example start with that text")
+            problems.add(SEED_KEYS, f"{entry['key']}: {len(matches)} claims of the example start with that text")
             continue
         language = matches[0].get("language") or source["language"]
         reports.append(Report(entry["key"], seed["source"], language, str(source["published"]), matches[0]["text"]))
     if len(reports) != len(claims):
-        problems.add(SEED_KEYS.name, f"{len(reports)} keys for the example's {len(claims)} claims")
+        problems.add(SEED_KEYS, f"{len(reports)} keys for the example's {len(claims)} claims")
     return reports
 
 
@@ -207,8 +207,8 @@ def without_keys(path: Path) -> str:
     return stripped
 
 
-def import_all(paths: list[Path], expected_claims: int, problems: Problems) -> None:
-    """Import every file, keys stripped, with the claims CLI into a temporary database holding the example."""
+def import_all(paths: list[Path], expected_claims: int, with_example: bool, problems: Problems) -> None:
+    """Import every file, keys stripped, with the claims CLI into a temporary database (first the example if asked)."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "articles"
         folder.mkdir()
@@ -220,7 +220,8 @@ def import_all(paths: list[Path], expected_claims: int, problems: Problems) -> N
                 return
         db_path = Path(tmp) / "match.db"
         db = open_db(db_path, create=True)
-        load_example(db)
+        if with_example:
+            load_example(db)
         db.close()
         env = {**os.environ, "PYTHONPATH": str(ROOT), "CLAIMS_USER": "bench-corpus-match"}
         command = [sys.executable, "-m", "claims", "import", "--db", str(db_path), str(folder)]
@@ -233,7 +234,8 @@ def import_all(paths: list[Path], expected_claims: int, problems: Problems) -> N
             (claims,) = connection.execute("select count(*) from claims").fetchone()
         if claims != expected_claims:
             problems.add("claims import", f"{claims} claims in the database, expected {expected_claims}")
-        print(f"imported {len(paths)} files on top of the bundled example: {claims} claims")
+        on_top = " on top of the bundled example" if with_example else ""
+        print(f"imported {len(paths)} files{on_top}: {claims} claims")
 
 
 # Relations
@@ -246,22 +248,22 @@ def check_relations(relations: dict, reports: list[Report], problems: Problems) 
         by_key[report.key].append(report)
     unknown_sections = set(relations) - {"same", *LABELS}
     if unknown_sections:
-        problems.add(RELATIONS.name, f"unknown sections {', '.join(sorted(unknown_sections))}")
+        problems.add(RELATIONS, f"unknown sections {', '.join(sorted(unknown_sections))}")
     same = relations.get("same") or []
     for key in same:
         if key not in by_key:
-            problems.add(RELATIONS.name, f"same: unknown key {key}")
+            problems.add(RELATIONS, f"same: unknown key {key}")
         elif len({r.article for r in by_key[key]}) < 2:
-            problems.add(RELATIONS.name, f"same: {key} is reported in one article only")
+            problems.add(RELATIONS, f"same: {key} is reported in one article only")
     for key, found in sorted(by_key.items()):
         if len(found) > 1 and key not in same:
-            problems.add(RELATIONS.name, f"same: {key} is reported in {len(found)} articles but not listed")
+            problems.add(RELATIONS, f"same: {key} is reported in {len(found)} articles but not listed")
     pairs = {"same": [pair for key in same for pair in itertools.combinations(by_key.get(key, []), 2)]}
     labelled: dict[frozenset, str] = {}
     for label in LABELS:
         pairs[label] = []
         for index, pair in enumerate(relations.get(label) or [], 1):
-            where = f"{RELATIONS.name} {label}[{index}]"
+            where = f"{RELATIONS} {label}[{index}]"
             if not (isinstance(pair, list) and len(pair) == 2):
                 problems.add(where, "must be a pair [a, b]")
                 continue
@@ -291,13 +293,16 @@ def counted(counter: Counter) -> str:
     return ", ".join(f"{name} {n}" for name, n in sorted(counter.items()))
 
 
-def print_counts(pairs: dict, reports: list[Report]) -> dict[str, int]:
-    """The table of labelled pairs per relation and language pairing; return the totals checked."""
+def print_counts(pairs: dict, reports: list[Report], written: set[str]) -> dict[str, int]:
+    """The table of labelled pairs per relation and language pairing; return the totals checked.
+
+    `written` names the set's own articles: any other article reported (the seed) is the bundled example's.
+    """
     articles = {r.article: r for r in reports}  # the seed article included
-    written = {name: r for name, r in articles.items() if (ARTICLES / f"{name}.yml").exists()}
-    languages = Counter(r.language for r in written.values())
+    languages = Counter(r.language for name, r in articles.items() if name in written)
     stories = Counter(story_of(r.key) for r in articles.values())
-    print(f"{len(written)} articles ({counted(languages)}) and the seed article; stories: {counted(stories)}")
+    seed = " and the seed article" if set(articles) - written else ""
+    print(f"{len(written)} articles ({counted(languages)}){seed}; stories: {counted(stories)}")
     print(f"{len(reports)} reports of {len({r.key for r in reports})} keys")
     header = f"{'relation':<12} {'labelled':>8} {'report pairs':>13} {'en-en':>6} {'en-fr':>6} {'fr-fr':>6}"
     print(header)
@@ -319,33 +324,68 @@ def print_counts(pairs: dict, reports: list[Report]) -> dict[str, int]:
     return totals
 
 
-def main() -> int:
-    """Check everything, print the counts and every problem; 0 if there is none."""
+def read_promises(path: Path, problems: Problems) -> dict[str, int]:
+    """The minimum counts promises.yml promises: {total: at least n}, each total one that print_counts returns."""
+    if not path.exists():
+        problems.add(PROMISES, f"missing: the folder must say what it promises ({', '.join(PROMISED)})")
+        return {}
+    promises = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(promises, dict):
+        problems.add(PROMISES, "must map each promised total to a number, e.g. `articles: 18`")
+        return {}
+    valid = {}
+    for what, minimum in promises.items():
+        if what not in PROMISED:
+            problems.add(PROMISES, f"unknown total {what!r}: use {', '.join(PROMISED)}")
+        elif not isinstance(minimum, int) or isinstance(minimum, bool) or minimum < 0:
+            problems.add(PROMISES, f"{what}: {minimum!r} is not a whole number")
+        else:
+            valid[what] = minimum
+    return valid
+
+
+def check_folder(folder: Path) -> Problems:
+    """Check the set in `folder` and print its counts; every problem found."""
     problems = Problems()
-    paths = sorted(ARTICLES.glob("*.yml"))
-    example = yaml.safe_load(example_path().read_text(encoding="utf-8"))
-    reports, actor_kinds = seed_reports(example, problems), {}
-    for actor in example.get("actors") or []:
-        actor_kinds[fold(actor["name"])] = ((actor.get("kind"), actor.get("country")), "the bundled example")
-    claim_count = 0
+    paths = sorted((folder / ARTICLES).glob("*.yml"))
+    reports, actor_kinds, expected_claims = [], {}, 0
+    seeded = (folder / SEED_KEYS).exists()
+    if seeded:
+        example = yaml.safe_load(example_path().read_text(encoding="utf-8"))
+        reports.extend(seed_reports(folder / SEED_KEYS, example, problems))
+        for actor in example.get("actors") or []:
+            actor_kinds[fold(actor["name"])] = ((actor.get("kind"), actor.get("country")), "the bundled example")
+        expected_claims += len(example["claims"])
     for path in paths:
         read = read_article(path, problems)
         if read:
             reports.extend(article_reports(path, *read, actor_kinds, problems))
-            claim_count += len(read[0].get("claims") or [])
-    import_all(paths, claim_count + len(example["claims"]), problems)
-    relations = yaml.safe_load(RELATIONS.read_text(encoding="utf-8")) or {}
+            expected_claims += len(read[0].get("claims") or [])
+    import_all(paths, expected_claims, seeded, problems)
+    relations = yaml.safe_load((folder / RELATIONS).read_text(encoding="utf-8")) or {}
     pairs = check_relations(relations, reports, problems)
-    totals = print_counts(pairs, reports)
-    minimums = {**MINIMUM_PAIRS, "articles": MINIMUM_ARTICLES, "stories": MINIMUM_STORIES,
-                **{f"articles {lang}": MINIMUM_PER_LANGUAGE for lang in LANGUAGES}}  # fmt: skip
-    for what, minimum in minimums.items():
+    totals = print_counts(pairs, reports, {path.stem for path in paths})
+    for what, minimum in read_promises(folder / PROMISES, problems).items():
         if totals.get(what, 0) < minimum:
             problems.add("counts", f"{what}: {totals.get(what, 0)}, the set promises at least {minimum}")
+    return problems
+
+
+def main(arguments: list[str]) -> int:
+    """Check the set in the folder given (this script's by default), print the counts and every problem; 0 if none."""
+    if len(arguments) > 1:
+        print(f"Error: expected at most one FOLDER, got {len(arguments)} arguments", file=sys.stderr)
+        return 1
+    folder = Path(arguments[0]) if arguments else HERE
+    missing = [name for name in (ARTICLES, RELATIONS) if not (folder / name).exists()]
+    if missing:
+        print(f"Error: {folder}: no {' and no '.join(missing)}, not a claim-matching set", file=sys.stderr)
+        return 1
+    problems = check_folder(folder)
     for problem in problems:
         print(f"Error: {problem}", file=sys.stderr)
     return 1 if problems else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
