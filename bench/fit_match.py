@@ -6,11 +6,13 @@ indexes give for a new report is a pair, labelled twice: the same claim or not (
 weights of `Matcher.features`. Paste what it prints into claims/matching.py, then check the result on the sets
 it was not fitted on (`python bench/match.py`): a score that only holds on its own set shows there at once.
 
-    python bench/fit_match.py [SET]
+    python bench/fit_match.py bench/corpus/match --write    # fit on one set (then measure on the others)
+    python bench/fit_match.py --write                       # fit on every set
 """
 
 from __future__ import annotations
 
+import argparse
 import math
 import sys
 from pathlib import Path
@@ -58,14 +60,40 @@ def fit(features: list[dict], labels: list[int]) -> tuple[float, dict[str, float
     return bias, weights
 
 
+def weights_source(name: str, bias: float, weights: dict[str, float]) -> str:
+    """The weights as the lines of claims/matching.py that hold them."""
+    lines, line = [f"{name}_BIAS = {bias:.2f}"], f"{name}_WEIGHTS = {{"
+    for key, value in weights.items():
+        item = f'"{key}": {value:.2f}, '
+        if len(line) + len(item) > 114:
+            lines.append(line.rstrip())
+            line = " " * (len(name) + 12)
+        line += item
+    lines.append(line.rstrip(", ") + "}  # fmt: skip")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else SETS / "match"
-    features, same, related = pairs(folder)
-    print(f"{len(same)} candidate pairs, {sum(same)} the same claim, {sum(related)} related", file=sys.stderr)
-    for name, labels in (("SAME", same), ("RELATED", related)):
-        bias, weights = fit(features, labels)
-        print(f"{name}_BIAS = {bias:.2f}")
-        print(f"{name}_WEIGHTS = {{" + ", ".join(f'"{n}": {w:.2f}' for n, w in weights.items()) + "}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sets", nargs="*", type=Path, help="labelled sets to fit on (default: every bench/corpus/match*)")
+    parser.add_argument("--write", action="store_true", help="write the weights into claims/matching.py")
+    args = parser.parse_args()
+    folders = args.sets or sorted(p for p in SETS.glob("match*") if (p / "relations.yml").exists())
+    features, same, related = [], [], []
+    for folder in folders:
+        f, s, r = pairs(folder)
+        features, same, related = features + f, same + s, related + r
+    print(f"{', '.join(f.name for f in folders)}: {len(same)} candidate pairs, {sum(same)} the same claim, "
+          f"{sum(related)} related", file=sys.stderr)  # fmt: skip
+    text = "".join(weights_source(name, *fit(features, labels)) for name, labels in (("SAME", same), ("RELATED", related)))
+    print(text, end="")
+    if args.write:
+        path = Path(__file__).resolve().parent.parent / "claims" / "matching.py"
+        source = path.read_text(encoding="utf-8")
+        start = source.index("SAME_BIAS = ")
+        end = source.index("}  # fmt: skip\n", source.index("RELATED_WEIGHTS = ")) + len("}  # fmt: skip\n")
+        path.write_text(source[:start] + text + source[end:], encoding="utf-8")
+        print(f"written into {path}", file=sys.stderr)
     return 0
 
 

@@ -154,12 +154,12 @@ def evaluate(folder: Path, details: bool = False, collect: list | None = None) -
                 candidates = matcher.matches(report.claim_id, limit=LIMIT, min_score=0.0, among=recorded_ids)
                 if collect is not None:  # every candidate pair, for bench/fit_match.py
                     new = matcher.load([report.claim_id])[report.claim_id]
-                    for other in matcher.load([i for i in matcher.candidate_ids(new) if i in recorded_ids]).values():
-                        if other.source_id != new.source_id and other.id in by_id:
+                    for other, features in matcher.compared(new, recorded_ids):
+                        if other.id in by_id:
                             other_key = by_id[other.id].key
                             related = other_key == report.key or (report.key, other_key) in labels["updates"] or \
                                 (other_key, report.key) in labels["updates"] or (report.key, other_key) in labels["contradicts"]
-                            collect.append((matcher.features(new, other), other_key == report.key, related))
+                            collect.append((features, other_key == report.key, related))
                 groups = [set(group_of(db, c.other_id if c.claim_id == report.claim_id else c.claim_id)) for c in candidates]
                 for c in suggested(candidates):
                     other = by_id.get(c.other_id if c.claim_id == report.claim_id else c.claim_id)

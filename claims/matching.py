@@ -37,21 +37,24 @@ INDEX_CANDIDATES = 25
 QUERY_TERMS = 10
 RARE_WORD_SHARE = 0.02  # the full-text index is searched for the report's words in fewer than 2% of the claims
 RARE_WORD_CLAIMS = 50  # (or in fewer than 50, in a small database)
+COGNATE_LENGTH = 4  # évacuation and evacuation, contaminée and contaminated share their first four letters
 CLOSE_FIGURE = 0.1  # figures within 10% of each other are the same figure
 CACHE_SIZE = 20_000
 # The score is a logistic function of `Matcher.features`: how likely the two are the same claim (SAME_*) when the
 # relation suggested is `same`, how likely they are related (RELATED_*) when it is `updates` or `contradicts`.
 # Weights fitted by bench/fit_match.py on bench/corpus/match, checked on sets it never saw (bench/corpus/match-*).
-SAME_BIAS = -4.11
-SAME_WEIGHTS = {"wording": 1.95, "wording_squared": 1.17, "through_translation": 0.41, "untranslated": 1.32,
-                "shared_names": 2.22, "shared_numbers": 1.44, "same_asserter": 0.88, "other_asserters": -0.97,
-                "shared_parties": 0.30, "same_figure": 2.69, "different_figure": -1.34, "other_measures": -1.89,
-                "denial_in_one": -0.60, "opposed": -0.12}  # fmt: skip
-RELATED_BIAS = -3.38
-RELATED_WEIGHTS = {"wording": 2.83, "wording_squared": 1.23, "through_translation": 0.51, "untranslated": 0.97,
-                   "shared_names": 1.90, "shared_numbers": 1.53, "same_asserter": 0.69, "other_asserters": -0.75,
-                   "shared_parties": 0.10, "same_figure": 2.20, "different_figure": 1.72,
-                   "other_measures": -2.21, "denial_in_one": 0.28, "opposed": 1.11}  # fmt: skip
+SAME_BIAS = -4.47
+SAME_WEIGHTS = {"cognates": 1.14, "wording": 1.27, "wording_squared": 0.82, "through_translation": 0.02,
+                "untranslated": 1.50, "shared_names": 1.27, "shared_numbers": 1.04, "same_asserter": 0.72,
+                "other_asserters": -0.81, "shared_parties": 0.17, "same_figure": 3.30, "different_figure": -1.35,
+                "other_measures": -1.77, "denial_in_one": -0.32, "opposed": -0.09, "closest_wording": 1.52,
+                "most_names": 0.17}  # fmt: skip
+RELATED_BIAS = -3.36
+RELATED_WEIGHTS = {"cognates": 1.80, "wording": 2.18, "wording_squared": 0.92, "through_translation": 0.16,
+                   "untranslated": 0.96, "shared_names": 1.09, "shared_numbers": 1.11, "same_asserter": 0.60,
+                   "other_asserters": -0.65, "shared_parties": -0.00, "same_figure": 2.65,
+                   "different_figure": 2.10, "other_measures": -2.26, "denial_in_one": 0.09, "opposed": 1.43,
+                   "closest_wording": 1.07, "most_names": 0.12}  # fmt: skip
 
 STOPWORDS = frozenset(
     """a à au aux avec ce ces cet cette dans de des du elle elles en et eux il ils je la le les leur leurs lui ma mais
@@ -86,6 +89,7 @@ class Report:
     figures: dict[str, tuple[str, float | None, float | None]] = field(default_factory=dict)  # measure: (qualifier, low, high)
     versions: list[tuple[str, dict[str, float]]] = field(default_factory=list)  # (language, {stem: weight}) of each wording
     anchors: frozenset[str] = frozenset()  # names and numbers, compared across languages
+    prefixes: dict[str, float] = field(default_factory=dict)  # the first letters of long words: cognates across languages
     denial: bool = False
 
     @property
@@ -293,19 +297,31 @@ class Matcher:
     def matches_of_report(self, report: Report, *, limit: int = DEFAULT_LIMIT, min_score: float = SHOWN_SCORE,
                           among=None) -> list[Candidate]:  # fmt: skip
         """The best candidates of a report, recorded or not (a draft), one per claim, best first."""
-        ids = [i for i in self.candidate_ids(report) if among is None or i in among]
-        linked = self.linked(report.id)
         scored = []
-        for other in self.load(ids).values():
-            if other.source_id == report.source_id or other.group_id == report.group_id or other.id in linked:
-                continue
-            candidate = self.compare(report, other)
+        for other, features in self.compared(report, among):
+            candidate = self.compare(report, other, features)
             if candidate.score >= min_score:
                 scored.append((other.group_id, candidate))
         best: dict[int, Candidate] = {}  # one report per claim: its reports linked as the same are one candidate
         for group_id, candidate in sorted(scored, key=lambda item: (-item[1].score, item[1].other_id)):
             best.setdefault(group_id, candidate)
         return heapq.nlargest(limit, best.values(), key=lambda c: (c.score, -abs(c.other_id - c.claim_id)))
+
+    def compared(self, report: Report, among=None) -> list[tuple[Report, dict[str, float]]]:
+        """Each candidate of a report (not of its source, claim or links) with the features of the pair, including
+        how the candidate stands among the others: the closest wording, the most names shared."""
+        ids = [i for i in self.candidate_ids(report) if among is None or i in among]
+        linked = self.linked(report.id)
+        pairs = [
+            (other, self.features(report, other))
+            for other in self.load(ids).values()
+            if other.source_id != report.source_id and other.group_id != report.group_id and other.id not in linked
+        ]
+        for name, flag in (("wording", "closest_wording"), ("shared_names", "most_names")):
+            top = max((features[name] for _, features in pairs), default=0)
+            for _, features in pairs:
+                features[flag] = float(top > 0 and features[name] == top)
+        return pairs
 
     def draft(self, text: str, *, language: str | None, translation: str | None = None, said_on: str | None = None,
               parties: dict[str, list[int]] | None = None, figures: dict[str, tuple] | None = None) -> Report:  # fmt: skip
@@ -324,6 +340,10 @@ class Matcher:
             report.versions.append((language, self.weighted(report.translation, language)))
         report.anchors = anchors(report.text)
         report.denial = _has_denial(report.text, report.translation)
+        for word in words(report.text):
+            if len(word) >= COGNATE_LENGTH + 1 and not word.isdigit():
+                weight = self.weight(word)
+                report.prefixes[word[:COGNATE_LENGTH]] = min(weight, report.prefixes.get(word[:COGNATE_LENGTH], weight))
 
     def linked(self, claim_id: int) -> set[int]:
         return {
@@ -359,7 +379,9 @@ class Matcher:
         close, different = self.figure_agreement(a, b)
         opposed = bool(a.asserters & b.opposers or b.asserters & a.opposers)
         actors = frozenset().union(*a.parties.values()) & frozenset().union(*b.parties.values())
+        cognates = _cosine(a.prefixes, b.prefixes) if (a.language or "") != (b.language or "") else 0.0
         return {
+            "cognates": cognates,
             "wording": wording,
             "wording_squared": wording * wording,
             "through_translation": float(via_translation),
@@ -383,9 +405,9 @@ class Matcher:
             (close if _close(a.figures[measure], b.figures[measure]) else different).append(measure)
         return close, different
 
-    def compare(self, a: Report, b: Report) -> Candidate:
+    def compare(self, a: Report, b: Report, features: dict[str, float] | None = None) -> Candidate:
         """Score how likely `a` and `b` report the same claim (or one updates or contradicts the other), with reasons."""
-        features = self.features(a, b)
+        features = features or self.features(a, b) | {"closest_wording": 0.0, "most_names": 0.0}
         close, different = self.figure_agreement(a, b)
         if features["opposed"] or (features["denial_in_one"] and not different and not features["same_asserter"]):
             relation = "contradicts"
@@ -395,7 +417,7 @@ class Matcher:
         else:
             relation = "same"
         bias, weights = (SAME_BIAS, SAME_WEIGHTS) if relation == "same" else (RELATED_BIAS, RELATED_WEIGHTS)
-        score = 1 / (1 + math.exp(-(bias + sum(weights[name] * value for name, value in features.items()))))
+        score = 1 / (1 + math.exp(-(bias + sum(weights.get(name, 0) * value for name, value in features.items()))))
         newer, older = (a, b) if (a.dated or "", a.id) >= (b.dated or "", b.id) else (b, a)
         first, second = (newer, older) if relation == "updates" else (a, b)
         return Candidate(first.id, second.id, round(score, 3), relation, self.reasons(a, b, features, close, different))
@@ -423,6 +445,14 @@ class Matcher:
         elif features["denial_in_one"]:
             said.append("a denial in one report only")
         return tuple(said)
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """Cosine similarity of two sets of weighted terms."""
+    shared = sum(min(a[t], b[t]) ** 2 for t in a.keys() & b.keys())
+    if not shared:
+        return 0.0
+    return shared / math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
 
 
 def _close(a: tuple, b: tuple) -> bool:
