@@ -5,7 +5,7 @@ rarest words, in its text and translation), the claims with a figure of the same
 same asserter. Each candidate is then scored on what both reports hold:
 
 - wording: the words they share, stemmed in their language (French, English), each weighted by how rare it is in
-  the database (`claims_fts_vocab`); a translation is compared with the other's text or translation;
+  the database (counted through the full-text index); a translation is compared with the other's text or translation;
 - across languages without a translation: the names and numbers they share;
 - parties: the same asserter, or one side denying or disputing what the other asserts;
 - figures: the same measure with a close figure (the same claim) or a different one (an update, or a contradiction
@@ -35,6 +35,7 @@ DEFAULT_LIMIT = 3  # candidates per report
 FTS_CANDIDATES = 40
 INDEX_CANDIDATES = 25
 QUERY_TERMS = 10
+WORD_COUNT_CAP = 1000
 RARE_WORD_SHARE = 0.02  # the full-text index is searched for the report's words in fewer than 2% of the claims
 RARE_WORD_CLAIMS = 50  # (or in fewer than 50, in a small database)
 COGNATE_LENGTH = 4  # évacuation and evacuation, contaminée and contaminated share their first four letters
@@ -185,10 +186,11 @@ class Matcher:
             chunk = wanted[start : start + 500]
             marks = ", ".join("?" for _ in chunk)
             fresh: dict[int, Report] = {}
-            for row in self.db.execute(
+            rows = self.db.execute(
                 f"select id, source_id, group_id, dated, language, text, translation from claims where id in ({marks})", chunk
-            ).fetchall():
-                self.prefetch(words(row[5] + " " + (row[6] or "")))
+            ).fetchall()
+            self.prefetch(word for row in rows for word in words(row[5] + " " + (row[6] or "")))
+            for row in rows:
                 report = Report(*row[:2], row[2] if row[2] is not None else row[0], *row[3:])
                 self._describe(report)
                 fresh[report.id] = report
@@ -221,31 +223,25 @@ class Matcher:
     def weight(self, word: str) -> float:
         """How telling a shared word is: the rarer in the database, the more (inverse document frequency).
 
-        The full-text index holds each word as its Porter stem (`claims_fts_vocab` counts the claims with it).
+        A word in more than WORD_COUNT_CAP claims weighs as if in WORD_COUNT_CAP: no word that common decides.
         """
         if word not in self.weights:
             self.prefetch([word])
         return self.weights[word]
 
     def documents(self, word: str) -> int:
-        """How many claims hold this word (its Porter stem) in their text or translation."""
+        """How many claims hold this word in their text or translation (up to WORD_COUNT_CAP)."""
         return round((self.total / math.expm1(self.weight(word))) - 1)
 
     def prefetch(self, words: Iterable[str]) -> None:
-        """Look up the weights of these words in one query per few hundred (not one query per word)."""
-        terms: dict[str, list[str]] = {}
-        for word in words:
+        """Count the claims that hold each of these words, through the full-text index: up to WORD_COUNT_CAP, so
+        that a common word costs no more than a rare one (the counts are the weights' only input)."""
+        for word in dict.fromkeys(words):
             if word not in self.weights:
-                terms.setdefault(stem_of(word, "porter"), []).append(word)
-        found = dict.fromkeys(terms, 0)
-        names = list(terms)
-        for start in range(0, len(names), 300):
-            chunk = names[start : start + 300]
-            found.update(self.db.execute(
-                f"select term, doc from claims_fts_vocab where term in ({', '.join('?' for _ in chunk)})", chunk
-            ).fetchall())  # fmt: skip
-        for term, documents in found.items():
-            for word in terms[term]:
+                (documents,) = self.db.execute(
+                    "select count(*) from (select rowid from claims_fts where claims_fts match ? limit ?)",
+                    [f'"{word}"', WORD_COUNT_CAP],
+                ).fetchone()
                 self.weights[word] = math.log(1 + self.total / (1 + documents))
 
     def weighted(self, text: str, language: str | None) -> dict[str, float]:
@@ -265,7 +261,8 @@ class Matcher:
                   if t not in STOPWORDS and len(t) > 2 or t.isdigit()}  # fmt: skip
         self.prefetch(words_)
         by_rarity = sorted(words_, key=lambda t: (-self.weight(t), t))
-        common = max(RARE_WORD_CLAIMS, RARE_WORD_SHARE * self.total)  # a word in more claims than this is no lead
+        # a word in more claims than this is no lead (and counted no further than WORD_COUNT_CAP)
+        common = min(WORD_COUNT_CAP - 1, max(RARE_WORD_CLAIMS, RARE_WORD_SHARE * self.total))
         terms = [t for t in by_rarity if self.documents(t) <= common][:QUERY_TERMS] or by_rarity[:2]
         if terms:
             query = " OR ".join(f'"{term}"' for term in terms)

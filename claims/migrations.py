@@ -502,8 +502,6 @@ def m008_claim_links_and_groups(db: Database):
                                 where latest.claim_id = claim_links.claim_id and latest.other_id = claim_links.other_id)
         """,
     )
-    # How many claims each indexed term is in: the weight of a shared word when matching claims (`claims.matching`).
-    db.execute("CREATE VIRTUAL TABLE claims_fts_vocab USING fts5vocab(claims_fts, 'row')")
     db.execute("ALTER TABLE claims ADD COLUMN group_id INTEGER")
     db.execute("UPDATE claims SET group_id = id")
     db.execute("CREATE INDEX idx_claims_group_id ON claims (group_id)")
