@@ -26,7 +26,6 @@ import argparse
 import json
 import sys
 import tempfile
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -132,7 +132,7 @@ def print_suggestions(suggestions: dict[int, list]) -> None:
             continue
         shown += 1
         if shown > SUGGESTIONS_SHOWN:
-            typer.echo(f"  ... more in 'claims match --claim ID' for the other new claims", err=True)
+            typer.echo("  ... more in 'claims match --claim ID' for the other new claims", err=True)
             return
         for candidate in candidates:
             typer.echo(f"  claim {claim_id}: possibly {describe(candidate, claim_id)}", err=True)
