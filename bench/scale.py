@@ -11,7 +11,11 @@ Builds a database of N generated claims (bench/bulk_import.py's generator, loade
 - CLI queries (whole processes, medians): `claims list --by --status`, `claims list --search`,
   `claims show` against the equivalent `sqlite-utils query` / `sqlite-utils search` calls.
 
-    python bench/scale.py --claims 1000000 [--keep DB]
+`--links N` first links N random pairs of claims as reports of the same claim (and N/10 pairs as one
+updating or contradicting the other) with `claims.links.link`, so that the claims reported more than
+once (`claim_groups`) and the claim pages have something to show; the generated claims have no links.
+
+    python bench/scale.py --claims 1000000 [--keep DB] [--links 50000]
 """
 
 from __future__ import annotations
@@ -56,8 +60,31 @@ def page_urls(actor: str, middle: int) -> tuple[dict, dict]:
         "query: asserted by actor": [f"/claims/asserted_by_actor?actor={name}"],
         "query: contested": ["/claims/contested_claims_query"],
         "query: changes, 30 days": ["/claims/recent_status_changes?days=30"],
+        "query: estimates of a claim": [f"/claims/estimates_of_a_claim?claim_id={middle}"],
+        "claims reported again": ["/claims/claim_groups"],
+        "... sorted by reports": ["/claims/claim_groups?_sort_desc=reports"],
     }
     return ours | canned | dashboard_pages(), vanilla
+
+
+def link_reports(db: Path, count: int, seed: int = 1) -> None:
+    """Link `count` random pairs of claims as the same claim, and a tenth as many as updates or contradicts."""
+    import random
+
+    from claims import links
+    from claims.db import open_db
+    from claims.errors import ClaimsError
+
+    rng = random.Random(seed)
+    with open_db(db) as database:
+        total = database.execute("select max(id) from claims").fetchone()[0]
+        for n in range(count + count // 10):
+            relation = "same" if n < count else rng.choice(["updates", "contradicts"])
+            claim_id, other_id = rng.sample(range(1, total + 1), 2)
+            try:
+                links.link(database, claim_id, other_id, relation, reason="bench/scale.py", recorded_by="bench")
+            except ClaimsError:  # already linked (a pair drawn twice)
+                pass
 
 
 def timed(command: list[str], runs: int) -> float:
@@ -74,12 +101,15 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--keep", type=Path, help="build the database here (or reuse it if it exists)")
+    parser.add_argument("--links", type=int, default=0, help="link this many random pairs of claims as the same claim")
     args = parser.parse_args()
     bin_dir = Path(sys.executable).parent
     with tempfile.TemporaryDirectory() as folder:
         db = args.keep or Path(folder) / "claims.db"
         if not db.exists():
             build_database(db, args.claims)
+        if args.links:
+            link_reports(db, args.links)
         count = subprocess.run([str(bin_dir / "sqlite-utils"), "query", str(db), "select count(*) as n from claims"],
                                capture_output=True, text=True, check=True).stdout  # fmt: skip
         total = json.loads(count)[0]["n"]

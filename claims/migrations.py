@@ -528,6 +528,30 @@ def m008_claim_links_and_groups(db: Database):
     )
 
 
+@step
+def m009_claims_counted_once(db: Database):
+    """A claim reported several times counts once: `claims_per_status` counts claims (first reports) per status;
+    `claim_group_counts` keeps the status, reports, outlets and dates of each claim reported more than once, which
+    `claim_groups` now lists (m008's view grouped every report on every page: 0.4 s at 100,000 claims);
+    `repeated_parties` and `repeated_status_changes` what their reports repeat, for the dashboard (`claims.counts`)."""
+    from . import counts
+
+    counts.create_claim_counts(db)
+    # The claims reported more than once, with the text of each one's first report and who asserts it: looked up
+    # for the rows shown only (a join read every first report to count the rows or facet them by status).
+    db.create_view(
+        "claim_groups",
+        """
+        select counted.claim_id, (select text from claims where claims.id = counted.claim_id) as text, counted.status,
+               counted.reports, counted.outlets_count, counted.first_appearance, counted.latest_appearance,
+               counted.outlets, counted.languages,
+               (select asserted_by from claims where claims.id = counted.claim_id) as asserted_by
+        from claim_group_counts as counted
+        """,
+        replace=True,
+    )
+
+
 def known_migration_names() -> list[str]:
     """Names of every migration step this version of claims knows, in order."""
     return list(STEPS)

@@ -62,6 +62,53 @@ def example_db(example_db_path):
     database.close()
 
 
+# The bundled example's claim 4 (Seoul: about 600 North Korean soldiers killed, in French, 30 Aug 2025), reported
+# again, updated and contradicted. Ids, in the order they are added after the example's 12 claims.
+LINKED = {"english": 13, "german": 14, "update": 15, "update_again": 16, "denial": 17}
+HOSTILE_WORDING = "<script>window.pwned = 8</script><img src=x onerror=\"window.pwned = 9\"> Laut Seoul 600 Tote"
+HOSTILE_LINK_REASON = "<b onmouseover=window.pwned=10>NIS briefing</b>"
+
+
+def add_linked_reports(db) -> None:
+    """Claim 4 of the example, reported again in English (13) and German (14, hostile wording, dated earliest),
+    updated by 15 (reported again as 16) and contradicted by 17: the reports of one claim, and its links."""
+    from claims import links, model
+    from claims.values import parse_figure
+
+    def report(title, text, *, outlet, published, language, figure, by="Seoul", url=None):
+        source = model.add_source(db, title, url=url, outlet=outlet, published=published, language=language)
+        return model.add_claim(db, text, source=source, parties=[(by, "asserts")], figures=[parse_figure(figure)])
+
+    english = report("Seoul: 600 North Korean soldiers killed", "According to Seoul, about 600 North Korean soldiers "
+                     "were killed.", outlet="Yonhap", published="2025-08-31", language="en",
+                     figure="killed=~600 soldiers", url="https://example.org/yonhap")  # fmt: skip
+    german = report("Seoul: 600 Tote", HOSTILE_WORDING, outlet="<i>DPA</i>", published="2025-08-28", language="de",
+                    figure="killed=~600 soldiers")  # fmt: skip
+    update = report("Seoul revises its estimate", "Seoul now says about 2,000 North Korean soldiers were killed.",
+                    outlet="Yonhap", published="2025-09-20", language="en", figure="killed=~2000 soldiers")  # fmt: skip
+    update_again = report("Seoul: 2.000 Tote", "Laut Seoul wurden etwa 2.000 nordkoreanische Soldaten getötet.",
+                          outlet="DPA", published="2025-09-21", language="de",
+                          figure="killed=~2000 soldiers")  # fmt: skip
+    denial = report("KCNA: no soldier killed", "Pyongyang says no North Korean soldier was killed.", outlet="KCNA",
+                    published="2025-09-02", language="en", figure="killed=0 soldiers", by="Pyongyang")  # fmt: skip
+    assert [english, german, update, update_again, denial] == list(LINKED.values())
+    links.link(db, english, 4, "same", reason="The same estimate, translated")
+    links.link(db, german, 4, "same", reason="The same estimate, in German")
+    links.link(db, update, 4, "updates", reason=HOSTILE_LINK_REASON)
+    links.link(db, update_again, update, "same", reason="The revised estimate, in German")
+    links.link(db, denial, 4, "contradicts", reason="Pyongyang denies any loss")
+
+
+@pytest.fixture(scope="session")
+def linked_example_path(tmp_path_factory):
+    """The bundled example with claim 4 reported three times, updated and contradicted (`add_linked_reports`)."""
+    path = tmp_path_factory.mktemp("linked") / "claims.db"
+    with open_db(path, create=True) as db:
+        load_example(db)
+        add_linked_reports(db)
+    return path
+
+
 @pytest.fixture
 def cli():
     """Run the `claims` command line in-process: `cli("list", db=path)` returns click's Result."""

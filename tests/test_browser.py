@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import HOSTILE_LINK_REASON, HOSTILE_WORDING
 from playwright.sync_api import expect, sync_playwright
 
 from claims import model
@@ -35,7 +36,7 @@ HOSTILE_ACTOR = "<img src=x onerror=window.pwned=3>"
 HOSTILE_NOTES = "<svg onload=window.pwned=5></svg>"
 HOSTILE_TRANSLATION = "<img src=x onerror=window.pwned=6> Seoul says"
 HOSTILE_REASON = "<b onmouseover=window.pwned=7>Wire corrected</b>"
-CHARTS = ["by-status", "per-source", "per-actor", "parties", "estimates", "changes"]
+CHARTS = ["by-status", "per-source", "per-actor", "parties", "estimates", "reports-and-claims", "changes"]
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +81,16 @@ def busy_server(tmp_path_factory):
             )  # fmt: skip
     port = free_port()
     process = start_in_background(path, port)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def linked_server(linked_example_path):
+    """`claims serve` on the example with claim 4 reported three times, updated and contradicted (conftest.py)."""
+    port = free_port()
+    process = start_in_background(linked_example_path, port)
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)
@@ -245,4 +256,49 @@ def test_dashboard_estimates_read_as_dates_and_bounds(page, server):
     expect(page.locator("#chart-estimates svg .mark-symbol.role-mark path").first).to_be_attached()
     fills = page.locator("#chart-estimates svg .mark-symbol.role-mark path").first.get_attribute("fill")
     assert fills != "transparent"  # "about 600": a filled marker
+    assert page.console_errors == [] and page.outside_requests == []
+
+
+def test_claim_page_lists_its_reports_in_date_order_and_its_links(page, linked_server):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(linked_server + "/claims/claims/4")
+    reports = page.locator("table.claims-reports tbody tr")
+    expect(reports).to_have_count(3)
+    dates = [reports.nth(n).locator("td").first.inner_text() for n in range(3)]
+    assert dates == ["28 Aug 2025", "30 Aug 2025", "31 Aug 2025"]
+    expect(reports.nth(0).locator("td.claims-wording")).to_have_text(HOSTILE_WORDING)  # shown as text, not run
+    expect(reports.nth(0)).to_contain_text("<i>DPA</i>")
+    expect(reports.nth(1)).to_have_attribute("aria-current", "page")
+    assert reports.nth(1).locator("a").count() == 0  # this report: marked, not linked
+    expect(page.locator("h2.claims-links-title")).to_have_text(["Updated by", "Contradicted by"])
+    expect(page.locator("table.claims-links[data-phrase='updated by']")).to_contain_text(HOSTILE_LINK_REASON)
+    page.locator("table.claims-links[data-phrase='updated by']").hover()
+    assert page.evaluate("window.pwned") is None and dialogs == []
+    assert page.locator(".claims-claim script, .claims-claim img, .claims-claim i, .claims-claim b").count() == 0
+    page.locator("table.claims-links[data-phrase='updated by'] a", has_text="claim 15").click()
+    expect(page).to_have_url(re.compile(r"/claims/claims/15$"))
+    expect(page.locator("table.claims-links[data-phrase='updates']")).to_contain_text(
+        "Selon Séoul, environ 600 soldats nord-coréens"
+    )
+    expect(page.locator("table.claims-reports tbody tr")).to_have_count(2)  # 15 and its German report, 16
+    page.go_back()
+    page.locator("table.claims-reports a", has_text="claim 14").click()
+    expect(page).to_have_url(re.compile(r"/claims/claims/14$"))
+    expect(page.locator("blockquote.claims-text")).to_have_text(HOSTILE_WORDING)
+    expect(page.locator("table.claims-reports tbody tr").first).to_have_attribute("aria-current", "page")
+    assert page.evaluate("window.pwned") is None and dialogs == []
+    assert page.console_errors == [] and page.outside_requests == []
+
+
+def test_claims_reported_more_than_once_are_a_click_from_the_home_page(page, linked_server):
+    page.goto(linked_server + "/")
+    page.locator("a", has_text="claims reported more than once").click()
+    expect(page).to_have_url(re.compile(r"/claims/claim_groups\?_sort_desc=reports"))
+    expect(page.locator("table.rows-and-columns tbody td.col-reports")).to_have_text(["3", "2"])
+    page.locator(".facet-info[data-column='languages'] a", has_text="fr").click()
+    expect(page.locator("table.rows-and-columns tbody td.col-claim_id")).to_have_text(["4"])
+    page.locator("table.rows-and-columns tbody td.col-claim_id a").click()
+    expect(page).to_have_url(re.compile(r"/claims/claims/4$"))
+    expect(page.locator("table.claims-reports tbody tr")).to_have_count(3)
     assert page.console_errors == [] and page.outside_requests == []

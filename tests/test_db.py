@@ -36,6 +36,7 @@ def test_init_creates_every_table_and_records_migrations(db):
         "m006_claim_identity_keys_and_actor_changes",
         "m007_status_changes_per_month_counts_changes_only",
         "m008_claim_links_and_groups",
+        "m009_claims_counted_once",
     ]
     assert set(db.view_names()) == {"estimates", "contested_claims", "unconfirmed_claims", "current_links", "claim_groups"}
     assert applied == known_migration_names()
@@ -234,6 +235,13 @@ def test_blank_database_migrates_to_the_expected_schema(db):
         "status_changes_per_month": ["month", "status", "count"],
         "link_relations": ["name", "meaning", "rank"],
         "claim_links": ["id", "claim_id", "other_id", "relation", "action", "reason", "recorded_by", "recorded_at"],
+        "claims_per_status": ["status", "count"],
+        "claim_group_counts": [
+            "claim_id", "status", "reports", "outlets_count", "first_appearance", "latest_appearance", "outlets",
+            "languages",
+        ],
+        "repeated_parties": ["facet", "value", "count"],
+        "repeated_status_changes": ["month", "status", "count"],
     }  # fmt: skip
     unique = {
         (table.name, tuple(index.columns)) for table in db.tables for index in table.indexes if index.unique

@@ -17,14 +17,17 @@ from markupsafe import Markup, escape
 
 from ..migrations import ROLES, STATUSES
 from ..values import Figure, fold
-from .facets import TABLE, CountedFacet, actor_filters, facet_column, role_parameter, route_facet_arguments
+from .facets import TABLE, CountedFacet, ListFacet, actor_filters, facet_column, role_parameter, route_facet_arguments
 
 PLUGIN = "claims"
 STATUS_MEANINGS = dict(STATUSES)
 STATUS_COLUMNS = {"status", "from_status", "to_status"}
 PARTY_COLUMNS = {column for _, column, _ in ROLES}
 URL_COLUMNS = {"url", "evidence_url", "evidence"}
-DATE_COLUMNS = {"said_on", "published", "changed_on", "stated_on", "dated"}
+DATE_COLUMNS = {"said_on", "published", "changed_on", "stated_on", "dated", "first_appearance", "latest_appearance"}
+LIST_COLUMNS = {"outlets", "languages"}  # claim_groups: JSON arrays of names, shown as a list
+# Views whose claim_id is a claim to link to (tables link theirs through their foreign keys).
+CLAIM_ID_VIEWS = {"claim_groups"}
 TIMESTAMP_COLUMNS = {"created_at", "updated_at", "status_changed_at", "recorded_at"}
 
 
@@ -98,6 +101,8 @@ def _party_names(value) -> list[str] | None:
 
 @hookimpl
 def render_cell(value, column, table, database, datasette):
+    if column == "claim_id" and table in CLAIM_ID_VIEWS and isinstance(value, int):
+        return Markup('<a href="{0}/{1}">{1}</a>').format(datasette.urls.table(database, "claims"), value)
     if isinstance(value, dict) and column in STATUS_COLUMNS:
         value = value.get("value")  # a foreign key Datasette has expanded to {value, label}
     if not isinstance(value, str):
@@ -110,6 +115,9 @@ def render_cell(value, column, table, database, datasette):
         names = _party_names(value)
         if names is not None:
             return actor_links(names, column, datasette.urls.table(database, "claims"))
+    if column in LIST_COLUMNS and value.startswith("["):
+        names = _party_names(value)
+        return escape(", ".join(names)) if names is not None else None
     if column in URL_COLUMNS:
         return link_if_web(value)
     if column in DATE_COLUMNS:
@@ -136,7 +144,7 @@ def handle_exception():
 
 @hookimpl
 def register_facet_classes():
-    return [CountedFacet]
+    return [CountedFacet, ListFacet]
 
 
 # The claims table's page and its exports (/claims/claims, /claims/claims.json), not its rows' pages.
@@ -299,6 +307,25 @@ def extra_template_vars(view_name, table, database, request, datasette):
     return page_vars
 
 
+def link_phrases() -> list[str]:
+    """The claim page's sections of links, in order ("updates", "updated by"...): `same` links are its reports."""
+    from ..links import PHRASES, SAME
+
+    return [phrase for relation, phrases in PHRASES.items() if relation != SAME for phrase in phrases]
+
+
+def linked_claims(db, links: list[dict]) -> list[dict]:
+    """The links of a claim page (`links.describe` dicts) but `same`, each with the other claim's text and language."""
+    from ..links import SAME
+
+    shown = [link for link in links if link["relation"] != SAME]
+    ids = sorted({link["claim_id"] for link in shown})
+    placeholders = ", ".join("?" for _ in ids)
+    sql = f"select id, text, language from claims where id in ({placeholders})"
+    found = {row[0]: row[1:] for row in db.execute(sql, ids)}
+    return [link | dict(zip(("text", "language"), found.get(link["claim_id"], (None, None)))) for link in shown]
+
+
 async def claim_page_vars(database: str, request, datasette) -> dict:
     """What the claim page shows: the claim as `model.get_claim` reads it, and the helpers that render it."""
     from sqlite_utils import Database
@@ -312,16 +339,21 @@ async def claim_page_vars(database: str, request, datasette) -> dict:
         return {}
 
     def read(conn):
+        db = Database(conn, execute_plugins=False, recursive_triggers=False)
         try:
-            return model.get_claim(Database(conn, execute_plugins=False, recursive_triggers=False), int(pks))
+            claim = model.get_claim(db, int(pks))
         except NotFound:
             return None
+        claim["links"] = linked_claims(db, claim["links"])
+        return claim
 
     claim = await datasette.get_database(database).execute_fn(read)
     return {
         "claim": claim,
+        "link_phrases": link_phrases(),
         "claims_url": datasette.urls.table(database, "claims"),
         "sources_url": datasette.urls.table(database, "sources"),
+        "estimates_url": datasette.urls.query(database, "estimates_of_a_claim"),
         "role_columns": {role: column for role, column, _ in ROLES},
         "status_badge": status_badge,
         "link_if_web": link_if_web,

@@ -8,7 +8,8 @@ claims by column, or their indexed `attributions` by role and actor in one query
 Datasette facets of the same columns asked for in a URL (`?_facet=status`,
 `?_facet_array=asserted_by`) are answered the same way (`route_facet_arguments`).
 Actor filters (`?_asserted_by=Seoul`, one parameter per role, any alias, case and
-accents ignored) go through the same index.
+accents ignored) go through the same index. `list` facets count the names in a column
+of JSON arrays (claim_groups' outlets and languages) reading that column alone.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.filters import FilterArguments
-from datasette.utils import path_with_added_args, path_with_removed_args
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
 from .. import counts
 from ..values import fold
@@ -203,6 +204,56 @@ class CountedFacet(Facet):
             "results": values,
             "truncated": len(rows) > size,
         }
+
+
+class ListFacet(Facet):
+    """`list: COLUMN` facets of a column of JSON arrays of distinct names (claim_groups' outlets and languages).
+
+    Datasette's array facet deduplicates the items of each row by comparing whole rows, every column of the view
+    looked up and compared: 0.3 s a facet at 45,000 claims reported more than once. The items of these arrays are
+    distinct already (`json_group_array(DISTINCT ...)`): each one is counted in one pass over that column alone. A
+    value is chosen as with an array facet (`?outlets__arraycontains=AFP`).
+    """
+
+    type = "list"
+
+    async def facet_results(self):
+        results, timed_out = [], []
+        size = self.get_facet_size()
+        chosen = self.get_querystring_pairs()
+        for config in self.get_configs():
+            column = config["config"].get("column") or config["config"]["simple"]
+            sql = (
+                f"select items.value as value, count(*) as count from (select {escape_sqlite(column)} as list "
+                f"from ({self.sql})) as rows, json_each(rows.list) as items "
+                f"group by items.value order by count(*) desc, items.value limit {size + 1}"
+            )
+            try:
+                rows = await self.ds.execute(
+                    self.database, sql, self.params, truncate=False,
+                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                )  # fmt: skip
+            except QueryInterrupted:
+                timed_out.append(column)
+                continue
+            values = []
+            for value, count in rows.rows[:size]:
+                argument = {f"{column}__arraycontains": str(value)}
+                selected = (f"{column}__arraycontains", str(value)) in chosen
+                path = (path_with_removed_args if selected else path_with_added_args)(self.request, argument)
+                values.append({"value": str(value), "label": str(value), "count": count, "selected": selected,
+                               "toggle_url": self.ds.absolute_url(self.request, path)})  # fmt: skip
+            results.append(
+                {
+                    "name": column,
+                    "type": self.type,
+                    "results": values,
+                    "hideable": config["source"] != "metadata",
+                    "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet_list": column})),
+                    "truncated": len(rows.rows) > size,
+                }
+            )
+        return results, timed_out
 
 
 def actor_filters(request, table: str) -> FilterArguments | None:
