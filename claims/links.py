@@ -211,6 +211,22 @@ def describe(link: Link, seen_from: int) -> dict:
     }
 
 
+def claim_links(db: Database, claim_id: int, reports: list[int]) -> list[dict]:
+    """The links of a claim: those of each of its reports (`describe`d from that report's end, with `report_id`),
+    but for the `same` links between its other reports (listed as reports). This report's own links come first."""
+    members = set(reports) | {claim_id}
+    found, seen = [], set()
+    for report_id in [claim_id, *(r for r in reports if r != claim_id)]:
+        for link in links_of(db, report_id):
+            key = (link.claim_id, link.other_id)
+            joins_others = {link.claim_id, link.other_id} <= members and claim_id not in key
+            if key in seen or (link.relation == SAME and joins_others):
+                continue
+            seen.add(key)
+            found.append(describe(link, report_id) | {"report_id": report_id})
+    return found
+
+
 def reports_of(db: Database, claim_id: int) -> list[dict]:
     """The reports of this report's claim, earliest first: claim id, source, outlet, date, language and wording."""
     row = db.execute("select group_id from claims where id = ?", [claim_id]).fetchone()

@@ -40,7 +40,8 @@ RARE_WORD_SHARE = 0.02  # the full-text index is searched for the report's words
 RARE_WORD_CLAIMS = 50  # (or in fewer than 50, in a small database)
 COGNATE_LENGTH = 4  # évacuation and evacuation, contaminée and contaminated share their first four letters
 CLOSE_FIGURE = 0.1  # figures within 10% of each other are the same figure
-CACHE_SIZE = 20_000
+CACHE_SIZE = 5_000  # reports kept in memory by a matcher (then forgotten: `claims match` over 100k claims)
+WEIGHTS_KEPT = 50_000  # word weights kept in memory
 # The score is a logistic function of `Matcher.features`: how likely the two are the same claim (SAME_*) when the
 # relation suggested is `same`, how likely they are related (RELATED_*) when it is `updates` or `contradicts`.
 # Weights fitted by bench/fit_match.py on bench/corpus/match, checked on sets it never saw (bench/corpus/match-*).
@@ -140,7 +141,7 @@ def stems(text: str, language: str | None) -> list[tuple[str, str]]:
     return [(stem_of(word, language), word) for word in words(text)]
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def stem_of(word: str, language: str) -> str:
     """A word's stem in fr, en or porter (the full-text index's stemmer); remembered, stemming is slow."""
     return _stemmer(language).stemWord(word)
@@ -236,6 +237,8 @@ class Matcher:
     def prefetch(self, words: Iterable[str]) -> None:
         """Count the claims that hold each of these words, through the full-text index: up to WORD_COUNT_CAP, so
         that a common word costs no more than a rare one (the counts are the weights' only input)."""
+        if len(self.weights) > WEIGHTS_KEPT:
+            self.weights.clear()
         for word in dict.fromkeys(words):
             if word not in self.weights:
                 (documents,) = self.db.execute(

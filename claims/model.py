@@ -542,10 +542,10 @@ def get_claim(db: Database, claim_id: int) -> dict:
             "claim_id = ?", [claim_id], select="field, old_value, new_value, reason, recorded_by, recorded_at", order_by="id"
         )
     ]
-    from .links import describe, links_of, reports_of
+    from .links import claim_links, reports_of
 
-    claim["links"] = [describe(link, claim_id) for link in links_of(db, claim_id)]
     claim["reports"] = reports_of(db, claim_id)
+    claim["links"] = claim_links(db, claim_id, [report["claim_id"] for report in claim["reports"]])
     return claim
 
 

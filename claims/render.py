@@ -102,7 +102,11 @@ def print_claim(claim: dict) -> None:
         ]  # fmt: skip
         console.print(_titled_table(f"Reports of this claim ({len(reports)})", ("claim", "date", "outlet", "lang", "wording"), rows))
     if claim.get("links"):
-        rows = [(link["phrase"], link["claim_id"], link["reason"]) for link in claim["links"]]
+        rows = [
+            ((link["phrase"] + (f" (report {link['report_id']})" if link["report_id"] != claim["id"] else "")),
+             link["claim_id"], link["reason"])
+            for link in claim["links"]
+        ]  # fmt: skip
         console.print(_titled_table("Links", ("this claim", "claim", "reason"), rows))
     if claim["notes"]:
         console.print(Text(f"Notes: {claim['notes']}", style="dim"))

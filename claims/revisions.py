@@ -129,7 +129,6 @@ def purge_claim(db: Database, claim_id: int, *, reason: str, recorded_by: str | 
         for table in ("revisions", "status_changes", "figures", "attributions"):
             db[table].delete_where("claim_id = ?", [claim_id])
         db["claim_links"].delete_where("claim_id = ? or other_id = ?", [claim_id, claim_id])
-        others = [report["claim_id"] for report in snapshot["reports"] if report["claim_id"] != claim_id]
+        regroup(db, [report["claim_id"] for report in snapshot["reports"]])  # its other reports, one claim without it
         db["claims"].delete(claim_id)
-        regroup(db, others)
     return entry

@@ -127,8 +127,9 @@ def test_cli_link_unlink_and_show(cli, db_path, db, reports):
     shown = cli("show", reports["fr_600"], db=db_path)
     assert "Reports of this claim (2)" in shown.output and "Meridian" in shown.output
     as_json = json.loads(cli("show", reports["fr_600"], "--format", "json", db=db_path).output)
-    assert as_json["links"][0] | {"phrase": None} == {"claim_id": reports["en_600"], "relation": "same",
-                                                       "direction": "incoming", "phrase": None, "reason": "Meridian repeats it"}
+    assert as_json["links"][0] | {"phrase": None} == {
+        "claim_id": reports["en_600"], "relation": "same", "direction": "incoming", "phrase": None,
+        "reason": "Meridian repeats it", "report_id": reports["fr_600"]}  # fmt: skip
     result = cli("unlink", reports["fr_600"], reports["en_600"], "--reason", "no", db=db_path)
     assert result.exit_code == 0 and "kept in the history" in result.output
 
@@ -143,3 +144,11 @@ def test_cli_link_errors_are_one_line_and_write_nothing(cli, db_path, db, report
         assert result.exit_code == 1
         assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
     assert database_bytes(db_path) == before
+
+
+def test_a_claim_has_the_links_of_every_report_of_it(db, reports):
+    links.link(db, reports["en_600"], reports["fr_600"], "same", reason="same")
+    links.link(db, reports["en_2000"], reports["en_600"], "updates", reason="revised")
+    claim = model.get_claim(db, reports["fr_600"])
+    update = next(link for link in claim["links"] if link["relation"] == "updates")
+    assert (update["claim_id"], update["direction"], update["report_id"]) == (reports["en_2000"], "incoming", reports["en_600"])
