@@ -271,7 +271,7 @@ def extract(
         out.write(write_draft(bundle))
     typer.echo(f"{len(bundle['claims'])} candidate claims drafted" + (f" in {output}" if output else ""), err=True)
     if suggested:
-        typer.echo(f"  {suggested} of them may repeat, update or contradict recorded claims: see their 'links'", err=True)
+        typer.echo(f"  {suggested} of them may repeat, revise or contradict recorded claims: see their 'links'", err=True)
 
 
 def _suggest_links(db, bundle: dict) -> int:

@@ -96,7 +96,7 @@ def match(
     format: FormatOption = Format.table,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
-    """List candidate links between reports, best first: which claims repeat, update or contradict which.
+    """List candidate links between reports, best first: which claims repeat, revise or contradict which.
 
     Scores are 0-1 (higher: more likely). Candidates come from the indexes (words, measures, asserters); pairs
     already linked, or already one claim, are left out. Without --claim or --source, every claim is matched
