@@ -104,8 +104,11 @@ def match(
 
     Example: claims match --source 2        claims match --claim 14 --format json        claims match --min-score 0.5 --limit 20
     """
+    from .cli import fail
     from .matching import DEFAULT_MIN_SCORE
 
+    if claim_id is not None and source is not None:
+        fail("give --claim or --source, not both")
     threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
     with database(db_path) as db:
         pairs = model.candidate_links(db, claim_id=claim_id, source=source, min_score=threshold, limit=limit)

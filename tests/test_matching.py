@@ -95,6 +95,11 @@ def test_cli_match_of_an_unknown_claim(cli, db_path):
     assert result.exit_code == 1 and result.output == "Error: no claim with id 42\n"
 
 
+def test_cli_match_takes_a_claim_or_a_source_not_both(cli, db_path, reports):
+    result = cli("match", "--claim", reports["en_600"], "--source", 1, db=db_path)
+    assert result.exit_code == 1 and result.output == "Error: give --claim or --source, not both\n"
+
+
 def test_cli_add_tells_what_the_new_claim_repeats(cli, db_path, db, reports, source_id):
     result = cli("add", "Seoul said about 600 North Korean soldiers had been killed.", "--source", source_id,
                  "--by", "Seoul", "--figure", "killed=~600 soldiers", db=db_path)  # fmt: skip
