@@ -19,9 +19,9 @@ from sqlite_utils import Database
 from . import counts, model
 from .db import bulk_writes, unchecked_references, write_transaction
 from .errors import ClaimsError, NotFound
+from .link_import import LinkImporter
 from .migrations import FTS_COLUMNS, QUALIFIERS, ROLES, STATUSES
-from .link_import import LinkImporter, source_identity
-from .records import ClaimRecord, Problem
+from .records import ClaimRecord, Problem, source_identity
 from .values import identity_key
 from .writing import WRITTEN_TABLES, ClaimWriter, Stance, claim_id_by_key, history
 

@@ -446,11 +446,11 @@ def _last_quoted_value(text: str, index: int):
 
 def read_claimreview(path: Path, mapping=None) -> Iterator[Item]:
     """ClaimReview JSON-LD (object, list, @graph) or an HTML page holding it."""
-    from .claimreview import DEFAULT_MAPPING, parse_claimreviews
+    from .claimreview import DEFAULT_MAPPING, read_reviews
 
-    records, skipped = parse_claimreviews(_read_text(path), mapping=mapping or DEFAULT_MAPPING, origin=path.name)
-    for number, record in enumerate(records, 1):
-        yield Item(f"{path.name} review {number}", record)
+    records, skipped = read_reviews(_read_text(path), mapping=mapping or DEFAULT_MAPPING, origin=path.name)
+    for where, record in records:
+        yield Item(f"{path.name} {where}", record)
     for line in skipped:
         yield Item(path.name, note=line)
 

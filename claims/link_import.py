@@ -14,20 +14,15 @@ from sqlite_utils import Database
 
 from . import links, model
 from .errors import ClaimsError
-from .records import ClaimRecord, LinkRecord, Problem
+from .records import ClaimRecord, LinkRecord, Problem, source_identity
 from .values import identity_key
 from .writing import claim_id_by_key
 
 SHOWN_TEXT = 60  # characters of the other claim's text a problem quotes
 
 
-def source_identity(source: dict) -> tuple:
-    """What identifies a source: its URL, else its title, outlet and publication date."""
-    return (source["url"],) if source["url"] else (source["title"], source["outlet"], source["published"])
-
-
 def record_identity(record: ClaimRecord | LinkRecord) -> tuple:
-    """What identifies a claim of a record (or the claim a link names): its source's identity and its text's key."""
+    """What identifies the claim of a record (or the claim a link names): its source's identity and its text's key."""
     return source_identity(record.source), identity_key(record.text)
 
 

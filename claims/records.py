@@ -55,6 +55,13 @@ CLAIM_FIELDS = (
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def source_identity(source: dict) -> tuple:
+    """What identifies a source: its URL, else its title, outlet and publication date."""
+    if source.get("url"):
+        return (source["url"],)
+    return source.get("title"), source.get("outlet"), source.get("published")
+
+
 def surrogate_at(text: str) -> int | None:
     """Index of the first surrogate code point in `text` (never a character: UTF-8 and SQLite refuse it), or None."""
     if text.isascii():
@@ -377,7 +384,8 @@ def _claim_id(value: Any) -> int:
 
 
 def _relation(value: str | None) -> str:
-    from .links import check_relation  # links writes through the model, which writes records: imported when used
+    # claims.links writes through the model, which imports this module: imported when first used
+    from .links import check_relation
 
     if not optional_text(value):
         raise InvalidValue("the relation is missing: same, updates or contradicts")

@@ -656,8 +656,8 @@ def test_link_problems_name_line_and_field_and_nothing_is_written(rich_db, tmp_p
     first, second, third, fourth = (line_of(BAD_LINKS, f"    text: {n} claim.") - 1
                                     for n in ("First", "Second", "Third", "Fourth"))  # fmt: skip
     assert [str(p) for p in e.value.problems] == [
-        f"bad.yml:{first}: links[1].relation: unknown relation 'updtes' (did you mean updates?): expected one of "
-        "same, updates, contradicts",
+        (f"bad.yml:{first}: links[1].relation: unknown relation 'updtes' (did you mean updates?): expected one of "
+         "same, updates, contradicts"),
         f"bad.yml:{first}: links[2]: the other claim is missing: give it as claim: ID, or as source and text",
         f"bad.yml:{first}: links[3]: give the other claim either as claim: ID or as source and text, not both",
         f"bad.yml:{first}: links[4].colour: unknown field",
@@ -667,8 +667,8 @@ def test_link_problems_name_line_and_field_and_nothing_is_written(rich_db, tmp_p
         f"bad.yml:{third}: links: must be a list of {{relation, claim}} or {{relation, source, text}}",
         f"bad.yml:{fourth}: links[1].source: unknown source key 'nowhere' (not in any sources section)",
         # a valid record's links are checked once the claims are: the third claim is in the file, not written
-        f"bad.yml:{second}: links[1]: no claim 'Not anywhere' in source 'Later story', neither in the file nor in "
-        "the database",
+        (f"bad.yml:{second}: links[1]: no claim 'Not anywhere' in source 'Later story', neither in the file nor in "
+         "the database"),
         f"bad.yml:{second}: links[2]: a claim cannot be linked to itself",
         f"bad.yml:{second}: links[3].claim: no claim 999 in the database",
     ]
