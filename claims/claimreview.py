@@ -42,6 +42,11 @@ are resolved), or an HTML page whose `<script type="application/ld+json">` block
 appearances may take any of the shapes fact-checkers publish. What cannot be read is left empty,
 and each warning returned says where ("page.html block 2 item 1": the first ClaimReview of the
 page's second ld+json block) and why.
+
+A claim is reported in many places. Export writes one review per claim (reports linked as the same claim are
+one claim), with every report as an `appearance` and the earliest as `firstAppearance`. Import gives one
+record per appearance, and links the records of one claim as the same claim: those of one review, and those
+of reviews of the same `claimReviewed` text or with an appearance in common.
 """
 
 from __future__ import annotations

@@ -790,18 +790,28 @@ def write_csv(records: Iterator[dict], out: IO[str]) -> int:
 
 
 def yaml_document(db: Database) -> dict:
-    """The whole database as a claims-as-code document: sources (with keys), actors, claims."""
-    keys = _source_keys(db)
-    actors = actor_records(db)
-    sources = [{"key": keys[row["id"]], **_source_record(row)} for row in db["sources"].rows_where(order_by="id")]
-    by_identity = {tuple(sorted(_source_record(row).items())): keys[row["id"]] for row in db["sources"].rows}
-    claims = []
-    for record in iter_claims(db):
-        record["source"] = by_identity[tuple(sorted(record["source"].items()))]
+    """The whole database as a claims-as-code document: sources (with keys), actors, claims.
+
+    Sources come in the order an import meets them (a claim's source, then those of its parties), so that
+    importing the document into an empty database records them in the same order, and exports the same.
+    """
+    rows = {row["id"]: row for row in db["sources"].rows_where(order_by="id")}
+    by_identity = {tuple(sorted(_source_record(row).items())): row["id"] for row in rows.values()}
+    claims = list(iter_claims(db))
+    met: dict[int, None] = {}
+    for record in claims:
+        met.setdefault(by_identity[tuple(sorted(record["source"].items()))])
+        for party in (party for column in ROLE_BY_COLUMN for party in record.get(column, [])):
+            if isinstance(party, dict) and "source" in party:
+                met.setdefault(by_identity[tuple(sorted(party["source"].items()))])
+    ordered = [rows[source_id] for source_id in [*met, *(i for i in rows if i not in met)]]
+    keys = _source_keys(ordered)
+    sources = [{"key": keys[row["id"]], **_source_record(row)} for row in ordered]
+    for record in claims:
+        record["source"] = keys[by_identity[tuple(sorted(record["source"].items()))]]
         for link in record.get("links", []):
-            link["source"] = by_identity[tuple(sorted(link["source"].items()))]
-        claims.append(record)
-    return {"sources": sources, "actors": actors, "claims": claims}
+            link["source"] = keys[by_identity[tuple(sorted(link["source"].items()))]]
+    return {"sources": sources, "actors": actor_records(db), "claims": claims}
 
 
 def write_yaml(db: Database, out: IO[str]) -> int:
@@ -814,14 +824,14 @@ def write_yaml(db: Database, out: IO[str]) -> int:
     return len(document["claims"])
 
 
-def _source_keys(db: Database) -> dict[int, str]:
-    """A stable, readable key per source: outlet and date, or the title's first words."""
+def _source_keys(rows: list[dict]) -> dict[int, str]:
+    """A stable, readable key per source (in the order given): outlet and date, or the title's first words."""
     import re
 
     from .values import fold
 
     keys, used = {}, set()
-    for row in db["sources"].rows_where(order_by="id"):
+    for row in rows:
         words = fold(" ".join(filter(None, [row["outlet"], row["published"]])) or row["title"]).split()[:6]
         base = "-".join(words) or "source"
         base = re.sub(r"[^a-z0-9-]", "", base)[:60] or "source"

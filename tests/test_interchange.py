@@ -24,6 +24,10 @@ from claims.records import InvalidRecords
 from claims.values import parse_figure
 
 
+EXAMPLE_CLAIMS = 19  # the bundled example: the ATS story's 12 claims and the 7 of its later report
+RICH_CLAIMS = EXAMPLE_CLAIMS + 1
+
+
 def snapshot(path):
     return {p.name: p.read_bytes() for p in sorted(path.parent.glob(path.name + "*"))}
 
@@ -71,21 +75,25 @@ def reimport(text, tmp_path, suffix, target=None):
 def test_export_import_export_is_identical(rich_db, tmp_path, writer, suffix):
     first = export(rich_db, writer)
     copy, summary = reimport(first, tmp_path, suffix)
-    assert summary.added == 13 and summary.rejected == 0
+    assert summary.added == RICH_CLAIMS and summary.rejected == 0
     assert export(copy, writer) == first
     with open_db(copy) as db:
         assert check(db) == []
-        assert [c["id"] for c in model.list_claims(db, search="seoul 600")] == [4]
+        assert [c["id"] for c in model.list_claims(db, search="seoul 600")] == [4, 14]
 
 
 def test_yaml_round_trip_keeps_everything(rich_db, tmp_path):
     copy, _ = reimport(export(rich_db, write_yaml), tmp_path, ".yml")
     with open_db(rich_db) as original, open_db(copy) as restored:
-        for claim_id in range(1, 14):
+        for claim_id in range(1, RICH_CLAIMS + 1):
             before, after = model.get_claim(original, claim_id), model.get_claim(restored, claim_id)
             for key in ("created_at", "updated_at", "status_changed_at"):
                 before.pop(key), after.pop(key)
-            before["source"].pop("created_at"), after["source"].pop("created_at")
+            for claim, db in ((before, original), (after, restored)):  # sources are recorded in the order met
+                claim["source"].pop("created_at"), claim["source"].pop("id")
+                titles = {row["id"]: row["title"] for row in db["sources"].rows}
+                for row in claim["attributions"] + claim["reports"]:
+                    row["source_id"] = titles.get(row["source_id"])
             for change in before["history"] + after["history"]:
                 change.pop("recorded_at")
             before.pop("revisions"), after.pop("revisions")  # the database's own log of edits, not exported
@@ -122,9 +130,9 @@ def test_importing_twice_adds_nothing(rich_db, tmp_path):
     copy, _ = reimport(text, tmp_path, ".jsonl")
     before = snapshot(copy)
     _, second = reimport(text, tmp_path, ".jsonl", target=copy)
-    assert (second.added, second.updated, second.unchanged) == (0, 0, 13)
+    assert (second.added, second.updated, second.unchanged) == (0, 0, RICH_CLAIMS)
     with open_db(copy) as db:
-        assert db["claims"].count == 13 and db["status_changes"].count == 16
+        assert db["claims"].count == RICH_CLAIMS and db["status_changes"].count == 25
     assert before.keys() == snapshot(copy).keys()
 
 
@@ -140,7 +148,7 @@ def test_reimporting_edited_yaml_updates_and_appends_history(rich_db, tmp_path):
     (tmp_path / "edited.yml").write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
     with open_db(rich_db) as db:
         summary = import_path(db, tmp_path / "edited.yml")
-        assert (summary.added, summary.updated, summary.unchanged) == (0, 1, 12)
+        assert (summary.added, summary.updated, summary.unchanged) == (0, 1, RICH_CLAIMS - 1)
         after = model.get_claim(db, 1)
     assert after["translation"] == "Edited translation"
     assert after["not_confirmed_by"] == ["Seoul"] and after["asserted_by"] == ["KCNA"]
@@ -462,6 +470,11 @@ def current_links(db):
     return sorted(db.execute("select claim_id, other_id, relation, reason from current_links").fetchall())
 
 
+def new_links(db):
+    """The current links of claims added after the bundled example's."""
+    return [link for link in current_links(db) if max(link[:2]) > EXAMPLE_CLAIMS]
+
+
 @pytest.fixture
 def linked_db(rich_db):
     """The rich example plus a later report: a figure that updates Seoul's, KCNA contradicting it, a claim repeated."""
@@ -488,19 +501,20 @@ def test_links_round_trip_in_every_format(linked_db, tmp_path, writer, suffix):
     first = export(linked_db, writer)
     assert first.count("The NIS revised its figure") == 1, "each link is written once, on the claim that holds it"
     copy, summary = reimport(first, tmp_path, suffix)
-    assert summary.links_added == 3 and summary.rejected == 0
+    assert summary.links_added == 7 + 3 and summary.rejected == 0  # the example's and three more
     assert export(copy, writer) == first
     with open_db(linked_db) as original, open_db(copy) as restored:
-        assert current_links(restored) == current_links(original) == [
-            (14, 4, "updates", "The NIS revised its figure"),
-            (15, 14, "contradicts", "KCNA denies the toll"),
-            (16, 2, "same", "The troop figure again"),
+        assert current_links(restored) == current_links(original)
+        assert new_links(restored) == [
+            (21, 4, "updates", "The NIS revised its figure"),
+            (22, 21, "contradicts", "KCNA denies the toll"),
+            (23, 2, "same", "The troop figure again"),
         ]
-        status = model.get_claim(restored, 16)["status"]
+        status = model.get_claim(restored, 23)["status"]
         assert status == model.get_claim(restored, 2)["status"]  # one claim, one status
         if suffix != ".csv":  # CSV keeps the initial status only
             assert status == "corroborated"
-        assert restored["claims"].get(16)["group_id"] == 2
+        assert restored["claims"].get(23)["group_id"] == 2
         assert check(restored) == []
 
 
@@ -511,14 +525,14 @@ def test_links_are_written_as_their_holder_holds_them(linked_db):
         updated = model.get_claim(db, 4)["text"]
     seed = {"title": "Soutien à la Russie: Kim Jong Un réconforte familles de ses soldats morts", "outlet": "ATS",
             "published": "2025-08-30", "language": "fr"}  # fmt: skip
-    assert records[13]["links"] == [
+    assert records[20]["links"] == [
         {"relation": "updates", "source": seed, "text": updated, "reason": "The NIS revised its figure"}
     ]
     assert "links" not in records[3], "the claim updated holds no link: the newer one does"
     import yaml
 
     document = yaml.safe_load(export(linked_db, write_yaml))
-    assert document["claims"][14]["links"] == [{
+    assert document["claims"][21]["links"] == [{
         "relation": "contradicts", "source": "hexa-2025-09-24",
         "text": "About 2,000 North Korean soldiers were killed, the NIS says.", "reason": "KCNA denies the toll",
     }]  # fmt: skip
@@ -526,7 +540,7 @@ def test_links_are_written_as_their_holder_holds_them(linked_db):
 
     rows = list(csv.DictReader(io.StringIO(export(linked_db, write_csv))))
     assert list(rows[0])[-1] == "links" and rows[3]["links"] == ""
-    assert [link["relation"] for link in json.loads(rows[14]["links"])] == ["contradicts"]
+    assert [link["relation"] for link in json.loads(rows[21]["links"])] == ["contradicts"]
 
 
 LINKED_YAML = """\
@@ -556,12 +570,12 @@ def test_links_of_a_file_are_written_and_importing_it_again_adds_nothing(rich_db
         summary = import_path(db, path)
         assert (summary.added, summary.links_added) == (3, 3)
         assert "3 links added" in summary.describe()
-        assert current_links(db) == [
-            (14, 4, "updates", "Imported from later.yml:4"),  # the holder is the newer: 14 updates 4
-            (14, 16, "same", "Imported from later.yml:4"),  # a claim further on in the file
-            (15, 14, "contradicts", "KCNA denies it"),  # the text matched ignoring its final punctuation
+        assert new_links(db) == [
+            (21, 4, "updates", "Imported from later.yml:4"),  # the holder is the newer: 21 updates 4
+            (21, 23, "same", "Imported from later.yml:4"),  # a claim further on in the file
+            (22, 21, "contradicts", "KCNA denies it"),  # the text matched ignoring its final punctuation
         ]
-        assert db["claims"].get(16)["group_id"] == 14
+        assert db["claims"].get(23)["group_id"] == 21
         rows = db["claim_links"].count
         again = import_path(db, path)
         assert (again.added, again.unchanged, again.links_added, again.links_replaced) == (0, 3, 0, 0)
@@ -575,16 +589,16 @@ def test_a_different_current_link_is_replaced_and_the_replacement_recorded(rich_
     path = write(tmp_path, "later.yml", LINKED_YAML)
     with open_db(rich_db) as db:
         import_path(db, path)
-        links.unlink(db, 14, 4, reason="Not an update")
-        links.link(db, 4, 14, "contradicts", reason="Seen the other way")
+        links.unlink(db, 21, 4, reason="Not an update")
+        links.link(db, 4, 21, "contradicts", reason="Seen the other way")
         summary = import_path(db, path)
         assert (summary.links_added, summary.links_replaced) == (0, 1)
-        assert (14, 4, "updates", "Imported from later.yml:4") in current_links(db)
+        assert (21, 4, "updates", "Imported from later.yml:4") in current_links(db)
         history = db.execute("select claim_id, other_id, relation, action, reason from claim_links where "
-                             "(claim_id, other_id) in (values (4, 14), (14, 4)) order by id").fetchall()  # fmt: skip
+                             "(claim_id, other_id) in (values (4, 21), (21, 4)) order by id").fetchall()  # fmt: skip
     assert history[-2:] == [
-        (4, 14, "contradicts", "unlink", "Replaced by '14 updates 4': Imported from later.yml:4"),
-        (14, 4, "updates", "link", "Imported from later.yml:4"),
+        (4, 21, "contradicts", "unlink", "Replaced by '21 updates 4': Imported from later.yml:4"),
+        (21, 4, "updates", "link", "Imported from later.yml:4"),
     ]
 
 
@@ -594,16 +608,16 @@ def test_links_the_file_does_not_list_are_kept_and_listed_or_pruned(rich_db, tmp
     path = write(tmp_path, "later.yml", LINKED_YAML)
     with open_db(rich_db) as db:
         import_path(db, path)
-        links.link(db, 15, 2, "contradicts", reason="Recorded by hand")
-        links.link(db, 1, 15, "same", reason="Held by a claim the file does not hold")
+        links.link(db, 22, 2, "contradicts", reason="Recorded by hand")
+        links.link(db, 1, 22, "same", reason="Held by a claim the file does not hold")
         kept = import_path(db, path)
-        assert kept.kept == ["claim 15: link contradicts claim 2"]
-        assert (15, 2, "contradicts", "Recorded by hand") in current_links(db)
+        assert kept.kept == ["claim 22: link contradicts claim 2"]
+        assert (22, 2, "contradicts", "Recorded by hand") in current_links(db)
         pruned = import_path(db, path, prune=True)
-        assert (pruned.links_removed, pruned.kept) == (["claim 15: link contradicts claim 2"], [])
+        assert (pruned.links_removed, pruned.kept) == (["claim 22: link contradicts claim 2"], [])
         assert "1 removed" in pruned.describe()
-        assert (15, 2, "contradicts", "Recorded by hand") not in current_links(db)
-        assert (1, 15, "same", "Held by a claim the file does not hold") in current_links(db)
+        assert (22, 2, "contradicts", "Recorded by hand") not in current_links(db)
+        assert (1, 22, "same", "Held by a claim the file does not hold") in current_links(db)
         assert db.execute("select reason from claim_links where action = 'unlink'").fetchall() == [
             ("Not in later.yml:10 (imported with --prune)",)
         ]
@@ -615,10 +629,10 @@ def test_import_prints_links_kept_and_removed(rich_db, tmp_path, cli):
     path = write(tmp_path, "later.yml", LINKED_YAML)
     assert "3 links added" in cli("import", path, db=rich_db).stderr
     with open_db(rich_db) as db:
-        links.link(db, 15, 2, "contradicts", reason="Recorded by hand")
-    assert "kept claim 15: link contradicts claim 2: not in the file" in cli("import", path, db=rich_db).stderr
+        links.link(db, 22, 2, "contradicts", reason="Recorded by hand")
+    assert "kept claim 22: link contradicts claim 2: not in the file" in cli("import", path, db=rich_db).stderr
     result = cli("import", path, "--prune", db=rich_db)
-    assert "removed claim 15: link contradicts claim 2 (kept in the history of links)" in result.stderr
+    assert "removed claim 22: link contradicts claim 2 (kept in the history of links)" in result.stderr
 
 
 BAD_LINKS = """\
@@ -700,7 +714,7 @@ def test_links_of_valid_records_are_checked_once_written(rich_db, tmp_path):
         "bad.yml:4: links[1]: no claim 'Not anywhere' in source 'Later story', neither in the file nor in the database",
         "bad.yml:4: links[2]: a claim cannot be linked to itself",
         "bad.yml:4: links[3].claim: no claim 999 in the database",
-        "bad.yml:11: links[1]: the file already links claims 15 and 14 otherwise, at bad.yml:4",
+        "bad.yml:11: links[1]: the file already links claims 22 and 21 otherwise, at bad.yml:4",
     ]
     assert snapshot(rich_db) == before
 
