@@ -32,3 +32,8 @@ def example_path() -> Path:
 def load_example(db: Database) -> ImportSummary:
     """Import the bundled example, both articles and their links, into `db` (adding nothing already there)."""
     return import_path(db, example_folder(), format="yaml")
+
+
+def load_seed_article(db: Database) -> ImportSummary:
+    """Import the seed article's claims only (the ATS story, without the report invented for the demo)."""
+    return import_path(db, example_path(), format="yaml")

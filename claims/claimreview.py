@@ -588,8 +588,8 @@ def _linked(reviews: list[_Review]) -> list[tuple[str, dict]]:
                 why = "the same claim reviewed again (the same claimReviewed text)"
             else:
                 why = "the same claim reviewed again (an appearance in common)"
-            same = {"relation": "same", "source": anchor["source"], "text": anchor["text"], "reason": f"ClaimReview: {why}"}
-            record["links"] = [same]
+            why = f"ClaimReview: {why}"
+            record["links"] = [{"relation": "same", "source": anchor["source"], "text": anchor["text"], "reason": why}]
     return found
 
 

@@ -95,7 +95,8 @@ class LinkImporter:
         link = pending.link
         if link.claim_id is not None:
             if self.db.execute("select 1 from claims where id = ?", [link.claim_id]).fetchone() is None:
-                return None, Problem(pending.where, f"{pending.field}.claim", f"no claim {link.claim_id} in the database")
+                message = f"no claim {link.claim_id} in the database"
+                return None, Problem(pending.where, f"{pending.field}.claim", message)
             target = link.claim_id
         else:
             identity = record_identity(link)
@@ -107,7 +108,8 @@ class LinkImporter:
                 if hash(identity) in self.unwritten:
                     return None, None
                 text = link.text if len(link.text) <= SHOWN_TEXT else link.text[: SHOWN_TEXT - 3] + "..."
-                message = f"no claim {text!r} in source {link.source['title']!r}, neither in the file nor in the database"
+                title = link.source["title"]
+                message = f"no claim {text!r} in source {title!r}, neither in the file nor in the database"
                 return None, Problem(pending.where, pending.field, message)
         if target == pending.holder:
             return None, Problem(pending.where, pending.field, "a claim cannot be linked to itself")

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from claims import model
-from claims.bundle import FOLLOW_UP, example_folder, load_example
+from claims.bundle import FOLLOW_UP, example_folder, load_example, load_seed_article
 
 ARTICLE = (Path(__file__).parent / "data" / "seed-article.txt").read_text(encoding="utf-8")
 FOLLOW_UP_ARTICLE = (example_folder() / FOLLOW_UP).with_suffix(".txt").read_text(encoding="utf-8")
@@ -60,7 +60,7 @@ def test_example_shows_the_update_chain_and_the_contradiction(example_db):
     newer = claim_with(example_db, "about 2,000 North Korean soldiers")
     older = claim_with(example_db, "environ 600 soldats")
     assert [(f["measure"], f["qualifier"], f["low"]) for f in newer["figures"]] == [("killed", "about", 2000)]
-    assert [(f["measure"], f["low"]) for f in older["figures"]][0] == ("killed", 600)
+    assert (older["figures"][0]["measure"], older["figures"][0]["low"]) == ("killed", 600)
     assert [(link["phrase"], link["claim_id"]) for link in newer["links"]] == [
         ("updates", older["id"]), ("contradicted by", claim_with(example_db, "pure fabrication")["id"])
     ]  # fmt: skip
@@ -119,3 +119,12 @@ def test_loading_the_example_twice_adds_nothing(db):
     assert (second.added, second.updated, second.unchanged, second.sources, second.actors) == (0, 0, 19, 0, 0)
     assert (second.links_added, second.links_replaced, second.kept) == (0, 0, [])
     assert {t: db[t].count for t in counts} == counts
+
+
+def test_the_seed_article_loads_alone(db):
+    """The matching sets are labelled against the ATS story alone: they load it without the demo's later report."""
+    summary = load_seed_article(db)
+    assert (summary.added, summary.sources, summary.links_added) == (12, 1, 0)
+    assert {c["source"] for c in model.list_claims(db)} == {SEED_TITLE}
+    assert load_example(db).added == 7  # the later report comes on top, linked to it
+    assert db["claim_links"].count == 7
