@@ -42,6 +42,11 @@ are resolved), or an HTML page whose `<script type="application/ld+json">` block
 appearances may take any of the shapes fact-checkers publish. What cannot be read is left empty,
 and each warning returned says where ("page.html block 2 item 1": the first ClaimReview of the
 page's second ld+json block) and why.
+
+A claim is reported in many places. Export writes one review per claim (reports linked as the same claim are
+one claim), with every report as an `appearance` and the earliest as `firstAppearance`. Import gives one
+record per appearance, and links the records of one claim as the same claim: those of one review, and those
+of reviews of the same `claimReviewed` text or with an appearance in common.
 """
 
 from __future__ import annotations
@@ -53,12 +58,22 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from copy import deepcopy
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import InvalidValue
 from .migrations import ROLES, STATUSES
-from .values import MAX_NAME_LENGTH, fold, parse_date, parse_language, parse_url
+from .records import source_identity
+from .values import (
+    MAX_NAME_LENGTH,
+    MAX_TEXT_LENGTH,
+    fold,
+    identity_key,
+    parse_date,
+    parse_language,
+    parse_url,
+)
 
 STATUS_NAMES = [name for name, _ in STATUSES]
 ROLE_COLUMNS = [column for _, column, _ in ROLES]
@@ -188,31 +203,50 @@ def to_claimreview(
     author = {"@type": reviewer.get("type") or "Organization", "name": name}
     if reviewer.get("url"):
         author["url"] = parse_url(reviewer["url"], "reviewer URL")
-    source = claim.get("source") or {}
-    publisher = {"@type": "Organization", "name": source["outlet"]} if source.get("outlet") else None
-    appearance = _drop_empty({"@type": "CreativeWork", "url": source.get("url"), "headline": source.get("title"),
-                              "publisher": publisher, "datePublished": source.get("published")})
+    appearances = [appearance for report in _reports(claim) if len(appearance := _appearance(report)) > 1]
     kinds = {a.get("actor"): a.get("kind") for a in claim.get("attributions") or [] if a.get("role") == "asserts"}
     claimants = [{"@type": "Person" if kinds.get(n) == "person" else "Organization", "name": n}
                  for n in claim.get("asserted_by") or []]
     item = _drop_empty({"@type": "Claim", "author": claimants, "datePublished": claim.get("said_on"),
-                        "appearance": [appearance] if len(appearance) > 1 else None})
+                        "appearance": appearances, "firstAppearance": appearances[0] if appearances else None})
     return _drop_empty({"@context": "https://schema.org", "@type": "ClaimReview", "url": review_url,
                         "claimReviewed": claim["text"], "itemReviewed": item, "author": author,
                         "reviewRating": {"@type": "Rating", **rating}, "datePublished": _review_date(claim),
                         "inLanguage": claim.get("language")})
 
 
+def _reports(claim: dict) -> list[dict]:
+    """The reports of a claim, earliest first (`model.get_claim`'s `reports`), else the claim itself in its source."""
+    if claim.get("reports"):
+        return claim["reports"]
+    source = claim.get("source") or {}
+    return [{"url": source.get("url"), "source": source.get("title"), "outlet": source.get("outlet"),
+             "published": source.get("published"), "text": claim.get("text"), "language": claim.get("language")}]
+
+
+def _appearance(report: dict) -> dict:
+    """A report of a claim as a CreativeWork: its source (url, headline, publisher, date) and the report's text."""
+    publisher = {"@type": "Organization", "name": report["outlet"]} if report.get("outlet") else None
+    return _drop_empty({"@type": "CreativeWork", "url": report.get("url"), "headline": report.get("source"),
+                        "publisher": publisher, "datePublished": report.get("published"), "text": report.get("text"),
+                        "inLanguage": report.get("language")})
+
+
 def export_claimreviews(
     claims: Iterable[dict], *, reviewer: dict, mapping: dict = DEFAULT_MAPPING, base_url: str | None = None
 ) -> list[dict]:
-    """ClaimReviews of the reviewed claims (status changed, or not unconfirmed), linked to their Datasette page."""
+    """ClaimReviews of the reviewed claims (status changed, or not unconfirmed), linked to their Datasette page.
+
+    A claim reported several times (reports linked as the same claim) is one review, of its first report, with
+    every report as an appearance; the other reports are left out.
+    """
     base = base_url.rstrip("/") if base_url else None
     return [
         to_claimreview(claim, reviewer=reviewer, mapping=mapping,
                        review_url=f"{base}/claims/claims/{claim['id']}" if base else None)
         for claim in claims
-        if claim.get("status") != "unconfirmed" or any(h.get("from") for h in claim.get("history") or [])
+        if claim.get("group_id", claim.get("id")) == claim.get("id")
+        and (claim.get("status") != "unconfirmed" or any(h.get("from") for h in claim.get("history") or []))
     ]
 
 
@@ -412,65 +446,160 @@ def _number(value) -> float | None:
 def parse_claimreviews(
     data: str, *, mapping: dict = DEFAULT_MAPPING, origin: str = "<input>"
 ) -> tuple[list[dict], list[str]]:
-    """(canonical claim records, warnings) from ClaimReview JSON-LD or an HTML page; a warning per thing dropped."""
+    """(canonical claim records, warnings) from ClaimReview JSON-LD or an HTML page; a warning per thing dropped.
+
+    A review gives one record per appearance of the claim (each in its own source), linked as the same claim;
+    reviews of the same claim (the same claimReviewed text, or an appearance in common) are linked as well.
+    """
+    reviews, warnings = read_reviews(data, mapping=mapping, origin=origin)
+    return [record for _, record in reviews], warnings
+
+
+def read_reviews(
+    data: str, *, mapping: dict = DEFAULT_MAPPING, origin: str = "<input>"
+) -> tuple[list[tuple[str, dict]], list[str]]:
+    """What `parse_claimreviews` reads, each record with where it comes from ("review 2", "review 2 appearance 3")."""
     warnings: list[str] = []
-    records, found = [], 0
+    reviews, found = [], 0
     for where, document in _documents(data, origin, warnings):
         nodes = _walk(document)
         ids = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str) and len(n) > 1}
-        reviews = [n for n in nodes if "ClaimReview" in _types(n)]
-        for number, review in enumerate(reviews, 1):
-            record = _record(review, _Reader(f"{where} item {number}", warnings, ids), mapping)
-            records += [record] if record else []
-        found += len(reviews)
+        found_here = [n for n in nodes if "ClaimReview" in _types(n)]
+        for number, review in enumerate(found_here, 1):
+            read = _Reader(f"{where} item {number}", warnings, ids)
+            reviews += [read_review] if (read_review := _records(review, read, mapping)) else []
+        found += len(found_here)
     if not found:
         raise InvalidValue(f"{origin}: no ClaimReview found" + (f" ({'; '.join(warnings)})" if warnings else ""))
-    return records, warnings
+    return _linked(reviews), warnings
 
 
-def _record(review: dict, read: _Reader, mapping: dict) -> dict | None:
+@dataclass
+class _Review:
+    """The records of one ClaimReview, the text it reviews and its date."""
+
+    records: list[dict]
+    reviewed: str
+    reviewed_on: str | None
+
+
+def _records(review: dict, read: _Reader, mapping: dict) -> _Review | None:
+    """The records of one ClaimReview: one per appearance of the claim (else one, in the review as its source)."""
     item = read.node(review.get("itemReviewed"))
     text = read.text(review.get("claimReviewed")) or read.text(item.get("name"))
     if not text:
-        return read.warn("skipped: no claimReviewed text")
+        read.warn("skipped: no claimReviewed text")
+        return None
     reviewer = ", ".join(read.names(review.get("author")) or read.names(review.get("publisher")))
     url = read.url(review.get("url"), "review url")
     reviewed_on = read.date(review.get("datePublished"), "datePublished")
     language = read.language(review.get("inLanguage") or item.get("inLanguage"))
-    appearance = _first_appearance(item, read)
-    seen_on = read.date(appearance.get("datePublished"), "appearance datePublished") if appearance else None
+    said_on = read.date(item.get("datePublished"), "itemReviewed datePublished")
     status, reason, notes = _judge(read.node(review.get("reviewRating")), reviewer, reviewed_on, mapping, read)
-    source = {"title": read.name(review.get("headline")) or read.name(review.get("name"))
-              or f"ClaimReview by {reviewer or 'an unnamed fact-checker'}",
-              "url": url, "outlet": ", ".join(read.names(review.get("publisher"))) or reviewer or None,
-              "published": reviewed_on, "language": language}
-    if appearance:
+    review_source = {"title": read.name(review.get("headline")) or read.name(review.get("name"))
+                     or f"ClaimReview by {reviewer or 'an unnamed fact-checker'}",
+                     "url": url, "outlet": ", ".join(read.names(review.get("publisher"))) or reviewer or None,
+                     "published": reviewed_on, "language": language}  # fmt: skip
+    notes = "; ".join(([f"ClaimReview: {url}"] if url else []) + notes) or None
+    shared = {
+        "translation": None, "quote": False, "notes": notes,
+        "status": status, "reason": reason, "changes": [], **{column: [] for column in ROLE_COLUMNS},
+        "asserted_by": read.names(item.get("author") or item.get("creator")), "figures": [], "links": [],
+    }  # fmt: skip
+    records = []
+    for appearance in _appearances(item, read):
         link = read.url(appearance.get("url") or appearance.get("@id"), "appearance url")
         title = read.name(appearance.get("headline")) or read.name(appearance.get("name")) or link
-        if title:
-            outlet = ", ".join(read.names(appearance.get("publisher"))) or None
-            source = {"title": title, "url": link, "outlet": outlet, "published": seen_on,
-                      "language": read.language(appearance.get("inLanguage"))}
-    return {
-        "text": text, "translation": None, "language": language, "quote": False,
-        "said_on": read.date(item.get("datePublished"), "itemReviewed datePublished") or seen_on,
-        "notes": "; ".join(([f"ClaimReview: {url}"] if url else []) + notes) or None,
-        "status": status, "reason": reason, "changes": [],
-        **{column: [] for column in ROLE_COLUMNS},
-        "asserted_by": read.names(item.get("author") or item.get("creator")),
-        "figures": [], "source": source,
-    }
+        if not title:
+            continue
+        seen_on = read.date(appearance.get("datePublished"), "appearance datePublished")
+        seen_in = read.language(appearance.get("inLanguage"))
+        source = {"title": title, "url": link, "outlet": ", ".join(read.names(appearance.get("publisher"))) or None,
+                  "published": seen_on, "language": seen_in}  # fmt: skip
+        wording = read.text(appearance.get("text"))
+        if wording and len(wording) > MAX_TEXT_LENGTH:
+            read.warn(f"appearance text of {len(wording):,} characters: the claimReviewed text is used")
+            wording = None
+        records.append({"text": wording or text, "language": seen_in or language, "said_on": said_on or seen_on,
+                        **shared, "source": source})  # fmt: skip
+    records = records or [{"text": text, "language": language, "said_on": said_on, **shared, "source": review_source}]
+    return _Review(records, identity_key(text), reviewed_on)
 
 
-def _first_appearance(item: dict, read: _Reader) -> dict | None:
+def _appearances(item: dict, read: _Reader) -> list[dict]:
+    """The appearances of a reviewed claim, the first appearance first, each once."""
+    found: list[dict] = []
     for key in ("firstAppearance", "appearance"):
         value = item.get(key)
         for entry in value if isinstance(value, list) else [value]:
             if isinstance(entry, str) and entry.strip():
-                return {"url": entry}
-            if isinstance(entry, dict) and (entry := read.node(entry)):
-                return entry
-    return None
+                entry = {"url": entry}
+            elif isinstance(entry, dict):
+                entry = read.node(entry)
+            if not isinstance(entry, dict) or not entry:
+                continue
+            url = entry.get("url")
+            if not any(other == entry or (url and other.get("url") == url) for other in found):
+                found.append(entry)
+    return found
+
+
+def _linked(reviews: list[_Review]) -> list[tuple[str, dict]]:
+    """The records of the reviews, each with where it comes from; those of one claim linked as the same claim.
+
+    Two reviews are of one claim if they review the same text or share an appearance. The records of a claim are
+    linked to its first; a record of a claim and source already read is that record: the later review's rating
+    becomes a status change of it.
+    """
+    groups = list(range(len(reviews)))  # union-find over the reviews: groups[n] leads to the first of n's claim
+
+    def lead(n: int) -> int:
+        while groups[n] != n:
+            groups[n] = n = groups[groups[n]]
+        return n
+
+    first_by_key: dict[tuple, int] = {}
+    for number, review in enumerate(reviews):
+        urls = {("url", record["source"]["url"]) for record in review.records if record["source"]["url"]}
+        for key in {("text", review.reviewed)} | urls:
+            first, mine = lead(first_by_key.setdefault(key, number)), lead(number)
+            groups[max(first, mine)] = min(first, mine)
+    found: list[tuple[str, dict]] = []
+    by_identity: dict[tuple, dict] = {}
+    anchors: dict[int, tuple[int, dict]] = {}  # the first record of each claim, and the review it comes from
+    for number, review in enumerate(reviews):
+        group = lead(number)
+        for index, record in enumerate(review.records, 1):
+            identity = (source_identity(record["source"]), identity_key(record["text"]))
+            if identity in by_identity:
+                _merge(by_identity[identity], record, review.reviewed_on)
+                anchors.setdefault(group, (number, by_identity[identity]))
+                continue
+            by_identity[identity] = record
+            several = len(review.records) > 1
+            found.append((f"review {number + 1}" + (f" appearance {index}" if several else ""), record))
+            if group not in anchors:
+                anchors[group] = (number, record)
+                continue
+            first_review, anchor = anchors[group]
+            if first_review == number:
+                why = "another appearance of the claim reviewed"
+            elif reviews[first_review].reviewed == review.reviewed:
+                why = "the same claim reviewed again (the same claimReviewed text)"
+            else:
+                why = "the same claim reviewed again (an appearance in common)"
+            why = f"ClaimReview: {why}"
+            record["links"] = [{"relation": "same", "source": anchor["source"], "text": anchor["text"], "reason": why}]
+    return found
+
+
+def _merge(record: dict, later: dict, reviewed_on: str | None) -> None:
+    """Fold into `record` a later review of the same claim in the same source: its rating as a status change."""
+    current = record["changes"][-1]["status"] if record["changes"] else record["status"]
+    if later["status"] != current:
+        record["changes"].append({"status": later["status"], "reason": later["reason"], "date": reviewed_on})
+    record["asserted_by"] += [name for name in later["asserted_by"] if name not in record["asserted_by"]]
+    record["notes"] = "; ".join(dict.fromkeys(part for part in (record["notes"], later["notes"]) if part)) or None
 
 
 def _judge(rating: dict, reviewer: str, reviewed_on: str | None, mapping: dict, read: _Reader):

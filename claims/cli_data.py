@@ -46,7 +46,9 @@ def import_(
     ] = None,
     prune: Annotated[
         bool,
-        typer.Option(help="Also remove what recorded claims hold and the file does not (parties, figures, fields)."),
+        typer.Option(
+            help="Also remove what recorded claims hold and the file does not (parties, figures, fields, links)."
+        ),
     ] = False,
     create_actors: Annotated[
         bool, typer.Option(help="Record actors the file names but neither declares nor are known (kind 'other').")
@@ -63,7 +65,7 @@ def import_(
     it or --create-actors is given. Importing the same file twice adds nothing; re-importing an
     edited file applies what it adds or changes (kept as revisions) and appends new status changes.
     What a recorded claim holds and the file does not mention (a stance recorded since the export,
-    a figure, a field) is kept and listed; --prune removes it, each removal kept as a revision.
+    a figure, a field, a link) is kept and listed; --prune removes it, each removal recorded.
 
     Example: claims import claims.yml        claims import archive.jsonl --skip-invalid        claims import edited.yml --prune
     """
@@ -88,6 +90,8 @@ def import_(
         typer.echo(f"  new actor: {name} (kind 'other'; 'claims actor merge' if it is a misspelling)", err=True)
     for line in summary.removed:
         typer.echo(f"  removed {line} (kept in the claim's revisions)", err=True)
+    for line in summary.links_removed:
+        typer.echo(f"  removed {line} (kept in the history of links)", err=True)
     for line in summary.kept[:KEPT_SHOWN]:
         typer.echo(f"  kept {line}: not in the file (--prune removes it)", err=True)
     if len(summary.kept) > KEPT_SHOWN:
@@ -149,7 +153,8 @@ def export(
             count = interchange.write_csv(interchange.iter_claims(db), out)
             typer.echo(
                 "Note: CSV keeps actor names only (no kind, country or alias), stance names without their dates or "
-                "sources, and the initial status without later changes; YAML and JSON Lines keep everything",
+                "sources, and the initial status without later changes (links are kept, as JSON in the links "
+                "column); YAML and JSON Lines keep everything",
                 err=True,
             )
         else:

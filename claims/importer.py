@@ -19,8 +19,9 @@ from sqlite_utils import Database
 from . import counts, model
 from .db import bulk_writes, unchecked_references, write_transaction
 from .errors import ClaimsError, NotFound
+from .link_import import LinkImporter
 from .migrations import FTS_COLUMNS, QUALIFIERS, ROLES, STATUSES
-from .records import ClaimRecord
+from .records import ClaimRecord, Problem, source_identity
 from .values import identity_key
 from .writing import WRITTEN_TABLES, ClaimWriter, Stance, claim_id_by_key, history
 
@@ -95,12 +96,19 @@ class ImportSummary:
     removed: list = field(default_factory=list)  # what the import removed (--prune), each kept in revisions
     kept: list = field(default_factory=list)  # what is recorded but not in the input, kept (--prune removes it)
     created_actors: list = field(default_factory=list)  # actors created because an input named them
+    links_added: int = 0
+    links_replaced: int = 0  # links written in place of another current link between the same claims
+    links_removed: list = field(default_factory=list)  # links the import removed (--prune), each removal recorded
 
     def describe(self) -> str:
         text = f"{self.added} claims added, {self.updated} updated, {self.unchanged} unchanged"
         text += f"; {self.sources} new sources, {self.actors} new actors"
         text += f" ({self.actors_updated} updated)" if self.actors_updated else ""
-        text += f"; {len(self.removed)} removed" if self.removed else ""
+        if self.links_added or self.links_replaced:
+            text += f"; {self.links_added} links added"
+            text += f", {self.links_replaced} replaced" if self.links_replaced else ""
+        removed = len(self.removed) + len(self.links_removed)
+        text += f"; {removed} removed" if removed else ""
         text += f"; {len(self.kept)} kept that the input does not mention" if self.kept else ""
         return text + (f"; {self.rejected} rejected" if self.rejected else "")
 
@@ -138,6 +146,7 @@ class Importer:
         self.catch_ups: list[Callable[[Database, dict[str, int]], None]] = []
         self.since: dict[str, int] = {}
         self.behind = False  # rows were inserted since the last catch-up
+        self.links = LinkImporter(db, self.summary, prune=prune, user=self.writer.user)
 
     def add_actor(self, name: str, kind: str, country: str | None, aliases: list[str]) -> None:
         """Record an actor from a bundle's actors section, or bring the known one in line with it."""
@@ -148,8 +157,11 @@ class Importer:
         elif model.update_actor(self.db, actor_id, kind=kind, country=country, aliases=aliases):
             self.summary.actors_updated += 1
 
-    def write(self, record: ClaimRecord, where: str) -> None:
-        """Add the claim, or bring the recorded one in line with it (a claim is its text's identity key in its source)."""
+    def write(self, record: ClaimRecord, where: str) -> int:
+        """Add the claim, or bring the recorded one in line with it (a claim is its text's identity key in its source).
+
+        Returns the claim's id. Its links are written by `write_links()`, once every claim is.
+        """
         source = self._source(record.source)
         source_id = source["id"]
         key = (source_id, identity_key(record.text))
@@ -157,11 +169,12 @@ class Importer:
         existing = self.pending_keys.get(key) or self._recorded(key, maybe_added)
         if existing is None:
             stances = self._stances(record)  # before anything is written: it may refuse the record
-            self._add(record, source, key, stances)
+            claim_id = self._add(record, source, key, stances)
             self.summary.added += 1
             if len(self.pending["claims"]) >= BATCH_SIZE:
                 self.flush()
         else:
+            claim_id = existing
             self._catch_up()  # the triggers that change counts and index on update expect the row counted and indexed
             try:
                 with write_transaction(self.db):  # a savepoint: a conflicting record is undone alone
@@ -174,6 +187,24 @@ class Importer:
                 self.behind = True
             else:
                 self.summary.unchanged += 1
+        self.links.written(claim_id, record, where)
+        return claim_id
+
+    def unwritten(self, record: ClaimRecord, where: str) -> None:
+        """Note a valid record that is not written, the import being refused: its links are still checked."""
+        self.links.unwritten_record(record, where)
+
+    def check_links(self) -> list[Problem]:
+        """The problems of the links of the records (of an import being refused), without writing anything."""
+        if not self.links.pending:
+            return []
+        self.flush()
+        self._restore(IDENTITY_INDEX)
+        return self.links.check()
+
+    def write_links(self) -> list[Problem]:
+        """Write the links of the records, after `finish()`; return the problems of those that cannot be."""
+        return self.links.write()
 
     def defer_indexing(self, expected: int = 0) -> None:
         """Stop indexing and counting each new row as it is inserted: `finish()` does it for all of them at once.
@@ -270,7 +301,7 @@ class Importer:
 
     def _source(self, source: dict) -> dict:
         """The recorded source (id, published, language) these fields identify, recorded now if new."""
-        key = (source["url"],) if source["url"] else (source["title"], source["outlet"], source["published"])
+        key = source_identity(source)
         if key not in self.sources:
             source_id = model.find_matching_source(self.db, **source)
             if source_id is None:
@@ -291,12 +322,13 @@ class Importer:
             stances.append(Stance(actor_id, party.role, source_id, party.date))
         return stances
 
-    def _add(self, record: ClaimRecord, source: dict, key: tuple[int, str], stances: list[Stance]) -> None:
+    def _add(self, record: ClaimRecord, source: dict, key: tuple[int, str], stances: list[Stance]) -> int:
         claim_id = self.next_claim_id
         self.next_claim_id += 1
         self.pending_keys[key] = claim_id
         for table, rows in self.writer.new_claim_rows(claim_id, record, source, stances).items():
             self.pending[table].extend(rows)
+        return claim_id
 
     def _update(self, claim_id: int, record: ClaimRecord, where: str) -> bool:
         stances = self._stances(record)

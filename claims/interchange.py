@@ -47,7 +47,7 @@ BACKGROUND_BYTES = 2_000_000  # a larger JSON Lines or CSV file is read and chec
 LIST_SEPARATOR = "; "
 CSV_COLUMNS = [
     "text", "translation", "language", "quote", "said_on", "status", "reason", "notes",
-    *(f"source_{name}" for name in SOURCE_FIELDS), *ROLE_BY_COLUMN, "figures",
+    *(f"source_{name}" for name in SOURCE_FIELDS), *ROLE_BY_COLUMN, "figures", "links",
 ]  # fmt: skip
 BUNDLE_SECTIONS = {"sources", "actors", "claims"}
 ROLE_ORDER = [role for role, _, _ in ROLES]
@@ -132,7 +132,11 @@ def read_csv(path: Path) -> Iterator[Item]:
                 if None in row:
                     yield Item(where, problem="more cells than columns")
                     continue
-                yield Item(where, _record_from_csv(row))
+                try:
+                    yield Item(where, _record_from_csv(row))
+                except json.JSONDecodeError as e:
+                    problem = f"links: invalid JSON ({e.msg}, character {e.pos + 1}): write a JSON list"
+                    yield Item(where, problem=problem)
         except UnicodeDecodeError as e:  # raised for a whole chunk of the file, ahead of the rows read
             yield Item(f"{path.name}:{_invalid_utf8_line(path)}", problem=f"not valid UTF-8 ({e.reason})")
         except csv.Error as e:
@@ -162,6 +166,8 @@ def _record_from_csv(row: dict) -> dict:
             record["source"][column.removeprefix("source_")] = value or None
         elif column in ROLE_BY_COLUMN or column == "figures":
             record[column] = [part.strip() for part in value.split(";") if part.strip()] if value else []
+        elif column == "links":
+            record[column] = json.loads(value) if value else None  # a JSON list: each link is a mapping
         else:
             record[column] = value or None
     return record
@@ -181,14 +187,36 @@ def read_yaml(path: Path) -> tuple[list[dict], list[Item]]:
         for where, actor in _section(document, "actors", file, items, lines, with_where=True):
             actors.append({"where": where, **actor})
         for where, claim in _section(document, "claims", file, items, lines, with_where=True):
-            key = claim.get("source")
-            if isinstance(key, (str, int)) and str(key) in sources:
-                claim = {**claim, "source": sources[str(key)]}
-            elif key is not None and not isinstance(key, dict):
-                items.append(Item(where, problem=f"source: unknown source key {key!r} (not in any sources section)"))
+            claim, unknown = _with_sources(claim, sources)
+            if unknown:
+                items.append(Item(where, problem=unknown))
                 continue
             items.append(Item(where, claim))
     return actors, items
+
+
+def _with_sources(claim: dict, sources: dict) -> tuple[dict, str | None]:
+    """The claim with the source keys of it and of its links replaced by their sources; or why not (a key unknown)."""
+
+    def source(value, field_name: str):
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value) in sources:
+            return sources[str(value)]
+        if value is not None and not isinstance(value, dict):
+            raise LookupError(f"{field_name}: unknown source key {value!r} (not in any sources section)")
+        return value
+
+    try:
+        if claim.get("source") is not None:
+            claim = {**claim, "source": source(claim["source"], "source")}
+        if isinstance(claim.get("links"), list):
+            claim["links"] = [
+                {**link, "source": source(link["source"], f"links[{n}].source")}
+                if isinstance(link, dict) and link.get("source") is not None else link
+                for n, link in enumerate(claim["links"], 1)
+            ]  # fmt: skip
+    except LookupError as e:
+        return claim, str(e)
+    return claim, None
 
 
 def _load_yaml(file: Path) -> tuple[dict, dict[str, tuple[int, list[int]]]]:
@@ -418,11 +446,11 @@ def _last_quoted_value(text: str, index: int):
 
 def read_claimreview(path: Path, mapping=None) -> Iterator[Item]:
     """ClaimReview JSON-LD (object, list, @graph) or an HTML page holding it."""
-    from .claimreview import DEFAULT_MAPPING, parse_claimreviews
+    from .claimreview import DEFAULT_MAPPING, read_reviews
 
-    records, skipped = parse_claimreviews(_read_text(path), mapping=mapping or DEFAULT_MAPPING, origin=path.name)
-    for number, record in enumerate(records, 1):
-        yield Item(f"{path.name} review {number}", record)
+    records, skipped = read_reviews(_read_text(path), mapping=mapping or DEFAULT_MAPPING, origin=path.name)
+    for where, record in records:
+        yield Item(f"{path.name} {where}", record)
     for line in skipped:
         yield Item(path.name, note=line)
 
@@ -470,7 +498,8 @@ def import_path(
 
     An actor the input names must be recorded or declared by the input (a YAML `actors:` section, an
     `{"actor": ...}` line of JSON Lines), unless `create_actors`. What a recorded claim holds and the input
-    does not mention (a party, a figure, a field) is kept and listed in the summary, unless `prune`.
+    does not mention (a party, a figure, a field, a link it holds) is kept and listed in the summary, unless
+    `prune`. Links are written once every claim is, so that a link may name a claim further on in the input.
     ClaimReview imports create the actors their reviews name: published reviews name them first.
     """
     format = format or detect_format(path)
@@ -496,6 +525,8 @@ def import_path(
                 continue
             if record is not None and (skip_invalid or not problems):
                 errors = _write(db, importer, record, item.where)
+            elif record is not None:
+                importer.unwritten(record, item.where)  # its links are still checked, so that every problem is listed
             if errors:
                 problems.extend(errors)
                 summary.rejected += 1
@@ -504,8 +535,12 @@ def import_path(
             if progress and count % 1000 == 0:
                 progress(count, total)
         if problems and not skip_invalid:
+            problems += importer.check_links()
             raise InvalidRecords(problems, path.name)  # rolls back everything, dropped indexes and triggers included
         importer.finish()
+        problems += importer.write_links()  # once every claim is written: a link may name a claim further on
+        if problems and not skip_invalid:
+            raise InvalidRecords(problems, path.name)
     summary.problems = problems
     return summary
 
@@ -631,6 +666,14 @@ def iter_claims(db: Database, where: str = "", args: list | None = None) -> Iter
         "attributions": _grouped(db, f"select * from attributions where claim_id in (select id from claims{claim_filter}) order by claim_id, id", args),
         "figures": _grouped(db, f"select * from figures where claim_id in (select id from claims{claim_filter}) order by claim_id, id", args),
         "status_changes": _grouped(db, f"select * from status_changes where claim_id in (select id from claims{claim_filter}) order by claim_id, id", args),
+        "links": _grouped(
+            db,
+            "select current_links.claim_id, current_links.relation, other.source_id, other.text, current_links.reason "
+            "from current_links join claims as other on other.id = current_links.other_id "
+            f"where current_links.claim_id in (select id from claims{claim_filter}) "
+            "order by current_links.claim_id, other.id",
+            args,
+        ),
     }
     for claim in db.query(f"select * from claims{claim_filter} order by id", args or []):
         parts = {name: group.rows_for(claim["id"]) for name, group in related.items()}
@@ -703,6 +746,12 @@ def _record(claim: dict, parts: dict, sources: dict, actor_names: dict, columns:
             record["changes"] = changes
     if claim["notes"] is not None:
         record["notes"] = claim["notes"]
+    if parts["links"]:
+        record["links"] = [
+            {"relation": row["relation"], "source": _source_record(sources[row["source_id"]]), "text": row["text"],
+             "reason": row["reason"]}
+            for row in parts["links"]
+        ]  # fmt: skip
     record["source"] = _source_record(sources[claim["source_id"]])
     return record
 
@@ -723,7 +772,7 @@ def write_jsonl(records: Iterator[dict], out: IO[str], actors: Iterable[dict] = 
 
 
 def write_csv(records: Iterator[dict], out: IO[str]) -> int:
-    """One row per claim in CSV_COLUMNS; parties keep names only, history keeps the initial status."""
+    """One row per claim in CSV_COLUMNS; parties keep names only, history keeps the initial status, links are JSON."""
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     count = 0
@@ -735,21 +784,34 @@ def write_csv(records: Iterator[dict], out: IO[str]) -> int:
             names = [p["actor"] if isinstance(p, dict) else p for p in record.get(column, [])]
             row[column] = LIST_SEPARATOR.join(names)
         row["figures"] = LIST_SEPARATOR.join(record.get("figures", []))
+        row["links"] = json.dumps(record["links"], ensure_ascii=False) if record.get("links") else ""
         writer.writerow(row)
     return count
 
 
 def yaml_document(db: Database) -> dict:
-    """The whole database as a claims-as-code document: sources (with keys), actors, claims."""
-    keys = _source_keys(db)
-    actors = actor_records(db)
-    sources = [{"key": keys[row["id"]], **_source_record(row)} for row in db["sources"].rows_where(order_by="id")]
-    by_identity = {tuple(sorted(_source_record(row).items())): keys[row["id"]] for row in db["sources"].rows}
-    claims = []
-    for record in iter_claims(db):
-        record["source"] = by_identity[tuple(sorted(record["source"].items()))]
-        claims.append(record)
-    return {"sources": sources, "actors": actors, "claims": claims}
+    """The whole database as a claims-as-code document: sources (with keys), actors, claims.
+
+    Sources come in the order an import meets them (a claim's source, then those of its parties), so that
+    importing the document into an empty database records them in the same order, and exports the same.
+    """
+    rows = {row["id"]: row for row in db["sources"].rows_where(order_by="id")}
+    by_identity = {tuple(sorted(_source_record(row).items())): row["id"] for row in rows.values()}
+    claims = list(iter_claims(db))
+    met: dict[int, None] = {}
+    for record in claims:
+        met.setdefault(by_identity[tuple(sorted(record["source"].items()))])
+        for party in (party for column in ROLE_BY_COLUMN for party in record.get(column, [])):
+            if isinstance(party, dict) and "source" in party:
+                met.setdefault(by_identity[tuple(sorted(party["source"].items()))])
+    ordered = [rows[source_id] for source_id in [*met, *(i for i in rows if i not in met)]]
+    keys = _source_keys(ordered)
+    sources = [{"key": keys[row["id"]], **_source_record(row)} for row in ordered]
+    for record in claims:
+        record["source"] = keys[by_identity[tuple(sorted(record["source"].items()))]]
+        for link in record.get("links", []):
+            link["source"] = keys[by_identity[tuple(sorted(link["source"].items()))]]
+    return {"sources": sources, "actors": actor_records(db), "claims": claims}
 
 
 def write_yaml(db: Database, out: IO[str]) -> int:
@@ -762,14 +824,14 @@ def write_yaml(db: Database, out: IO[str]) -> int:
     return len(document["claims"])
 
 
-def _source_keys(db: Database) -> dict[int, str]:
-    """A stable, readable key per source: outlet and date, or the title's first words."""
+def _source_keys(rows: list[dict]) -> dict[int, str]:
+    """A stable, readable key per source (in the order given): outlet and date, or the title's first words."""
     import re
 
     from .values import fold
 
     keys, used = {}, set()
-    for row in db["sources"].rows_where(order_by="id"):
+    for row in rows:
         words = fold(" ".join(filter(None, [row["outlet"], row["published"]])) or row["title"]).split()[:6]
         base = "-".join(words) or "source"
         base = re.sub(r"[^a-z0-9-]", "", base)[:60] or "source"

@@ -228,12 +228,13 @@ def claim_links(db: Database, claim_id: int, reports: list[int]) -> list[dict]:
 
 
 def reports_of(db: Database, claim_id: int) -> list[dict]:
-    """The reports of this report's claim, earliest first: claim id, source, outlet, date, language and wording."""
+    """The reports of this report's claim, earliest first: claim id, source, outlet, url, publication date, date
+    (said, else published), language and wording."""
     row = db.execute("select group_id from claims where id = ?", [claim_id]).fetchone()
     return list(
         db.query(
             "select claims.id as claim_id, claims.source_id, sources.title as source, sources.outlet, sources.url, "
-            "claims.dated as date, claims.language, claims.text, claims.translation from claims "
+            "sources.published, claims.dated as date, claims.language, claims.text, claims.translation from claims "
             "join sources on sources.id = claims.source_id where claims.group_id = ? "
             "order by claims.dated is null, claims.dated, claims.id",
             [row[0]],

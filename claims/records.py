@@ -9,6 +9,10 @@ A record is a plain dict, the same in YAML, JSON Lines and (flattened) CSV:
         [name, or {actor, date, source}]               parties per role
     figures: [SPEC]                                     e.g. "killed=~600 soldiers"
     source: {title, url, outlet, published, language}
+    links: [{relation, claim: ID} or {relation, source, text}, with an optional reason]
+        same, updates or contradicts, read from this claim: `{relation: updates, ...}` means this claim updates
+        the other; the other is a claim of the database by id, or the claim of that source with that text
+        (matched by identity key, in the file or the database)
 
 `clean_record` checks one record completely without touching the database and
 returns every problem it finds, each naming its field.
@@ -43,11 +47,19 @@ DEFAULT_STATUS = STATUS_NAMES[0]
 SOURCE_FIELDS = ("title", "url", "outlet", "published", "language")
 CHANGE_FIELDS = ("status", "reason", "evidence", "date")
 PARTY_FIELDS = ("actor", "date", "source")
+LINK_FIELDS = ("relation", "claim", "source", "text", "reason")
 CLAIM_FIELDS = (
     "text", "translation", "language", "quote", "said_on", "notes", "status", "reason", "changes",
-    *ROLE_BY_COLUMN, "figures", "source",
+    *ROLE_BY_COLUMN, "figures", "links", "source",
 )  # fmt: skip
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def source_identity(source: dict) -> tuple:
+    """What identifies a source: its URL, else its title, outlet and publication date."""
+    if source.get("url"):
+        return (source["url"],)
+    return source.get("title"), source.get("outlet"), source.get("published")
 
 
 def surrogate_at(text: str) -> int | None:
@@ -83,6 +95,17 @@ class Change:
 
 
 @dataclass
+class LinkRecord:
+    """A link a record holds: this claim RELATION the other, given by `claim_id`, or by `source` and `text`."""
+
+    relation: str
+    claim_id: int | None = None
+    source: dict | None = None
+    text: str | None = None
+    reason: str | None = None
+
+
+@dataclass
 class ClaimRecord:
     """A validated claim, ready to be written."""
 
@@ -98,17 +121,22 @@ class ClaimRecord:
     changes: list[Change] = field(default_factory=list)
     parties: list[Party] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    links: list[LinkRecord] = field(default_factory=list)
 
     def values(self) -> tuple:
         """The record as plain values (tuples, lists, dicts, text and numbers), quick to send to another process."""
-        *fields, changes, parties, figures = vars(self).values()
-        return (*fields, *([tuple(vars(item).values()) for item in items] for items in (changes, parties, figures)))
+        *fields, changes, parties, figures, links = vars(self).values()
+        lists = (changes, parties, figures, links)
+        return (*fields, *([tuple(vars(item).values()) for item in items] for items in lists))
 
     @classmethod
     def from_values(cls, values: tuple) -> ClaimRecord:
         """The record `values()` describes."""
-        *fields, changes, parties, figures = values
-        return cls(*fields, [Change(*c) for c in changes], [Party(*p) for p in parties], [Figure(*f) for f in figures])
+        *fields, changes, parties, figures, links = values
+        return cls(
+            *fields, [Change(*c) for c in changes], [Party(*p) for p in parties], [Figure(*f) for f in figures],
+            [LinkRecord(*link) for link in links],
+        )  # fmt: skip
 
 
 @dataclass
@@ -347,6 +375,61 @@ def _clean_figures(value: Any, check: _Checker) -> list[Figure]:
     return [f for f in figures if f is not None]
 
 
+def _claim_id(value: Any) -> int:
+    """A claim id: a whole number above zero (as a number or as digits)."""
+    text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise InvalidValue(f"a claim id is a whole number, not {value!r}")
+    return int(text)
+
+
+def _relation(value: str | None) -> str:
+    # claims.links writes through the model, which imports this module: imported when first used
+    from .links import check_relation
+
+    if not optional_text(value):
+        raise InvalidValue("the relation is missing: same, updates or contradicts")
+    return check_relation(value)
+
+
+_LINK_KEYS = frozenset(LINK_FIELDS)
+_LINK_TEXT = _required("text of the other claim")
+_LINK_REASON = _optional("reason")
+
+
+def _clean_links(value: Any, check: _Checker) -> list[LinkRecord]:
+    """The links of a record: relation, the other claim (by id, or by source and text) and an optional reason."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        check.problem("links", "must be a list of {relation, claim} or {relation, source, text}")
+        return []
+    links = []
+    for index, item in enumerate(value, 1):
+        where = f"links[{index}]"
+        if not isinstance(item, dict):
+            check.problem(where, "must be a mapping of relation and claim, or of relation, source and text")
+            continue
+        before = len(check.problems)
+        check.unknown_fields(item, _LINK_KEYS, f"{where}.")
+        relation = check.value(f"{where}.relation", item.get("relation"), _relation)
+        reason = check.value(f"{where}.reason", item.get("reason"), _LINK_REASON)
+        claim_id = source = text = None
+        by_id, by_text = item.get("claim") is not None, item.get("source") is not None or item.get("text") is not None
+        if by_id and by_text:
+            check.problem(where, "give the other claim either as claim: ID or as source and text, not both")
+        elif by_id:
+            claim_id = check.value(f"{where}.claim", item["claim"], _claim_id)
+        elif by_text:
+            source = clean_source(item.get("source"), check, f"{where}.source")
+            text = check.value(f"{where}.text", item.get("text"), _LINK_TEXT)
+        else:
+            check.problem(where, "the other claim is missing: give it as claim: ID, or as source and text")
+        if len(check.problems) == before:
+            links.append(LinkRecord(relation, claim_id, source, text, reason))
+    return links
+
+
 def clean_record(record: Any, where: str) -> tuple[ClaimRecord | None, list[Problem]]:
     """Validate one record; return it cleaned, or None and every problem found."""
     if not isinstance(record, dict):
@@ -374,6 +457,7 @@ def clean_record(record: Any, where: str) -> tuple[ClaimRecord | None, list[Prob
         changes=_clean_changes(record.get("changes"), check, status),
         parties=_clean_parties(record, check),
         figures=_clean_figures(record.get("figures"), check),
+        links=_clean_links(record.get("links"), check),
     )
     if check.problems:
         return None, check.problems

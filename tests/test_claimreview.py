@@ -49,11 +49,12 @@ def assert_canonical(record):
     """The canonical claim record: every key present, with the right types."""
     assert set(record) == {
         "text", "translation", "language", "quote", "said_on", "notes", "status", "reason", "changes",
-        "figures", "source", *ROLE_COLUMNS,
+        "figures", "links", "source", *ROLE_COLUMNS,
     }
     assert record["text"] == record["text"].strip() and record["text"]
     assert record["status"] in STATUS_NAMES
     assert record["changes"] == [] and record["figures"] == [] and record["quote"] is False
+    assert all(link["relation"] == "same" and link["source"]["title"] and link["text"] for link in record["links"])
     assert all(isinstance(name, str) and name == " ".join(name.split()) for name in record["asserted_by"])
     assert set(record["source"]) == {"title", "url", "outlet", "published", "language"}
     assert record["source"]["title"]
@@ -113,9 +114,13 @@ def test_graph_yoast_like_ignores_other_types_and_resolves_references():
     records, warnings = parse_fixture("yoast-graph.json")
     assert [r["text"] for r in records] == [
         "A herbal tea sold online cures type 2 diabetes in two weeks & ends the need for insulin.",
+        "A herbal tea sold online cures type 2 diabetes in two weeks & ends the need for insulin.",  # on TikTok too
         "The tea's maker is registered with the health regulator.",
     ]
-    tea, maker = records
+    tea, on_tiktok, maker = records
+    assert on_tiktok["source"]["url"] == "https://www.tiktok.com/@example/video/7355000000000000000"
+    assert on_tiktok["links"] == [{"relation": "same", "source": tea["source"], "text": tea["text"],
+                                   "reason": "ClaimReview: another appearance of the claim reviewed"}]  # fmt: skip
     assert tea["status"] == "disputed"
     assert tea["reason"] == "ClaimReview rating 'Misleading' by Check Your Fact (2024-04-15)"  # author {"@id"} resolved
     assert tea["asserted_by"] == ["Instagram user"]
@@ -136,8 +141,10 @@ def test_graph_yoast_like_ignores_other_types_and_resolves_references():
 
 def test_html_page_afp_factuel_like():
     records, warnings = parse_fixture("afp-factuel.html")
-    [record] = records  # the BreadcrumbList, the plain script and the broken block give nothing
+    record, on_facebook = records  # the BreadcrumbList, the plain script and the broken block give nothing
     assert_canonical(record)
+    assert on_facebook["source"]["url"] == "https://www.facebook.com/groups/example/posts/998877665544"
+    assert [link["text"] for link in on_facebook["links"]] == [record["text"]]
     assert record["text"] == (
         "Une vidéo montre des files d’attente devant des banques françaises après l’annonce d’un gel des retraits"
     )
@@ -172,8 +179,9 @@ def test_german_correctiv_like():
 
 def test_snopes_like_ratings():
     records, warnings = parse_fixture("snopes.json")
-    coffee, photo = records
-    assert (coffee["status"], photo["status"]) == ("disputed", "false")
+    coffee, on_tiktok, photo = records
+    assert (coffee["status"], on_tiktok["status"], photo["status"]) == ("disputed", "disputed", "false")
+    assert on_tiktok["source"]["url"] == "https://www.tiktok.com/@example/video/1"
     assert coffee["reason"] == "ClaimReview rating 'Mixture' by Snopes.com (2024-01-09)"
     assert coffee["source"]["url"] == "https://www.reddit.com/r/example/comments/abc123/coffee_dehydrates/"
     assert photo["reason"] == "ClaimReview rating 'Miscaptioned' by Jordan Example (2024-09-30)"
@@ -216,7 +224,7 @@ def test_every_imported_record_loads_through_the_model(db):
             claim = model.get_claim(db, claim_id)
             assert (claim["text"], claim["asserted_by"]) == (record["text"], record["asserted_by"])
             loaded += 1
-    assert loaded == 11
+    assert loaded == 14  # 11 reviews, three of them of a claim in two places
     assert "claims" in db.table_names()
 
 
@@ -322,14 +330,30 @@ def test_claimant_shapes(author, expected):
     [
         ("https://example.org/post", "https://example.org/post", "https://example.org/post"),
         ({"url": "https://example.org/a", "name": "A"}, "https://example.org/a", "A"),
-        ([{"url": "https://example.org/a", "headline": "A"}, {"url": "https://example.org/b"}], "https://example.org/a", "A"),
         ([], "https://checker.example/fact-check/cheese-moon", "ClaimReview by Checker"),
         ("/relative/path", "https://checker.example/fact-check/cheese-moon", "ClaimReview by Checker"),
+        ([{"url": "https://example.org/a", "headline": "A"}, "https://example.org/a"], "https://example.org/a", "A"),
     ],
 )
 def test_appearance_shapes(appearance, url, title):
     record, _ = parse_one(review(itemReviewed={"@type": "Claim", "appearance": appearance}))
     assert (record["source"]["url"], record["source"]["title"]) == (url, title)
+
+
+def test_a_review_with_several_appearances_is_one_report_per_appearance():
+    appearances = [{"url": "https://example.org/b", "headline": "B", "text": "The moon: cheese, really."},
+                   {"url": "https://example.org/a", "headline": "A", "datePublished": "2024-01-02"}]  # fmt: skip
+    item = {"@type": "Claim", "firstAppearance": appearances[1], "appearance": appearances}
+    records, warnings = parse_claimreviews(json.dumps(review(itemReviewed=item)), origin="r")
+    assert warnings == []
+    assert [(r["source"]["url"], r["source"]["published"], r["text"]) for r in records] == [
+        ("https://example.org/a", "2024-01-02", "The moon is made of cheese."),  # the first appearance first, once
+        ("https://example.org/b", None, "The moon: cheese, really."),  # an appearance's own wording
+    ]
+    assert records[0]["links"] == []
+    assert records[1]["links"] == [{"relation": "same", "source": records[0]["source"], "text": records[0]["text"],
+                                    "reason": "ClaimReview: another appearance of the claim reviewed"}]  # fmt: skip
+    assert {r["status"] for r in records} == {"false"}
 
 
 def test_review_headline_titles_the_fallback_source_and_language_objects_are_read():
@@ -506,12 +530,15 @@ def test_export_a_claim_from_the_model(reviewed_db):
     assert obj["author"] == {"@type": "Organization", "name": "Claims Desk", "url": "https://desk.example/"}
     assert obj["datePublished"] == "2025-09-02"  # the date of the latest status change
     assert obj["inLanguage"] == "en"
+    appearance = {"@type": "CreativeWork", "url": "https://news.example/kcna", "headline": "KCNA report",
+                  "publisher": {"@type": "Organization", "name": "KCNA"}, "datePublished": "2025-08-29",
+                  "text": "About 600 soldiers were killed.", "inLanguage": "en"}  # fmt: skip
     assert obj["itemReviewed"] == {
         "@type": "Claim",
         "author": [{"@type": "Organization", "name": "Seoul"}, {"@type": "Person", "name": "Kim Jong Un"}],
         "datePublished": "2025-08-28",
-        "appearance": [{"@type": "CreativeWork", "url": "https://news.example/kcna", "headline": "KCNA report",
-                        "publisher": {"@type": "Organization", "name": "KCNA"}, "datePublished": "2025-08-29"}],
+        "appearance": [appearance],
+        "firstAppearance": appearance,
     }
 
 
@@ -578,3 +605,123 @@ def test_export_refuses_what_it_cannot_describe():
         to_claimreview(claim | {"status": "false"}, reviewer={"name": "  "})
     with pytest.raises(InvalidValue, match="reviewer URL"):
         to_claimreview(claim | {"status": "false"}, reviewer={"name": "Desk", "url": "javascript:alert(1)"})
+
+
+# A claim in many reports
+
+
+@pytest.fixture
+def reported_db(reviewed_db):
+    """Claim 1 (disputed) reported again, earlier and in French, by ATS; and once more later, by Hexa."""
+    from claims import links
+
+    db = reviewed_db
+    earlier = model.add_source(db, "Dépêche ATS", url="https://news.example/ats", outlet="ATS",
+                               published="2025-08-27", language="fr")  # fmt: skip
+    later = model.add_source(db, "Hexa follow-up", url="https://news.example/hexa", outlet="Hexa",
+                             published="2025-09-24", language="en")  # fmt: skip
+    french = model.add_claim(db, "Environ 600 soldats ont été tués.", source=earlier, parties=[("Seoul", "asserts")])
+    again = model.add_claim(db, "Some 600 soldiers died.", source=later, parties=[("Seoul", "asserts")])
+    links.link(db, french, 1, "same", reason="The same figure in French")
+    links.link(db, again, 1, "same", reason="Repeated")
+    return db
+
+
+def all_claims(db):
+    return [model.get_claim(db, claim["id"]) for claim in model.list_claims(db)]
+
+
+def test_a_claim_reported_several_times_is_one_review_with_every_report_as_an_appearance(reported_db):
+    exported = export_claimreviews(all_claims(reported_db), reviewer=REVIEWER, base_url="https://claims.example")
+    assert [obj["url"] for obj in exported] == [
+        "https://claims.example/claims/claims/1", "https://claims.example/claims/claims/3"
+    ]  # claims 4 and 5 are reports of claim 1: no review of their own
+    [obj] = [obj for obj in exported if obj["claimReviewed"] == "About 600 soldiers were killed."]
+    assert_google_claimreview(obj)
+    item = obj["itemReviewed"]
+    assert [(a["url"], a["datePublished"], a["text"], a.get("inLanguage")) for a in item["appearance"]] == [
+        ("https://news.example/ats", "2025-08-27", "Environ 600 soldats ont été tués.", "fr"),
+        ("https://news.example/kcna", "2025-08-29", "About 600 soldiers were killed.", "en"),
+        ("https://news.example/hexa", "2025-09-24", "Some 600 soldiers died.", "en"),
+    ]
+    assert [a["publisher"]["name"] for a in item["appearance"]] == ["ATS", "KCNA", "Hexa"]
+    assert item["firstAppearance"] == item["appearance"][0]
+
+
+def import_reviews(db, tmp_path, reviews, name="reviews.json"):
+    from claims.interchange import import_path
+
+    path = tmp_path / name
+    path.write_text(json.dumps(reviews), encoding="utf-8")
+    return import_path(db, path)
+
+
+def groups(db):
+    """Each claim's reports, as (source url, text), the claims in id order."""
+    rows = db.execute(
+        "select claims.group_id, sources.url, claims.text from claims join sources on sources.id = claims.source_id "
+        "order by claims.group_id, claims.id"
+    ).fetchall()
+    found = {}
+    for group, url, text in rows:
+        found.setdefault(group, []).append((url, text))
+    return list(found.values())
+
+
+def test_exported_reviews_import_as_the_same_claim_in_each_report(reported_db, db_path, tmp_path):
+    exported = export_claimreviews(all_claims(reported_db), reviewer=REVIEWER)
+    from claims.db import open_db
+
+    copy = tmp_path / "copy.db"
+    with open_db(copy, create=True) as db:
+        summary = import_reviews(db, tmp_path, exported)
+        assert (summary.added, summary.links_added) == (4, 2)
+        assert groups(db) == [
+            [("https://news.example/ats", "Environ 600 soldats ont été tués."),
+             ("https://news.example/kcna", "About 600 soldiers were killed."),
+             ("https://news.example/hexa", "Some 600 soldiers died.")],
+            [(None, "<script>x</script>'; DROP TABLE claims; --")],
+        ]  # fmt: skip
+        assert {model.get_claim(db, n)["status"] for n in (1, 2, 3)} == {"disputed"}
+        assert model.get_claim(db, 1)["language"] == "fr"
+        again = import_reviews(db, tmp_path, exported)
+        assert (again.added, again.links_added) == (0, 0)
+        exported_again = export_claimreviews(all_claims(db), reviewer=REVIEWER)
+
+    def appearances(reviews):
+        return [(r["reviewRating"], r["itemReviewed"]["appearance"]) for r in reviews]
+
+    assert appearances(exported_again) == appearances(exported)  # the reviewed claim is now its first report
+
+
+def test_reviews_of_the_same_claim_are_linked_as_the_same_claim(db, tmp_path):
+    def appearing(url, title):
+        return {"@type": "Claim", "appearance": {"@type": "CreativeWork", "url": url, "headline": title}}
+
+    reviews = [
+        review(url="https://a.example/1", itemReviewed=appearing("https://post.example/1", "Post 1")),
+        review(url="https://b.example/1", author={"name": "Other checker"},
+               itemReviewed=appearing("https://post.example/2", "Post 2")),  # the same claimReviewed text
+        review(url="https://c.example/1", claimReviewed="The moon is cheese, says a post.",
+               itemReviewed=appearing("https://post.example/2", "Post 2")),  # another wording where review 2 saw it
+        review(url="https://d.example/1", claimReviewed="The sun is cold.",
+               itemReviewed=appearing("https://post.example/3", "Post 3")),
+        review(url="https://e.example/1", reviewRating={"alternateName": "Mostly true"},
+               itemReviewed=appearing("https://post.example/1", "Post 1")),  # review 1's claim where it saw it
+    ]  # fmt: skip
+    summary = import_reviews(db, tmp_path, reviews)
+    assert (summary.added, summary.links_added) == (4, 2)
+    assert groups(db) == [
+        [("https://post.example/1", "The moon is made of cheese."),
+         ("https://post.example/2", "The moon is made of cheese."),
+         ("https://post.example/2", "The moon is cheese, says a post.")],
+        [("https://post.example/3", "The sun is cold.")],
+    ]  # fmt: skip
+    reasons = db.execute("select claim_id, other_id, reason from current_links order by claim_id").fetchall()
+    assert reasons == [
+        (2, 1, "ClaimReview: the same claim reviewed again (the same claimReviewed text)"),
+        (3, 1, "ClaimReview: the same claim reviewed again (an appearance in common)"),
+    ]
+    history = [(h["from"], h["to"]) for h in model.get_claim(db, 1)["history"]]
+    assert history[:2] == [(None, "false"), ("false", "corroborated")]  # review 5: a later rating of claim 1
+    assert {model.get_claim(db, n)["status"] for n in (1, 2, 3)} == {"corroborated"}  # one claim, one status

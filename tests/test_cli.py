@@ -312,13 +312,14 @@ def test_demo_loads_example_once_then_serves(tmp_path, monkeypatch):
     path, port = tmp_path / "demo.db", free_port()
     first = claims("demo", "--port", port, db=path)
     assert first.exit_code == 0, first.output
-    assert "12 claims added" in first.stderr
+    assert "19 claims added" in first.stderr and "7 links added" in first.stderr
     assert f"http://127.0.0.1:{port}/" in first.stdout
     second = claims("demo", "--port", port, db=path)
-    assert "0 claims added" in second.stderr and "(12 claims in all)" in second.stderr
+    assert "0 claims added" in second.stderr and "(19 claims in all)" in second.stderr
+    assert "links added" not in second.stderr
     assert served == [(str(path), "127.0.0.1", port)] * 2
     with open_db(path) as db:
-        assert db["claims"].count == 12
+        assert db["claims"].count == 19
 
 
 def test_serve_refuses_a_taken_port(filled, monkeypatch):

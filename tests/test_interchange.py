@@ -24,6 +24,10 @@ from claims.records import InvalidRecords
 from claims.values import parse_figure
 
 
+EXAMPLE_CLAIMS = 19  # the bundled example: the ATS story's 12 claims and the 7 of its later report
+RICH_CLAIMS = EXAMPLE_CLAIMS + 1
+
+
 def snapshot(path):
     return {p.name: p.read_bytes() for p in sorted(path.parent.glob(path.name + "*"))}
 
@@ -71,21 +75,25 @@ def reimport(text, tmp_path, suffix, target=None):
 def test_export_import_export_is_identical(rich_db, tmp_path, writer, suffix):
     first = export(rich_db, writer)
     copy, summary = reimport(first, tmp_path, suffix)
-    assert summary.added == 13 and summary.rejected == 0
+    assert summary.added == RICH_CLAIMS and summary.rejected == 0
     assert export(copy, writer) == first
     with open_db(copy) as db:
         assert check(db) == []
-        assert [c["id"] for c in model.list_claims(db, search="seoul 600")] == [4]
+        assert [c["id"] for c in model.list_claims(db, search="seoul 600")] == [4, 14]
 
 
 def test_yaml_round_trip_keeps_everything(rich_db, tmp_path):
     copy, _ = reimport(export(rich_db, write_yaml), tmp_path, ".yml")
     with open_db(rich_db) as original, open_db(copy) as restored:
-        for claim_id in range(1, 14):
+        for claim_id in range(1, RICH_CLAIMS + 1):
             before, after = model.get_claim(original, claim_id), model.get_claim(restored, claim_id)
             for key in ("created_at", "updated_at", "status_changed_at"):
                 before.pop(key), after.pop(key)
-            before["source"].pop("created_at"), after["source"].pop("created_at")
+            for claim, db in ((before, original), (after, restored)):  # sources are recorded in the order met
+                claim["source"].pop("created_at"), claim["source"].pop("id")
+                titles = {row["id"]: row["title"] for row in db["sources"].rows}
+                for row in claim["attributions"] + claim["reports"]:
+                    row["source_id"] = titles.get(row["source_id"])
             for change in before["history"] + after["history"]:
                 change.pop("recorded_at")
             before.pop("revisions"), after.pop("revisions")  # the database's own log of edits, not exported
@@ -122,9 +130,9 @@ def test_importing_twice_adds_nothing(rich_db, tmp_path):
     copy, _ = reimport(text, tmp_path, ".jsonl")
     before = snapshot(copy)
     _, second = reimport(text, tmp_path, ".jsonl", target=copy)
-    assert (second.added, second.updated, second.unchanged) == (0, 0, 13)
+    assert (second.added, second.updated, second.unchanged) == (0, 0, RICH_CLAIMS)
     with open_db(copy) as db:
-        assert db["claims"].count == 13 and db["status_changes"].count == 16
+        assert db["claims"].count == RICH_CLAIMS and db["status_changes"].count == 25
     assert before.keys() == snapshot(copy).keys()
 
 
@@ -140,7 +148,7 @@ def test_reimporting_edited_yaml_updates_and_appends_history(rich_db, tmp_path):
     (tmp_path / "edited.yml").write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
     with open_db(rich_db) as db:
         summary = import_path(db, tmp_path / "edited.yml")
-        assert (summary.added, summary.updated, summary.unchanged) == (0, 1, 12)
+        assert (summary.added, summary.updated, summary.unchanged) == (0, 1, RICH_CLAIMS - 1)
         after = model.get_claim(db, 1)
     assert after["translation"] == "Edited translation"
     assert after["not_confirmed_by"] == ["Seoul"] and after["asserted_by"] == ["KCNA"]
@@ -453,3 +461,284 @@ def test_reimport_updates_actors_and_reports_alias_conflicts(rich_db, tmp_path):
         import_path(db, tmp_path / "conflict.yml")
     assert [p.message for p in e.value.problems] == ["'Pyongyang' already names actor 'Pyongyang' (id 4)"]
     assert snapshot(rich_db) == before
+
+
+# Links between reports
+
+
+def current_links(db):
+    return sorted(db.execute("select claim_id, other_id, relation, reason from current_links").fetchall())
+
+
+def new_links(db):
+    """The current links of claims added after the bundled example's."""
+    return [link for link in current_links(db) if max(link[:2]) > EXAMPLE_CLAIMS]
+
+
+@pytest.fixture
+def linked_db(rich_db):
+    """The rich example plus a later report: a figure that updates Seoul's, KCNA contradicting it, a claim repeated."""
+    from claims import links
+
+    with open_db(rich_db) as db:
+        later = model.add_source(db, "Seoul now puts the toll at 2,000", url="https://example.org/hexa/2000",
+                                 outlet="Hexa", published="2025-09-24", language="en")  # fmt: skip
+        nis = [("South Korean intelligence", "asserts")]
+        newer = model.add_claim(db, "About 2,000 North Korean soldiers were killed, the NIS says.", source=later,
+                                parties=nis, figures=[parse_figure("killed=~2000")])  # fmt: skip
+        denial = model.add_claim(db, "KCNA called the estimates a fabrication.", source=later,
+                                 parties=[("KCNA", "asserts")])  # fmt: skip
+        repeated = model.add_claim(db, "Pyongyang sent more than 10,000 soldiers to Kursk in 2024.", source=later,
+                                   parties=nis)  # fmt: skip
+        links.link(db, newer, 4, "updates", reason="The NIS revised its figure")
+        links.link(db, denial, newer, "contradicts", reason="KCNA denies the toll")
+        links.link(db, repeated, 2, "same", reason="The troop figure again")
+    return rich_db
+
+
+@pytest.mark.parametrize("writer,suffix", [(write_yaml, ".yml"), (write_jsonl, ".jsonl"), (write_csv, ".csv")])
+def test_links_round_trip_in_every_format(linked_db, tmp_path, writer, suffix):
+    first = export(linked_db, writer)
+    assert first.count("The NIS revised its figure") == 1, "each link is written once, on the claim that holds it"
+    copy, summary = reimport(first, tmp_path, suffix)
+    assert summary.links_added == 7 + 3 and summary.rejected == 0  # the example's and three more
+    assert export(copy, writer) == first
+    with open_db(linked_db) as original, open_db(copy) as restored:
+        assert current_links(restored) == current_links(original)
+        assert new_links(restored) == [
+            (21, 4, "updates", "The NIS revised its figure"),
+            (22, 21, "contradicts", "KCNA denies the toll"),
+            (23, 2, "same", "The troop figure again"),
+        ]
+        status = model.get_claim(restored, 23)["status"]
+        assert status == model.get_claim(restored, 2)["status"]  # one claim, one status
+        if suffix != ".csv":  # CSV keeps the initial status only
+            assert status == "corroborated"
+        assert restored["claims"].get(23)["group_id"] == 2
+        assert check(restored) == []
+
+
+def test_links_are_written_as_their_holder_holds_them(linked_db):
+    lines = [json.loads(line) for line in export(linked_db, write_jsonl).splitlines()]
+    records = [line for line in lines if "actor" not in line]
+    with open_db(linked_db) as db:
+        updated = model.get_claim(db, 4)["text"]
+    seed = {"title": "Soutien à la Russie: Kim Jong Un réconforte familles de ses soldats morts", "outlet": "ATS",
+            "published": "2025-08-30", "language": "fr"}  # fmt: skip
+    assert records[20]["links"] == [
+        {"relation": "updates", "source": seed, "text": updated, "reason": "The NIS revised its figure"}
+    ]
+    assert "links" not in records[3], "the claim updated holds no link: the newer one does"
+    import yaml
+
+    document = yaml.safe_load(export(linked_db, write_yaml))
+    assert document["claims"][21]["links"] == [{
+        "relation": "contradicts", "source": "hexa-2025-09-24",
+        "text": "About 2,000 North Korean soldiers were killed, the NIS says.", "reason": "KCNA denies the toll",
+    }]  # fmt: skip
+    import csv
+
+    rows = list(csv.DictReader(io.StringIO(export(linked_db, write_csv))))
+    assert list(rows[0])[-1] == "links" and rows[3]["links"] == ""
+    assert [link["relation"] for link in json.loads(rows[21]["links"])] == ["contradicts"]
+
+
+LINKED_YAML = """\
+sources:
+  - {key: hexa, title: "Seoul now puts the toll at 2,000", outlet: Hexa, published: 2025-09-24}
+claims:
+  - source: hexa
+    text: About 2,000 soldiers were killed.
+    asserted_by: [Seoul]
+    links:
+      - {relation: updates, claim: 4}
+      - {relation: same, source: hexa, text: "Seoul: some 2,000 killed"}
+  - source: hexa
+    text: KCNA calls the toll a fabrication.
+    asserted_by: [KCNA]
+    links:
+      - {relation: contradicts, source: hexa, text: "About 2,000 soldiers were killed", reason: KCNA denies it}
+  - source: hexa
+    text: "Seoul: some 2,000 killed"
+    asserted_by: [Seoul]
+"""
+
+
+def test_links_of_a_file_are_written_and_importing_it_again_adds_nothing(rich_db, tmp_path):
+    path = write(tmp_path, "later.yml", LINKED_YAML)
+    with open_db(rich_db) as db:
+        summary = import_path(db, path)
+        assert (summary.added, summary.links_added) == (3, 3)
+        assert "3 links added" in summary.describe()
+        assert new_links(db) == [
+            (21, 4, "updates", "Imported from later.yml:4"),  # the holder is the newer: 21 updates 4
+            (21, 23, "same", "Imported from later.yml:4"),  # a claim further on in the file
+            (22, 21, "contradicts", "KCNA denies it"),  # the text matched ignoring its final punctuation
+        ]
+        assert db["claims"].get(23)["group_id"] == 21
+        rows = db["claim_links"].count
+        again = import_path(db, path)
+        assert (again.added, again.unchanged, again.links_added, again.links_replaced) == (0, 3, 0, 0)
+        assert db["claim_links"].count == rows
+        assert "links" not in again.describe()
+
+
+def test_a_different_current_link_is_replaced_and_the_replacement_recorded(rich_db, tmp_path):
+    from claims import links
+
+    path = write(tmp_path, "later.yml", LINKED_YAML)
+    with open_db(rich_db) as db:
+        import_path(db, path)
+        links.unlink(db, 21, 4, reason="Not an update")
+        links.link(db, 4, 21, "contradicts", reason="Seen the other way")
+        summary = import_path(db, path)
+        assert (summary.links_added, summary.links_replaced) == (0, 1)
+        assert (21, 4, "updates", "Imported from later.yml:4") in current_links(db)
+        history = db.execute("select claim_id, other_id, relation, action, reason from claim_links where "
+                             "(claim_id, other_id) in (values (4, 21), (21, 4)) order by id").fetchall()  # fmt: skip
+    assert history[-2:] == [
+        (4, 21, "contradicts", "unlink", "Replaced by '21 updates 4': Imported from later.yml:4"),
+        (21, 4, "updates", "link", "Imported from later.yml:4"),
+    ]
+
+
+def test_links_the_file_does_not_list_are_kept_and_listed_or_pruned(rich_db, tmp_path):
+    from claims import links
+
+    path = write(tmp_path, "later.yml", LINKED_YAML)
+    with open_db(rich_db) as db:
+        import_path(db, path)
+        links.link(db, 22, 2, "contradicts", reason="Recorded by hand")
+        links.link(db, 1, 22, "same", reason="Held by a claim the file does not hold")
+        kept = import_path(db, path)
+        assert kept.kept == ["claim 22: link contradicts claim 2"]
+        assert (22, 2, "contradicts", "Recorded by hand") in current_links(db)
+        pruned = import_path(db, path, prune=True)
+        assert (pruned.links_removed, pruned.kept) == (["claim 22: link contradicts claim 2"], [])
+        assert "1 removed" in pruned.describe()
+        assert (22, 2, "contradicts", "Recorded by hand") not in current_links(db)
+        assert (1, 22, "same", "Held by a claim the file does not hold") in current_links(db)
+        assert db.execute("select reason from claim_links where action = 'unlink'").fetchall() == [
+            ("Not in later.yml:10 (imported with --prune)",)
+        ]
+
+
+def test_import_prints_links_kept_and_removed(rich_db, tmp_path, cli):
+    from claims import links
+
+    path = write(tmp_path, "later.yml", LINKED_YAML)
+    assert "3 links added" in cli("import", path, db=rich_db).stderr
+    with open_db(rich_db) as db:
+        links.link(db, 22, 2, "contradicts", reason="Recorded by hand")
+    assert "kept claim 22: link contradicts claim 2: not in the file" in cli("import", path, db=rich_db).stderr
+    result = cli("import", path, "--prune", db=rich_db)
+    assert "removed claim 22: link contradicts claim 2 (kept in the history of links)" in result.stderr
+
+
+BAD_LINKS = """\
+sources:
+  - {key: hexa, title: Later story}
+claims:
+  - source: hexa
+    text: First claim.
+    links:
+      - {relation: updtes, claim: 4}
+      - {relation: same}
+      - {relation: same, claim: 4, source: hexa, text: Second claim}
+      - {claim: two, colour: red}
+      - contradicts
+  - source: hexa
+    text: Second claim.
+    links:
+      - {relation: same, source: hexa, text: Not anywhere}
+      - {relation: same, source: hexa, text: second claim}
+      - {relation: same, claim: 999}
+  - source: hexa
+    text: Third claim.
+    links: {relation: same, claim: 1}
+  - source: hexa
+    text: Fourth claim.
+    links: [{relation: same, source: nowhere, text: x}]
+"""
+
+
+def test_link_problems_name_line_and_field_and_nothing_is_written(rich_db, tmp_path):
+    path = write(tmp_path, "bad.yml", BAD_LINKS)
+    before = snapshot(rich_db)
+    with open_db(rich_db) as db, pytest.raises(InvalidRecords) as e:
+        import_path(db, path)
+    first, second, third, fourth = (line_of(BAD_LINKS, f"    text: {n} claim.") - 1
+                                    for n in ("First", "Second", "Third", "Fourth"))  # fmt: skip
+    assert [str(p) for p in e.value.problems] == [
+        (f"bad.yml:{first}: links[1].relation: unknown relation 'updtes' (did you mean updates?): expected one of "
+         "same, updates, contradicts"),
+        f"bad.yml:{first}: links[2]: the other claim is missing: give it as claim: ID, or as source and text",
+        f"bad.yml:{first}: links[3]: give the other claim either as claim: ID or as source and text, not both",
+        f"bad.yml:{first}: links[4].colour: unknown field",
+        f"bad.yml:{first}: links[4].relation: the relation is missing: same, updates or contradicts",
+        f"bad.yml:{first}: links[4].claim: a claim id is a whole number, not 'two'",
+        f"bad.yml:{first}: links[5]: must be a mapping of relation and claim, or of relation, source and text",
+        f"bad.yml:{third}: links: must be a list of {{relation, claim}} or {{relation, source, text}}",
+        f"bad.yml:{fourth}: links[1].source: unknown source key 'nowhere' (not in any sources section)",
+        # a valid record's links are checked once the claims are: the third claim is in the file, not written
+        (f"bad.yml:{second}: links[1]: no claim 'Not anywhere' in source 'Later story', neither in the file nor in "
+         "the database"),
+        f"bad.yml:{second}: links[2]: a claim cannot be linked to itself",
+        f"bad.yml:{second}: links[3].claim: no claim 999 in the database",
+    ]
+    assert snapshot(rich_db) == before
+
+
+VALID_BAD_LINKS = """\
+sources:
+  - {key: hexa, title: Later story}
+claims:
+  - source: hexa
+    text: Second claim.
+    links:
+      - {relation: same, source: hexa, text: Not anywhere}
+      - {relation: same, source: hexa, text: second claim}
+      - {relation: same, claim: 999}
+      - {relation: updates, source: hexa, text: Third claim}
+  - source: hexa
+    text: Third claim.
+    links: [{relation: contradicts, source: hexa, text: Second claim}]
+"""
+
+
+def test_links_of_valid_records_are_checked_once_written(rich_db, tmp_path):
+    before = snapshot(rich_db)
+    with open_db(rich_db) as db, pytest.raises(InvalidRecords) as e:
+        import_path(db, write(tmp_path, "bad.yml", VALID_BAD_LINKS))
+    assert [str(p) for p in e.value.problems] == [
+        "bad.yml:4: links[1]: no claim 'Not anywhere' in source 'Later story', neither in the file nor in the database",
+        "bad.yml:4: links[2]: a claim cannot be linked to itself",
+        "bad.yml:4: links[3].claim: no claim 999 in the database",
+        "bad.yml:11: links[1]: the file already links claims 22 and 21 otherwise, at bad.yml:4",
+    ]
+    assert snapshot(rich_db) == before
+
+
+def test_csv_links_are_a_json_list(db_path, tmp_path):
+    header = ",".join(CSV_COLUMNS)
+    row = 'Claim one,,,,,,,,Story,,,,,Seoul,,,,,,,"[{""relation"": ""same"", ""claim"": 1}"'
+    with open_db(db_path) as db, pytest.raises(InvalidRecords) as e:
+        import_path(db, write(tmp_path, "claims.csv", f"{header}\n{row}\n"), create_actors=True)
+    assert [str(p) for p in e.value.problems] == [
+        "claims.csv:2: links: invalid JSON (Expecting ',' delimiter, character 34): write a JSON list"
+    ]
+
+
+def test_a_record_sent_to_another_process_keeps_its_links():
+    from claims.records import ClaimRecord, clean_record
+
+    record, problems = clean_record(
+        {"text": "x", "source": {"title": "S"}, "links": [{"relation": "update", "source": {"title": "T"}, "text": "y",
+                                                           "reason": "Newer"}, {"relation": "same", "claim": "3"}]},
+        "x.jsonl:1",
+    )  # fmt: skip
+    assert problems == []
+    assert [(link.relation, link.claim_id, link.text, link.reason) for link in record.links] == [
+        ("updates", None, "y", "Newer"), ("same", 3, None, None)
+    ]  # fmt: skip
+    assert ClaimRecord.from_values(record.values()) == record

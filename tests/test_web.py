@@ -111,7 +111,7 @@ async def test_claim_page_shows_everything(workbench):
 
 
 async def test_claim_page_history_links_evidence(workbench):
-    page = (await workbench.client.get("/claims/claims/13")).text
+    page = (await workbench.client.get("/claims/claims/20")).text
     assert "claims-status-unconfirmed" in page and "claims-status-disputed" in page
     assert '<a href="https://example.org/kcna" rel="nofollow noopener">' in page
     assert "denies" in page and "21 Sep 2025" in page
@@ -180,6 +180,8 @@ async def test_estimates_over_time_reads_as_a_series(workbench):
     assert [(r["dated"], r["value"], r["asserted_by"]) for r in rows] == [
         ("2025-08-30", 600, "Seoul"),
         ("2025-09-20", 2000, "Seoul"),
+        ("2025-09-23", 2000, "South Korean intelligence"),  # the example's later report
+        ("2025-09-24", 600, "Seoul"),  # which recalls the August figure
     ]
 
 
@@ -192,8 +194,8 @@ async def chart_rows(datasette, slug, **params) -> list[dict]:
 
 async def test_estimates_without_a_measure_show_the_most_estimated_one(workbench):
     """With no measure chosen, protesters, arrests and deaths were plotted on one axis."""
-    rows = await chart_rows(workbench, "estimates")  # killed: two figures; every other measure one
-    assert {row["measure"] for row in rows} == {"killed"} and len(rows) == 2
+    rows = await chart_rows(workbench, "estimates")  # killed: four figures; every other measure two at most
+    assert {row["measure"] for row in rows} == {"killed"} and len(rows) == 4
     assert {row["shown"] for row in rows} == {"killed: the measure most estimated of late (choose another above)"}
     chosen = await chart_rows(workbench, "estimates", measure="troops_sent")
     assert {row["measure"] for row in chosen} == {"troops_sent"} and {row["shown"] for row in chosen} == {"troops_sent"}
@@ -206,7 +208,7 @@ async def test_estimates_say_how_each_figure_reads(workbench):
         ("more than", "more than 10,000 soldiers", 10000)
     }
     wounded = await chart_rows(workbench, "estimates", measure="wounded")
-    assert [(row["reads_as"], row["estimate"]) for row in wounded] == [("at least", "at least 1,000 soldiers")]
+    assert [(row["reads_as"], row["estimate"]) for row in wounded] == [("at least", "at least 1,000 soldiers")] * 2
     shapes = DASHBOARD["charts"]["estimates"]["display"]["layer"][2]["encoding"]["shape"]["scale"]
     assert dict(zip(shapes["domain"], shapes["range"]))["more than"] == "triangle-up"
 
@@ -223,10 +225,10 @@ def test_estimates_chart_reads_one_measure_through_its_index(example_db_path):
 
 
 async def test_status_changes_per_month_count_only_changes(workbench):
-    """The example's twelve claims recorded as unconfirmed were counted as twelve changes."""
+    """The example's claims recorded as unconfirmed were each counted as a change."""
     rows = await chart_rows(workbench, "changes")
     assert sorted((row["month"], row["status"], row["changes"]) for row in rows) == [
-        ("2025-08", "confirmed", 1), ("2025-08", "corroborated", 1),
+        ("2025-08", "confirmed", 1), ("2025-08", "corroborated", 1), ("2025-09", "corroborated", 1),
         (datetime.date.today().strftime("%Y-%m"), "disputed", 1),
     ]  # fmt: skip
 
@@ -239,16 +241,18 @@ async def canned(datasette, name, **params):
 
 async def test_canned_queries(workbench):
     contested = await canned(workbench, "contested_claims_query")
-    assert [r["id"] for r in contested] == [13]
+    assert [r["id"] for r in contested] == [20]
     unconfirmed = await canned(workbench, "unconfirmed_oldest_first")
-    assert len(unconfirmed) == 12 and 8 not in [r["id"] for r in unconfirmed]  # claim 8 is confirmed
+    assert len(unconfirmed) == 19 and 8 not in [r["id"] for r in unconfirmed]  # claim 8 is confirmed
     assert [r["dated"] for r in unconfirmed] == sorted(r["dated"] for r in unconfirmed)
     by_seoul = await canned(workbench, "asserted_by_actor", actor="séoul")
-    assert [r["claim_id"] for r in by_seoul] == [13, 4]
-    assert [r["status"] for r in by_seoul] == ["disputed", "unconfirmed"]
+    assert [r["claim_id"] for r in by_seoul] == [14, 20, 4]  # the latest first: 24, 20 Sep, 30 Aug
+    assert [r["status"] for r in by_seoul] == ["unconfirmed", "disputed", "unconfirmed"]
     assert await canned(workbench, "asserted_by_actor", actor="south korea") == by_seoul
     killed = await canned(workbench, "estimates_of_a_measure", measure="killed")
-    assert [(r["dated"], r["low"]) for r in killed] == [("2025-08-30", 600), ("2025-09-20", 2000)]
+    assert [(r["dated"], r["low"]) for r in killed] == [
+        ("2025-08-30", 600), ("2025-09-20", 2000), ("2025-09-23", 2000), ("2025-09-24", 600)
+    ]  # fmt: skip
 
 
 def query_plan(path, sql: str, params: dict | None = None) -> list[str]:
@@ -278,9 +282,9 @@ def test_the_claims_table_sorts_by_an_index(example_db_path, order):
 async def test_recent_status_changes_counts_days(workbench):
     days = (datetime.date.today() - datetime.date(2025, 8, 29)).days  # the example's earliest date
     recent = await canned(workbench, "recent_status_changes", days=1)
-    assert [(r["claim_id"], r["to_status"]) for r in recent] == [(13, "disputed")]
+    assert [(r["claim_id"], r["to_status"]) for r in recent] == [(20, "disputed")]
     everything = await canned(workbench, "recent_status_changes", days=days)
-    assert len(everything) == 16
+    assert len(everything) == 24
 
 
 def data_sources(page: str) -> list[str]:
@@ -294,7 +298,7 @@ async def test_every_page_describes_the_database_served(example_db_path, path):
     """Every page said "Bundled example: ATS wire story" whatever database was served."""
     page = (await build_datasette(example_db_path).client.get(path)).text
     assert "Bundled example" not in page
-    assert set(data_sources(page)) == {"1 source from ATS, published 30 Aug 2025"}
+    assert set(data_sources(page)) == {"2 sources from ATS and Northgate Wire, published 30 Aug 2025 – 24 Sep 2025"}
 
 
 async def test_data_source_counts_the_sources_and_follows_new_ones(tmp_path):
