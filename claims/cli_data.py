@@ -244,6 +244,9 @@ def extract(
     article: Annotated[Path, typer.Argument(metavar="ARTICLE", help="Text file of a news article (UTF-8).")],
     lang: Annotated[str | None, typer.Option(help="fr or en (default: detected).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Draft YAML to write (default: standard output).")] = None,
+    match: Annotated[
+        bool, typer.Option(help="Write under each drafted claim the recorded claims it most likely repeats, updates or contradicts.")
+    ] = True,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
     """Draft the attributed claims of an article as YAML, to review, edit and 'claims import'.
@@ -269,7 +272,7 @@ def extract(
         with database(db_path) as db:
             known = model.actor_keys(db)
             bundle = extract_claims(text, language=lang, known_actors=known)
-            suggested = _suggest_links(db, bundle)
+            suggested = _suggest_links(db, bundle) if match else 0
     else:
         bundle = extract_claims(text, language=lang, known_actors=known)
     with _output_file(output) as out:
@@ -283,10 +286,10 @@ def _suggest_links(db, bundle: dict) -> int:
     """Write into each drafted claim the recorded claims it most likely repeats, updates or contradicts."""
     from .matching import draft_links
 
-    language = (bundle.get("sources") or [{}])[0].get("language")
+    source = (bundle.get("sources") or [{}])[0]
     count = 0
     for claim in bundle["claims"]:
-        links = draft_links(db, claim, language)
+        links = draft_links(db, claim, source.get("language"), source)
         if links:
             claim["links"] = links
             count += 1

@@ -536,9 +536,10 @@ def describe(candidate: Candidate, claim_id: int) -> str:
     return f"{phrase} claim {other} (score {candidate.score:.2f}: {'; '.join(candidate.reasons) or 'little in common'})"
 
 
-def draft_links(db: Database, claim: dict, language: str | None) -> list[dict]:
+def draft_links(db: Database, claim: dict, language: str | None, source: dict | None = None) -> list[dict]:
     """Links to suggest in a drafted claim (a `claims extract` record, not recorded yet), in the import format:
-    `{relation, claim: ID, reason}`, kept or deleted by the user before importing."""
+    `{relation, claim: ID, reason}`, kept or deleted by the user before importing. The claims of the draft's
+    source, if it is recorded already, are left out: importing the draft updates them."""
     from . import model
     from .values import parse_figure
 
@@ -559,9 +560,23 @@ def draft_links(db: Database, claim: dict, language: str | None) -> list[dict]:
     report = matcher.draft(claim["text"], language=claim.get("language") or language,
                            translation=claim.get("translation"), said_on=claim.get("said_on"),
                            parties=parties, figures=figures)  # fmt: skip
-    return [
-        {"relation": c.relation, "claim": c.other_id,
-         "reason": f"Suggested by claims (score {c.score:.2f}: {'; '.join(c.reasons)}); keep it or delete it"}
-        for c in suggested(matcher.matches_of_report(report))
-        if c.claim_id == report.id
-    ]  # fmt: skip
+    if source and source.get("title"):
+        fields = {name: source.get(name) for name in ("url", "outlet", "published", "language")}
+        report.source_id = model.find_matching_source(db, source["title"], **{k: str(v) for k, v in fields.items() if v})
+        report.source_id = report.source_id or 0
+    from .records import SOURCE_FIELDS
+
+    links = []
+    for c in suggested(matcher.matches_of_report(report)):
+        if c.claim_id != report.id:
+            continue
+        other = model.get_claim_row(db, c.other_id)
+        source = model.get_source(db, other["source_id"])
+        links.append({  # the other claim by its source and text: imported into another database, it links nothing wrong
+            "relation": c.relation,
+            "source": {name: source[name] for name in SOURCE_FIELDS if source[name] is not None},
+            "text": other["text"],
+            "reason": f"Suggested by claims: claim {c.other_id} (score {c.score:.2f}: {'; '.join(c.reasons)}); "
+                      "keep it or delete it",
+        })  # fmt: skip
+    return links

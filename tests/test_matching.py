@@ -73,8 +73,9 @@ def test_a_draft_gets_its_likely_links_in_the_import_format(db, reports):
     draft = {"text": "Seoul says some 600 North Korean soldiers were killed", "asserted_by": ["Seoul"],
              "figures": ["killed=~600 soldiers"]}  # fmt: skip
     [suggestion, *_] = draft_links(db, draft, "en")
-    assert suggestion["relation"] == "same" and suggestion["claim"] in (reports["fr_600"], reports["en_600"])
-    assert suggestion["reason"].startswith("Suggested by claims (score ")
+    texts = {model.get_claim(db, reports[name])["text"] for name in ("fr_600", "en_600")}
+    assert suggestion["relation"] == "same" and suggestion["text"] in texts and suggestion["source"]["title"]
+    assert suggestion["reason"].startswith("Suggested by claims: claim ")
 
 
 def test_cli_match_json(cli, db_path, db, reports):
@@ -135,3 +136,18 @@ def test_cli_extract_writes_links_into_the_draft(cli, db_path, db, reports, tmp_
 
     claims = yaml.safe_load(draft.read_text(encoding="utf-8"))["claims"]
     assert any(link["relation"] == "same" for claim in claims for link in claim.get("links", []))
+
+
+def test_a_drafts_suggested_links_import_into_the_database_drafted_from(cli, db_path, db, reports, tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text("Seoul revises nothing\n\nSeoul said about 600 North Korean soldiers were killed, "
+                       "according to the ministry.\n", encoding="utf-8")  # fmt: skip
+    draft = tmp_path / "draft.yml"
+    assert cli("extract", article, "--lang", "en", "-o", draft, db=db_path).exit_code == 0
+    result = cli("import", draft, "--create-actors", db=db_path)
+    assert result.exit_code == 0, result.output
+    assert db.execute("select count(*) from current_links").fetchone()[0] >= 1
+    elsewhere = tmp_path / "elsewhere.db"
+    assert cli("init", db=elsewhere).exit_code == 0
+    refused = cli("import", draft, "--create-actors", db=elsewhere)  # the suggested claims are not there: said, not guessed
+    assert refused.exit_code == 1 and "neither in the file nor in the database" in refused.stderr
