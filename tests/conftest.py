@@ -1,7 +1,7 @@
 import pytest
 from sqlite_utils import Database
 
-from claims.bundle import load_example
+from claims.bundle import load_example, load_seed_article
 from claims.db import open_db
 from claims.values import parse_figure
 
@@ -101,10 +101,10 @@ def add_linked_reports(db) -> None:
 
 @pytest.fixture(scope="session")
 def linked_example_path(tmp_path_factory):
-    """The bundled example with claim 4 reported three times, updated and contradicted (`add_linked_reports`)."""
+    """The seed article with claim 4 reported three times, updated and contradicted (`add_linked_reports`)."""
     path = tmp_path_factory.mktemp("linked") / "claims.db"
     with open_db(path, create=True) as db:
-        load_example(db)
+        load_seed_article(db)  # not the demo's later report: the reports added here are the only ones
         add_linked_reports(db)
     return path
 
