@@ -57,7 +57,8 @@ _IS_LEAD = "{row}.id = {row}.group_id"
 # The counts of each claim reported more than once whose reports have a group_id {group}, from its reports.
 _GROUP_ROW = (
     "SELECT reports.group_id, max(CASE WHEN reports.id = reports.group_id THEN reports.status END), count(*), "
-    "count(DISTINCT sources.outlet), min(reports.dated), max(reports.dated), "
+    "count(DISTINCT sources.outlet), min(coalesce(sources.published, reports.dated)), "
+    "max(coalesce(sources.published, reports.dated)), "
     "json_group_array(DISTINCT sources.outlet) FILTER (WHERE sources.outlet IS NOT NULL), "
     "json_group_array(DISTINCT reports.language) FILTER (WHERE reports.language IS NOT NULL) "
     "FROM claims AS reports JOIN sources ON sources.id = reports.source_id "

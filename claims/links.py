@@ -24,6 +24,8 @@ RELATIONS = [name for name, _ in LINK_RELATIONS]
 SAME = "same"
 # How a link reads from each end: (from the claim that holds it, from the other claim).
 PHRASES = {"same": ("same as", "same as"), "updates": ("updates", "updated by"), "contradicts": ("contradicts", "contradicted by")}
+# When a report appeared: its source's publication date, else when the claim was said.
+APPEARED = "coalesce(sources.published, claims.dated)"
 LINK_ROW = ("claim_id", "other_id", "relation", "action", "reason", "recorded_by", "recorded_at")
 
 
@@ -228,15 +230,15 @@ def claim_links(db: Database, claim_id: int, reports: list[int]) -> list[dict]:
 
 
 def reports_of(db: Database, claim_id: int) -> list[dict]:
-    """The reports of this report's claim, earliest first: claim id, source, outlet, url, publication date, date
-    (said, else published), language and wording."""
+    """The reports of this report's claim, first appearance first: claim id, source, outlet, url, publication date,
+    `date` (when it appeared: published, else said), when it was said, language and wording."""
     row = db.execute("select group_id from claims where id = ?", [claim_id]).fetchone()
     return list(
         db.query(
             "select claims.id as claim_id, claims.source_id, sources.title as source, sources.outlet, sources.url, "
-            "sources.published, claims.dated as date, claims.language, claims.text, claims.translation from claims "
-            "join sources on sources.id = claims.source_id where claims.group_id = ? "
-            "order by claims.dated is null, claims.dated, claims.id",
+            f"sources.published, {APPEARED} as date, claims.said_on, claims.language, claims.text, claims.translation "
+            "from claims join sources on sources.id = claims.source_id where claims.group_id = ? "
+            f"order by {APPEARED} is null, {APPEARED}, claims.id",
             [row[0]],
         )
     )

@@ -194,9 +194,10 @@ def test_claims_reported_more_than_once_follow_their_reports_dates_and_outlets(d
     third = model.add_claim(db, "600 killed, says Seoul", source=other, said_on="2025-08-01")
     links.link(db, again, first, "same", reason="One estimate")
     links.link(db, third, again, "same", reason="One estimate")
-    assert groups(db) == {first: ("unconfirmed", 3, 2, "2025-08-01", "2025-08-31", '["ATS","Yonhap"]', '["fr","en"]')}
+    # a report appears when its source is published, whenever the claim was said
+    assert groups(db) == {first: ("unconfirmed", 3, 2, "2025-08-30", "2025-08-31", '["ATS","Yonhap"]', '["fr","en"]')}
     edit_claim(db, third, said_on="2025-09-02", language="de", reason="Wrong date and language")
-    assert groups(db)[first][3:] == ("2025-08-30", "2025-09-02", '["ATS","Yonhap"]', '["fr","en","de"]')
+    assert groups(db)[first][3:] == ("2025-08-30", "2025-08-31", '["ATS","Yonhap"]', '["fr","en","de"]')
     db["sources"].update(other, {"outlet": "Yonhap News"})  # a source's outlet, corrected outside claims
     assert groups(db)[first][5] == '["ATS","Yonhap News"]'
     db["sources"].update(other, {"published": "2025-09-05"})  # dates `again` (said on nothing) through its source

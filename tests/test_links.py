@@ -152,3 +152,12 @@ def test_a_claim_has_the_links_of_every_report_of_it(db, reports):
     claim = model.get_claim(db, reports["fr_600"])
     update = next(link for link in claim["links"] if link["relation"] == "updates")
     assert (update["claim_id"], update["direction"], update["report_id"]) == (reports["en_2000"], "incoming", reports["en_600"])
+
+
+def test_a_report_appears_when_its_source_is_published_not_when_the_claim_was_said(db, reports, actors):
+    later = model.add_source(db, "A week later", outlet="Wire", published="2025-09-20", language="en")
+    retold = model.add_claim(db, "Seoul said about 600 soldiers were killed.", source=later, said_on="2025-08-30")
+    links.link(db, retold, reports["fr_600"], "same", reason="retold")
+    [group] = db.query("select * from claim_groups where claim_id = ?", [reports["fr_600"]])
+    assert (group["first_appearance"], group["latest_appearance"]) == ("2025-08-30", "2025-09-20")
+    assert [r["date"] for r in links.reports_of(db, retold)] == ["2025-08-30", "2025-09-20"]
