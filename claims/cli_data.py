@@ -138,7 +138,8 @@ def export(
 ) -> None:
     """Export every claim as YAML claims-as-code, JSON Lines, CSV or ClaimReview JSON-LD.
 
-    YAML keeps everything (history, stance dates and sources) and imports back identically.
+    YAML keeps everything (history, stance dates and sources, sources' stored texts and claims' spans) and imports
+    back identically, but for the pages sources' texts were read from; JSON Lines keeps those too (base64).
 
     Example: claims export --format yaml -o claims.yml     claims export -f claimreview --base-url https://factcheck.example.org
     """
@@ -148,13 +149,16 @@ def export(
         if format is ExportFormat.yaml:
             count = interchange.write_yaml(db, out)
         elif format is ExportFormat.jsonl:
-            count = interchange.write_jsonl(interchange.iter_claims(db), out, interchange.actor_records(db))
+            count = interchange.write_jsonl(
+                interchange.iter_claims(db), out, interchange.actor_records(db), interchange.source_declarations(db)
+            )
         elif format is ExportFormat.csv:
             count = interchange.write_csv(interchange.iter_claims(db), out)
             typer.echo(
                 "Note: CSV keeps actor names only (no kind, country or alias), stance names without their dates or "
-                "sources, and the initial status without later changes (links are kept, as JSON in the links "
-                "column); YAML and JSON Lines keep everything",
+                "sources, the initial status without later changes, and no source text or span (links are kept, as "
+                "JSON in the links column); YAML and JSON Lines keep everything (YAML all but the pages texts were "
+                "read from)",
                 err=True,
             )
         else:

@@ -539,7 +539,7 @@ def test_links_are_written_as_their_holder_holds_them(linked_db):
     import csv
 
     rows = list(csv.DictReader(io.StringIO(export(linked_db, write_csv))))
-    assert list(rows[0])[-1] == "links" and rows[3]["links"] == ""
+    assert list(rows[0])[-2:] == ["links", "source_archive_url"] and rows[3]["links"] == ""
     assert [link["relation"] for link in json.loads(rows[21]["links"])] == ["contradicts"]
 
 
