@@ -191,10 +191,11 @@ def get_source(db: Database, ref: str | int) -> dict:
 
 
 def list_sources(db: Database) -> list[dict]:
-    """Every source with the number of claims recorded from it."""
+    """Every source with the number of claims recorded from it and the length of the text it keeps (or None)."""
     return list(
         db.query(
-            "select sources.*, (select count(*) from claims where claims.source_id = sources.id) as claims "
+            "select sources.*, (select count(*) from claims where claims.source_id = sources.id) as claims, "
+            "(select length(body) from source_texts where source_id = sources.id) as text_characters "
             "from sources order by id"
         )
     )

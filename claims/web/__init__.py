@@ -302,6 +302,8 @@ def extra_template_vars(view_name, table, database, request, datasette):
             found["claims_facet_groups"] = lambda facets: facet_groups(facets, open_names, asked_for)
         if view_name == "row" and table == "claims" and request is not None:
             found |= await claim_page_vars(database, request, datasette)
+        if view_name == "row" and table == "sources" and request is not None:
+            found |= await source_page_vars(database, request, datasette)
         return found
 
     return page_vars
@@ -345,11 +347,13 @@ async def claim_page_vars(database: str, request, datasette) -> dict:
         except NotFound:
             return None
         claim["links"] = linked_claims(db, claim["links"])
+        claim["in_context"] = claim_in_context(db, claim)
         return claim
 
     claim = await datasette.get_database(database).execute_fn(read)
     return {
         "claim": claim,
+        "highlighted": highlighted,
         "link_phrases": link_phrases(),
         "claims_url": datasette.urls.table(database, "claims"),
         "sources_url": datasette.urls.table(database, "sources"),
@@ -361,4 +365,94 @@ async def claim_page_vars(database: str, request, datasette) -> dict:
         "readable_timestamp": readable_timestamp,
         "actor_links": actor_links,
         "readable_value": readable_value,
+    }
+
+
+# Sources kept as evidence: a claim in its paragraph, a source's text with its claims marked.
+
+
+def claim_in_context(db, claim: dict) -> list[tuple[str, int | None]] | None:
+    """The paragraph of the source's stored text that holds the claim, cut into pieces (`evidence.pieces`), the claim's
+    own marked with its id; None when the claim records no span."""
+    from ..evidence import paragraph_bounds, pieces
+
+    start, end = claim.get("span_start"), claim.get("span_end")
+    row = db.execute("select body from source_texts where source_id = ?", [claim["source"]["id"]]).fetchone()
+    if start is None or end is None or row is None or end > len(row[0]):
+        return None
+    first, last = paragraph_bounds(row[0], start, end)
+    return pieces(row[0], first, last, [(start, end, claim["id"])])
+
+
+def highlighted(cut: list[tuple[str, int | None]], claims_url: str | None = None) -> Markup:
+    """Pieces of a text as HTML: each escaped, those of a claim in <mark> (a link to the claim with `claims_url`).
+
+    Built from escaped pieces only: no user text is ever marked safe.
+    """
+    marked, seen = [], set()
+    for text, claim_id in cut:
+        if claim_id is None:
+            marked.append(escape(text))
+            continue
+        anchor = Markup(' id="claim-{0}"').format(claim_id) if claim_id not in seen else Markup("")
+        seen.add(claim_id)
+        if claims_url is None:
+            marked.append(Markup('<mark class="claims-span">{0}</mark>').format(text))
+        else:
+            marked.append(Markup('<mark class="claims-span"{0}><a href="{1}/{2}" title="claim {2}">{3}</a></mark>').format(
+                anchor, claims_url, claim_id, text))  # fmt: skip
+    return Markup("").join(marked)
+
+
+def source_text_paragraphs(body: str, spans: list[tuple[int, int, int]]) -> list[list[tuple[str, int | None]]]:
+    """A stored text's paragraphs, each cut into pieces with the claims' spans marked (`evidence.pieces`)."""
+    from ..evidence import paragraphs, pieces
+
+    return [pieces(body, start, end, [span for span in spans if span[0] < end and span[1] > start])
+            for start, end in paragraphs(body)]  # fmt: skip
+
+
+async def source_page_vars(database: str, request, datasette) -> dict:
+    """What a source's page shows: its claims in the order of the article, and its stored text with them marked."""
+    from ..evidence import text_summary
+
+    pks = request.url_vars.get("pks", "")
+    if not pks.isdigit():
+        return {}
+
+    def read(conn):
+        from sqlite_utils import Database
+
+        db = Database(conn, execute_plugins=False, recursive_triggers=False)
+        source = db.execute("select id, archive_url from sources where id = ?", [int(pks)]).fetchone()
+        if source is None:
+            return None
+        claims = [
+            dict(zip(("id", "text", "status", "language", "span_start", "span_end"), row))
+            for row in db.execute(
+                "select id, text, status, language, span_start, span_end from claims where source_id = ? "
+                "order by span_start is null, span_start, id", [source[0]]
+            )
+        ]  # fmt: skip
+        body = db.execute("select body from source_texts where source_id = ?", [source[0]]).fetchone()
+        spans = [(c["span_start"], c["span_end"], c["id"]) for c in claims if c["span_start"] is not None]
+        return {
+            "id": source[0],
+            "archive_url": source[1],
+            "claims": claims,
+            "text": text_summary(db, source[0]),
+            "paragraphs": source_text_paragraphs(body[0], spans) if body else [],
+        }
+
+    source = await datasette.get_database(database).execute_fn(read)
+    if source is None:
+        return {}
+    return {
+        "source_page": source,
+        "highlighted": highlighted,
+        "status_badge": status_badge,
+        "link_if_web": link_if_web,
+        "readable_timestamp": readable_timestamp,
+        "claims_url": datasette.urls.table(database, "claims"),
+        "source_changes_url": datasette.urls.table(database, "source_changes"),
     }
