@@ -232,7 +232,7 @@ def source_add(
         article = read_article_or_fail(file)
         given = {name: value if value is not None else article.source_fields()[name] for name, value in given.items()}
         text = article.source_text()
-    if not (given["title"] or "").strip():
+    if given["title"] is None:
         fail("a source needs a title: give --title" + (f" ({file} has none)" if file else ", or --file to read it from a page"))
     with database(db_path) as db:
         source_id = model.add_source(db, **given, archive_url=archive_url, text=text, recorded_by=by_user)
