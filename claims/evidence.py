@@ -239,12 +239,12 @@ def write_text(db: Database, source_id: int, text: SourceText, *, reason: str | 
     if current is not None:
         old = {"body": current["body"], "body_sha256": current["body_sha256"], "stored_at": current["stored_at"]}
     new = {"body_sha256": digest, "characters": len(body), "stored_at": stored_at, "with_page": html is not None}
-    db["source_changes"].insert(
+    change_id = db["source_changes"].insert(
         {"source_id": source_id, "field": "text", "old_value": json.dumps(old, ensure_ascii=False) if old else None,
          "new_value": json.dumps(new), "old_html_zlib": current["html_zlib"] if current else None,
          "reason": reason or "Text stored.", "recorded_by": user, "recorded_at": timestamp}  # fmt: skip
-    )
-    row = {"body": body, "body_sha256": digest, "html_zlib": html, "stored_at": stored_at}
+    ).last_pk
+    row = {"body": body, "body_sha256": digest, "html_zlib": html, "stored_at": stored_at, "change_id": change_id}
     if current is None:
         db["source_texts"].insert({"source_id": source_id, **row})
     else:
@@ -371,13 +371,34 @@ def paragraphs(body: str) -> list[tuple[int, int]]:
     return found
 
 
+def part_spans(body: str, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Where each part of a claim's text (split at `[...]`) is within its span `start`-`end` of `body`."""
+    patterns = _patterns(text)
+    if not patterns:
+        return [(start, end)]
+    parts, position = [], start
+    for index, pattern in enumerate(patterns):
+        if index == len(patterns) - 1:
+            pattern = re.compile(f"(?:{pattern.pattern})\\Z")  # the last part ends the span
+        found = pattern.search(body, position, end)
+        if found is None:
+            return [(start, end)]
+        parts.append((found.start(), found.end()))
+        position = found.end()
+    return parts
+
+
 def pieces(body: str, start: int, end: int, spans: list[tuple[int, int, int]]) -> list[tuple[str, int | None]]:
     """body[start:end] cut into (text, claim id or None): the parts inside a claim's span carry its id.
 
-    `spans` are (start, end, claim id); a span overlapping one already marked is left unmarked.
+    `spans` are (start, end, claim id). Where spans overlap, the shortest is marked and the others are not.
     """
+    chosen: list[tuple[int, int, int]] = []
+    for span in sorted(spans, key=lambda span: (span[1] - span[0], span[0])):
+        if all(span[1] <= other[0] or span[0] >= other[1] for other in chosen):
+            chosen.append(span)
     cut, position = [], start
-    for span_start, span_end, claim_id in sorted(spans):
+    for span_start, span_end, claim_id in sorted(chosen):
         span_start, span_end = max(span_start, position), min(span_end, end)
         if span_start >= span_end:
             continue

@@ -553,11 +553,12 @@ def m009_claims_counted_once(db: Database):
 
 
 # A source's stored text (source_texts) is replaced only with the change logged first in source_changes (who, when,
-# why, and the text it replaces), and never deleted: `claims check` reports a missing trigger, `--repair` restores it.
+# why, and the text it replaces), which its `change_id` then names, and never deleted: `claims check` reports a missing trigger, `--repair` restores it.
 SOURCE_TEXT_TRIGGERS = {
     "source_texts_no_silent_update": """CREATE TRIGGER source_texts_no_silent_update BEFORE UPDATE ON source_texts
-        WHEN NOT EXISTS (SELECT 1 FROM source_changes WHERE source_changes.source_id = OLD.source_id
-                         AND source_changes.field = 'text' AND source_changes.recorded_at = NEW.stored_at
+        WHEN NOT EXISTS (SELECT 1 FROM source_changes WHERE source_changes.id = NEW.change_id
+                         AND source_changes.id > OLD.change_id AND source_changes.source_id = OLD.source_id
+                         AND source_changes.field = 'text'
                          AND json_extract(source_changes.new_value, '$.body_sha256') = NEW.body_sha256)
         BEGIN SELECT RAISE(ABORT, 'a stored source text is replaced only with its change logged in source_changes'); END""",
     "source_texts_no_delete": """CREATE TRIGGER source_texts_no_delete BEFORE DELETE ON source_texts
@@ -578,7 +579,8 @@ def m010_source_texts_and_claim_spans(db: Database):
             body TEXT NOT NULL,
             body_sha256 TEXT NOT NULL,
             html_zlib BLOB,
-            stored_at TEXT NOT NULL
+            stored_at TEXT NOT NULL,
+            change_id INTEGER NOT NULL REFERENCES source_changes(id)
         )"""
     )
     db.execute(

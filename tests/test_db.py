@@ -245,7 +245,7 @@ def test_blank_database_migrates_to_the_expected_schema(db):
         ],
         "repeated_parties": ["facet", "value", "count"],
         "repeated_status_changes": ["month", "status", "count"],
-        "source_texts": ["source_id", "body", "body_sha256", "html_zlib", "stored_at"],
+        "source_texts": ["source_id", "body", "body_sha256", "html_zlib", "stored_at", "change_id"],
         "source_changes": [
             "id", "source_id", "field", "old_value", "new_value", "old_html_zlib", "reason", "recorded_by", "recorded_at",
         ],

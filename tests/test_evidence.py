@@ -147,6 +147,9 @@ def test_pieces_cut_a_paragraph_around_its_claims():
     assert pieces(body, 10, 30, [(start, end, 7)]) == [("Three ", None), ("four five", 7), (" six.", None)]
     overlapping = [(start, end, 7), (start + 2, end + 3, 8), (29, 30, 9)]
     assert pieces(body, 10, 30, overlapping) == [
-        ("Three ", None), ("four five", 7), (" si", 8), ("x", None), (".", 9)
-    ]  # fmt: skip
+        ("Three ", None), ("four five", 7), (" six", None), (".", 9)
+    ], "of spans that overlap, the shortest is marked"  # fmt: skip
+    text = "Three [...] five [...] six."
+    span = find_span(body, text)
+    assert [body[a:b] for a, b in evidence.part_spans(body, text, *span)] == ["Three", "five", "six."]
     assert evidence.paragraphs(body) == [(0, 8), (10, 30), (32, 38)]

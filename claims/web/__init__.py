@@ -374,22 +374,24 @@ async def claim_page_vars(database: str, request, datasette) -> dict:
 def claim_in_context(db, claim: dict) -> list[tuple[str, int | None]] | None:
     """The paragraph of the source's stored text that holds the claim, cut into pieces (`evidence.pieces`), the claim's
     own marked with its id; None when the claim records no span."""
-    from ..evidence import paragraph_bounds, pieces
+    from ..evidence import paragraph_bounds, part_spans, pieces
 
     start, end = claim.get("span_start"), claim.get("span_end")
     row = db.execute("select body from source_texts where source_id = ?", [claim["source"]["id"]]).fetchone()
     if start is None or end is None or row is None or end > len(row[0]):
         return None
     first, last = paragraph_bounds(row[0], start, end)
-    return pieces(row[0], first, last, [(start, end, claim["id"])])
+    parts = part_spans(row[0], claim["text"], start, end)  # an elided claim: its parts, not what it leaves out
+    return pieces(row[0], first, last, [(part_start, part_end, claim["id"]) for part_start, part_end in parts])
 
 
-def highlighted(cut: list[tuple[str, int | None]], claims_url: str | None = None) -> Markup:
-    """Pieces of a text as HTML: each escaped, those of a claim in <mark> (a link to the claim with `claims_url`).
+def highlighted(cut: list[tuple[str, int | None]], claims_url: str | None = None, seen: set | None = None) -> Markup:
+    """Pieces of a text as HTML: each escaped, those of a claim in <mark> (with `claims_url`, a link to the claim,
+    the first of a claim's marks not in `seen` its anchor).
 
     Built from escaped pieces only: no user text is ever marked safe.
     """
-    marked, seen = [], set()
+    marked, seen = [], set() if seen is None else seen
     for text, claim_id in cut:
         if claim_id is None:
             marked.append(escape(text))
@@ -404,12 +406,20 @@ def highlighted(cut: list[tuple[str, int | None]], claims_url: str | None = None
     return Markup("").join(marked)
 
 
-def source_text_paragraphs(body: str, spans: list[tuple[int, int, int]]) -> list[list[tuple[str, int | None]]]:
-    """A stored text's paragraphs, each cut into pieces with the claims' spans marked (`evidence.pieces`)."""
-    from ..evidence import paragraphs, pieces
+def source_text_paragraphs(body: str, claims: list[dict], claims_url: str) -> list[Markup]:
+    """A stored text's paragraphs as HTML, the claims in it marked (of claims that overlap, the shortest part)."""
+    from ..evidence import paragraphs, part_spans, pieces
 
-    return [pieces(body, start, end, [span for span in spans if span[0] < end and span[1] > start])
-            for start, end in paragraphs(body)]  # fmt: skip
+    spans = [
+        (start, end, claim["id"])
+        for claim in claims if claim["span_start"] is not None
+        for start, end in part_spans(body, claim["text"], claim["span_start"], claim["span_end"])
+    ]  # fmt: skip
+    seen: set[int] = set()
+    return [
+        highlighted(pieces(body, start, end, [s for s in spans if s[0] < end and s[1] > start]), claims_url, seen)
+        for start, end in paragraphs(body)
+    ]
 
 
 async def source_page_vars(database: str, request, datasette) -> dict:
@@ -419,6 +429,7 @@ async def source_page_vars(database: str, request, datasette) -> dict:
     pks = request.url_vars.get("pks", "")
     if not pks.isdigit():
         return {}
+    claims_url = datasette.urls.table(database, "claims")
 
     def read(conn):
         from sqlite_utils import Database
@@ -435,13 +446,12 @@ async def source_page_vars(database: str, request, datasette) -> dict:
             )
         ]  # fmt: skip
         body = db.execute("select body from source_texts where source_id = ?", [source[0]]).fetchone()
-        spans = [(c["span_start"], c["span_end"], c["id"]) for c in claims if c["span_start"] is not None]
         return {
             "id": source[0],
             "archive_url": source[1],
             "claims": claims,
             "text": text_summary(db, source[0]),
-            "paragraphs": source_text_paragraphs(body[0], spans) if body else [],
+            "paragraphs": source_text_paragraphs(body[0], claims, claims_url) if body else [],
         }
 
     source = await datasette.get_database(database).execute_fn(read)
@@ -453,6 +463,6 @@ async def source_page_vars(database: str, request, datasette) -> dict:
         "status_badge": status_badge,
         "link_if_web": link_if_web,
         "readable_timestamp": readable_timestamp,
-        "claims_url": datasette.urls.table(database, "claims"),
+        "claims_url": claims_url,
         "source_changes_url": datasette.urls.table(database, "source_changes"),
     }
