@@ -132,6 +132,7 @@ ByUserOption = Annotated[
     str | None, typer.Option("--by-user", envvar="CLAIMS_USER", help="Who records this (default: your login name).")
 ]
 ActorList = list[str]
+ArchiveOption = Annotated[str | None, typer.Option(help="Archived copy (archive.org, perma.cc), http or https.")]
 
 
 def party_option(flag: str, help: str):
@@ -207,15 +208,20 @@ def init(db_path: DbOption = DEFAULT_DB) -> None:
 @source_app.command("add")
 def source_add(
     title: Annotated[str | None, typer.Option(help="Headline or title of the source (default: the file's).")] = None,
-    url: Annotated[str | None, typer.Option(help="Link to it (http or https); unique (default: the page's canonical URL).")] = None,
+    url: Annotated[
+        str | None, typer.Option(help="Link to it (http or https); unique (default: the page's canonical URL).")
+    ] = None,
     outlet: Annotated[str | None, typer.Option(help="Publisher, e.g. ATS, Reuters (default: the file's).")] = None,
     published: DateOption = None,
     language: Annotated[str | None, typer.Option(help="Language code, e.g. fr, en (default: the file's).")] = None,
     file: Annotated[
         Path | None,
-        typer.Option("--file", help="Saved page (.html) or text file of the article: its text is kept as evidence.", dir_okay=False),
+        typer.Option(
+            "--file", help="Saved page (.html) or text file of the article: its text is kept as evidence.",
+            dir_okay=False,
+        ),
     ] = None,
-    archive_url: Annotated[str | None, typer.Option(help="Archived copy (archive.org, perma.cc), http or https.")] = None,
+    archive_url: ArchiveOption = None,
     by_user: ByUserOption = None,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
@@ -224,7 +230,7 @@ def source_add(
     The page's title, site name, publication date, language and canonical URL are the source's unless given.
 
     Example: claims source add --title "Kim comforts families" --outlet ATS --published 2025-08-30 --language fr
-             claims source add --file saved/afp-inondations.html --archive-url https://web.archive.org/web/2025/https://www.afp.example/a
+             claims source add --file saved/page.html --archive-url https://perma.cc/AB12-CD34
     """
     given = {"title": title, "url": url, "outlet": outlet, "published": published, "language": language}
     text = None
@@ -233,7 +239,8 @@ def source_add(
         given = {name: value if value is not None else article.source_fields()[name] for name, value in given.items()}
         text = article.source_text()
     if given["title"] is None:
-        fail("a source needs a title: give --title" + (f" ({file} has none)" if file else ", or --file to read it from a page"))
+        hint = f" ({file} has none)" if file else ", or --file to read it from a page"
+        fail(f"a source needs a title: give --title{hint}")
     with database(db_path) as db:
         source_id = model.add_source(db, **given, archive_url=archive_url, text=text, recorded_by=by_user)
     typer.echo(source_id)
@@ -244,10 +251,14 @@ def source_keep(
     source: Annotated[str, typer.Argument(metavar="SOURCE", help="Source id or URL.", shell_complete=complete_source)],
     file: Annotated[
         Path | None,
-        typer.Option("--file", help="Saved page (.html) or text file of the article, to keep as its text.", dir_okay=False),
+        typer.Option(
+            "--file", help="Saved page (.html) or text file of the article, to keep as its text.", dir_okay=False
+        ),
     ] = None,
-    archive_url: Annotated[str | None, typer.Option(help="Archived copy (archive.org, perma.cc), http or https.")] = None,
-    reason: Annotated[str | None, typer.Option(help="Why a different text or archived copy replaces the one kept.")] = None,
+    archive_url: ArchiveOption = None,
+    reason: Annotated[
+        str | None, typer.Option(help="Why a different text or archived copy replaces the one kept.")
+    ] = None,
     by_user: ByUserOption = None,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:

@@ -67,7 +67,9 @@ def _patterns(text: str) -> list[re.Pattern] | None:
     stripped = last.rstrip(FINAL_PUNCTUATION)
     patterns = [_part_pattern(part) for part in parts[:-1]]
     if stripped.strip():
-        patterns.append(_part_pattern(stripped) + (f"(?:{re.escape(last[len(stripped):])})?" if stripped != last else ""))
+        patterns.append(
+            _part_pattern(stripped) + (f"(?:{re.escape(last[len(stripped) :])})?" if stripped != last else "")
+        )
     else:
         patterns.append(_part_pattern(last))
     return [re.compile(pattern) for pattern in patterns]
@@ -112,7 +114,7 @@ def span_matches(body: str | None, text: str, start: int, end: int) -> bool:
 
 
 def check_span(body: str | None, text: str, span: tuple[int, int] | None) -> tuple[int, int] | None:
-    """The span a claim is written with: `span` as given if it is where `text` is, else refused; found when not given."""
+    """The span a claim is written with: `span` as given if it is where `text` is, else refused; found if not given."""
     if span is None:
         return find_span(body, text)
     if body is None:
@@ -147,7 +149,9 @@ def parse_body(value) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidValue("a source's stored text is empty")
     if len(value) > MAX_BODY_LENGTH:
-        raise InvalidValue(f"a source's stored text is {len(value):,} characters long; the limit is {MAX_BODY_LENGTH:,}")
+        raise InvalidValue(
+            f"a source's stored text is {len(value):,} characters long; the limit is {MAX_BODY_LENGTH:,}"
+        )
     return value
 
 
@@ -239,11 +243,22 @@ def write_text(db: Database, source_id: int, text: SourceText, *, reason: str | 
     if current is not None:
         old = {"body": current["body"], "body_sha256": current["body_sha256"], "stored_at": current["stored_at"]}
     new = {"body_sha256": digest, "characters": len(body), "stored_at": stored_at, "with_page": html is not None}
-    change_id = db["source_changes"].insert(
-        {"source_id": source_id, "field": "text", "old_value": json.dumps(old, ensure_ascii=False) if old else None,
-         "new_value": json.dumps(new), "old_html_zlib": current["html_zlib"] if current else None,
-         "reason": reason or "Text stored.", "recorded_by": user, "recorded_at": timestamp}  # fmt: skip
-    ).last_pk
+    change_id = (
+        db["source_changes"]
+        .insert(
+            {
+                "source_id": source_id,
+                "field": "text",
+                "old_value": json.dumps(old, ensure_ascii=False) if old else None,
+                "new_value": json.dumps(new),
+                "old_html_zlib": current["html_zlib"] if current else None,
+                "reason": reason or "Text stored.",
+                "recorded_by": user,
+                "recorded_at": timestamp,
+            }  # fmt: skip
+        )
+        .last_pk
+    )
     row = {"body": body, "body_sha256": digest, "html_zlib": html, "stored_at": stored_at, "change_id": change_id}
     if current is None:
         db["source_texts"].insert({"source_id": source_id, **row})
@@ -269,8 +284,15 @@ def set_archive_url(db: Database, source_id: int, url: str, *, reason: str | Non
             f"('claims source keep {source_id} --archive-url URL --reason ...')"
         )
     db["source_changes"].insert(
-        {"source_id": source_id, "field": "archive_url", "old_value": json.dumps(current[0]), "new_value": json.dumps(url),
-         "reason": reason or "Archived copy recorded.", "recorded_by": user, "recorded_at": timestamp}  # fmt: skip
+        {
+            "source_id": source_id,
+            "field": "archive_url",
+            "old_value": json.dumps(current[0]),
+            "new_value": json.dumps(url),
+            "reason": reason or "Archived copy recorded.",
+            "recorded_by": user,
+            "recorded_at": timestamp,
+        }  # fmt: skip
     )
     db["sources"].update(source_id, {"archive_url": url})
     return True
@@ -344,7 +366,9 @@ def altered_texts(db: Database) -> list[tuple[int, str, str]]:
     """(source id, recorded SHA-256, SHA-256 of the body now) of each stored text changed since it was stored."""
     return [
         (source_id, recorded, sha256(body))
-        for source_id, body, recorded in db.execute("select source_id, body, body_sha256 from source_texts order by source_id")
+        for source_id, body, recorded in db.execute(
+            "select source_id, body, body_sha256 from source_texts order by source_id"
+        )
         if sha256(body) != recorded
     ]
 

@@ -867,7 +867,8 @@ def yaml_document(db: Database) -> dict:
                 met.setdefault(by_identity[tuple(sorted(party["source"].items()))])
     ordered = [rows[source_id] for source_id in [*met, *(i for i in rows if i not in met)]]
     keys = _source_keys(ordered)
-    texts = {row["source_id"]: row for row in db.query("select source_id, body, body_sha256, stored_at from source_texts")}
+    query = "select source_id, body, body_sha256, stored_at from source_texts"
+    texts = {row["source_id"]: row for row in db.query(query)}
     sources = []
     for row in ordered:
         text = _text_fields(texts.get(row["id"]), with_html=False)
@@ -893,7 +894,7 @@ def write_yaml(db: Database, out: IO[str]) -> int:
 
 @functools.cache
 def _dumper():
-    """PyYAML's safe dumper, writing a LiteralText as a literal block where YAML allows (else quoted, as PyYAML must)."""
+    """PyYAML's safe dumper, writing a LiteralText as a literal block where YAML allows it (else quoted)."""
     import yaml
 
     class Dumper(yaml.SafeDumper):

@@ -119,11 +119,14 @@ def repair(db: Database) -> list[str]:
             body = db.execute("select body from source_texts where source_id = ?", [source_id]).fetchone()
             text = db.execute("select text from claims where id = ?", [claim_id]).fetchone()[0]
             span = find_span(body[0] if body else None, text)
-            db.execute("update claims set span_start = ?, span_end = ? where id = ?", [*(span or (None, None)), claim_id])
+            start_end = span or (None, None)
+            db.execute("update claims set span_start = ?, span_end = ? where id = ?", [*start_end, claim_id])
             if span:
-                fixed.append(f"claim {claim_id}: span set to {span[0]}-{span[1]}, where its text is in source {source_id}'s")
+                where = f"where its text is in source {source_id}'s"
+                fixed.append(f"claim {claim_id}: span set to {span[0]}-{span[1]}, {where}")
             else:
-                fixed.append(f"claim {claim_id}: span {start}-{end} cleared: its text is not in source {source_id}'s stored text")
+                why = f"its text is not in source {source_id}'s stored text"
+                fixed.append(f"claim {claim_id}: span {start}-{end} cleared: {why}")
         stale = counts.stale(db)
         if stale:
             counts.recount(db)

@@ -553,14 +553,17 @@ def m009_claims_counted_once(db: Database):
 
 
 # A source's stored text (source_texts) is replaced only with the change logged first in source_changes (who, when,
-# why, and the text it replaces), which its `change_id` then names, and never deleted: `claims check` reports a missing trigger, `--repair` restores it.
+# why, and the text it replaces), which its `change_id` then names, and never deleted: `claims check` reports a
+# missing trigger, `--repair` restores it.
 SOURCE_TEXT_TRIGGERS = {
     "source_texts_no_silent_update": """CREATE TRIGGER source_texts_no_silent_update BEFORE UPDATE ON source_texts
         WHEN NOT EXISTS (SELECT 1 FROM source_changes WHERE source_changes.id = NEW.change_id
                          AND source_changes.id > OLD.change_id AND source_changes.source_id = OLD.source_id
                          AND source_changes.field = 'text'
                          AND json_extract(source_changes.new_value, '$.body_sha256') = NEW.body_sha256)
-        BEGIN SELECT RAISE(ABORT, 'a stored source text is replaced only with its change logged in source_changes'); END""",
+        BEGIN
+            SELECT RAISE(ABORT, 'a stored source text is replaced only with its change logged in source_changes');
+        END""",
     "source_texts_no_delete": """CREATE TRIGGER source_texts_no_delete BEFORE DELETE ON source_texts
         BEGIN SELECT RAISE(ABORT, 'a stored source text cannot be deleted'); END""",
 }

@@ -150,6 +150,8 @@ def _decode(data: bytes, encoding: str, name: str, *, declared: bool = False) ->
         return data.decode(encoding)
     except UnicodeDecodeError as e:
         if declared:
-            raise InvalidValue(f"{name} is not valid {encoding}, the encoding it declares (byte {e.start + 1})") from None
+            raise InvalidValue(
+                f"{name} is not valid {encoding}, the encoding it declares (byte {e.start + 1})"
+            ) from None
         hint = ", and the page declares no other encoding (<meta charset>)" if is_page(Path(name)) else ""
         raise InvalidValue(f"{name} is not valid UTF-8 (byte {e.start + 1}){hint}") from None

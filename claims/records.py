@@ -339,7 +339,8 @@ def clean_source(source: Any, check: _Checker, prefix: str = "source") -> dict |
             if value is not None:
                 check.problem(f"{prefix}.{name}", "given without the body it belongs to")
     elif digest is not None and digest != _sha256_of(body):
-        check.problem(f"{prefix}.body_sha256", "is not the SHA-256 of the body: the text was changed since it was stored")
+        changed = "is not the SHA-256 of the body: the text was changed since it was stored"
+        check.problem(f"{prefix}.body_sha256", changed)
     else:
         fields["text"] = SourceText(body, stored_at=stored_at, html_zlib=html)
     return fields

@@ -152,9 +152,10 @@ class ClaimWriter:
         for stance in stances:
             names[self.columns[stance.role]].append(self.actor_name(stance.actor_id))
         dated = record.said_on or source["published"]
+        span = self.span(source["id"], record.text, record.span)
         claim = (claim_id, claim_id, record.text, identity_key(record.text), record.translation,
                  record.language or source["language"], int(record.quote), source["id"], record.said_on, dated,
-                 status, record.notes, *self.span(source["id"], record.text, record.span), *map(json_list, names.values()),
+                 status, record.notes, *span, *map(json_list, names.values()),
                  self.timestamp, self.timestamp, self.timestamp, self.user)  # fmt: skip
         return {
             "claims": [claim],

@@ -599,7 +599,8 @@ def test_extract_record_keeps_the_source_text_and_imported_claims_their_spans(db
     with open_db(db_path) as db:
         body = db["source_texts"].get(1)["body"]
     assert body[shown["span_start"] : shown["span_end"]] == shown["text"]
-    assert f"this claim is characters {shown['span_start']}-{shown['span_end']} of it" in " ".join(ok("show", "3", db=db_path).split())
+    said = " ".join(ok("show", "3", db=db_path).split())
+    assert f"this claim is characters {shown['span_start']}-{shown['span_end']} of it" in said
     assert "no problem found (9 claims)" in claims("check", db=db_path).stderr
 
 
@@ -608,7 +609,8 @@ def test_source_add_reads_a_saved_page_and_keeps_its_text(db_path):
 
     archived = "https://web.archive.org/web/20250903/https://www.reuters.example/world/europe/drone-strikes"
     page = PAGES / "reuters-drone-strikes.html"
-    assert ok("source", "add", "--file", page, "--archive-url", archived, "--outlet", "Reuters Wire", db=db_path) == "1\n"
+    added = ok("source", "add", "--file", page, "--archive-url", archived, "--outlet", "Reuters Wire", db=db_path)
+    assert added == "1\n"
     [source] = json.loads(ok("source", "list", "-f", "json", db=db_path))
     assert source["title"] == "Drone strikes kill at least 14 in Marenian port city, governor says"
     assert source["outlet"] == "Reuters Wire", "an option given is the source's, not the page's"
@@ -639,8 +641,8 @@ def test_source_keep_replaces_a_text_only_with_a_reason(db_path):
     result = claims("source", "keep", "1", "--file", PAGES / "afp-inondations.html", db=db_path)
     assert result.exit_code == 1 and "already keeps a different text" in result.stderr and "--reason" in result.stderr
     assert database_files(db_path) == before
-    result = claims("source", "keep", "1", "--file", PAGES / "afp-inondations.html", "--reason", "The page, not the wire",
-                    "--archive-url", "https://perma.cc/AB12-CD34", db=db_path)  # fmt: skip
+    result = claims("source", "keep", "1", "--file", PAGES / "afp-inondations.html", "--reason",
+                    "The page, not the wire", "--archive-url", "https://perma.cc/AB12-CD34", db=db_path)  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "text replaced (the old one is in source_changes), archived copy recorded" in result.stderr
     with open_db(db_path) as db:

@@ -222,8 +222,8 @@ def test_blank_database_migrates_to_the_expected_schema(db):
         "claims": [
             "id", "text", "translation", "language", "is_quote", "source_id", "said_on", "status", "notes",
             "asserted_by", "relayed_by", "confirmed_by", "denied_by", "not_confirmed_by", "disputed_by",
-            "created_at", "updated_at", "status_changed_at", "created_by", "dated", "text_key", "group_id", "span_start",
-            "span_end",
+            "created_at", "updated_at", "status_changed_at", "created_by", "dated", "text_key", "group_id",
+            "span_start", "span_end",
         ],
         "attributions": ["id", "claim_id", "actor_id", "role", "source_id", "stated_on", "created_at", "recorded_by"],
         "status_changes": [
@@ -247,7 +247,8 @@ def test_blank_database_migrates_to_the_expected_schema(db):
         "repeated_status_changes": ["month", "status", "count"],
         "source_texts": ["source_id", "body", "body_sha256", "html_zlib", "stored_at", "change_id"],
         "source_changes": [
-            "id", "source_id", "field", "old_value", "new_value", "old_html_zlib", "reason", "recorded_by", "recorded_at",
+            "id", "source_id", "field", "old_value", "new_value", "old_html_zlib", "reason", "recorded_by",
+            "recorded_at",
         ],
     }  # fmt: skip
     unique = {

@@ -7,7 +7,15 @@ from conftest import KEPT_BODY, KEPT_CLAIMS
 
 from claims import evidence, model
 from claims.errors import AlreadyExists, InvalidValue
-from claims.evidence import SourceText, check_span, find_span, keep_source, paragraph_bounds, pieces, span_matches
+from claims.evidence import (
+    SourceText,
+    check_span,
+    find_span,
+    keep_source,
+    paragraph_bounds,
+    pieces,
+    span_matches,
+)
 
 
 def test_a_span_is_where_the_text_is_word_for_word():

@@ -747,6 +747,9 @@ def test_a_record_sent_to_another_process_keeps_its_links():
 # Sources kept as evidence: their texts and the claims' spans, in and out
 
 
+from claims.evidence import SourceText  # noqa: E402
+
+
 def export_with_texts(db, suffix):
     from claims.interchange import source_declarations
 
@@ -762,7 +765,7 @@ def export_with_texts(db, suffix):
 def test_source_texts_and_spans_survive_export_and_import(db, kept, tmp_path, suffix):
     from claims.evidence import keep_source
 
-    model.add_source(db, "A source no claim names yet", outlet="ATS", text=__import__("claims.evidence").evidence.SourceText("Kept, not yet read.\n"))
+    model.add_source(db, "A source no claim names yet", outlet="ATS", text=SourceText("Kept, not yet read.\n"))
     keep_source(db, kept["source"], archive_url="https://web.archive.org/web/2025/https://example.org/ats-kim")
     first = export_with_texts(db, suffix)
     copy = tmp_path / f"copy{suffix}.db"
@@ -785,13 +788,15 @@ def test_source_texts_and_spans_survive_export_and_import(db, kept, tmp_path, su
             assert restored.execute(pages).fetchall() == db.execute(pages).fetchall()
         spans = "select text, span_start, span_end from claims order by id"
         assert restored.execute(spans).fetchall() == db.execute(spans).fetchall()
-        assert restored["sources"].get(1)["archive_url"] == "https://web.archive.org/web/2025/https://example.org/ats-kim"
+        archived = "https://web.archive.org/web/2025/https://example.org/ats-kim"
+        assert restored["sources"].get(1)["archive_url"] == archived
     if suffix == ".yml":
         assert "  body: |-\n    Séoul, 30 août (ATS)" in first, "the text reads as it is stored, line for line"
         assert "html_zlib" not in first
     else:
         declared = [json.loads(line)["source"] for line in first.splitlines() if line.startswith('{"source"')]
-        assert [source["title"] for source in declared] == ["Kim réconforte les familles", "A source no claim names yet"]
+        titles = ["Kim réconforte les familles", "A source no claim names yet"]
+        assert [source["title"] for source in declared] == titles
         assert "html_zlib" in declared[0] and "html_zlib" not in declared[1]
     with open_db(copy) as restored:
         again = import_path(restored, path)
@@ -843,7 +848,8 @@ def test_an_import_refuses_another_text_for_a_source_that_keeps_one(db, kept, tm
 
 def test_a_span_a_file_gives_is_kept_if_it_is_where_the_text_is_else_refused(db, kept, tmp_path):
     document = kept_document(db)
-    [record] = [claim for claim in document["claims"] if claim["text"] == "Le dirigeant a promis un monument, a rapporté KCNA."]
+    monument = "Le dirigeant a promis un monument, a rapporté KCNA."
+    [record] = [claim for claim in document["claims"] if claim["text"] == monument]
     start, end = record["span"]
     fresh = tmp_path / "fresh.db"
     open_db(fresh, create=True).close()
@@ -875,7 +881,10 @@ def test_a_yaml_source_no_claim_names_is_recorded_with_its_text(tmp_path, db):
     assert (summary.sources, summary.texts) == (1, 1)
     assert db["sources"].get(1)["archive_url"] == "https://perma.cc/AB12"
     assert db["source_texts"].get(1)["body"] == "First paragraph.\n\nSecond paragraph.\n"
-    path.write_text("sources:\n- key: wire\n  title: A wire story\n  body_sha256: '" + "0" * 64 + "'\n", encoding="utf-8")
+    lone_digest = "sources:\n- key: wire\n  title: A wire story\n  body_sha256: '" + "0" * 64 + "'\n"
+    path.write_text(lone_digest, encoding="utf-8")
     with pytest.raises(InvalidRecords) as e:
         import_path(db, path)
-    assert [str(p) for p in e.value.problems] == ["sources.yml:2: source.body_sha256: given without the body it belongs to"]
+    assert [str(p) for p in e.value.problems] == [
+        "sources.yml:2: source.body_sha256: given without the body it belongs to"
+    ]

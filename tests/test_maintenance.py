@@ -121,8 +121,8 @@ def test_check_reports_spans_that_no_longer_match_and_repair_finds_them_again(db
     source = kept["source"]
     assert check(db) == [
         f"claim {monument}: its text is in source {source}'s stored text but it records no span",
-        f"claim {toll}: its span ({KEPT_BODY.index('Selon') + 3}-{KEPT_BODY.index(', ce que')}) no longer matches source "
-        f"{source}'s stored text",
+        f"claim {toll}: its span ({KEPT_BODY.index('Selon') + 3}-{KEPT_BODY.index(', ce que')}) no longer matches "
+        f"source {source}'s stored text",
         f"claim {elsewhere}: its span (0-10) no longer matches source {source}'s stored text",
     ]
     fixed = repair(db)

@@ -563,7 +563,8 @@ async def test_claim_page_shows_the_claim_highlighted_in_its_paragraph(kept_site
     site, kept = kept_site
     page = (await site.client.get(f"/claims/claims/{kept['monument']}")).text
     assert (
-        '<p class="claims-in-context" lang="fr">Kim a parlé &lt;script&gt;window.pwned = 1&lt;/script&gt; aux familles. '
+        '<p class="claims-in-context" lang="fr">'
+        "Kim a parlé &lt;script&gt;window.pwned = 1&lt;/script&gt; aux familles. "
         '<mark class="claims-span">Le dirigeant a promis un monument, a rapporté KCNA.</mark></p>'
     ) in page, "the paragraph around the claim, every piece escaped"
     assert "Selon Séoul" not in page.split('class="claims-in-context"')[1].split("</p>")[0], "its paragraph only"
@@ -574,7 +575,8 @@ async def test_claim_page_shows_the_claim_highlighted_in_its_paragraph(kept_site
 async def test_claim_page_marks_a_hostile_claim_as_text(kept_site):
     site, kept = kept_site
     page = (await site.client.get(f"/claims/claims/{kept['hostile']}")).text
-    assert '<mark class="claims-span">Kim a parlé &lt;script&gt;window.pwned = 1&lt;/script&gt; aux familles.</mark>' in page
+    marked = "Kim a parlé &lt;script&gt;window.pwned = 1&lt;/script&gt; aux familles."
+    assert f'<mark class="claims-span">{marked}</mark>' in page
     assert "<script>window.pwned" not in page
 
 
@@ -595,7 +597,8 @@ async def test_source_page_lists_its_claims_in_article_order_and_shows_its_text(
     assert paragraphs == ["1", "2", "3"]
     assert (
         f'<mark class="claims-span" id="claim-{kept["hostile"]}"><a href="/claims/claims/{kept["hostile"]}" '
-        f'title="claim {kept["hostile"]}">Kim a parlé &lt;script&gt;window.pwned = 1&lt;/script&gt; aux familles.</a></mark>'
+        f'title="claim {kept["hostile"]}">'
+        "Kim a parlé &lt;script&gt;window.pwned = 1&lt;/script&gt; aux familles.</a></mark>"
     ) in text
     assert "<script>window.pwned" not in page
     assert f'href="/claims/source_changes?source_id={kept["source"]}"' in page

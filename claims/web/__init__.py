@@ -401,8 +401,8 @@ def highlighted(cut: list[tuple[str, int | None]], claims_url: str | None = None
         if claims_url is None:
             marked.append(Markup('<mark class="claims-span">{0}</mark>').format(text))
         else:
-            marked.append(Markup('<mark class="claims-span"{0}><a href="{1}/{2}" title="claim {2}">{3}</a></mark>').format(
-                anchor, claims_url, claim_id, text))  # fmt: skip
+            link = Markup('<mark class="claims-span"{0}><a href="{1}/{2}" title="claim {2}">{3}</a></mark>')
+            marked.append(link.format(anchor, claims_url, claim_id, text))
     return Markup("").join(marked)
 
 
