@@ -69,7 +69,8 @@ class Item:
     raw: str | None = None
     note: str | None = None  # something skipped on purpose, reported but not an error
     actor: dict | None = None  # an actor declared by the input (a JSON Lines `{"actor": {...}}` line)
-    source: dict | None = None  # a source declared on its own: a `{"source": {...}}` line, a YAML source no claim names
+    source: dict | None = None  # a source declared on its own: a `{"source": {..., "body"}}` line, a YAML source no
+    # claim names
 
 
 # Reading
@@ -198,7 +199,7 @@ def read_yaml(path: Path) -> tuple[list[dict], list[Item]]:
                 continue
             items.append(Item(where, claim))
     # A source no claim names is recorded too, after the claims (an export lists such sources last).
-    items += [Item(where, {"source": sources[key]}) for key, where in declared.items()]
+    items += [Item(where, source=sources[key]) for key, where in declared.items()]
     return actors, items
 
 
@@ -572,8 +573,9 @@ def _checked(items: Iterable[Item]) -> Iterator[tuple[Item, ClaimRecord | None, 
                 continue
             item.actor, item.record = {"where": item.where, **declared}, None
             yield item, None, []
-        elif isinstance(item.record, dict) and item.record.keys() == {"source"}:
-            item.source, problems = clean_source_declaration(item.record["source"], item.where)
+        elif item.source is not None or _declares_source(item.record):
+            declared = item.source if item.source is not None else item.record["source"]
+            item.source, problems = clean_source_declaration(declared, item.where)
             item.record = None
             yield item, None, problems
         elif item.note is not None:
@@ -582,6 +584,14 @@ def _checked(items: Iterable[Item]) -> Iterator[tuple[Item, ClaimRecord | None, 
             yield item, None, [Problem(item.where, "", item.problem)]
         else:
             yield (item, *clean_record(item.record, item.where))
+
+
+def _declares_source(record: Any) -> bool:
+    """Whether a record is a JSON Lines `{"source": {..., "body": ...}}` line: a source and the text it keeps."""
+    return (
+        isinstance(record, dict) and record.keys() == {"source"}
+        and isinstance(record["source"], dict) and "body" in record["source"]
+    )  # fmt: skip
 
 
 def _check_streamed(path: Path, format: str) -> Iterator[tuple]:

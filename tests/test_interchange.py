@@ -888,3 +888,19 @@ def test_a_yaml_source_no_claim_names_is_recorded_with_its_text(tmp_path, db):
     assert [str(p) for p in e.value.problems] == [
         "sources.yml:2: source.body_sha256: given without the body it belongs to"
     ]
+
+
+def test_a_json_lines_source_declaration_carries_its_text(tmp_path, db):
+    path = tmp_path / "sources.jsonl"
+    lines = [
+        {"source": {"title": "Wire", "body": "Selon Séoul, 600 soldats ont été tués.", "html_zlib": "not base64!"}},
+        {"source": {"title": "No text"}},  # no body: a claim record without its text, as before
+    ]
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    with pytest.raises(InvalidRecords) as e:
+        import_path(db, path)
+    assert [str(p) for p in e.value.problems] == [
+        "sources.jsonl:1: source.html_zlib: html_zlib is not base64 of zlib-compressed HTML",
+        "sources.jsonl:2: text: claim text is empty",
+    ]
+    assert db["sources"].count == 0
