@@ -132,6 +132,7 @@ ByUserOption = Annotated[
     str | None, typer.Option("--by-user", envvar="CLAIMS_USER", help="Who records this (default: your login name).")
 ]
 ActorList = list[str]
+ArchiveOption = Annotated[str | None, typer.Option(help="Archived copy (archive.org, perma.cc), http or https.")]
 
 
 def party_option(flag: str, help: str):
@@ -206,20 +207,93 @@ def init(db_path: DbOption = DEFAULT_DB) -> None:
 
 @source_app.command("add")
 def source_add(
-    title: Annotated[str, typer.Option(help="Headline or title of the source.")],
-    url: Annotated[str | None, typer.Option(help="Link to it (http or https); unique.")] = None,
-    outlet: Annotated[str | None, typer.Option(help="Publisher, e.g. ATS, Reuters.")] = None,
+    title: Annotated[str | None, typer.Option(help="Headline or title of the source (default: the file's).")] = None,
+    url: Annotated[
+        str | None, typer.Option(help="Link to it (http or https); unique (default: the page's canonical URL).")
+    ] = None,
+    outlet: Annotated[str | None, typer.Option(help="Publisher, e.g. ATS, Reuters (default: the file's).")] = None,
     published: DateOption = None,
-    language: Annotated[str | None, typer.Option(help="Language code, e.g. fr, en.")] = None,
+    language: Annotated[str | None, typer.Option(help="Language code, e.g. fr, en (default: the file's).")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", help="Saved page (.html) or text file of the article: its text is kept as evidence.",
+            dir_okay=False,
+        ),
+    ] = None,
+    archive_url: ArchiveOption = None,
+    by_user: ByUserOption = None,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
-    """Record a source and print its id.
+    """Record a source and print its id; with --file, read it from a saved page or text file and keep its text.
+
+    The page's title, site name, publication date, language and canonical URL are the source's unless given.
 
     Example: claims source add --title "Kim comforts families" --outlet ATS --published 2025-08-30 --language fr
+             claims source add --file saved/page.html --archive-url https://perma.cc/AB12-CD34
     """
+    given = {"title": title, "url": url, "outlet": outlet, "published": published, "language": language}
+    text = None
+    if file is not None:
+        article = read_article_or_fail(file)
+        given = {name: value if value is not None else article.source_fields()[name] for name, value in given.items()}
+        text = article.source_text()
+    if given["title"] is None:
+        hint = f" ({file} has none)" if file else ", or --file to read it from a page"
+        fail(f"a source needs a title: give --title{hint}")
     with database(db_path) as db:
-        source_id = model.add_source(db, title, url=url, outlet=outlet, published=published, language=language)
+        source_id = model.add_source(db, **given, archive_url=archive_url, text=text, recorded_by=by_user)
     typer.echo(source_id)
+
+
+@source_app.command("keep")
+def source_keep(
+    source: Annotated[str, typer.Argument(metavar="SOURCE", help="Source id or URL.", shell_complete=complete_source)],
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", help="Saved page (.html) or text file of the article, to keep as its text.", dir_okay=False
+        ),
+    ] = None,
+    archive_url: ArchiveOption = None,
+    reason: Annotated[
+        str | None, typer.Option(help="Why a different text or archived copy replaces the one kept.")
+    ] = None,
+    by_user: ByUserOption = None,
+    db_path: DbOption = DEFAULT_DB,
+) -> None:
+    """Keep a recorded source's full text (from a saved page or text file) and/or its archived copy, as evidence.
+
+    Claims of the source get the span of their text in it. A different text or archived copy than the one kept
+    replaces it only with --reason; the one it replaces stays in the source_changes log.
+
+    Example: claims source keep 3 --file saved/page.html --archive-url https://perma.cc/AB12-CD34
+             claims source keep 3 --file corrected.html --reason "The outlet corrected the toll"
+    """
+    from .evidence import keep_source
+
+    text = read_article_or_fail(file).source_text() if file is not None else None
+    with database(db_path) as db:
+        outcome = keep_source(db, source, text=text, archive_url=archive_url, reason=reason, recorded_by=by_user)
+    said = {"stored": "text kept", "replaced": "text replaced (the old one is in source_changes)",
+            "unchanged": "text already kept"}  # fmt: skip
+    parts = [said[outcome["text"]]] if outcome["text"] else []
+    if outcome["archive_url"] is not None:
+        parts.append("archived copy recorded" if outcome["archive_url"] else "archived copy already recorded")
+    typer.echo(f"Source {outcome['source_id']}: {', '.join(parts)}", err=True)
+
+
+def read_article_or_fail(path: Path):
+    """The article in a saved page or text file (`pages.read_article`), its notes on stderr; a one-line error if not."""
+    from .pages import read_article
+
+    try:
+        article = read_article(path)
+    except ClaimsError as e:
+        fail(str(e))
+    for note in article.notes:
+        typer.echo(f"  note: {note}", err=True)
+    return article
 
 
 @source_app.command("list")
@@ -228,7 +302,8 @@ def source_list(format: FormatOption = Format.table, db_path: DbOption = DEFAULT
 
     Example: claims source list --format json
     """
-    print_rows(db_path, model.list_sources, format, ["id", "title", "outlet", "published", "language", "url", "claims"], title="Sources")
+    columns = ["id", "title", "outlet", "published", "language", "url", "claims", "text_characters"]
+    print_rows(db_path, model.list_sources, format, columns, title="Sources")
 
 
 @actor_app.command("add")

@@ -138,7 +138,8 @@ def export(
 ) -> None:
     """Export every claim as YAML claims-as-code, JSON Lines, CSV or ClaimReview JSON-LD.
 
-    YAML keeps everything (history, stance dates and sources) and imports back identically.
+    YAML keeps everything (history, stance dates and sources, sources' stored texts and claims' spans) and imports
+    back identically, but for the pages sources' texts were read from; JSON Lines keeps those too (base64).
 
     Example: claims export --format yaml -o claims.yml     claims export -f claimreview --base-url https://factcheck.example.org
     """
@@ -148,13 +149,16 @@ def export(
         if format is ExportFormat.yaml:
             count = interchange.write_yaml(db, out)
         elif format is ExportFormat.jsonl:
-            count = interchange.write_jsonl(interchange.iter_claims(db), out, interchange.actor_records(db))
+            count = interchange.write_jsonl(
+                interchange.iter_claims(db), out, interchange.actor_records(db), interchange.source_declarations(db)
+            )
         elif format is ExportFormat.csv:
             count = interchange.write_csv(interchange.iter_claims(db), out)
             typer.echo(
                 "Note: CSV keeps actor names only (no kind, country or alias), stance names without their dates or "
-                "sources, and the initial status without later changes (links are kept, as JSON in the links "
-                "column); YAML and JSON Lines keep everything",
+                "sources, the initial status without later changes, and no source text or span (links are kept, as "
+                "JSON in the links column); YAML and JSON Lines keep everything (YAML all but the pages texts were "
+                "read from)",
                 err=True,
             )
         else:
@@ -241,45 +245,67 @@ def _progress(label: str):
 
 @app.command()
 def extract(
-    article: Annotated[Path, typer.Argument(metavar="ARTICLE", help="Text file of a news article (UTF-8).")],
+    article: Annotated[
+        Path, typer.Argument(metavar="ARTICLE", help="Saved page (.html, .htm) or text file (UTF-8) of a news article.")
+    ],
     lang: Annotated[str | None, typer.Option(help="fr or en (default: detected).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Draft YAML to write (default: standard output).")] = None,
     match: Annotated[
         bool, typer.Option(help="Write under each drafted claim the recorded claims it most likely repeats, updates or contradicts.")
     ] = True,
+    record: Annotated[
+        bool,
+        typer.Option(help="Record the article's source in the database with its text (and page), kept as evidence."),
+    ] = False,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
     """Draft the attributed claims of an article as YAML, to review, edit and 'claims import'.
 
-    Actors already in the database are recognised by any of their names; others are proposed. A drafted claim
-    that most likely repeats, updates or contradicts a recorded one gets it under `links`, as a suggestion to
-    keep or delete before importing.
+    A saved page is read for its main text, title, site name, date, language and canonical URL; a text file for
+    its header lines. Actors already in the database are recognised by any of their names; others are proposed. A
+    drafted claim that most likely repeats, updates or contradicts a recorded one gets it under `links`, as a
+    suggestion to keep or delete before importing. With --record, the source is recorded with the article's text
+    (a source already recorded keeps it), so that the claims imported from the draft record where they are in it.
 
     Example: claims extract article.txt -o draft.yml && $EDITOR draft.yml && claims import draft.yml
+             claims extract saved/page.html --record -o draft.yml
     """
+    from .cli import read_article_or_fail
     from .extract import extract_claims, write_draft
 
     if lang is not None and parse_language_or_fail(lang) not in ("fr", "en"):
         fail(f"invalid language {lang!r}: extract reads fr or en")
-    try:
-        text = article.read_bytes().decode("utf-8-sig")
-    except OSError as e:
-        fail(f"cannot read {article}: {e.strerror}")
-    except UnicodeDecodeError as e:
-        fail(f"{article} is not valid UTF-8 (byte {e.start + 1})")
-    known, suggested = {}, 0
-    if Path(db_path).is_file():
+    page = read_article_or_fail(article)
+    known, suggested, recorded = {}, 0, None
+    if Path(db_path).is_file() or record:
         with database(db_path) as db:
             known = model.actor_keys(db)
-            bundle = extract_claims(text, language=lang, known_actors=known)
+            bundle = extract_claims(page.text, language=lang, known_actors=known, source=page.source_fields())
             suggested = _suggest_links(db, bundle) if match else 0
+            if record:
+                recorded = _record_source(db, bundle["sources"][0], page)
     else:
-        bundle = extract_claims(text, language=lang, known_actors=known)
+        bundle = extract_claims(page.text, language=lang, known_actors=known, source=page.source_fields())
     with _output_file(output) as out:
         out.write(write_draft(bundle))
+    if recorded:
+        typer.echo(f"Source {recorded[0]}: text {recorded[1]} ({len(page.text):,} characters"
+                   + (", with its page)" if page.html is not None else ")"), err=True)  # fmt: skip
     typer.echo(f"{len(bundle['claims'])} candidate claims drafted" + (f" in {output}" if output else ""), err=True)
     if suggested:
         typer.echo(f"  {suggested} of them may repeat, revise or contradict recorded claims: see their 'links'", err=True)
+
+
+def _record_source(db, source: dict, page) -> tuple[int, str]:
+    """Record the drafted source with the article's text, or keep the text on the source already recorded."""
+    from .evidence import keep_source
+
+    fields = {name: source.get(name) for name in ("title", "url", "outlet", "published", "language")}
+    source_id = model.find_matching_source(db, **fields)
+    if source_id is None:
+        return model.add_source(db, **fields, text=page.source_text()), "kept"
+    outcome = keep_source(db, source_id, text=page.source_text())
+    return source_id, {"stored": "kept", "unchanged": "already kept"}[outcome["text"]]
 
 
 def _suggest_links(db, bundle: dict) -> int:

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from . import counts, model
+from . import counts, evidence, model
 from .db import bulk_writes, unchecked_references, write_transaction
-from .errors import ClaimsError, NotFound
+from .errors import AlreadyExists, ClaimsError, InvalidValue, NotFound
 from .link_import import LinkImporter
 from .migrations import FTS_COLUMNS, QUALIFIERS, ROLES, STATUSES
-from .records import ClaimRecord, Problem, source_identity
+from .records import ClaimRecord, Problem, source_fields, source_identity
 from .values import identity_key
 from .writing import WRITTEN_TABLES, ClaimWriter, Stance, claim_id_by_key, history
 
@@ -99,11 +99,13 @@ class ImportSummary:
     links_added: int = 0
     links_replaced: int = 0  # links written in place of another current link between the same claims
     links_removed: list = field(default_factory=list)  # links the import removed (--prune), each removal recorded
+    texts: int = 0  # source texts stored
 
     def describe(self) -> str:
         text = f"{self.added} claims added, {self.updated} updated, {self.unchanged} unchanged"
         text += f"; {self.sources} new sources, {self.actors} new actors"
         text += f" ({self.actors_updated} updated)" if self.actors_updated else ""
+        text += f"; {self.texts} source texts stored" if self.texts else ""
         if self.links_added or self.links_replaced:
             text += f"; {self.links_added} links added"
             text += f", {self.links_replaced} replaced" if self.links_replaced else ""
@@ -136,6 +138,7 @@ class Importer:
         self.prune = prune
         self.writer = ClaimWriter(db, user=model.current_user(), timestamp=model.now(), create_actors=create_actors)
         self.sources: dict[tuple, dict] = {}
+        self.kept_sources: set[tuple] = set()  # sources whose text and archived copy the input gave are in line
         self.pending: dict[str, list[tuple]] = {table: [] for table in WRITTEN_TABLES}
         self.pending_keys: dict[tuple[int, str], int] = {}
         next_ids = counts.next_ids(db, ["claims", "sources"])
@@ -164,6 +167,11 @@ class Importer:
         """
         source = self._source(record.source)
         source_id = source["id"]
+        if record.span is not None:
+            try:
+                self.writer.span(source_id, record.text, record.span)
+            except InvalidValue as e:
+                raise RecordRefused("span", str(e)) from None
         key = (source_id, identity_key(record.text))
         maybe_added = self.added.add(key)
         existing = self.pending_keys.get(key) or self._recorded(key, maybe_added)
@@ -300,15 +308,55 @@ class Importer:
         return claim_id_by_key(self.db, *key)
 
     def _source(self, source: dict) -> dict:
-        """The recorded source (id, published, language) these fields identify, recorded now if new."""
+        """The recorded source (id, published, language) these fields identify, recorded now if new.
+
+        The text and archived copy the input gives it are kept; a different one than it has is refused.
+        """
         key = source_identity(source)
         if key not in self.sources:
-            source_id = model.find_matching_source(self.db, **source)
+            fields = source_fields(source)
+            source_id = model.find_matching_source(self.db, **fields)
             if source_id is None:
-                source_id = model.add_source(self.db, **source)
+                source_id = model.add_source(self.db, **fields)
                 self.summary.sources += 1
             self.sources[key] = self.db["sources"].get(source_id)
-        return self.sources[key]
+        row = self.sources[key]
+        if key not in self.kept_sources and (source.get("text") is not None or source.get("archive_url")):
+            self._keep(row, source)
+            self.kept_sources.add(key)
+        return row
+
+    def declare_source(self, source: dict) -> None:
+        """Record a source the input declares on its own (with its text, say), or keep its text on the recorded one."""
+        self._source(source)
+
+    def _keep(self, row: dict, source: dict) -> None:
+        """Give a recorded source the archived copy and text the input gives it; RecordRefused if it has others."""
+        user, timestamp = self.writer.user, self.writer.timestamp
+        if source.get("text") is not None:
+            self.flush()  # the claims of the source get their spans in the text, those not inserted yet too
+            self._restore(IDENTITY_INDEX)
+        try:
+            with write_transaction(self.db):  # a savepoint: a refused text leaves the archived copy as it was
+                if source.get("archive_url") and row["archive_url"] != source["archive_url"]:
+                    if row["archive_url"] is not None:
+                        raise RecordRefused(
+                            "source.archive_url",
+                            f"source {row['id']} has the archived copy {row['archive_url']}, not "
+                            f"{source['archive_url']}: 'claims source keep {row['id']} --archive-url URL --reason ...' "
+                            "replaces it",
+                        )
+                    evidence.set_archive_url(self.db, row["id"], source["archive_url"], reason=None, user=user,
+                                             timestamp=timestamp)  # fmt: skip
+                if source.get("text") is not None:
+                    outcome = evidence.write_text(self.db, row["id"], source["text"], reason=None, user=user,
+                                                  timestamp=timestamp)  # fmt: skip
+                    if outcome != "unchanged":
+                        self.writer.text_stored(row["id"], source["text"].body)
+                        self.summary.texts += 1
+        except AlreadyExists as e:
+            raise RecordRefused("source.body", str(e)) from None
+        row["archive_url"] = row["archive_url"] or source.get("archive_url")
 
     def _stances(self, record: ClaimRecord) -> list[Stance]:
         """The record's parties with their actors and sources resolved; an unknown actor refuses the record."""

@@ -30,10 +30,12 @@ from .records import (
     CLAIM_FIELDS,
     ROLE_BY_COLUMN,
     SOURCE_FIELDS,
+    SOURCE_TEXT_FIELDS,
     ClaimRecord,
     InvalidRecords,
     Problem,
     clean_record,
+    clean_source_declaration,
     surrogate_at,
     valid_unicode,
 )
@@ -47,13 +49,14 @@ BACKGROUND_BYTES = 2_000_000  # a larger JSON Lines or CSV file is read and chec
 LIST_SEPARATOR = "; "
 CSV_COLUMNS = [
     "text", "translation", "language", "quote", "said_on", "status", "reason", "notes",
-    *(f"source_{name}" for name in SOURCE_FIELDS), *ROLE_BY_COLUMN, "figures", "links",
+    *(f"source_{name}" for name in SOURCE_FIELDS if name != "archive_url"), *ROLE_BY_COLUMN, "figures", "links",
+    "source_archive_url",  # last: it came last
 ]  # fmt: skip
 BUNDLE_SECTIONS = {"sources", "actors", "claims"}
 ROLE_ORDER = [role for role, _, _ in ROLES]
 ACTOR_FIELDS_ORDER = ("name", "kind", "country", "aliases")
 ACTOR_FIELDS = set(ACTOR_FIELDS_ORDER)
-SECTION_FIELDS = {"claim": CLAIM_FIELDS, "source": ("key", *SOURCE_FIELDS), "actor": ACTOR_FIELDS}
+SECTION_FIELDS = {"claim": CLAIM_FIELDS, "source": ("key", *SOURCE_FIELDS, *SOURCE_TEXT_FIELDS), "actor": ACTOR_FIELDS}
 
 
 @dataclass
@@ -66,6 +69,8 @@ class Item:
     raw: str | None = None
     note: str | None = None  # something skipped on purpose, reported but not an error
     actor: dict | None = None  # an actor declared by the input (a JSON Lines `{"actor": {...}}` line)
+    source: dict | None = None  # a source declared on its own: a `{"source": {..., "body"}}` line, a YAML source no
+    # claim names
 
 
 # Reading
@@ -179,27 +184,35 @@ def read_yaml(path: Path) -> tuple[list[dict], list[Item]]:
     if not files:
         raise InvalidValue(f"no .yml or .yaml file in {path}")
     documents = [(file, *_load_yaml(file)) for file in files]
-    sources, actors, items = {}, [], []
+    sources, actors, items, declared = {}, [], [], {}
     for file, document, lines in documents:
-        for key, source in _section(document, "sources", file, items, lines):
+        for where, (key, source) in _section(document, "sources", file, items, lines, with_where=True):
             sources[str(key)] = source
+            declared[str(key)] = where
     for file, document, lines in documents:
         for where, actor in _section(document, "actors", file, items, lines, with_where=True):
             actors.append({"where": where, **actor})
         for where, claim in _section(document, "claims", file, items, lines, with_where=True):
-            claim, unknown = _with_sources(claim, sources)
+            claim, unknown = _with_sources(claim, sources, used=declared)
             if unknown:
                 items.append(Item(where, problem=unknown))
                 continue
             items.append(Item(where, claim))
+    # A source no claim names is recorded too, after the claims (an export lists such sources last).
+    items += [Item(where, source=sources[key]) for key, where in declared.items()]
     return actors, items
 
 
-def _with_sources(claim: dict, sources: dict) -> tuple[dict, str | None]:
-    """The claim with the source keys of it and of its links replaced by their sources; or why not (a key unknown)."""
+def _with_sources(claim: dict, sources: dict, used: dict | None = None) -> tuple[dict, str | None]:
+    """The claim with the source keys of it and of its links replaced by their sources; or why not (a key unknown).
+
+    The keys it names are taken out of `used`.
+    """
 
     def source(value, field_name: str):
         if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value) in sources:
+            if used is not None:
+                used.pop(str(value), None)
             return sources[str(value)]
         if value is not None and not isinstance(value, dict):
             raise LookupError(f"{field_name}: unknown source key {value!r} (not in any sources section)")
@@ -390,7 +403,8 @@ def _section(document: dict, name: str, file: Path, items: list[Item], lines: di
             items.append(Item(where, problem=_not_an_entry(name, entry)))
             continue
         if name == "sources":
-            yield entry.pop("key", index), entry
+            pair = (entry.pop("key", index), entry)
+            yield (where, pair) if with_where else pair
         else:
             yield (where, entry) if with_where else entry
 
@@ -523,6 +537,10 @@ def import_path(
             if item.actor is not None:
                 problems += _check_actors(db, [item.actor]) or _declare_actor(db, importer, item.actor)
                 continue
+            if item.source is not None:
+                if skip_invalid or not problems:
+                    problems += _declare_source(importer, item.source, item.where)
+                continue
             if record is not None and (skip_invalid or not problems):
                 errors = _write(db, importer, record, item.where)
             elif record is not None:
@@ -555,12 +573,25 @@ def _checked(items: Iterable[Item]) -> Iterator[tuple[Item, ClaimRecord | None, 
                 continue
             item.actor, item.record = {"where": item.where, **declared}, None
             yield item, None, []
+        elif item.source is not None or _declares_source(item.record):
+            declared = item.source if item.source is not None else item.record["source"]
+            item.source, problems = clean_source_declaration(declared, item.where)
+            item.record = None
+            yield item, None, problems
         elif item.note is not None:
             yield item, None, []
         elif item.problem is not None:
             yield item, None, [Problem(item.where, "", item.problem)]
         else:
             yield (item, *clean_record(item.record, item.where))
+
+
+def _declares_source(record: Any) -> bool:
+    """Whether a record is a JSON Lines `{"source": {..., "body": ...}}` line: a source and the text it keeps."""
+    return (
+        isinstance(record, dict) and record.keys() == {"source"}
+        and isinstance(record["source"], dict) and "body" in record["source"]
+    )  # fmt: skip
 
 
 def _check_streamed(path: Path, format: str) -> Iterator[tuple]:
@@ -612,6 +643,15 @@ def _declare_actor(db: Database, importer: Importer, actor: dict) -> list[Proble
             importer.add_actor(actor["name"], actor["kind"], actor.get("country"), actor.get("aliases") or [])
     except ClaimsError as e:
         return [Problem(actor["where"], "", str(e))]
+    return []
+
+
+def _declare_source(importer: Importer, source: dict, where: str) -> list[Problem]:
+    """Record a source the input declares, with its text; the problem if it cannot be (another text is recorded)."""
+    try:
+        importer.declare_source(source)
+    except RecordRefused as e:
+        return [Problem(where, e.field, str(e))]
     return []
 
 
@@ -752,8 +792,34 @@ def _record(claim: dict, parts: dict, sources: dict, actor_names: dict, columns:
              "reason": row["reason"]}
             for row in parts["links"]
         ]  # fmt: skip
+    if claim["span_start"] is not None and claim["span_end"] is not None:
+        record["span"] = [claim["span_start"], claim["span_end"]]
     record["source"] = _source_record(sources[claim["source_id"]])
     return record
+
+
+class LiteralText(str):
+    """Text written as a YAML literal block (`|`), line for line as stored: a source's body."""
+
+
+def _text_fields(row: dict | None, *, with_html: bool) -> dict:
+    """A source's stored text as files carry it: body, body_sha256, stored_at (and html_zlib, base64, in JSON Lines)."""
+    if row is None:
+        return {}
+    fields = {"body": row["body"], "body_sha256": row["body_sha256"], "stored_at": row["stored_at"]}
+    if with_html and row["html_zlib"] is not None:
+        import base64
+
+        fields["html_zlib"] = base64.b64encode(row["html_zlib"]).decode("ascii")
+    return fields
+
+
+def source_declarations(db: Database) -> Iterator[dict]:
+    """Every source that keeps a text, as a JSON Lines `{"source": {...}}` line declares it, its page included."""
+    texts = "select source_id, body, body_sha256, html_zlib, stored_at from source_texts order by source_id"
+    for text in db.query(texts):
+        source = db["sources"].get(text["source_id"])
+        yield {"source": _source_record(source) | _text_fields(text, with_html=True)}
 
 
 def actor_records(db: Database) -> list[dict]:
@@ -761,10 +827,15 @@ def actor_records(db: Database) -> list[dict]:
     return [_without_empty({key: actor[key] for key in ACTOR_FIELDS_ORDER}) for actor in model.list_actors(db)]
 
 
-def write_jsonl(records: Iterator[dict], out: IO[str], actors: Iterable[dict] = ()) -> int:
-    """One JSON object per line, after an `{"actor": {...}}` line per actor; returns how many claims."""
+def write_jsonl(
+    records: Iterator[dict], out: IO[str], actors: Iterable[dict] = (), sources: Iterable[dict] = ()
+) -> int:
+    """One JSON object per line, after an `{"actor": {...}}` line per actor and a `{"source": {...}}` line per
+    source declared (those keeping a text: see `source_declarations`); returns how many claims."""
     for actor in actors:
         out.write(json.dumps({"actor": actor}, ensure_ascii=False) + "\n")
+    for source in sources:
+        out.write(json.dumps(source, ensure_ascii=False) + "\n")
     count = 0
     for count, record in enumerate(records, 1):
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -806,7 +877,14 @@ def yaml_document(db: Database) -> dict:
                 met.setdefault(by_identity[tuple(sorted(party["source"].items()))])
     ordered = [rows[source_id] for source_id in [*met, *(i for i in rows if i not in met)]]
     keys = _source_keys(ordered)
-    sources = [{"key": keys[row["id"]], **_source_record(row)} for row in ordered]
+    query = "select source_id, body, body_sha256, stored_at from source_texts"
+    texts = {row["source_id"]: row for row in db.query(query)}
+    sources = []
+    for row in ordered:
+        text = _text_fields(texts.get(row["id"]), with_html=False)
+        if text:
+            text["body"] = LiteralText(text["body"])
+        sources.append({"key": keys[row["id"]], **_source_record(row), **text})
     for record in claims:
         record["source"] = keys[by_identity[tuple(sorted(record["source"].items()))]]
         for link in record.get("links", []):
@@ -820,8 +898,22 @@ def write_yaml(db: Database, out: IO[str]) -> int:
 
     document = yaml_document(db)
     out.write("# claims-as-code: sources, actors and claims. Edit, review, then `claims import` this file.\n")
-    yaml.safe_dump(document, out, allow_unicode=True, sort_keys=False, width=110)
+    yaml.dump(document, out, Dumper=_dumper(), allow_unicode=True, sort_keys=False, width=110)
     return len(document["claims"])
+
+
+@functools.cache
+def _dumper():
+    """PyYAML's safe dumper, writing a LiteralText as a literal block where YAML allows it (else quoted)."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    Dumper.add_representer(
+        LiteralText, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", str(text), style="|")
+    )
+    return Dumper
 
 
 def _source_keys(rows: list[dict]) -> dict[int, str]:

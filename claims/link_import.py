@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from . import links, model
 from .errors import ClaimsError
-from .records import ClaimRecord, LinkRecord, Problem, source_identity
+from .records import ClaimRecord, LinkRecord, Problem, source_fields, source_identity
 from .values import identity_key
 from .writing import claim_id_by_key
 
@@ -102,7 +102,7 @@ class LinkImporter:
             identity = record_identity(link)
             if identity == pending.holder_identity:
                 return None, Problem(pending.where, pending.field, "a claim cannot be linked to itself")
-            source_id = model.find_matching_source(self.db, **link.source)
+            source_id = model.find_matching_source(self.db, **source_fields(link.source))
             target = claim_id_by_key(self.db, source_id, identity[1]) if source_id is not None else None
             if target is None:
                 if hash(identity) in self.unwritten:

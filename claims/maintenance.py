@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from . import counts
 from .db import write_transaction
+from .evidence import altered_texts, find_span, stale_spans
 from .errors import ClaimsError
 from .migrations import (
     APPEND_ONLY_TABLES,
@@ -18,6 +19,7 @@ from .migrations import (
     FTS_COLUMNS,
     FTS_TOKENIZE,
     FTS_TRIGGERS,
+    SOURCE_TEXT_TRIGGERS,
     append_only_triggers,
     index_only_changed_text,
 )
@@ -28,7 +30,8 @@ REPAIRED_HISTORY_REASON = "History started by 'claims check --repair': the claim
 
 
 def check(db: Database) -> list[str]:
-    """Every problem found: SQLite integrity, foreign keys, full-text index, derived columns, statuses, counts."""
+    """Every problem found: SQLite integrity, foreign keys, full-text index, derived columns, statuses, counts,
+    source texts changed since they were stored and claim spans that no longer match them."""
     problems = [f"integrity: {row[0]}" for row in db.execute("pragma integrity_check") if row[0] != "ok"]
     problems += [
         f"foreign key: {table} row {rowid} points to a missing {parent} row"
@@ -57,11 +60,26 @@ def check(db: Database) -> list[str]:
         "marks or final punctuation: keep one ('claims delete ID --purge --reason ...')"
         for source_id, ids in _same_text(db)
     ]
+    problems += [
+        f"source {source_id}: its stored text no longer matches its SHA-256 (recorded {recorded[:12]}..., now "
+        f"{now_digest[:12]}...): it was changed outside claims, which --repair does not undo"
+        for source_id, recorded, now_digest in altered_texts(db)
+    ]
+    problems += [_span_problem(*row) for row in stale_spans(db)]
     return problems
 
 
+def _span_problem(claim_id: int, source_id: int, start, end, what: str) -> str:
+    if what == "missing":
+        return f"claim {claim_id}: its text is in source {source_id}'s stored text but it records no span"
+    if what == "no text":
+        return f"claim {claim_id}: records a span ({start}-{end}) but source {source_id} keeps no text"
+    return f"claim {claim_id}: its span ({start}-{end}) no longer matches source {source_id}'s stored text"
+
+
 def repair(db: Database) -> list[str]:
-    """Rebuild what is derived (full-text index, actor columns, current status, counts); return what was fixed."""
+    """Rebuild what is derived (full-text index, actor columns, current status, counts, claim spans); return what was
+    fixed. A source text changed since it was stored is not: its SHA-256 is the evidence of the change."""
     fixed = []
     with write_transaction(db):
         missing = _missing_triggers(db)
@@ -97,6 +115,18 @@ def repair(db: Database) -> list[str]:
         for claim_id, recorded, expected in list(_misdated(db)):
             db["claims"].update(claim_id, {"dated": expected})
             fixed.append(f"claim {claim_id}: dated set from {recorded!r} to {expected!r}")
+        for claim_id, source_id, start, end, _ in list(stale_spans(db)):
+            body = db.execute("select body from source_texts where source_id = ?", [source_id]).fetchone()
+            text = db.execute("select text from claims where id = ?", [claim_id]).fetchone()[0]
+            span = find_span(body[0] if body else None, text)
+            start_end = span or (None, None)
+            db.execute("update claims set span_start = ?, span_end = ? where id = ?", [*start_end, claim_id])
+            if span:
+                where = f"where its text is in source {source_id}'s"
+                fixed.append(f"claim {claim_id}: span set to {span[0]}-{span[1]}, {where}")
+            else:
+                why = f"its text is not in source {source_id}'s stored text"
+                fixed.append(f"claim {claim_id}: span {start}-{end} cleared: {why}")
         stale = counts.stale(db)
         if stale:
             counts.recount(db)
@@ -127,7 +157,7 @@ def backup(db: Database, target: str | Path) -> int:
 def _plain_triggers() -> dict[str, str]:
     """Name and SQL of every trigger but the full-text index's (append-only history, counts, dates)."""
     triggers = {name: sql for table in APPEND_ONLY_TABLES for name, sql in append_only_triggers(table).items()}
-    return triggers | counts.triggers() | DATED_TRIGGERS
+    return triggers | counts.triggers() | DATED_TRIGGERS | SOURCE_TEXT_TRIGGERS
 
 
 def _missing_triggers(db: Database) -> list[str]:

@@ -74,7 +74,7 @@ LINK_RELATIONS = [
     ("contradicts", "Cannot be true together with the other claim: a denial, a very different figure."),
 ]
 
-APPEND_ONLY_TABLES = ["status_changes", "revisions", "purges", "actor_changes", "claim_links"]
+APPEND_ONLY_TABLES = ["status_changes", "revisions", "purges", "actor_changes", "claim_links", "source_changes"]
 FTS_COLUMNS = ["text", "translation"]
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 FTS_TRIGGERS = ["claims_ai", "claims_ad", "claims_au"]
@@ -88,7 +88,7 @@ def append_only_triggers(table: str) -> dict[str, str]:
     """
     purge_logged = (
         " WHEN NOT EXISTS (SELECT 1 FROM purges WHERE purges.claim_id = OLD.claim_id)"
-        if table not in ("purges", "actor_changes")
+        if table not in ("purges", "actor_changes", "source_changes")
         else ""
     )
     message = f"'{table} is append-only: rows cannot be changed or deleted'"
@@ -550,6 +550,62 @@ def m009_claims_counted_once(db: Database):
         """,
         replace=True,
     )
+
+
+# A source's stored text (source_texts) is replaced only with the change logged first in source_changes (who, when,
+# why, and the text it replaces), which its `change_id` then names, and never deleted: `claims check` reports a
+# missing trigger, `--repair` restores it.
+SOURCE_TEXT_TRIGGERS = {
+    "source_texts_no_silent_update": """CREATE TRIGGER source_texts_no_silent_update BEFORE UPDATE ON source_texts
+        WHEN NOT EXISTS (SELECT 1 FROM source_changes WHERE source_changes.id = NEW.change_id
+                         AND source_changes.id > OLD.change_id AND source_changes.source_id = OLD.source_id
+                         AND source_changes.field = 'text'
+                         AND json_extract(source_changes.new_value, '$.body_sha256') = NEW.body_sha256)
+        BEGIN
+            SELECT RAISE(ABORT, 'a stored source text is replaced only with its change logged in source_changes');
+        END""",
+    "source_texts_no_delete": """CREATE TRIGGER source_texts_no_delete BEFORE DELETE ON source_texts
+        BEGIN SELECT RAISE(ABORT, 'a stored source text cannot be deleted'); END""",
+}
+
+
+@step
+def m010_source_texts_and_claim_spans(db: Database):
+    """Sources kept as evidence: `source_texts` holds a source's full text (`body`, its SHA-256, when it was stored)
+    and the page it was read from (zlib-compressed HTML); `source_changes`, an append-only log of every text stored
+    or replaced and every archive URL set, with who, when, why and the value replaced; `sources.archive_url`, an
+    archived copy (archive.org, perma.cc); `claims.span_start`/`span_end`, where a claim's text is in its source's."""
+    db.execute("ALTER TABLE sources ADD COLUMN archive_url TEXT")
+    db.execute(
+        """CREATE TABLE source_texts (
+            source_id INTEGER PRIMARY KEY REFERENCES sources(id),
+            body TEXT NOT NULL,
+            body_sha256 TEXT NOT NULL,
+            html_zlib BLOB,
+            stored_at TEXT NOT NULL,
+            change_id INTEGER NOT NULL REFERENCES source_changes(id)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE source_changes (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            field TEXT NOT NULL CHECK (field IN ('text', 'archive_url')),
+            old_value TEXT,
+            new_value TEXT,
+            old_html_zlib BLOB,
+            reason TEXT NOT NULL,
+            recorded_by TEXT,
+            recorded_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX idx_source_changes_source_id ON source_changes (source_id)")
+    for sql in append_only_triggers("source_changes").values():
+        db.execute(sql)
+    for sql in SOURCE_TEXT_TRIGGERS.values():
+        db.execute(sql)
+    db.execute("ALTER TABLE claims ADD COLUMN span_start INTEGER")
+    db.execute("ALTER TABLE claims ADD COLUMN span_end INTEGER")
 
 
 def known_migration_names() -> list[str]:

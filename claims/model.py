@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from . import counts
 from .db import write_transaction
 from .errors import AlreadyExists, InvalidValue, NotFound
+from .evidence import SourceText, text_summary, write_text
 from .migrations import ROLE_OPTIONS
 from .records import DEFAULT_STATUS, ClaimRecord
 from .writing import (
@@ -121,14 +122,21 @@ def add_source(
     outlet: str | None = None,
     published: str | None = None,
     language: str | None = None,
+    archive_url: str | None = None,
+    text: SourceText | None = None,
+    recorded_by: str | None = None,
 ) -> int:
-    """Record a source (article, report, post); return its id. Refuses a duplicate."""
-    source = _clean_source(title, url, outlet, published, language)
+    """Record a source (article, report, post), with its full text if given; return its id. Refuses a duplicate."""
+    source = _clean_source(title, url, outlet, published, language, archive_url)
     existing = _matching_source_id(db, source)
     if existing is not None:
         raise AlreadyExists(f"this source is already recorded as source {existing}")
+    timestamp = now()
     with write_transaction(db):
-        return db["sources"].insert(source | {"created_at": now()}).last_pk
+        source_id = db["sources"].insert(source | {"created_at": timestamp}).last_pk
+        if text is not None:
+            write_text(db, source_id, text, reason=None, user=current_user(recorded_by), timestamp=timestamp)
+    return source_id
 
 
 def find_matching_source(
@@ -139,18 +147,20 @@ def find_matching_source(
     outlet: str | None = None,
     published: str | None = None,
     language: str | None = None,
+    archive_url: str | None = None,
 ) -> int | None:
     """Id of the recorded source these fields describe (same URL, or same title, outlet and date), or None."""
-    return _matching_source_id(db, _clean_source(title, url, outlet, published, language))
+    return _matching_source_id(db, _clean_source(title, url, outlet, published, language, archive_url))
 
 
-def _clean_source(title, url, outlet, published, language) -> dict:
+def _clean_source(title, url, outlet, published, language, archive_url=None) -> dict:
     return {
         "title": require_text(title, "source title", MAX_NAME_LENGTH * 2),
         "url": parse_url(url, "source URL") if optional_text(url) else None,
         "outlet": optional_text(outlet, "outlet", MAX_NAME_LENGTH),
         "published": parse_date(published, "publication date") if optional_text(published) else None,
         "language": parse_language(language) if optional_text(language) else None,
+        "archive_url": parse_url(archive_url, "archive URL") if optional_text(archive_url) else None,
     }
 
 
@@ -181,10 +191,11 @@ def get_source(db: Database, ref: str | int) -> dict:
 
 
 def list_sources(db: Database) -> list[dict]:
-    """Every source with the number of claims recorded from it."""
+    """Every source with the number of claims recorded from it and the length of the text it keeps (or None)."""
     return list(
         db.query(
-            "select sources.*, (select count(*) from claims where claims.source_id = sources.id) as claims "
+            "select sources.*, (select count(*) from claims where claims.source_id = sources.id) as claims, "
+            "(select length(body) from source_texts where source_id = sources.id) as text_characters "
             "from sources order by id"
         )
     )
@@ -513,6 +524,7 @@ def get_claim(db: Database, claim_id: int) -> dict:
     claim = _decode_parties(get_claim_row(db, claim_id), role_columns(db).values())
     claim["status_meaning"] = db["statuses"].get(claim["status"])["meaning"]
     claim["source"] = db["sources"].get(claim.pop("source_id"))
+    claim["source"]["text"] = text_summary(db, claim["source"]["id"])
     claim["attributions"] = list(
         db.query(
             "select actors.name as actor, attributions.role, actors.kind, "

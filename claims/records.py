@@ -8,7 +8,10 @@ A record is a plain dict, the same in YAML, JSON Lines and (flattened) CSV:
     asserted_by, relayed_by, confirmed_by, denied_by, not_confirmed_by, disputed_by:
         [name, or {actor, date, source}]               parties per role
     figures: [SPEC]                                     e.g. "killed=~600 soldiers"
-    source: {title, url, outlet, published, language}
+    source: {title, url, outlet, published, language, archive_url}
+        and, to keep the source's full text as evidence, body, body_sha256 (checked), stored_at and, in JSON Lines
+        only, html_zlib (base64 of the zlib-compressed page)
+    span: [start, end]                                  where the text is in its source's stored text (checked)
     links: [{relation, claim: ID} or {relation, source, text}, with an optional reason]
         same, updates or contradicts, read from this claim: `{relation: updates, ...}` means this claim updates
         the other; the other is a claim of the database by id, or the claim of that source with that text
@@ -27,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ClaimsError, InvalidValue
+from .evidence import SourceText, parse_body, parse_html_zlib, parse_sha256, parse_span, parse_stored_at, sha256
 from .migrations import ROLES, STATUSES
 from .values import (
     MAX_NAME_LENGTH,
@@ -44,13 +48,14 @@ from .values import (
 ROLE_BY_COLUMN = {column: role for role, column, _ in ROLES}
 STATUS_NAMES = [name for name, _ in STATUSES]
 DEFAULT_STATUS = STATUS_NAMES[0]
-SOURCE_FIELDS = ("title", "url", "outlet", "published", "language")
+SOURCE_FIELDS = ("title", "url", "outlet", "published", "language", "archive_url")
+SOURCE_TEXT_FIELDS = ("body", "body_sha256", "stored_at", "html_zlib")  # a source's stored text, where files carry it
 CHANGE_FIELDS = ("status", "reason", "evidence", "date")
 PARTY_FIELDS = ("actor", "date", "source")
 LINK_FIELDS = ("relation", "claim", "source", "text", "reason")
 CLAIM_FIELDS = (
     "text", "translation", "language", "quote", "said_on", "notes", "status", "reason", "changes",
-    *ROLE_BY_COLUMN, "figures", "links", "source",
+    *ROLE_BY_COLUMN, "figures", "links", "span", "source",
 )  # fmt: skip
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -60,6 +65,11 @@ def source_identity(source: dict) -> tuple:
     if source.get("url"):
         return (source["url"],)
     return source.get("title"), source.get("outlet"), source.get("published")
+
+
+def source_fields(source: dict) -> dict:
+    """A cleaned source's own fields (SOURCE_FIELDS), without the text it may carry."""
+    return {name: source.get(name) for name in SOURCE_FIELDS}
 
 
 def surrogate_at(text: str) -> int | None:
@@ -118,6 +128,7 @@ class ClaimRecord:
     notes: str | None = None
     status: str = DEFAULT_STATUS
     reason: str | None = None
+    span: tuple[int, int] | None = None
     changes: list[Change] = field(default_factory=list)
     parties: list[Party] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
@@ -227,6 +238,11 @@ def _maybe(parse, *args):
     return lambda value: parse(value, *args) if optional_text(value) else None
 
 
+def _given(parse):
+    """A parser of long values (a source's text): None stays None, anything else is `parse`d, blank included."""
+    return lambda value: parse(value) if value is not None else None
+
+
 def _required(what: str, limit: int = MAX_TEXT_LENGTH):
     return lambda value: require_text(value, what, limit)
 
@@ -273,6 +289,11 @@ PARSERS = {
         "outlet": _optional("outlet", MAX_NAME_LENGTH),
         "published": _maybe(parse_date, "publication date"),
         "language": _maybe(parse_language),
+        "archive_url": _maybe(parse_url, "archive URL"),
+        "body": _given(parse_body),
+        "body_sha256": _maybe(parse_sha256),
+        "stored_at": _maybe(parse_stored_at),
+        "html_zlib": _given(parse_html_zlib),
     },
     "change": {
         "status": _status,
@@ -302,11 +323,39 @@ _PARTY_KEYS = frozenset(PARTY_FIELDS)
 
 
 def clean_source(source: Any, check: _Checker, prefix: str = "source") -> dict | None:
-    """Validate a source mapping; problems are recorded under `prefix.field`."""
+    """Validate a source mapping; problems are recorded under `prefix.field`.
+
+    Its stored text, if it carries one, comes back as a `SourceText` under "text" (None otherwise), its SHA-256
+    checked against the body.
+    """
     if not isinstance(source, dict):
         check.problem(prefix, "a source (title, url, outlet, published, language) is required")
         return None
-    return check.fields(source, "source", f"{prefix}.")
+    fields = check.fields(source, "source", f"{prefix}.")
+    body, digest, stored_at, html = (fields.pop(name, None) for name in SOURCE_TEXT_FIELDS)
+    fields["text"] = None
+    if body is None:
+        for name, value in (("body_sha256", digest), ("stored_at", stored_at), ("html_zlib", html)):
+            if value is not None:
+                check.problem(f"{prefix}.{name}", "given without the body it belongs to")
+    elif digest is not None and digest != _sha256_of(body):
+        changed = "is not the SHA-256 of the body: the text was changed since it was stored"
+        check.problem(f"{prefix}.body_sha256", changed)
+    else:
+        fields["text"] = SourceText(body, stored_at=stored_at, html_zlib=html)
+    return fields
+
+
+@functools.lru_cache(maxsize=64)
+def _sha256_of(body: str) -> str:
+    return sha256(body)  # a source's body comes with each of its claims: hashed once
+
+
+def clean_source_declaration(source: Any, where: str) -> tuple[dict | None, list[Problem]]:
+    """Validate a source a file declares on its own (with its text, say); return it cleaned, or every problem."""
+    check = _Checker(where)
+    cleaned = clean_source(source, check, "source")
+    return (None, check.problems) if check.problems else (cleaned, [])
 
 
 def _clean_party(item: Any, where: str, role: str, check: _Checker) -> Party | None:
@@ -373,6 +422,16 @@ def _clean_figures(value: Any, check: _Checker) -> list[Figure]:
         return []
     figures = [check.value(f"figures[{i}]", spec, _figure) for i, spec in enumerate(value, 1)]
     return [f for f in figures if f is not None]
+
+
+def _clean_span(value: Any, check: _Checker) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        return parse_span(value)
+    except InvalidValue as e:
+        check.problem("span", str(e))
+        return None
 
 
 def _claim_id(value: Any) -> int:
@@ -458,6 +517,7 @@ def clean_record(record: Any, where: str) -> tuple[ClaimRecord | None, list[Prob
         parties=_clean_parties(record, check),
         figures=_clean_figures(record.get("figures"), check),
         links=_clean_links(record.get("links"), check),
+        span=_clean_span(record.get("span"), check),
     )
     if check.problems:
         return None, check.problems

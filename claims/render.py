@@ -76,6 +76,15 @@ def print_claim(claim: dict) -> None:
     details = [f"Source {source['id']}: {source['title']}"]
     details += [v for v in (source["outlet"], source["published"], source["url"]) if v]
     console.print(Text(" · ".join(details), style="dim"))
+    if source.get("archive_url"):
+        console.print(Text(f"Archived copy: {source['archive_url']}", style="dim"))
+    kept = source.get("text")
+    if kept:
+        where = (f"; this claim is characters {claim['span_start']}-{claim['span_end']} of it"
+                 if claim.get("span_start") is not None else "; this claim's text is not found in it")  # fmt: skip
+        page = ", with its page" if kept["with_page"] else ""
+        console.print(Text(f"Source text kept: {kept['characters']:,} characters{page}, stored {kept['stored_at']}, "
+                           f"SHA-256 {kept['sha256']}{where}", style="dim"))  # fmt: skip
     if claim["said_on"]:
         console.print(Text(f"Said on {claim['said_on']}"))
     if claim["attributions"]:

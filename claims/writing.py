@@ -17,6 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .errors import InvalidValue
+from .evidence import bodies, check_span
 from .migrations import STANCE_ROLES
 from .records import ClaimRecord
 from .values import Figure, fold, identity_key
@@ -25,7 +26,7 @@ INITIAL_STATUS_REASON = "Status when the claim was recorded."
 UNKNOWN_ACTOR_HINT = "add it with 'claims actor add' or pass --create-actors"
 # The columns of the rows written, in the order of their tuples (claims: these, then role columns, then STAMPED).
 CLAIM_ROW = ("id", "group_id", "text", "text_key", "translation", "language", "is_quote", "source_id", "said_on",
-             "dated", "status", "notes")  # fmt: skip
+             "dated", "status", "notes", "span_start", "span_end")  # fmt: skip
 STAMPED = ("created_at", "updated_at", "status_changed_at", "created_by")
 ATTRIBUTION_ROW = ("claim_id", "actor_id", "role", "source_id", "stated_on", "created_at", "recorded_by")
 FIGURE_ROW = ("claim_id", *(f.name for f in fields(Figure)))
@@ -90,6 +91,7 @@ class ClaimWriter:
         self.actors: dict[str, tuple[int, str]] = {}  # folded name: (id, name)
         self.names: dict[int, str] = {}  # id: name of the actors resolved
         self.created_actors: list[str] = []
+        self.texts: dict[int, str] | None = None  # the stored text of each source that has one, read when first needed
         self.inserts = {  # one prepared statement per table, for rows as tuples
             table: "insert into [{}] ({}) values ({})".format(table, ", ".join(columns), ", ".join("?" for _ in columns))
             for table, columns in [
@@ -123,6 +125,23 @@ class ClaimWriter:
         self.actors.clear()
         self.names.clear()
 
+    # Spans
+
+    def body(self, source_id: int) -> str | None:
+        """The stored text of a source, or None (every source's read at once: most keep none)."""
+        if self.texts is None:
+            self.texts = bodies(self.db)
+        return self.texts.get(source_id)
+
+    def text_stored(self, source_id: int, body: str) -> None:
+        """Note a text stored since the texts were read, for the spans of the claims written after."""
+        if self.texts is not None:
+            self.texts[source_id] = body
+
+    def span(self, source_id: int, text: str, given: tuple[int, int] | None = None) -> tuple[int | None, int | None]:
+        """(start, end) of the claim text in its source's stored text, or (None, None); a `given` span is checked."""
+        return check_span(self.body(source_id), text, given) or (None, None)
+
     # New claims
 
     def new_claim_rows(self, claim_id: int, record: ClaimRecord, source: dict, stances: list[Stance]) -> dict:
@@ -133,9 +152,10 @@ class ClaimWriter:
         for stance in stances:
             names[self.columns[stance.role]].append(self.actor_name(stance.actor_id))
         dated = record.said_on or source["published"]
+        span = self.span(source["id"], record.text, record.span)
         claim = (claim_id, claim_id, record.text, identity_key(record.text), record.translation,
                  record.language or source["language"], int(record.quote), source["id"], record.said_on, dated,
-                 status, record.notes, *map(json_list, names.values()),
+                 status, record.notes, *span, *map(json_list, names.values()),
                  self.timestamp, self.timestamp, self.timestamp, self.user)  # fmt: skip
         return {
             "claims": [claim],
@@ -201,6 +221,8 @@ class ClaimWriter:
         row = dict(changes)
         if "text" in changes:
             row["text_key"] = identity_key(changes["text"])
+        if "text" in changes or "source_id" in changes:
+            row["span_start"], row["span_end"] = self.span(source_id, text)
         self.db["claims"].update(claim_id, row | {"updated_at": self.timestamp})
         return revisions
 
@@ -307,6 +329,9 @@ class ClaimWriter:
             elif value not in (None, 0) and row[name] != value:
                 changes[name] = value
         outcome.changed |= bool(self.change_fields(claim_id, changes, reason))
+        if record.span is not None and (row["span_start"], row["span_end"]) != record.span:
+            start, end = self.span(row["source_id"], record.text, record.span)
+            self.db["claims"].update(claim_id, {"span_start": start, "span_end": end})
         outcome.changed |= self._apply_stances(claim_id, stances, prune, reason, outcome)
         outcome.changed |= self._apply_figures(claim_id, record.figures, prune, reason, outcome)
         return outcome

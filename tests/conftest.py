@@ -154,3 +154,34 @@ def reports(db, actors):
         "en_denial": add(db, "KCNA called the reports of North Korean soldiers killed a fabrication.", source=wire,
                          parties=[("KCNA", "asserts")]),
     }  # fmt: skip
+
+
+PAGES = __import__("pathlib").Path(__file__).parent / "data" / "pages"
+ARTICLES = PAGES.parent / "articles"
+# A source's stored text in three paragraphs, the second holding markup a page must show as text.
+KEPT_BODY = (
+    "Séoul, 30 août (ATS) - Selon Séoul, environ 600 soldats nord-coréens ont été tués, ce que Pyongyang n'a pas "
+    "confirmé.\n\nKim a parlé <script>window.pwned = 1</script> aux familles. Le dirigeant a promis un monument, a "
+    "rapporté KCNA.\n\nPyongyang et Moscou sont liés par un accord de défense depuis 2024."
+)
+KEPT_CLAIMS = {  # added in this order: the first is the latest in the article
+    "monument": "Le dirigeant a promis un monument, a rapporté KCNA.",
+    "toll": "Selon Séoul, environ 600 soldats nord-coréens ont été tués.",  # the text goes on: ", ce que ..."
+    "hostile": "Kim a parlé <script>window.pwned = 1</script> aux familles.",
+    "elided": "Selon Séoul, environ 600 soldats [...] liés par un accord de défense depuis 2024",
+    "elsewhere": "A claim that is not in the stored text.",
+}
+
+
+@pytest.fixture
+def kept(db, actors):
+    """A source keeping KEPT_BODY (with a page) and its claims (KEPT_CLAIMS): {"source": id, name: claim id}."""
+    from claims import model
+    from claims.evidence import SourceText
+
+    page = f"<html><body><article><p>{KEPT_BODY}</p></article></body></html>".encode()
+    source = model.add_source(db, "Kim réconforte les familles", url="https://example.org/ats-kim", outlet="ATS",
+                              published="2025-08-30", language="fr", text=SourceText(KEPT_BODY, page))  # fmt: skip
+    ids = {name: model.add_claim(db, text, source=source, parties=[("Seoul", "asserts")])
+           for name, text in KEPT_CLAIMS.items()}  # fmt: skip
+    return {"source": source, **ids}

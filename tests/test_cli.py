@@ -31,6 +31,7 @@ def database_files(path):
 
 
 COMMANDS = ["init", "add", "status", "stance", "list", "show", "statuses", "serve", "demo", "source add", "source list",
+            "source keep",
             "actor add", "actor list", "import", "export", "check", "backup", "edit", "delete", "extract"]  # fmt: skip
 
 
@@ -542,3 +543,116 @@ def test_list_limits_tables_but_not_exports(db_path):
     assert len(json.loads(ok("list", "-f", "json", db=db_path))) == 105
     assert len(json.loads(ok("list", "-f", "json", "--limit", "3", db=db_path))) == 3
     assert "Showing" not in claims("list", "--limit", "0", db=db_path).stderr
+
+
+# Saved pages and sources kept as evidence
+
+PAGE_PAIRS = ["afp-inondations", "reuters-drone-strikes"]
+
+
+@pytest.mark.parametrize("name", PAGE_PAIRS)
+def test_extract_gives_a_saved_page_the_drafts_of_its_text(tmp_path, name):
+    import yaml
+    from conftest import ARTICLES, PAGES
+
+    drafts = {}
+    for path in (PAGES / f"{name}.html", ARTICLES / f"{name}.txt"):
+        result = claims("extract", path, "-o", tmp_path / f"{path.suffix[1:]}.yml")
+        assert result.exit_code == 0, result.output
+        drafts[path.suffix] = yaml.safe_load((tmp_path / f"{path.suffix[1:]}.yml").read_text())
+    page, text = drafts[".html"], drafts[".txt"]
+    assert page["claims"] and page["claims"] == text["claims"]
+    assert page["actors"] == text["actors"]
+    url = page["sources"][0].pop("url")
+    assert url.startswith("https://www.") and page["sources"] == text["sources"]
+
+
+def test_extract_refuses_a_broken_page_in_one_line(tmp_path):
+    from conftest import PAGES
+
+    for name, error in [("truncated.html", "the page is cut short"), ("latin1-undeclared.html", "is not valid UTF-8")]:
+        result = claims("extract", PAGES / name, "--record", db=tmp_path / "none.db")
+        assert result.exit_code == 1 and result.stderr.startswith(f"Error: {PAGES / name}")
+        assert error in result.stderr and result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_extract_record_keeps_the_source_text_and_imported_claims_their_spans(db_path, tmp_path):
+    from conftest import PAGES
+
+    page = PAGES / "afp-inondations.html"
+    draft = tmp_path / "draft.yml"
+    result = claims("extract", page, "--record", "-o", draft, db=db_path)
+    assert result.exit_code == 0, result.output
+    assert "Source 1: text kept (1,418 characters, with its page)" in result.stderr
+    sources = json.loads(ok("source", "list", "-f", "json", db=db_path))
+    assert [(s["title"], s["outlet"], s["published"], s["text_characters"]) for s in sources] == [
+        ("Inondations au Valdor: au moins 32 morts, selon un nouveau bilan", "AFP", "2025-03-12", 1418)
+    ]
+    again = claims("extract", page, "--record", "-o", draft, db=db_path)
+    assert "Source 1: text already kept" in again.stderr
+    result = claims("import", draft, "--create-actors", db=db_path)
+    assert result.exit_code == 0, result.output
+    shown = json.loads(ok("show", "3", "-f", "json", db=db_path))
+    assert shown["text"].startswith("«Nous n'avons jamais vu")
+    assert shown["source"]["text"]["with_page"] and shown["source"]["text"]["characters"] == 1418
+    with open_db(db_path) as db:
+        body = db["source_texts"].get(1)["body"]
+    assert body[shown["span_start"] : shown["span_end"]] == shown["text"]
+    said = " ".join(ok("show", "3", db=db_path).split())
+    assert f"this claim is characters {shown['span_start']}-{shown['span_end']} of it" in said
+    assert "no problem found (9 claims)" in claims("check", db=db_path).stderr
+
+
+def test_source_add_reads_a_saved_page_and_keeps_its_text(db_path):
+    from conftest import PAGES
+
+    archived = "https://web.archive.org/web/20250903/https://www.reuters.example/world/europe/drone-strikes"
+    page = PAGES / "reuters-drone-strikes.html"
+    added = ok("source", "add", "--file", page, "--archive-url", archived, "--outlet", "Reuters Wire", db=db_path)
+    assert added == "1\n"
+    [source] = json.loads(ok("source", "list", "-f", "json", db=db_path))
+    assert source["title"] == "Drone strikes kill at least 14 in Marenian port city, governor says"
+    assert source["outlet"] == "Reuters Wire", "an option given is the source's, not the page's"
+    assert (source["published"], source["language"], source["archive_url"]) == ("2025-09-03", "en", archived)
+    assert source["url"].startswith("https://www.reuters.example/") and source["text_characters"] > 1500
+    result = claims("source", "add", "--file", page, db=db_path)
+    assert result.exit_code == 1 and "already recorded as source 1" in result.stderr
+    before = database_files(db_path)
+    for args, error in [
+        (["--file", PAGES / "no-metadata.html"], "a source needs a title: give --title"),
+        (["--title", "X", "--archive-url", "javascript:alert(1)"], "invalid archive URL 'javascript:alert(1)'"),
+        (["--file", PAGES / "truncated.html", "--title", "X"], "the page is cut short"),
+    ]:
+        result = claims("source", "add", *args, db=db_path)
+        assert result.exit_code == 1 and error in result.stderr and result.stderr.count("Error") == 1, result.output
+    assert database_files(db_path) == before
+    result = claims("source", "add", "--file", PAGES / "no-metadata.html", "--title", "Storm", db=db_path)
+    assert result.exit_code == 0 and "note: " in result.stderr and "the page gives no" in result.stderr
+
+
+def test_source_keep_replaces_a_text_only_with_a_reason(db_path):
+    from conftest import ARTICLES, PAGES
+
+    ok("source", "add", "--title", "Inondations au Valdor", "--outlet", "AFP", db=db_path)
+    result = claims("source", "keep", "1", "--file", ARTICLES / "afp-inondations.txt", db=db_path)
+    assert result.exit_code == 0 and "Source 1: text kept" in result.stderr
+    before = database_files(db_path)
+    result = claims("source", "keep", "1", "--file", PAGES / "afp-inondations.html", db=db_path)
+    assert result.exit_code == 1 and "already keeps a different text" in result.stderr and "--reason" in result.stderr
+    assert database_files(db_path) == before
+    result = claims("source", "keep", "1", "--file", PAGES / "afp-inondations.html", "--reason",
+                    "The page, not the wire", "--archive-url", "https://perma.cc/AB12-CD34", db=db_path)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "text replaced (the old one is in source_changes), archived copy recorded" in result.stderr
+    with open_db(db_path) as db:
+        changes = list(db["source_changes"].rows_where(order_by="id"))
+    assert [(c["field"], c["reason"], c["recorded_by"]) for c in changes] == [
+        ("text", "Text stored.", "tester"), ("text", "The page, not the wire", "tester"),
+        ("archive_url", "The page, not the wire", "tester"),
+    ]  # fmt: skip
+    assert json.loads(changes[1]["old_value"])["body"] == (ARTICLES / "afp-inondations.txt").read_text()
+    result = claims("source", "keep", "1", db=db_path)
+    assert result.exit_code == 1 and "nothing to keep" in result.stderr
+    result = claims("source", "keep", "7", "--archive-url", "https://perma.cc/X", db=db_path)
+    assert result.exit_code == 1 and "no source '7'" in result.stderr

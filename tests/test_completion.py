@@ -121,6 +121,7 @@ def test_the_survey_of_parameters_finds_them_all():
         "add by", "add via", "add confirmed_by", "add denied_by", "add not_confirmed_by", "add disputed_by",
         "add status", "add source", "status new_status", "stance actor", "stance source", "edit source",
         "list status", "list by", "list source", "link status", "match source",
+        "source keep source",
     }  # fmt: skip
 
 

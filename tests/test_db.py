@@ -37,6 +37,7 @@ def test_init_creates_every_table_and_records_migrations(db):
         "m007_status_changes_per_month_counts_changes_only",
         "m008_claim_links_and_groups",
         "m009_claims_counted_once",
+        "m010_source_texts_and_claim_spans",
     ]
     assert set(db.view_names()) == {"estimates", "contested_claims", "unconfirmed_claims", "current_links", "claim_groups"}
     assert applied == known_migration_names()
@@ -48,7 +49,8 @@ def test_schema_of_claims_table(db):
     assert list(columns) == [
         "id", "text", "translation", "language", "is_quote", "source_id", "said_on", "status", "notes",
         "asserted_by", "relayed_by", "confirmed_by", "denied_by", "not_confirmed_by", "disputed_by",
-        "created_at", "updated_at", "status_changed_at", "created_by", "dated", "text_key", "group_id",
+        "created_at", "updated_at", "status_changed_at", "created_by", "dated", "text_key", "group_id", "span_start",
+        "span_end",
     ]  # fmt: skip
     foreign_keys = {(fk.column, fk.other_table) for fk in db["claims"].foreign_keys}
     assert foreign_keys == {("source_id", "sources"), ("status", "statuses")}
@@ -214,13 +216,14 @@ def test_blank_database_migrates_to_the_expected_schema(db):
         "roles": ["name", "claims_column", "meaning", "rank"],
         "actor_kinds": ["name", "meaning"],
         "qualifiers": ["name", "meaning"],
-        "sources": ["id", "title", "url", "outlet", "published", "language", "created_at"],
+        "sources": ["id", "title", "url", "outlet", "published", "language", "created_at", "archive_url"],
         "actors": ["id", "name", "kind", "country", "created_at"],
         "actor_aliases": ["id", "actor_id", "alias", "match_key"],
         "claims": [
             "id", "text", "translation", "language", "is_quote", "source_id", "said_on", "status", "notes",
             "asserted_by", "relayed_by", "confirmed_by", "denied_by", "not_confirmed_by", "disputed_by",
             "created_at", "updated_at", "status_changed_at", "created_by", "dated", "text_key", "group_id",
+            "span_start", "span_end",
         ],
         "attributions": ["id", "claim_id", "actor_id", "role", "source_id", "stated_on", "created_at", "recorded_by"],
         "status_changes": [
@@ -242,6 +245,11 @@ def test_blank_database_migrates_to_the_expected_schema(db):
         ],
         "repeated_parties": ["facet", "value", "count"],
         "repeated_status_changes": ["month", "status", "count"],
+        "source_texts": ["source_id", "body", "body_sha256", "html_zlib", "stored_at", "change_id"],
+        "source_changes": [
+            "id", "source_id", "field", "old_value", "new_value", "old_html_zlib", "reason", "recorded_by",
+            "recorded_at",
+        ],
     }  # fmt: skip
     unique = {
         (table.name, tuple(index.columns)) for table in db.tables for index in table.indexes if index.unique
@@ -254,7 +262,7 @@ def test_blank_database_migrates_to_the_expected_schema(db):
     } <= unique
     assert {t.name for t in db.triggers} >= {
         f"{table}_no_{action}"
-        for table in ("status_changes", "revisions", "purges", "actor_changes")
+        for table in ("status_changes", "revisions", "purges", "actor_changes", "source_changes")
         for action in ("update", "delete")
-    }
+    } | {"source_texts_no_silent_update", "source_texts_no_delete"}
     assert ["source_id", "text_key"] in [index.columns for index in db["claims"].indexes]  # how a claim is found

@@ -101,3 +101,21 @@ def test_ci_leaves_chromium_to_make():
     """CI runs `make test` like anyone: the Makefile is the one place that installs the browser."""
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci and "install -y -qq chromium" not in ci and '"${missing[@]}"' not in ci
+
+
+def test_readme_workflow_from_saved_pages_to_evidenced_claims_runs(tmp_path, monkeypatch):
+    """The README's commands from a saved page to recorded, evidenced claims run as written, on the test pages."""
+    import shutil
+
+    block = next(b for b in shell_blocks(README) if "claims extract saved/" in b and "--record" in b)
+    shutil.copytree(Path(__file__).parent / "data" / "pages", tmp_path / "saved")
+    monkeypatch.chdir(tmp_path)
+    ran = []
+    for words in commands(block):
+        assert words[0] == "claims"
+        result = claims(*words[1:], db=tmp_path / "evidence.db")
+        assert result.exit_code == 0, f"{' '.join(words)}\n{result.output}"
+        ran.append(words[1])
+    assert ran == ["init", "source", "extract", "import", "show", "source", "check"]
+    shown = " ".join(claims("show", "1", db=tmp_path / "evidence.db").stdout.split())
+    assert "this claim is characters 38-231 of it" in shown, "as the README says"

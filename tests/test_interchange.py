@@ -539,7 +539,7 @@ def test_links_are_written_as_their_holder_holds_them(linked_db):
     import csv
 
     rows = list(csv.DictReader(io.StringIO(export(linked_db, write_csv))))
-    assert list(rows[0])[-1] == "links" and rows[3]["links"] == ""
+    assert list(rows[0])[-2:] == ["links", "source_archive_url"] and rows[3]["links"] == ""
     assert [link["relation"] for link in json.loads(rows[21]["links"])] == ["contradicts"]
 
 
@@ -742,3 +742,165 @@ def test_a_record_sent_to_another_process_keeps_its_links():
         ("updates", None, "y", "Newer"), ("same", 3, None, None)
     ]  # fmt: skip
     assert ClaimRecord.from_values(record.values()) == record
+
+
+# Sources kept as evidence: their texts and the claims' spans, in and out
+
+
+from claims.evidence import SourceText  # noqa: E402
+
+
+def export_with_texts(db, suffix):
+    from claims.interchange import source_declarations
+
+    out = io.StringIO()
+    if suffix == ".yml":
+        write_yaml(db, out)
+    else:
+        write_jsonl(iter_claims(db), out, actor_records(db), source_declarations(db))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("suffix", [".yml", ".jsonl"])
+def test_source_texts_and_spans_survive_export_and_import(db, kept, tmp_path, suffix):
+    from claims.evidence import keep_source
+
+    model.add_source(db, "A source no claim names yet", outlet="ATS", text=SourceText("Kept, not yet read.\n"))
+    keep_source(db, kept["source"], archive_url="https://web.archive.org/web/2025/https://example.org/ats-kim")
+    first = export_with_texts(db, suffix)
+    copy = tmp_path / f"copy{suffix}.db"
+    open_db(copy, create=True).close()
+    path = tmp_path / f"export{suffix}"
+    path.write_text(first, encoding="utf-8")
+    with open_db(copy) as restored:
+        summary = import_path(restored, path)
+        assert summary.texts == 2 and summary.added == len(kept) - 1, summary.describe()
+        assert export_with_texts(restored, suffix) == first
+        assert check(restored) == []
+        columns = "source_id, body, body_sha256, stored_at, html_zlib is not null"
+        texts = [tuple(row) for row in db.execute(f"select {columns} from source_texts order by source_id")]
+        copied = [tuple(row) for row in restored.execute(f"select {columns} from source_texts order by source_id")]
+        if suffix == ".yml":  # YAML leaves the pages out
+            assert copied == [(*row[:4], False) for row in texts]
+        else:
+            assert copied == texts
+            pages = "select html_zlib from source_texts order by source_id"
+            assert restored.execute(pages).fetchall() == db.execute(pages).fetchall()
+        spans = "select text, span_start, span_end from claims order by id"
+        assert restored.execute(spans).fetchall() == db.execute(spans).fetchall()
+        archived = "https://web.archive.org/web/2025/https://example.org/ats-kim"
+        assert restored["sources"].get(1)["archive_url"] == archived
+    if suffix == ".yml":
+        assert "  body: |-\n    Séoul, 30 août (ATS)" in first, "the text reads as it is stored, line for line"
+        assert "html_zlib" not in first
+    else:
+        declared = [json.loads(line)["source"] for line in first.splitlines() if line.startswith('{"source"')]
+        titles = ["Kim réconforte les familles", "A source no claim names yet"]
+        assert [source["title"] for source in declared] == titles
+        assert "html_zlib" in declared[0] and "html_zlib" not in declared[1]
+    with open_db(copy) as restored:
+        again = import_path(restored, path)
+    assert (again.added, again.texts, again.unchanged) == (0, 0, len(kept) - 1), "importing it twice adds nothing"
+
+
+def kept_document(db):
+    import yaml
+
+    out = io.StringIO()
+    write_yaml(db, out)
+    return yaml.safe_load(out.getvalue())
+
+
+def write_document(tmp_path, document, name="edited.yml"):
+    import yaml
+
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_text_changed_since_it_was_stored_is_refused_by_its_sha256(db, kept, tmp_path):
+    document = kept_document(db)
+    document["sources"][0]["body"] = document["sources"][0]["body"].replace("600", "6 000")
+    fresh = tmp_path / "fresh.db"
+    open_db(fresh, create=True).close()
+    with open_db(fresh) as other, pytest.raises(InvalidRecords) as e:
+        import_path(other, write_document(tmp_path, document))
+    assert {p.field for p in e.value.problems} == {"source.body_sha256"}
+    assert "is not the SHA-256 of the body: the text was changed since it was stored" in str(e.value.problems[0])
+
+
+def test_an_import_refuses_another_text_for_a_source_that_keeps_one(db, kept, tmp_path):
+    document = kept_document(db)
+    source = document["sources"][0]
+    source["body"] = source["body"].replace("600", "6 000")
+    del source["body_sha256"], source["stored_at"]
+    for claim in document["claims"]:
+        claim.pop("span", None)
+    state = "select (select group_concat(body_sha256) from source_texts), (select count(*) from source_changes)"
+    before = db.execute(state).fetchone()
+    with pytest.raises(InvalidRecords) as e:
+        import_path(db, write_document(tmp_path, document))
+    assert {p.field for p in e.value.problems} == {"source.body"}
+    assert f"source {kept['source']} already keeps a different text" in str(e.value.problems[0])
+    assert db.execute(state).fetchone() == before
+
+
+def test_a_span_a_file_gives_is_kept_if_it_is_where_the_text_is_else_refused(db, kept, tmp_path):
+    document = kept_document(db)
+    monument = "Le dirigeant a promis un monument, a rapporté KCNA."
+    [record] = [claim for claim in document["claims"] if claim["text"] == monument]
+    start, end = record["span"]
+    fresh = tmp_path / "fresh.db"
+    open_db(fresh, create=True).close()
+    record["span"] = [start + 1, end]
+    with open_db(fresh) as other, pytest.raises(InvalidRecords) as e:
+        import_path(other, write_document(tmp_path, document))
+    assert [(p.field, p.message) for p in e.value.problems] == [
+        ("span", f"characters {start + 1}-{end} of the source's stored text are not the claim's text")
+    ]
+    record["span"] = "near the end"
+    with open_db(fresh) as other, pytest.raises(InvalidRecords) as e:
+        import_path(other, write_document(tmp_path, document))
+    assert e.value.problems[0].field == "span" and "a span is [start, end]" in e.value.problems[0].message
+    del record["span"]
+    with open_db(fresh) as other:
+        import_path(other, write_document(tmp_path, document))
+        assert other.execute("select span_start, span_end from claims where text = ?", [record["text"]]).fetchone() == (
+            start, end
+        ), "a span left out is found"
+
+
+def test_a_yaml_source_no_claim_names_is_recorded_with_its_text(tmp_path, db):
+    path = tmp_path / "sources.yml"
+    path.write_text(
+        "sources:\n- key: wire\n  title: A wire story\n  outlet: ATS\n  archive_url: https://perma.cc/AB12\n"
+        "  body: |\n    First paragraph.\n\n    Second paragraph.\n", encoding="utf-8"
+    )  # fmt: skip
+    summary = import_path(db, path)
+    assert (summary.sources, summary.texts) == (1, 1)
+    assert db["sources"].get(1)["archive_url"] == "https://perma.cc/AB12"
+    assert db["source_texts"].get(1)["body"] == "First paragraph.\n\nSecond paragraph.\n"
+    lone_digest = "sources:\n- key: wire\n  title: A wire story\n  body_sha256: '" + "0" * 64 + "'\n"
+    path.write_text(lone_digest, encoding="utf-8")
+    with pytest.raises(InvalidRecords) as e:
+        import_path(db, path)
+    assert [str(p) for p in e.value.problems] == [
+        "sources.yml:2: source.body_sha256: given without the body it belongs to"
+    ]
+
+
+def test_a_json_lines_source_declaration_carries_its_text(tmp_path, db):
+    path = tmp_path / "sources.jsonl"
+    lines = [
+        {"source": {"title": "Wire", "body": "Selon Séoul, 600 soldats ont été tués.", "html_zlib": "not base64!"}},
+        {"source": {"title": "No text"}},  # no body: a claim record without its text, as before
+    ]
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    with pytest.raises(InvalidRecords) as e:
+        import_path(db, path)
+    assert [str(p) for p in e.value.problems] == [
+        "sources.jsonl:1: source.html_zlib: html_zlib is not base64 of zlib-compressed HTML",
+        "sources.jsonl:2: text: claim text is empty",
+    ]
+    assert db["sources"].count == 0

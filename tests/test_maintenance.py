@@ -104,3 +104,50 @@ def test_backup_while_another_process_writes(example, tmp_path):
             assert 19 <= count <= 319
             texts = {row["text"] for row in copy.query("select text from claims where text like 'Written during%'")}
             assert texts == {f"Written during backup {n}" for n in range(count - 19)}
+
+
+# Sources kept as evidence
+
+
+def test_check_reports_spans_that_no_longer_match_and_repair_finds_them_again(db, kept):
+    from conftest import KEPT_BODY
+
+    toll, monument, elsewhere = kept["toll"], kept["monument"], kept["elsewhere"]
+    start, end = db.execute("select span_start, span_end from claims where id = ?", [monument]).fetchone()
+    # Behind claims' back: spans moved, one claim's text rewritten, another given a span its text is not at.
+    db.execute("update claims set span_start = span_start + 3 where id = ?", [toll])
+    db.execute("update claims set span_start = null, span_end = null where id = ?", [monument])
+    db.execute("update claims set span_start = 0, span_end = 10 where id = ?", [elsewhere])
+    source = kept["source"]
+    assert check(db) == [
+        f"claim {monument}: its text is in source {source}'s stored text but it records no span",
+        f"claim {toll}: its span ({KEPT_BODY.index('Selon') + 3}-{KEPT_BODY.index(', ce que')}) no longer matches "
+        f"source {source}'s stored text",
+        f"claim {elsewhere}: its span (0-10) no longer matches source {source}'s stored text",
+    ]
+    fixed = repair(db)
+    assert f"claim {monument}: span set to {start}-{end}, where its text is in source {source}'s" in fixed
+    assert f"claim {elsewhere}: span 0-10 cleared: its text is not in source {source}'s stored text" in fixed
+    assert check(db) == []
+    assert db.execute("select span_start, span_end from claims where id = ?", [monument]).fetchone() == (start, end)
+
+
+def test_check_reports_a_text_changed_since_it_was_stored_and_repair_leaves_it(db, kept):
+    from claims.evidence import sha256
+
+    db.execute("drop trigger source_texts_no_silent_update")
+    db.execute("update source_texts set body = replace(body, '600', '6000')")
+    problems = check(db)
+    recorded = db["source_texts"].get(kept["source"])["body_sha256"]
+    assert "trigger source_texts_no_silent_update is missing" in problems
+    assert (
+        f"source {kept['source']}: its stored text no longer matches its SHA-256 (recorded {recorded[:12]}..., now "
+        f"{sha256(db['source_texts'].get(kept['source'])['body'])[:12]}...): it was changed outside claims, which "
+        "--repair does not undo"
+    ) in problems
+    fixed = repair(db)
+    assert "trigger source_texts_no_silent_update recreated" in fixed
+    assert [p for p in check(db) if "SHA-256" in p], "the evidence of the change stays"
+    assert db["source_texts"].get(kept["source"])["body_sha256"] == recorded
+    with pytest.raises(sqlite3.IntegrityError, match="replaced only with its change logged"):
+        db.execute("update source_texts set body = 'again'")

@@ -548,3 +548,79 @@ def test_estimates_of_a_claim_walk_indexes_only(linked_example_path):
     plan = query_plan(linked_example_path, sql, {"claim_id": 4})
     scans = [step for step in plan if step.startswith("SCAN")]
     assert scans == ["SCAN chain"] * len(scans) and scans, plan
+
+
+# Sources kept as evidence
+
+
+@pytest.fixture
+def kept_site(db, kept, db_path):
+    """Datasette over a database whose source keeps a text (conftest's KEPT_BODY and KEPT_CLAIMS)."""
+    return build_datasette(db_path), kept
+
+
+async def test_claim_page_shows_the_claim_highlighted_in_its_paragraph(kept_site):
+    site, kept = kept_site
+    page = (await site.client.get(f"/claims/claims/{kept['monument']}")).text
+    assert (
+        '<p class="claims-in-context" lang="fr">'
+        "Kim a parlé &lt;script&gt;window.pwned = 1&lt;/script&gt; aux familles. "
+        '<mark class="claims-span">Le dirigeant a promis un monument, a rapporté KCNA.</mark></p>'
+    ) in page, "the paragraph around the claim, every piece escaped"
+    assert "Selon Séoul" not in page.split('class="claims-in-context"')[1].split("</p>")[0], "its paragraph only"
+    assert f'<a href="/claims/sources/{kept["source"]}#text">the source\'s stored text</a>' in page
+    assert "<script>window.pwned" not in page
+
+
+async def test_claim_page_marks_a_hostile_claim_as_text(kept_site):
+    site, kept = kept_site
+    page = (await site.client.get(f"/claims/claims/{kept['hostile']}")).text
+    marked = "Kim a parlé &lt;script&gt;window.pwned = 1&lt;/script&gt; aux familles."
+    assert f'<mark class="claims-span">{marked}</mark>' in page
+    assert "<script>window.pwned" not in page
+
+
+async def test_claim_page_says_when_the_claim_is_not_in_its_source_text(kept_site):
+    site, kept = kept_site
+    page = (await site.client.get(f"/claims/claims/{kept['elsewhere']}")).text
+    assert "claims-in-context" not in page and "not found word for word in" in page
+
+
+async def test_source_page_lists_its_claims_in_article_order_and_shows_its_text(kept_site):
+    site, kept = kept_site
+    page = (await site.client.get(f"/claims/sources/{kept['source']}")).text
+    listed = re.findall(r'<li><a href="/claims/claims/(\d+)">', page)
+    order = [kept[name] for name in ("toll", "elided", "hostile", "monument", "elsewhere")]
+    assert [int(i) for i in listed] == order, "by where each is in the text; a claim not in it last"
+    text = page.split('<h2 id="text">Stored text</h2>')[1]
+    paragraphs = re.findall(r'<p id="p(\d)">', text)
+    assert paragraphs == ["1", "2", "3"]
+    assert (
+        f'<mark class="claims-span" id="claim-{kept["hostile"]}"><a href="/claims/claims/{kept["hostile"]}" '
+        f'title="claim {kept["hostile"]}">'
+        "Kim a parlé &lt;script&gt;window.pwned = 1&lt;/script&gt; aux familles.</a></mark>"
+    ) in text
+    assert "<script>window.pwned" not in page
+    assert f'href="/claims/source_changes?source_id={kept["source"]}"' in page
+    assert "read from a saved page" in page
+
+
+async def test_source_page_of_a_source_without_text_says_how_to_keep_one(kept_site, db):
+    site, _ = kept_site
+    other = model.add_source(db, "No text", archive_url="https://perma.cc/AB12-CD34")
+    page = (await site.client.get(f"/claims/sources/{other}")).text
+    assert "No claim recorded from this source." in page and f"claims source keep {other} --file PAGE" in page
+    assert '<a href="https://perma.cc/AB12-CD34" rel="nofollow noopener">' in page
+    hostile = model.add_source(db, "Hostile archive", archive_url="https://perma.cc/x\"onmouseover=\"alert(1)")
+    page = (await site.client.get(f"/claims/sources/{hostile}")).text
+    assert 'x"onmouseover' not in page
+
+
+async def test_claim_page_marks_the_parts_of_an_elided_claim_not_what_it_leaves_out(kept_site):
+    site, kept = kept_site
+    page = (await site.client.get(f"/claims/claims/{kept['elided']}")).text
+    context = page.split('<p class="claims-in-context" lang="fr">')[1].split("</p>")[0]
+    assert re.findall(r'<mark class="claims-span">(.*?)</mark>', context) == [
+        "Selon Séoul, environ 600 soldats", "liés par un accord de défense depuis 2024"
+    ]  # fmt: skip
+    assert "aux familles" in context, "its paragraphs, from the first part's to the last's"

@@ -302,6 +302,8 @@ def extra_template_vars(view_name, table, database, request, datasette):
             found["claims_facet_groups"] = lambda facets: facet_groups(facets, open_names, asked_for)
         if view_name == "row" and table == "claims" and request is not None:
             found |= await claim_page_vars(database, request, datasette)
+        if view_name == "row" and table == "sources" and request is not None:
+            found |= await source_page_vars(database, request, datasette)
         return found
 
     return page_vars
@@ -345,11 +347,13 @@ async def claim_page_vars(database: str, request, datasette) -> dict:
         except NotFound:
             return None
         claim["links"] = linked_claims(db, claim["links"])
+        claim["in_context"] = claim_in_context(db, claim)
         return claim
 
     claim = await datasette.get_database(database).execute_fn(read)
     return {
         "claim": claim,
+        "highlighted": highlighted,
         "link_phrases": link_phrases(),
         "claims_url": datasette.urls.table(database, "claims"),
         "sources_url": datasette.urls.table(database, "sources"),
@@ -361,4 +365,104 @@ async def claim_page_vars(database: str, request, datasette) -> dict:
         "readable_timestamp": readable_timestamp,
         "actor_links": actor_links,
         "readable_value": readable_value,
+    }
+
+
+# Sources kept as evidence: a claim in its paragraph, a source's text with its claims marked.
+
+
+def claim_in_context(db, claim: dict) -> list[tuple[str, int | None]] | None:
+    """The paragraph of the source's stored text that holds the claim, cut into pieces (`evidence.pieces`), the claim's
+    own marked with its id; None when the claim records no span."""
+    from ..evidence import paragraph_bounds, part_spans, pieces
+
+    start, end = claim.get("span_start"), claim.get("span_end")
+    row = db.execute("select body from source_texts where source_id = ?", [claim["source"]["id"]]).fetchone()
+    if start is None or end is None or row is None or end > len(row[0]):
+        return None
+    first, last = paragraph_bounds(row[0], start, end)
+    parts = part_spans(row[0], claim["text"], start, end)  # an elided claim: its parts, not what it leaves out
+    return pieces(row[0], first, last, [(part_start, part_end, claim["id"]) for part_start, part_end in parts])
+
+
+def highlighted(cut: list[tuple[str, int | None]], claims_url: str | None = None, seen: set | None = None) -> Markup:
+    """Pieces of a text as HTML: each escaped, those of a claim in <mark> (with `claims_url`, a link to the claim,
+    the first of a claim's marks not in `seen` its anchor).
+
+    Built from escaped pieces only: no user text is ever marked safe.
+    """
+    marked, seen = [], set() if seen is None else seen
+    for text, claim_id in cut:
+        if claim_id is None:
+            marked.append(escape(text))
+            continue
+        anchor = Markup(' id="claim-{0}"').format(claim_id) if claim_id not in seen else Markup("")
+        seen.add(claim_id)
+        if claims_url is None:
+            marked.append(Markup('<mark class="claims-span">{0}</mark>').format(text))
+        else:
+            link = Markup('<mark class="claims-span"{0}><a href="{1}/{2}" title="claim {2}">{3}</a></mark>')
+            marked.append(link.format(anchor, claims_url, claim_id, text))
+    return Markup("").join(marked)
+
+
+def source_text_paragraphs(body: str, claims: list[dict], claims_url: str) -> list[Markup]:
+    """A stored text's paragraphs as HTML, the claims in it marked (of claims that overlap, the shortest part)."""
+    from ..evidence import paragraphs, part_spans, pieces
+
+    spans = [
+        (start, end, claim["id"])
+        for claim in claims if claim["span_start"] is not None
+        for start, end in part_spans(body, claim["text"], claim["span_start"], claim["span_end"])
+    ]  # fmt: skip
+    seen: set[int] = set()
+    return [
+        highlighted(pieces(body, start, end, [s for s in spans if s[0] < end and s[1] > start]), claims_url, seen)
+        for start, end in paragraphs(body)
+    ]
+
+
+async def source_page_vars(database: str, request, datasette) -> dict:
+    """What a source's page shows: its claims in the order of the article, and its stored text with them marked."""
+    from ..evidence import text_summary
+
+    pks = request.url_vars.get("pks", "")
+    if not pks.isdigit():
+        return {}
+    claims_url = datasette.urls.table(database, "claims")
+
+    def read(conn):
+        from sqlite_utils import Database
+
+        db = Database(conn, execute_plugins=False, recursive_triggers=False)
+        source = db.execute("select id, archive_url from sources where id = ?", [int(pks)]).fetchone()
+        if source is None:
+            return None
+        claims = [
+            dict(zip(("id", "text", "status", "language", "span_start", "span_end"), row))
+            for row in db.execute(
+                "select id, text, status, language, span_start, span_end from claims where source_id = ? "
+                "order by span_start is null, span_start, id", [source[0]]
+            )
+        ]  # fmt: skip
+        body = db.execute("select body from source_texts where source_id = ?", [source[0]]).fetchone()
+        return {
+            "id": source[0],
+            "archive_url": source[1],
+            "claims": claims,
+            "text": text_summary(db, source[0]),
+            "paragraphs": source_text_paragraphs(body[0], claims, claims_url) if body else [],
+        }
+
+    source = await datasette.get_database(database).execute_fn(read)
+    if source is None:
+        return {}
+    return {
+        "source_page": source,
+        "highlighted": highlighted,
+        "status_badge": status_badge,
+        "link_if_web": link_if_web,
+        "readable_timestamp": readable_timestamp,
+        "claims_url": claims_url,
+        "source_changes_url": datasette.urls.table(database, "source_changes"),
     }
