@@ -59,11 +59,19 @@ EN_STOP = _words("the an and is are was were that which who in for with not has 
 ARTICLES = _words("le la les l un une des the a an")
 PRONOUNS = _words("il elle lui he she him")
 TITLES = _words("president presidente minister ministre premier prime secretary governor gouverneur mayor maire "
-                "general chancellor chancelier spokesman spokeswoman senator king queen prince pope pape dr")
+                "general chancellor chancelier spokesman spokeswoman senator king queen prince pope pape dr "
+                "colonel commandant capitaine captain lieutenant major me maitre judge juge ambassador ambassadeur "
+                "docteur professeur professor")
 VAGUE = _words("un une des a an some certains certaines plusieurs several on one deux two sources source "
                "son sa ses leur leurs his her its their")
+# words that name nobody on their own: "des sources", "an official", "people" ("des sources sécuritaires" does)
+GENERIC = _words("source sources official officials people person persons personne personnes responsable "
+                 "responsables someone quelqu un witness witnesses temoin temoins resident residents")
+DETERMINERS = _words("le la les l un une des the a an some certains certaines plusieurs several one two three "
+                     "deux trois quatre four")
 DOCUMENTS = (r"\b(?:records?|data|documents?|figures|statistics|sources?|données|chiffres|statistiques|images|"
-             r"vid[eé]os?)\b")  # cited things that are not actors: "citing hospital records"
+             r"vid[eé]os?|results|résultats|registers?|registres?|reports?|rapports?|tallies|statements?|"
+             r"communiqués?|bilans?|surveys?|sondages?|estimates|estimations)\b")  # "citing hospital records"
 STOPWORDS = FR_STOP | EN_STOP | ARTICLES | _words("de d du of s en et and or ou dont")
 MONTHS = {m: i for i, names in enumerate([
     "janvier january jan janv", "fevrier february feb fevr", "mars march mar", "avril april apr avr", "mai may",
@@ -162,55 +170,96 @@ _NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
 # a character of an actor phrase: anything but punctuation and quotes, save the dot of "M." or "U.S."
 _XP = r"(?:\b(?:M|Mr|Mrs|Ms|Dr|Mme|Gen|Col|Sen|Gov|St)\.\s|\.(?=\w)|[^,;.!?«»“”\"])"
 _X = rf"(?P<x>{_XP}{{2,140}}?)"
+# Cues are read on a copy of the sentence with its quoted words masked and its apostrophes made straight (’ -> ').
 _FR_PP = (r"affirmé|déclaré|rapporté|annoncé|indiqué|estimé|assuré|précisé|ajouté|souligné|expliqué|"
-          r"confirmé|dit|fait savoir|averti|prévenu|promis|revendiqué|reconnu|accusé|raconté|signalé|écrit")
+          r"confirmé|dit|fait savoir|averti|prévenu|promis|revendiqué|reconnu|accusé|raconté|signalé|écrit|"
+          r"avancé|compté|recensé|relevé|évoqué|dénoncé|lancé|confié|détaillé|déploré|martelé|insisté|rappelé|"
+          r"observé|constaté|admis|jugé|répété|assuré|fait état|dressé|chiffré|évalué|publié")
 _FR_PRES = (r"affirment|affirme|déclarent|déclare|rapportent|rapporte|annoncent|annonce|estiment|estime|assurent|"
             r"assure|indiquent|indique|précisent|précise|soulignent|souligne|ajoutent|ajoute|disent|dit|promettent|"
-            r"promet|accusent|accuse")
+            r"promet|accusent|accuse|avancent|avance|dénoncent|dénonce|jugent|juge|expliquent|explique")
+_FR_NOUN_OBJECT = r"évoquent|évoque|font état|fait état|recensent|recense|revendiquent|revendique"  # + a noun
 _FR_AUX = (r"(?:a|ont|avait|avaient|aurait|auraient)(?:\s+(?:également|aussi|encore|déjà|par ailleurs|en outre|"
-           r"pour sa part|toutefois|cependant))?\s+")
+           r"pour sa part|de son côté|de leur côté|quant à (?:lui|elle|eux)|toutefois|cependant|enfin|ensuite|"
+           r"lui-même|elle-même|notamment))?\s+")
 _EN = (r"said|says|claimed|reported|told|announced|stated|added|estimated|alleged|wrote|posted|pledged|promised|"
-       r"vowed|confirmed|warned|insisted|noted|acknowledged|accused|asserted|maintained|explained")
-_SPEECH = (rf"(?<!\bnot\s)(?<!\bpas\s)(?<!n't\s)(?<!never\s)(?<!jamais\s)(?:{_FR_AUX}(?:{_FR_PP})|"
-           rf"(?:{_FR_PRES})(?=\s+qu|\s*:)|s'est\s+engagée?|se\s+sont\s+engagée?s|s'engage|"
-           rf"(?:(?:has|have|had|also|later|previously|earlier)\s+){{0,2}}(?:{_EN}))\b")
-_STANCE = (r"(?P<nc>n'(?:a|ont) pas (?:encore |pu |immédiatement )?(?:confirmé|réagi|répondu|commenté)|"
-           r"ne confirment? pas|(?:has|have|had) not (?:yet )?confirmed|did not (?:immediately )?"
-           r"(?:confirm|respond|reply|comment)|declined to comment|could not confirm|(?:has|have|had) not "
-           r"(?:yet )?(?:commented|responded)|n'(?:a|ont) pas (?:souhaité|voulu) (?:commenter|réagir))"
+       r"vowed|confirmed|warned|insisted|noted|acknowledged|accused|asserted|maintained|explained|credited|"
+       r"recorded|counted|tallied|reckoned|predicted|projected|forecast|calculated|argued|admitted|"
+       r"put\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}?(?:toll|crowd|number|figure|count|turnout|losses|"
+       r"cost|damage|total|size|death toll)\s+at")
+_INFINITIVE = r"(?:avoir|être|n'avoir|n'être|s'être|ne pas|[a-zà-ÿ]+(?:er|ir|re))\b"
+_SPEECH = (rf"(?<!\bnot\s)(?<!\bpas\s)(?<!n't\s)(?<!never\s)(?<!jamais\s)(?:(?:(?:en|y|lui|leur)\s+)?{_FR_AUX}(?:{_FR_PP})|"
+           rf"(?:{_FR_PRES})(?=\s+qu|\s*:|\s+{_INFINITIVE})|(?:{_FR_NOUN_OBJECT})(?=\s+(?:de|d'|des|du|un|une)\b)|"
+           rf"s'est\s+engagée?|se\s+sont\s+engagée?s|s'engage|"
+           rf"(?:(?:has|have|had|also|later|previously|earlier|separately)\s+){{0,2}}(?:{_EN}))\b")
+# Stances. nc: has not confirmed; de: denied; di: disputed. "X could not confirm" names who has not; a caveat
+# without anyone ("could not be independently verified") is VERIFY, a note.
+_FR_NOT = r"n'(?:a|ont|avait|avaient|est|sont|était|étaient)\s+pas\s+(?:encore\s+|immédiatement\s+)?"
+_STANCE = (rf"(?P<nc>{_FR_NOT}(?:(?:pu|été en mesure de|en mesure de|souhaité|voulu)\s+)?"
+           r"(?:confirmer|vérifier|commenter|réagir|répondre|confirmée?s?|vérifiée?s?|réagi|répondu|commenté)|"
+           r"ne\s+(?:le\s+|la\s+|les\s+)?confirment?\s+pas|ne\s+peu(?:t|vent)\s+pas\s+(?:le\s+|la\s+)?confirmer|"
+           r"(?:a|ont)\s+refusé\s+de\s+(?:commenter|confirmer|réagir)|s'(?:est|sont)\s+refusée?s?\s+à\s+tout\s+"
+           r"commentaire|(?:has|have|had)\s+not\s+(?:yet\s+)?(?:been\s+able\s+to\s+(?:confirm|verify)|confirmed|"
+           r"verified|commented|responded)|(?:did|does|do)\s+not\s+(?:immediately\s+)?(?:confirm|respond|reply|"
+           r"comment)|(?:declined|refused)\s+to\s+(?:comment|confirm)|(?:could|can)\s*not\s+(?:independently\s+|"
+           r"immediately\s+)?(?:confirm|verify)|(?:could|can)n't\s+(?:independently\s+)?(?:confirm|verify)|"
+           r"(?:was|were|is|are)\s+(?:not\s+able|unable)\s+to\s+(?:independently\s+|immediately\s+)?"
+           r"(?:confirm|verify))"
            r"|(?P<de>a démenti|ont démenti|démentent|dément|a nié|ont nié|nient|nie|(?:has |have )?denied|"
            r"denies|deny)"
            r"|(?P<di>a contesté|ont contesté|contestent|conteste|(?:has |have )?disputed|disputes?|"
-           r"(?:has |have )?rejected|rejects|a rejeté|rejette)")
+           r"(?:has |have )?rejected|rejects|a rejeté|ont rejeté|rejette|rejettent|a récusé|récuse)")
 ROLE_OF = {"nc": "not_confirmed_by", "de": "denied_by", "di": "disputed_by"}
-SELON = re.compile(rf"(?:\b[Ss]elon|\b[Dd]['’]après|\b[Aa]ccording to)\s+(?P<x>{_XP}{{2,140}})")
-CITING = re.compile(rf",?\s*\b(?:citant|citing|quoting)\s+(?P<x>{_XP}{{2,120}}),?")
-INVERTED = re.compile(rf",\s*(?:{_FR_AUX}(?:{_FR_PP})|(?:{_FR_PRES})|said|says|added|wrote)"
-                      rf"(?:\s+à\s+(?:l['’]|la\s+|le\s+)?{_NAME})?\s+(?!que\b|qu['’]|that\b)"
+# the start of an actor phrase after an inverted verb: a capital, a determiner or a title ("said Marta Ilescu",
+# "a indiqué la préfecture"), not the start of a clause ("said about 400 troops had ...", "affirme avoir tué")
+_ACTOR_START = (r"(?=[A-ZÀ-Þ]|(?:le|la|les|l'|un|une|des|du|son|sa|ses|leur|leurs|ce|cette|the|a|an|his|her|its|"
+                r"their|one|two|three|deux|trois|plusieurs|several|senior|local|state|officials?)\b)")
+SELON = re.compile(rf"(?:\b[Ss]elon|\b[Dd]'après|\b[Aa]ccording to)\s+(?P<x>{_XP}{{2,140}})")
+CITING = re.compile(rf",?\s*\b(?:[Cc]itant|[Cc]iting|[Qq]uoting)\s+(?P<x>{_XP}{{2,120}}),?")
+_DAYS = "|".join(WEEKDAYS)
+# what may come between an inverted verb and its actor: "a déclaré à l'APL", "a annoncé mercredi soir", "said on Monday"
+_PLACE = (rf"(?:\s+(?:(?:on\s+)?(?:{_DAYS}|hier|aujourd'hui|yesterday|today)(?:\s+(?:soir|matin|midi|night|morning|"
+          rf"evening))?|(?:à|au|aux|devant|sur|to|at|in)\s+(?:l'|la\s+|le\s+|les\s+)?[\wÀ-ÿ'-]+)){{0,2}}")
+INVERTED = re.compile(rf",\s*(?:{_FR_AUX}(?:{_FR_PP})|(?:{_FR_PRES})|said|says|added|wrote|told\s+\w+|"
+                      rf"explained|insisted|warned){_PLACE}\s+(?!que\b|qu'|that\b){_ACTOR_START}"
                       rf"(?P<x>{_XP}{{2,120}}(?:,\s*{_NAME}(?:\s+{_NAME})+)?)")
 INVERTED_PRONOUN = re.compile(rf",\s*(?:(?:a|ont)-t-(?P<x>il|elle|ils|elles)\s+(?:{_FR_PP})|"
                               rf"(?:{_FR_PRES})-(?:t-)?(?P<y>il|elle|ils|elles))\b")
-END = re.compile(rf",\s*{_X}\s+{_SPEECH}")
-SUBJECT = re.compile(rf"^(?:(?P<pre>[^,]{{0,40}}),\s*)?{_X},?\s+{_SPEECH}")
+END = re.compile(rf",\s*{_X}(?:,\s*(?P<name>{_NAME}(?:\s+{_NAME})+)\s*,)?\s+{_SPEECH}")
+SUBJECT = re.compile(rf"^(?:(?P<pre>[^,]{{0,80}}),\s*)?{_X},?\s+{_SPEECH}")
+_CLAIM_NOUN = (r"(?:une?\s+(?:chiffre|bilan|version|information|affirmation|accusation|estimation|analyse|thèse|"
+               r"allégation)\s+(?:que\s+|qu')?|\ban?\s+(?:figure|claim|number|toll|report|version|account|allegation|"
+               r"accusation|assertion|view|estimate|assessment|charge|count|analysis)\s(?:that\s)?)")
 REL_STANCE = re.compile(
-    rf"(?:\bce qu(?:e\s|'|’)|\bwhich\s|\bune? (?:chiffre|bilan|version|information|affirmation)\s|"
-    rf"\ban? (?:figure|claim|number|toll|report|version|account|allegation|accusation|assertion)\s(?:that\s)?)"
+    rf"(?:\bce qu(?:e\s|')|\bwhich\s|\b{_CLAIM_NOUN})"
     rf"\s*(?:{_X}\s+(?:{_STANCE})\b|"
-    rf"(?P<inv>conteste|contestent|dément|démentent|nie|nient)\s+(?P<y>{_XP}{{2,80}}))")
+    rf"(?P<inv>conteste|contestent|dément|démentent|nie|nient|récuse|récusent)\s+(?P<y>{_XP}{{2,80}}))", re.I)
+# "a figure opposition activists said was far higher", "un chiffre que l'opposition juge largement sous-estimé"
+FAR_FROM = re.compile(
+    rf"\b(?:an?|the|un|une|le|la)\s+(?:figure|number|toll|estimate|count|chiffre|bilan|estimation)\s+"
+    rf"(?:that\s+|que\s+|qu')?{_X}\s+(?:said|says|say|claimed|claims|called|believes?|juge|jugent|estime|estiment|"
+    rf"dit|disent|a jugé|ont jugé|a qualifié|ont qualifié)\s+(?:was\s+|is\s+|were\s+|to be\s+|de\s+)?"
+    rf"(?:far\s+|much\s+|significantly\s+|largement\s+|très\s+|bien\s+)?(?:higher|lower|inflated|exaggerated|"
+    rf"understated|wrong|false|too\s+(?:high|low)|sous-estimée?|surestimée?|exagérée?|gonflée?|fantaisiste|faux|"
+    rf"fausse|inférieure?|supérieure?)")
 PASSIVE_STANCE = re.compile(rf"(?:(?P<nc>non confirmée?s?|not confirmed)|(?P<de>démentie?s?|denied)|"
                             rf"(?P<di>contestée?s?|disputed|rejected))\s+(?:par|by)\s+(?P<x>{_XP}{{2,80}})")
-SANS_QUE = re.compile(rf"\bsans que\s+{_X}\s+(?:ne\s+)?(?:l['’]|les\s+)?(?:ait|aient|puisse|puissent)?\s*"
+SANS_QUE = re.compile(rf"\bsans que\s+{_X}\s+(?:ne\s+)?(?:l'|les\s+)?(?:ait|aient|puisse|puissent)?\s*"
                       rf"(?:pu\s+)?confirm")
-SUBJECT_STANCE = re.compile(rf"^(?:(?P<pre>[^,]{{0,40}}),\s*)?{_X},?\s+(?:{_STANCE})\b")
+SUBJECT_STANCE = re.compile(rf"^(?:(?P<pre>[^,]{{0,80}}),\s*)?{_X},?\s+(?:{_STANCE})\b")
 RELATIVE = re.compile(r"^(?:which|who|whose|qui|que|dont|lequel|laquelle)\b", re.I)  # "X, which ..., said"
-VERIFY = re.compile(r"pas pu être (?:vérifiée?s?|confirmée?s?) (?:de (?:source|manière|façon) indépendante|"
-                    r"indépendamment)|(?:could|can) not (?:be )?independently (?:verif|confirm)|not (?:been )?"
-                    r"independently (?:verified|confirmed)|could not immediately (?:verify|confirm)|"
-                    r"impossible de vérifier|(?:was|were|is|are) unable to (?:independently )?(?:verify|confirm)|"
-                    r"pas été en mesure de vérifier", re.I)
+VERIFY = re.compile(r"pas pu être (?:vérifiée?s?|confirmée?s?)|(?:could|can)\s*not be (?:independently |"
+                    r"immediately )?(?:verified|confirmed)|not (?:been )?independently (?:verified|confirmed)|"
+                    r"impossible de (?:les? |la )?vérifier|not possible to (?:independently )?(?:verify|confirm)|"
+                    r"(?:n'|ne )(?:ont|a|sont|est) pas été (?:vérifiée?s?|confirmée?s?) (?:de (?:source|manière|"
+                    r"façon) indépendante|indépendamment)", re.I)
+# an outlet's caveat that names the outlet: "Meridian Press could not independently confirm", "L'APL n'a pas pu
+# confirmer", "Reuters was unable to verify": not_confirmed_by the outlet
 QUOTE = re.compile(r"«[^«»]{1,1500}»|“[^“”]{1,1500}”|\"[^\"]{1,1500}\"")
+# "PORT LAVAL, Nov 24 (Meridian Press) -", "Brenne (Valdor), 12 mars 2025 (AFP) -", "VESSANE (ATV) -"
 DATELINE = re.compile(r"^(?:[^()\n]{0,60}|[^()\n]{0,40}\([^()\n]{0,30}\)[^()\n]{0,40})"
-                      r"\((?P<o>Reuters|AFP|AP|ATS|Keystone-ATS|dpa|ANSA|EFE)\)\s*[-–—]+\s*")
+                      r"\((?P<o>[A-ZÀ-Þ][^()\n.!?;:]{0,40})\)\s*[-–—]+\s*")
+BYLINE = re.compile(r"^(?:by|par|de notre (?:envoyée?|correspondante?))\s", re.I)
 FUTURE = re.compile(r"\b(?:will|would|shall|next|prochaine?|doit|doivent|devrait|devraient|va|vont|d'ici|sera|"
                     r"seront|serait|seraient|aura|auront|aurait|auraient|(?!caméra|opéra)[a-zà-ÿ]{2,}"
                     r"(?:era|ira|eront|iront|erait|irait|eraient|iraient))\b")
@@ -252,24 +301,50 @@ def _date_in(line: str) -> str | None:
     return None
 
 
+def _outlet_like(line: str) -> bool:
+    """Whether a header line could be an outlet's name: a few capitalised words ("Meridian Press", "ATV")."""
+    words = line.split()
+    return 1 <= len(words) <= 4 and not re.search(r"[\d.,;:!?«»“”\"]", line) and not BYLINE.match(line) and all(
+        re.fullmatch(r"[A-ZÀ-Þ][\w'’&-]*", w) or fold(w) in _words("de du des of the la le l") for w in words)
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """Whether `short` is `name` or its initials: CNS for Coastline News Service, AFP for Agence France-Presse."""
+    initials = "".join(w[0] for w in re.split(r"[\s-]+", name) if w and w[0].isupper())
+    return fold(short) == fold(name) or (len(short) >= 2 and short.upper() == initials.upper() == short)
+
+
 def _split_article(text: str) -> tuple[dict, str]:
-    """Header fields (title, outlet, published) and the body of a wire story."""
+    """Header fields (title, outlet, published, outlet_alias) and the body of a wire story, without its dateline."""
     all_lines = text.splitlines()
     lines = [(i, line.strip()) for i, line in enumerate(all_lines) if line.strip()]
-    meta, start = {"title": None, "outlet": None, "published": None}, 0
-    for i, line in lines[1:5]:  # the outlet and date lines under the title
+    meta, start, named = {"title": None, "outlet": None, "published": None}, 0, None
+    for i, line in lines[1:5]:  # the byline, outlet and date lines under the title
+        if len(line) > 80:
+            break
         outlet = OUTLETS.get(fold(re.sub(r"^(?:by|par)\s+[^,(]*[,(]\s*|\)$", "", line, flags=re.I)))
-        if len(line) <= 80 and outlet and not meta["outlet"]:
+        if outlet and not meta["outlet"]:
             meta["outlet"], start = outlet, i + 1
-        elif len(line) <= 80 and not meta["published"] and (date := _date_in(line)):
+        elif not meta["published"] and (date := _date_in(line)):
             meta["published"], start = date, i + 1
+        elif BYLINE.match(line) and not re.search(r"[.!?]$", line):
+            start = i + 1
+        elif _outlet_like(line) and not named and not meta["outlet"]:
+            named, start = line, i + 1
     if lines and (start or (len(lines[0][1]) <= 200 and not re.search(r"[.!?»”\"]$", lines[0][1]))):
         meta["title"], start = " ".join(lines[0][1].split())[:200], max(start, lines[0][0] + 1)
     body = "\n".join(all_lines[start:]).strip()
     if match := DATELINE.match(body):
-        meta["outlet"] = meta["outlet"] or OUTLETS.get(fold(match["o"]), match["o"])
+        shown = match["o"].strip()
+        if not meta["outlet"]:
+            meta["outlet"] = named if named and _abbreviates(shown, named) else OUTLETS.get(fold(shown), shown)
+        if fold(shown) != fold(meta["outlet"]):
+            meta["outlet_alias"] = shown
+        # the dateline's date when it has a year: "Nov 24" alone gives none (a year is not guessed)
         meta["published"] = meta["published"] or _date_in(match.group())
         body = body[match.end():]
+    elif named and not meta["outlet"]:
+        meta["outlet"] = named
     return meta, body
 
 
@@ -317,6 +392,11 @@ def _person_like(name: str) -> bool:
             and not any(re.search(pattern, fold(name)) for _, pattern in KIND_CUES))
 
 
+def _stem(word: str) -> str:
+    """A folded word's first five letters: enough for "ministère"/"ministry", "anonymat"/"anonyme"."""
+    return word[:5]
+
+
 class _Context:
     """What the article has named so far: actors, persons, descriptors, dates and claims."""
 
@@ -327,11 +407,17 @@ class _Context:
         self.descriptors: dict[str, set[str]] = {}
         self.persons, self.state_agencies, self.prev_persons = set(), set(), set()
         self.name_parts: dict[str, set[str]] = {}  # first or last name -> persons
-        self.prev_date, self.by_reference = None, None
+        self.prev_date, self.by_reference, self.prev_quote = None, None, None
         kind = "state-media" if fold(outlet or "") in STATE_AGENCIES else "media"
         self.outlet = self.use(outlet, kind) if outlet else None
+        self.body_stems = {_stem(w) for w in fold(body[:200000]).split()}
         for m in re.finditer(rf"((?:[a-zà-ÿ'’-]+\s+){{0,4}})((?:{_NAME}\s*){{1,4}})", body[:200000]):
-            run, desc = m[2].strip(), fold(m[1])
+            run, desc = m[2].strip(), m[1]
+            words = run.split()
+            cut = max((i + 1 for i, w in enumerate(words[:-1]) if fold(w) in TITLES), default=0)
+            if cut and fold(run) not in self.known:  # "Economy Minister Aurel Stance": the title describes
+                run, desc = " ".join(words[cut:]), desc + " ".join(words[:cut])
+            desc = fold(desc)
             name = self.known.get(fold(run), run)
             state = fold(run) in STATE_AGENCIES or bool(re.search(MEDIA_CUE, desc) and re.search(STATE_CUE, desc))
             person = _person_like(name) and not re.search(ORG_CUE, desc)
@@ -349,6 +435,11 @@ class _Context:
                 break
             self.descriptors.setdefault(word, set()).add(name)
 
+    def describe_as(self, description: str, name: str) -> None:
+        """Remember that `description` ("le procureur chargé de l'enquête") was said of `name` (Bastien Roux)."""
+        self._describe(re.split(r"\b(?:de|du|des|of|chargée?|in charge)\b", description)[0], name,
+                       person=_person_like(name))
+
     def use(self, name: str, kind: str) -> str:
         """The canonical name of a known actor, or a new actor proposed for the bundle."""
         key = fold(name)
@@ -356,22 +447,66 @@ class _Context:
             return self.known[key]
         return self.new.setdefault(key, {"name": name, "kind": kind})["name"]
 
-    def resolve(self, phrase: str, notes: list[str]) -> list[str]:
-        """Actor names a phrase designates; a vague or ambiguous phrase becomes a note."""
+    def resolve(self, phrase: str, notes: list[str], anonymous: bool = False) -> list[str]:
+        """Actor names a phrase designates; a vague or ambiguous phrase becomes a note. `anonymous`: the sentence
+        says the speaker is not named ("sous couvert d'anonymat"), which a known actor's name may say too."""
         text = re.sub(r"^(?:et|and|but|mais|while|alors que)\s+", "", phrase.strip(" ,;:«»“”\"'"), flags=re.I)
+        text = re.sub(r"^(?:analysts?|experts?|economists?|researchers?|scientists?|strategists?|analystes?|"
+                      r"économistes?|chercheurs?|spécialistes?)\s+(?:at|of|from|with|chez|de|du|d')\s*(?=[A-ZÀ-Þ])",
+                      "", text)  # "Analysts at Brenvik Capital": the firm
+        text = re.sub(r"\s+(?:led|headed|chaired|run|founded|dirigée?|présidée?|conduite?|menée?)\s+(?:by|par)\b.*$",
+                      "", text)  # "A mission led by former judge X": the mission
         text = TAIL.sub("", REPORT_PREFIX.sub("", re.sub(LEADING_DAY, "", text))).strip(" ,;:")
+        acronym = re.search(r"\s*\((?P<a>[A-ZÀ-Þ][\w&.-]{1,11})\)$", text)  # "Front pour la libération (FLO)"
+        if acronym:
+            text = text[:acronym.start()]
+            if fold(acronym["a"]) in self.known and fold(text) not in self.known:
+                return [self.known[fold(acronym["a"])]]
         core = re.sub(r"^(?:(?:les?|la|the|an?)\s+|l['’])", "", text, flags=re.I)  # without its article
         if not fold(core) or len(fold(text).split()) > 12:
             return []
         found = self._named(text, core, notes)
         if found is None:
             found = self._split(core, notes)
+        if found is None:
+            found = self._known_by_words(text, notes, anonymous)
         if found is not None:
             return found
-        if fold(text).split()[0] in VAGUE or fold(core) in VAGUE:
+        bare = re.sub(rf"^(?:(?:{'|'.join(DETERMINERS)})\s+|[ld]['’])+", "", text, flags=re.I)  # "des sources X"
+        content = [w for w in fold(bare).split() if w not in STOPWORDS]
+        if not content or set(content) <= GENERIC or fold(core) in VAGUE or (
+                fold(text).split()[0] in VAGUE - DETERMINERS):
             notes.append(f"Attributed to '{text}' (no actor matched).")
             return []
-        return [self.use(core[0].upper() + core[1:], _kind(text))]
+        name = self.use(bare[0].upper() + bare[1:], _kind(text))
+        if acronym and fold(name) in self.new:
+            self.new[fold(name)].setdefault("aliases", [acronym["a"]])
+        return [name]
+
+    def _known_by_words(self, text: str, notes: list[str], anonymous: bool) -> list[str] | None:
+        """The one known actor a description fits by its words (stemmed, so that "ministère"/"ministry" and
+        "anonymat"/"anonyme" agree): one whose name the description holds ("des habitants de villages de la vallée
+        du Brassel": Habitants de la vallée du Brassel), or whose name holds the description and whose other words
+        the article uses ("the health ministry" in an article on Brisca: Brisca health ministry)."""
+        stems = {_stem(w) for w in fold(text).split() if w not in STOPWORDS | DETERMINERS}
+        stems |= {"anony"} if anonymous else set()
+        if not stems or stems <= {_stem(w) for w in GENERIC}:
+            return None
+        holds, held = set(), set()
+        for key, name in self.known.items():
+            words = {_stem(w) for w in key.split() if w not in STOPWORDS | DETERMINERS}
+            if len(words) >= 2 and words <= stems:
+                holds.add(name)
+            elif words > stems and words - stems <= self.body_stems:
+                held.add(name)
+        for found in (holds, held):
+            if len(found) > 1:  # prefer those the article has already named as a party
+                found &= self.seen or found
+            if len(found) == 1:
+                name = next(iter(found))
+                notes.append(f"'{text}' read as {name}.")
+                return [name]
+        return None
 
     def _named(self, text: str, core: str, notes: list[str]) -> list[str] | None:
         """An actor the phrase names or points back to; None when it does neither."""
@@ -426,9 +561,11 @@ class _Context:
         return [self.use(name, _kind(name))]
 
 
-def figures_in(text: str, language: str = "fr", notes: list[str] | None = None) -> list[str]:
-    """Figure SPECs for the amounts a text states: qualifier, unit and a measure guessed from nearby words."""
+def figures_in(text: str, language: str = "fr", notes: list[str] | None = None, like: list[str] = ()) -> list[str]:
+    """Figure SPECs for the amounts a text states: qualifier, unit and a measure guessed from nearby words; an amount
+    with neither takes those of the figure in `like` (a parallel clause's: "..., while Y said 20,000 had left")."""
     specs, unit, skip_to, notes = [], None, 0, [] if notes is None else notes
+    parallel = parse_figure(like[0]) if like else None
     for m in NUMBERS.get(language, NUMBERS[None]).finditer(text):
         found = None if m.start() < skip_to else _value_at(text, m, language)
         if not found:
@@ -437,6 +574,8 @@ def figures_in(text: str, language: str = "fr", notes: list[str] | None = None) 
         if value is None:  # digits values.py refuses ("25 00"): none of them is a figure, not even "00"
             continue
         shown, unit, measure = _unit_and_measure(before, after, unit)
+        if parallel and not shown and (not measure or measure == re.sub(r"\W+", "_", fold(shown or ""))):
+            shown, measure = parallel.unit, parallel.measure
         if not measure:
             continue
         try:
@@ -531,46 +670,123 @@ def _measure(window: str, unit: str | None, first: bool) -> str | None:
     return key if kind == "c" or not subject else f"{subject}_{key}"
 
 
+_STRAIGHT = str.maketrans({"’": "'", "‘": "'"})
+_DETERMINER = _words("le la les l un une des du son sa ses leur leurs ce cet cette the a an his her its their "
+                     "one two three deux trois plusieurs several")
+_NAMED = re.compile(rf"^(?:(?:the|le|la|les|l')\s*)?{_NAME}(?:\s+(?:{_NAME}|de|du|des|d'|of|the|la|l'|pour|for)\s*)*$")
+_APPOSED_NAME = re.compile(rf"\s*,\s*(?P<n>(?:(?:le|la|l')\s*)?(?:[a-zé]+\s+)?{_NAME}(?:\s+{_NAME})+)\s*,")
+_SINGULAR = re.compile(r"^(?:that|this|the|le|la|l'|ce|cet|cette)\s*(?:figure|claim|report|number|toll|account|"
+                       r"allegation|accusation|statement|estimate|assertion|version|chiffre|bilan|information|"
+                       r"affirmation|accusation|déclaration|estimation|allégation)\b|^(?:que|qu'|that)\b", re.I)
+_PLURAL = re.compile(r"^(?:either|both|all|these|those|ces|les|leurs|their|ses|its\s+[\w-]+s|the\s+[\w-]+s)\b",
+                     re.I)
+_OWNER = re.compile(r"^(?P<o>(?:the\s+)?[\w' -]{2,60}?)'s?\s+\w|^(?:le|la|les|ce|ces|l')\s*(?:chiffres?|bilans?|"
+                    r"affirmations?|informations?|accusations?|estimations?|propos|déclarations?|allégations?)\s+"
+                    r"(?:de\s+(?:l'|la\s+|le\s+)?|du\s+|des\s+|d')(?P<p>.+)", re.I)
+_PLUPERFECT = re.compile(r"\b(?:avait|avaient|had)\s+(?:déjà\s+|already\s+|été\s+|been\s+)?[\wÀ-ÿ]+(?:é|ée|és|ées|"
+                         r"i|is|u|us|ed|en|t)\b", re.I)
+
+
+FINITE = re.compile(r"\b(?:had|has|have|was|were|is|are|will|would|could|can|may|might|should|must|did|does|"
+                    r"est|sont|était|étaient|avait|avaient|ont|sera|seront|serait|seraient|pourrait|pourraient|"
+                    r"doit|doivent)\b", re.I)
+ANONYMOUS = re.compile(r"anonymat|anonymity|anonymous|anonyme|not to be named|declined to be named|"
+                       r"(?:sans|without) (?:être|being) (?:nommée?|named|identifiée?|identified)|requis l'anonymat",
+                       re.I)
+
+
 def _mask_quotes(sentence: str) -> str:
-    """Quoted words replaced by Q (same length), so that words inside quotes are not read as cues."""
-    return QUOTE.sub(lambda q: q.group()[0] + "Q" * (len(q.group()) - 2) + q.group()[-1], sentence)
+    """Quoted words replaced by Q (same length) and apostrophes made straight, so that words inside quotes are not
+    read as cues and one pattern reads "n'a" and "n’a"."""
+    masked = QUOTE.sub(lambda q: q.group()[0] + "Q" * (len(q.group()) - 2) + q.group()[-1], sentence)
+    return masked.translate(_STRAIGHT)
+
+
+def _antecedent(att: str, start: int) -> str:
+    """What a relative pronoun at `start` stands for: the actor phrase before its comma ("according to the customs
+    service, which said"; "l'USTA, premier syndicat du site, qui affirme"), past a description set off by commas
+    ("premier syndicat du site") and a clause ("The seizure was the largest ..., according to X, which said")."""
+    segments = [s.strip() for s in att[:start].split(",") if s.strip()][-3:]
+    for n, segment in enumerate(reversed(segments)):
+        if m := SELON.search(segment):
+            return m["x"]
+        if m := REL_STANCE.search(segment):
+            return m["x"] or m["y"]
+        apposition = segment[:1].islower() and fold(segment).split()[0] not in DETERMINERS
+        if not apposition and not FINITE.search(segment) or n == len(segments) - 1:
+            return segment
+    return ""
+
+
+def _speaker_of(m: re.Match, att: str) -> str:
+    """The actor phrase of a subject or end cue: past a relative ("X, which ..., said") and an apposition
+    ("Marten Hale, a lawyer ..., said"; "Ostravia's foreign minister, Lenora Quist, said")."""
+    x = m["x"]
+    if m.groupdict().get("name"):
+        return m["name"]
+    if RELATIVE.match(x.strip()):
+        return (m.groupdict().get("pre") or "") or _antecedent(att, m.start("x"))
+    pre = (m.groupdict().get("pre") or "").strip()
+    if pre and not pre.startswith(("Selon", "selon", "According", "according", "D'après", "d'après")):
+        first = fold(x).split()[0] if fold(x) else ""
+        clause = x[:1].islower() and first not in _DETERMINER  # "speaking on condition of anonymity"
+        description = first in _DETERMINER and not _NAMED.match(x.strip())
+        if clause or (description and _NAMED.match(pre)):
+            return pre
+    return x
 
 
 def _cues(att: str) -> dict:
-    """Actor phrases per cue type in a masked sentence, and the words near the attribution (for its date)."""
+    """Actor phrases per cue type in a masked sentence, stances on this claim and on earlier ones ("back"), and the
+    words near the attribution (for its date)."""
     found = {"cited": [m["x"] for m in CITING.finditer(att)], "sources": [], "speakers": [], "stances": [],
-             "near": [], "back": None, "cue_end": None}
-    att = CITING.sub(" ", att)
+             "near": [], "back": None, "also_back": None, "cue_end": None, "descriptions": [], "caveat": False}
+    att = CITING.sub(lambda m: " " * len(m.group()), att)
     for m in SELON.finditer(att):
-        found["sources"].append(m["x"])
+        apposed = _APPOSED_NAME.match(att, m.end("x"))  # "Selon le procureur, Bastien Roux, le réseau..."
+        found["sources"].append(apposed["n"] if apposed else m["x"])
+        found["descriptions"] += [(m["x"], apposed["n"])] if apposed else []
         found["near"].append(m["x"])
     found["speakers"] += [m["x"] or m["y"] for m in INVERTED_PRONOUN.finditer(att)]
+    found["anonymous"] = bool(ANONYMOUS.search(att))
     for m in INVERTED.finditer(att):
-        found["speakers"].append(m["x"])
-        found["near"].append(m["x"])
-    subject = [m for m in END.finditer(att) if len(m["x"].split()) <= 8] or [
+        if FINITE.search(m["x"]):  # "..., said the vaccine shipment had been held": a clause, not an actor
+            continue
+        description, _, name = m["x"].rpartition(",")  # "a indiqué son porte-parole, Yanis Morel"
+        found["speakers"].append(name if description else m["x"])
+        found["descriptions"] += [(description, name)] if description else []
+        found["near"].append(m.group())
+    stance_spans = [m.span() for m in (*REL_STANCE.finditer(att), *FAR_FROM.finditer(att))]
+    subject = [m for m in END.finditer(att) if len(m["x"].split()) <= 8 and fold(m["x"]) not in _words(
+        "et and mais but puis then ou or") and not any(a <= m.start("x") < b for a, b in stance_spans)] or [
         m for m in [SUBJECT.match(att)] if m and len(m["x"].split()) <= 14]
     if not found["speakers"] and subject:
         m = subject[0]
-        x, stance = m["x"], re.search(rf"\b(?:{_STANCE})\b", m["x"])
-        if m.re is SUBJECT and m["pre"] and RELATIVE.match(x):  # "Sudan's army, which ..., said"
-            x = m["pre"]
-        elif stance and stance.start():  # "The RSF denied targeting civilians and said ..."
-            x = x[:stance.start()]
+        x = _speaker_of(m, att)
+        if stance := re.search(rf"\b(?:{_STANCE})\b", x):
+            if stance.start():  # "The RSF denied targeting civilians and said ...": and a stance on earlier claims
+                rest = x[stance.end():].strip()
+                found["also_back"] = (next(ROLE_OF[g] for g in ROLE_OF if stance[g]), x[:stance.start()], rest)
+                x = x[:stance.start()]
         found["speakers"].append(x)
         found["near"].append(m["x"] + " " + " ".join(att[m.end():].split()[:5]))
         found["cue_end"] = m.end() if m.re is SUBJECT and "," not in att[:m.start("x")] else None
     for m in REL_STANCE.finditer(att):
         role = next((ROLE_OF[g] for g in ROLE_OF if m[g]), None)
-        found["stances"].append((role or ("disputed_by" if "contest" in m["inv"] else "denied_by"), m["x"] or m["y"]))
+        role = role or ("disputed_by" if re.match(r"contest|récus", m["inv"], re.I) else "denied_by")
+        if not att[:m.start()].strip() and not found["back"]:  # "Un chiffre que conteste l'USTA, ...": the claim before
+            found["back"] = (role, m["x"] or m["y"], "")
+        else:
+            found["stances"].append((role, m["x"] or m["y"]))
+    found["stances"] += [("disputed_by", m["x"]) for m in FAR_FROM.finditer(att)]
     found["stances"] += [(next(ROLE_OF[g] for g in ROLE_OF if m[g]), m["x"]) for m in PASSIVE_STANCE.finditer(att)]
     found["stances"] += [("not_confirmed_by", m["x"]) for m in SANS_QUE.finditer(att)]
-    if not (found["speakers"] or found["sources"] or found["stances"]) and (m := SUBJECT_STANCE.match(att)):
-        rest, x = " ".join(att[m.end():].split()), m["pre"] if m["pre"] and RELATIVE.match(m["x"]) else m["x"]
-        if len(rest.split()) <= 8 and not re.match(r"(?:que|qu['’]|that)\b", rest):
-            found["back"] = (next(ROLE_OF[g] for g in ROLE_OF if m[g]), x)
-        else:  # "X denied that ...": X's own counter-claim
-            found["speakers"].append(x)
+    if not (found["speakers"] or found["sources"] or found["stances"] or found["back"]) and (
+            m := SUBJECT_STANCE.match(att)):
+        x = m["pre"] if m["pre"] and RELATIVE.match(m["x"]) else _speaker_of(m, att)
+        found["back"] = (next(ROLE_OF[g] for g in ROLE_OF if m[g]), x, " ".join(att[m.end():].split()))
+        found["caveat"] = bool(re.search(r"\b(?:could|can|unable|able|pu|mesure)\b.*(?:confirm|vérifi|verif)",
+                                         m[0][m.end("x"):]))  # "could not confirm", "n'a pas pu vérifier"
     return found
 
 
@@ -582,20 +798,65 @@ def _checkable(sentence: str, figures: list[str]) -> bool:
 
 
 def _read(sentence: str, ctx: _Context, language: str) -> list[dict]:
-    """The candidate claims of one sentence: none, one, or two when "ainsi que"/"as well as" joins two objects."""
+    """The candidate claims of one sentence: none, one per claimant ("selon A, ..., tandis que B ..."), or two when
+    "ainsi que"/"as well as" joins two objects."""
+    parts = _clauses(sentence)
+    if len(parts) > 1:
+        claims = []
+        for part in parts:
+            claims += _read_clause(part, ctx, language, like=claims[0]["figures"][:1] if claims else [])
+        note = "Split from one sentence with two claimants."
+        return [c | {"notes": c["notes"] + [note]} for c in claims]
+    return _read_clause(sentence, ctx, language)
+
+
+def _clauses(sentence: str) -> list[str]:
+    """A sentence cut where a second claimant starts ("X said A, while Y said B"; "selon A, ..., tandis que B en a
+    compté ..."; "A a recensé N, contre M selon B"): each part with its own attribution, else the whole sentence."""
+    att = _mask_quotes(sentence)
+    for m in re.finditer(r",\s*(?:while|whereas|but|tandis qu(?:e\s+|')|alors qu(?:e\s+|')|mais|contre|against)\s*",
+                         att):
+        first, second = _cues(att[:m.start()]), _cues(", " + att[m.end():])
+        if any(first[k] for k in ("speakers", "sources", "cited")) and any(
+                second[k] for k in ("speakers", "sources", "cited")):
+            return [sentence[:m.start()].strip(), sentence[m.end():].strip()]
+    return [sentence]
+
+
+def _read_clause(sentence: str, ctx: _Context, language: str, like: list[str] = ()) -> list[dict]:
+    """The candidate claims of one sentence or clause (see `_read`); `like`: the figure an amount without a measure of
+    its own is counted in (the other claimant's: "25 000 personnes ..., tandis que B en a compté 110 000")."""
     notes: list[str] = []
     text, is_quote, found = _lead_quote(sentence)
     ctx.by_reference = None
+    masked = _mask_quotes(sentence)
+    verified = VERIFY.search(masked)
+    has_cue = bool(found["cited"] or found["speakers"] or found["sources"])
+    if found["back"] and not has_cue:
+        role, phrase, rest = found["back"]
+        caveat = [f"{phrase.strip()}: could not be independently verified."] if found["caveat"] else []
+        if _attach(ctx, role, phrase, rest, notes + caveat):
+            return []
+        if role == "not_confirmed_by" or not re.match(r"(?:que|qu'|that)\b", rest):
+            return []
+        found["speakers"].append(phrase)  # "X denied that ..." with no claim before: X's own counter-claim
+        has_cue = True
+    if (previous := ctx.prev_quote) and not has_cue and QUOTE.fullmatch(sentence.strip()):
+        found["speakers"], is_quote, has_cue = [], True, True  # «A», a déclaré X. «B»: B is X's too
+        notes.append("The quote goes on after its attribution.")
     asserted, relays, roles = _parties(found, ctx, notes)
-    verified = VERIFY.search(_mask_quotes(sentence))
-    has_cue = found["cited"] or found["speakers"] or found["sources"]
-    figures = figures_in(text, language, notes)
+    if previous and is_quote and not asserted:
+        asserted, relays = list(previous["asserted_by"]), list(previous["relayed_by"])
+    figures = figures_in(text, language, notes, like=like)
     if not has_cue and not found["stances"]:
-        if (found["back"] or verified) and not figures:
-            return _attach(ctx, found["back"], notes, bool(verified))
-        if not (ctx.outlet and _checkable(sentence, figures) and len(sentence.split()) >= 5):
+        if verified and not figures:
+            return _attach(ctx, None, None, "", notes, verified=True) and []
+        if not (ctx.outlet and _checkable(sentence, figures) and len(sentence.split()) >= 5) or _PLUPERFECT.search(
+                masked):  # background ("La région avait déjà perdu ...") is not the news
             return []
         notes.append("No attribution in the text: the outlet's own statement.")
+    if found["also_back"]:
+        _attach(ctx, *found["also_back"], [])
     asserted = asserted or ([ctx.outlet] if ctx.outlet and not has_cue else [])
     prior = ctx.last_by.get(tuple(asserted))
     if ctx.by_reference == "pronoun" and prior and not relays:
@@ -612,9 +873,11 @@ def _read(sentence: str, ctx: _Context, language: str) -> list[dict]:
 
 
 def _lead_quote(sentence: str) -> tuple[str, bool, dict]:
-    """A sentence led by a quote its end attributes («...», a déclaré X) is that quote; else the whole sentence."""
+    """A sentence led by a quote its end attributes («...», a déclaré X; "...," X said) is that quote; else the whole
+    sentence. A quote without a comma before its attribution is part of a claim («plus d'un million» selon X)."""
     lead = QUOTE.match(sentence)
-    if lead and len(fold(lead.group()).split()) >= 4:
+    if lead and len(fold(lead.group()).split()) >= 4 and (
+            lead.group()[-2:-1] == "," or re.match(r"\s*,", sentence[lead.end():])):
         rest = _cues(_mask_quotes(", " + sentence[lead.end():].strip(" ,")))
         if rest["speakers"] or rest["sources"]:
             return lead.group().rstrip(), True, rest
@@ -623,12 +886,16 @@ def _lead_quote(sentence: str) -> tuple[str, bool, dict]:
 
 def _parties(found: dict, ctx: _Context, notes: list[str]) -> tuple[list[str], list[str], dict[str, list[str]]]:
     """Who asserts, who relays (besides the outlet) and the stances, as actor names."""
-    def resolve(phrases):
-        return list(dict.fromkeys(n for p in phrases for n in ctx.resolve(p, notes)))
+    def resolve(phrases, anonymous=False):
+        return list(dict.fromkeys(n for p in phrases for n in ctx.resolve(p, notes, anonymous)))
 
+    for description, name in found["descriptions"]:
+        ctx.describe_as(description, name)
     notes += [f"Citing {p.strip()}." for p in found["cited"] if re.search(DOCUMENTS, p, re.I)]
     found["cited"] = [p for p in found["cited"] if not re.search(DOCUMENTS, p, re.I)]
-    cited, speakers, sources = resolve(found["cited"]), resolve(found["speakers"]), resolve(found["sources"])
+    anonymous = found.get("anonymous", False)
+    cited, speakers = resolve(found["cited"]), resolve(found["speakers"], anonymous)
+    sources = resolve(found["sources"], anonymous)
     asserted, relays = (cited, speakers + sources) if cited else (speakers, sources) if speakers else (sources, [])
     roles = {"not_confirmed_by": [], "denied_by": [], "disputed_by": []}
     for role, phrase in found["stances"]:
@@ -651,18 +918,45 @@ def _split_objects(claim: dict, cut: int | None, language: str) -> list[dict]:
             for part in parts]
 
 
-def _attach(ctx: _Context, back: tuple | None, notes: list[str], verified: bool) -> list[dict]:
-    """A sentence that only points back: add its stance or verification note to a recent claim of another party."""
-    names = ctx.resolve(back[1], notes) if back else []
-    for claim in reversed(ctx.claims[-LOOKBACK:]):
-        if names and not set(names) & set(claim["asserted_by"]):
-            claim[back[0]] += [n for n in names if n not in claim[back[0]]]
-            claim["notes"] += notes
-            return []
-        if verified and not back and claim["asserted_by"] != [ctx.outlet]:
+def _attach(ctx: _Context, role: str | None, phrase: str | None, rest: str, notes: list[str],
+            verified: bool = False) -> bool:
+    """A stance that points back ("Kalvex declined to comment", "X denied the report", "Meridian Press could not
+    confirm either figure"): give its party `role` on the claims it refers to (see `_targets`); a caveat without a
+    party (`verified`) becomes their note. Whether any claim took it."""
+    names = ctx.resolve(phrase, notes) if phrase else []
+    if phrase and not names:
+        return False
+    targets = _targets(ctx, names, rest, several=role == "not_confirmed_by" or verified)
+    for claim in targets:
+        if names:
+            claim[role] += [n for n in names if n not in claim[role]]
+        else:
             claim["notes"].append(f"{ctx.outlet or 'The source'}: could not be independently verified.")
-            return []
-    return []
+        claim["notes"] += notes
+    return bool(targets)
+
+
+def _targets(ctx: _Context, names: list[str], rest: str, several: bool) -> list[dict]:
+    """The claims a back-pointing stance of `names` refers to: the latest recent claim of another party, or of the
+    party its object names ("the charity's figures", "les chiffres de l'ONG"), with the claims of the same party just
+    before it when the object is plural or, for "has not confirmed"/"declined to comment", not singular."""
+    others = [c for c in ctx.claims if not set(names) & set(c["asserted_by"]) and c["asserted_by"] != names]
+    owner = _OWNER.match(rest)
+    owners = ctx.resolve(owner["o"] or owner["p"], []) if owner else []
+    if owners:
+        others = [c for c in others if set(owners) & set(c["asserted_by"])]
+    else:
+        others = [c for c in others if any(c is recent for recent in ctx.claims[-LOOKBACK:])]
+    if not others:
+        return []
+    latest = others[-1]
+    if not (_PLURAL.match(rest) or several and not _SINGULAR.match(rest)):
+        return [latest]
+    run, at = [latest], next(i for i, c in enumerate(ctx.claims) if c is latest)
+    while at > 0 and ctx.claims[at - 1]["asserted_by"] == latest["asserted_by"] and len(run) < LOOKBACK:
+        at -= 1
+        run.insert(0, ctx.claims[at])
+    return run
 
 
 def _day(word: str, published: str | None, future: bool) -> tuple[str | None, str]:
@@ -715,17 +1009,24 @@ def extract_claims(text: str, *, language: str | None = None, known_actors: dict
     key = src.get("key") or f"{re.sub(r'[^a-z0-9]+', '-', fold(outlet or 'article'))}-{published or 'undated'}"
     entry = {"key": key, "title": src.get("title") or "Untitled article", "outlet": outlet, "published": published,
              "language": src.get("language") or language, "url": src.get("url")}
+    alias = meta.get("outlet_alias") if outlet == meta["outlet"] else None
+    if alias and fold(outlet) not in (known_actors or {}) and fold(alias) in (known_actors or {}):
+        outlet = known_actors[fold(alias)]  # "(CNS)" in the dateline names a known outlet
     ctx = _Context(known_actors or {}, outlet, published, body)
+    if alias and ctx.outlet and fold(ctx.outlet) in ctx.new and fold(alias) != fold(ctx.outlet):
+        ctx.new[fold(ctx.outlet)]["aliases"] = [alias]
     done = set()
     for sentence in split_sentences(body):
         if sentence in done or len(sentence) > MAX_SENTENCE or len(sentence.split()) < 3:
             continue
         done.add(sentence)
-        for claim in _read(sentence, ctx, language):
+        drafted = _read(sentence, ctx, language)
+        for claim in drafted:
             if all(claim["text"] != c["text"] for c in ctx.claims[-LOOKBACK:]):
                 ctx.claims.append(claim)
                 ctx.seen |= set(claim["asserted_by"] + claim["relayed_by"])
                 ctx.last_by[tuple(claim["asserted_by"])] = claim
+        ctx.prev_quote = drafted[-1] if drafted and drafted[-1]["quote"] and drafted[-1]["asserted_by"] else None
         runs = {fold(r) for r in re.findall(rf"{_NAME}(?:\s+{_NAME})+", sentence)}
         latest = ctx.claims[-1:] if ctx.claims and ctx.claims[-1]["text"].strip("«»“”\"") in sentence else []
         ctx.prev_persons = {p for p in ctx.persons if fold(p) in runs}
