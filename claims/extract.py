@@ -220,9 +220,12 @@ _DAYS = "|".join(WEEKDAYS)
 # what may come between an inverted verb and its actor: "a déclaré à l'APL", "a annoncé mercredi soir", "said on Monday"
 _PLACE = (rf"(?:\s+(?:(?:on\s+)?(?:{_DAYS}|hier|aujourd'hui|yesterday|today)(?:\s+(?:soir|matin|midi|night|morning|"
           rf"evening))?|(?:à|au|aux|devant|sur|to|at|in)\s+(?:l'|la\s+|le\s+|les\s+)?[\wÀ-ÿ'-]+)){{0,2}}")
-INVERTED = re.compile(rf",\s*(?:{_FR_AUX}(?:{_FR_PP})|(?:{_FR_PRES})|said|says|added|wrote|told\s+\w+|"
+_FR_PRES_INVERTED = (r"affirment|affirme|déclarent|déclare|estiment|estime|assurent|assure|indiquent|indique|"
+                     r"précisent|précise|soulignent|souligne|ajoutent|ajoute|disent|dit|expliquent|explique|"
+                     r"racontent|raconte|dénoncent|dénonce|avancent|avance|jugent|juge")  # "«...», estime X"
+INVERTED = re.compile(rf",\s*(?:{_FR_AUX}(?:{_FR_PP})|(?:{_FR_PRES_INVERTED})|said|says|added|wrote|told\s+\w+|"
                       rf"explained|insisted|warned){_PLACE}\s+(?!que\b|qu'|that\b){_ACTOR_START}"
-                      rf"(?P<x>{_XP}{{2,120}}(?:,\s*{_NAME}(?:\s+{_NAME})+)?)")
+                      rf"(?P<x>{_XP}{{2,120}}(?:,\s*{_NAME}(?:\s+{_NAME})+)?)(?=\s*(?:[,.;:!?)]|$))")
 INVERTED_PRONOUN = re.compile(rf",\s*(?:(?:a|ont)-t-(?P<x>il|elle|ils|elles)\s+(?:{_FR_PP})|"
                               rf"(?:{_FR_PRES})-(?:t-)?(?P<y>il|elle|ils|elles))\b")
 END = re.compile(rf",\s*{_X}(?:,\s*(?P<name>{_NAME}(?:\s+{_NAME})+)\s*,)?\s+{_SPEECH}")
@@ -269,7 +272,8 @@ TAIL = re.compile(r"\s+(?:dans|lors|devant|pendant|durant|après|avant|sur|via|i
 LEADING_DAY = re.compile(r"^(?:" + "|".join(WEEKDAYS) + r"|hier|yesterday|today|aujourd'hui)\s+", re.I)
 REPORT_PREFIX = re.compile(
     r"^(?:(?:un|une|le|la|les|des|the|a|an)\s+)?(?:(?:nouveau|nouvel|new|latest|dernier)\s+)?(?:bilan|rapport|"
-    r"communiqué|décompte|chiffres?|estimations?|déclaration|statement|report|figures?|estimates?|data|toll|tally)"
+    r"communiqué|décompte|chiffres?|estimations?|déclaration|statement|report|figures?|estimates?|data|toll|tally|"
+    r"résultats?|results?|comptage|count)"
     r"\b[^,;]*?\b(?:par|de|du|des|by|from|of)\s+(?:d['’])?", re.I)
 
 
@@ -359,7 +363,7 @@ def split_sentences(text: str) -> list[str]:
     sentences = []
     for paragraph in re.split(r"\n\s*\n", text):
         para, start = " ".join(paragraph.split()), 0
-        for m in re.finditer(r"[.!?…]+[»”\"’)]*\s+(?=[«“\"(]?[A-ZÀ-ÖØ-Þ0-9])", para):
+        for m in re.finditer(r"[.!?…]+[»”\"’)]*\s+(?=[«“\"(]?\s?[A-ZÀ-ÖØ-Þ0-9])", para):
             before = para[start:m.end()].rstrip()
             last = before.rstrip("»”\"’)").rsplit(None, 1)[-1] if before.strip() else ""
             depth = (before.count("«") - before.count("»") + before.count("“") - before.count("”")
@@ -431,8 +435,8 @@ class _Context:
                 self.name_parts.setdefault(part, set()).add(name)
         self.state_agencies |= {name} if state else set()
         for word in reversed(fold(descriptor).split()):
-            if word in STOPWORDS:
-                break
+            if word in STOPWORDS or FINITE.fullmatch(word) or re.fullmatch(r"[a-z]{3,}ed|said|told|says|dit", word):
+                break  # "the commission credited opposition candidate X": a candidate, not a commission
             self.descriptors.setdefault(word, set()).add(name)
 
     def describe_as(self, description: str, name: str) -> None:
@@ -534,6 +538,8 @@ class _Context:
         if words[0] in _words("le la l the") and len(key.split()) <= 2 and not re.search(_NAME, core):
             matches = set().union(*(self.descriptors.get(w, set()) for w in key.split()))
             matches |= {n for n in self.seen if set(key.split()) & set(fold(n).split())}
+            if len(matches) > 1:
+                matches = matches & self.seen or matches
             if matches:  # "le dirigeant", "the ministry"
                 return self._refer(text, matches, notes)
         if re.fullmatch(_NAME, text) and key in self.name_parts:  # a surname or first name: "Kim", "Marsh"
@@ -680,7 +686,7 @@ _SINGULAR = re.compile(r"^(?:that|this|the|le|la|l'|ce|cet|cette)\s*(?:figure|cl
                        r"affirmation|accusation|déclaration|estimation|allégation)\b|^(?:que|qu'|that)\b", re.I)
 _PLURAL = re.compile(r"^(?:either|both|all|these|those|ces|les|leurs|their|ses|its\s+[\w-]+s|the\s+[\w-]+s)\b",
                      re.I)
-_OWNER = re.compile(r"^(?P<o>(?:the\s+)?[\w' -]{2,60}?)'s?\s+\w|^(?:le|la|les|ce|ces|l')\s*(?:chiffres?|bilans?|"
+_OWNER = re.compile(r"^(?P<o>(?:the\s+)?[\w -]{2,60}?)(?:'s|s')\s+\w|^(?:le|la|les|ce|ces|l')\s*(?:chiffres?|bilans?|"
                     r"affirmations?|informations?|accusations?|estimations?|propos|déclarations?|allégations?)\s+"
                     r"(?:de\s+(?:l'|la\s+|le\s+)?|du\s+|des\s+|d')(?P<p>.+)", re.I)
 _PLUPERFECT = re.compile(r"\b(?:avait|avaient|had)\s+(?:déjà\s+|already\s+|été\s+|been\s+)?[\wÀ-ÿ]+(?:é|ée|és|ées|"
@@ -718,21 +724,25 @@ def _antecedent(att: str, start: int) -> str:
     return ""
 
 
-def _speaker_of(m: re.Match, att: str) -> str:
+def _speaker_of(m: re.Match, att: str, found: dict) -> str:
     """The actor phrase of a subject or end cue: past a relative ("X, which ..., said") and an apposition
-    ("Marten Hale, a lawyer ..., said"; "Ostravia's foreign minister, Lenora Quist, said")."""
-    x = m["x"]
+    ("Marten Hale, a lawyer ..., said"; "Ostravia's foreign minister, Lenora Quist, said"), whose description is
+    remembered in `found`."""
+    x, pre = m["x"], (m.groupdict().get("pre") or "").strip()
     if m.groupdict().get("name"):
+        found["descriptions"].append((x, m["name"]))
         return m["name"]
-    if RELATIVE.match(x.strip()):
-        return (m.groupdict().get("pre") or "") or _antecedent(att, m.start("x"))
-    pre = (m.groupdict().get("pre") or "").strip()
+    if RELATIVE.match(x.strip()) or re.match(rf"(?:{_STANCE})\b", x.strip()):  # ", which said"; ", denied X and said"
+        return pre or _antecedent(att, m.start("x"))
     if pre and not pre.startswith(("Selon", "selon", "According", "according", "D'après", "d'après")):
         first = fold(x).split()[0] if fold(x) else ""
         clause = x[:1].islower() and first not in _DETERMINER  # "speaking on condition of anonymity"
         description = first in _DETERMINER and not _NAMED.match(x.strip())
         if clause or (description and _NAMED.match(pre)):
+            found["descriptions"] += [(x, pre)] if description else []
             return pre
+        if _NAMED.match(x.strip()) and not _NAMED.match(pre) and fold(pre).split()[:1] != ["dans"]:
+            found["descriptions"].append((pre, x))
     return x
 
 
@@ -762,12 +772,12 @@ def _cues(att: str) -> dict:
         m for m in [SUBJECT.match(att)] if m and len(m["x"].split()) <= 14]
     if not found["speakers"] and subject:
         m = subject[0]
-        x = _speaker_of(m, att)
-        if stance := re.search(rf"\b(?:{_STANCE})\b", x):
-            if stance.start():  # "The RSF denied targeting civilians and said ...": and a stance on earlier claims
-                rest = x[stance.end():].strip()
-                found["also_back"] = (next(ROLE_OF[g] for g in ROLE_OF if stance[g]), x[:stance.start()], rest)
-                x = x[:stance.start()]
+        x = _speaker_of(m, att, found)
+        if stance := re.search(rf"\b(?:{_STANCE})\b", m["x"]):  # "X denied A and said ...": a stance on A too
+            speaker = x[:stance.start()] if x == m["x"] else x
+            found["also_back"] = (next(ROLE_OF[g] for g in ROLE_OF if stance[g]), speaker,
+                                  m["x"][stance.end():].strip())
+            x = speaker
         found["speakers"].append(x)
         found["near"].append(m["x"] + " " + " ".join(att[m.end():].split()[:5]))
         found["cue_end"] = m.end() if m.re is SUBJECT and "," not in att[:m.start("x")] else None
@@ -783,7 +793,7 @@ def _cues(att: str) -> dict:
     found["stances"] += [("not_confirmed_by", m["x"]) for m in SANS_QUE.finditer(att)]
     if not (found["speakers"] or found["sources"] or found["stances"] or found["back"]) and (
             m := SUBJECT_STANCE.match(att)):
-        x = m["pre"] if m["pre"] and RELATIVE.match(m["x"]) else _speaker_of(m, att)
+        x = m["pre"] if m["pre"] and RELATIVE.match(m["x"]) else _speaker_of(m, att, found)
         found["back"] = (next(ROLE_OF[g] for g in ROLE_OF if m[g]), x, " ".join(att[m.end():].split()))
         found["caveat"] = bool(re.search(r"\b(?:could|can|unable|able|pu|mesure)\b.*(?:confirm|vérifi|verif)",
                                          m[0][m.end("x"):]))  # "could not confirm", "n'a pas pu vérifier"
@@ -943,10 +953,8 @@ def _targets(ctx: _Context, names: list[str], rest: str, several: bool) -> list[
     others = [c for c in ctx.claims if not set(names) & set(c["asserted_by"]) and c["asserted_by"] != names]
     owner = _OWNER.match(rest)
     owners = ctx.resolve(owner["o"] or owner["p"], []) if owner else []
-    if owners:
-        others = [c for c in others if set(owners) & set(c["asserted_by"])]
-    else:
-        others = [c for c in others if any(c is recent for recent in ctx.claims[-LOOKBACK:])]
+    owned = [c for c in others if set(owners) & set(c["asserted_by"])]
+    others = owned or [c for c in others if any(c is recent for recent in ctx.claims[-LOOKBACK:])]
     if not others:
         return []
     latest = others[-1]
