@@ -112,8 +112,9 @@ UNITS = {"soldats": "soldiers", "militaires": "soldiers", "troupes": "troops", "
 TIME_UNITS = _words("ans an annees annee years year mois months month jours jour days day heures heure hours hour "
                     "minutes semaines semaine weeks week siecles siecle centuries decennies decades")
 _E = r"(?:e|s|es)?"  # French participle endings, on folded text
-MEASURES = [("c_killed", rf"tue{_E}|morts?|killed|dead|died|deaths?|decede{_E}|peri{_E}"),
-            ("c_wounded", rf"blesse{_E}|wounded|injured|hurt"), ("c_missing", rf"disparu{_E}|missing"),
+MEASURES = [("c_killed", rf"tue{_E}|morts?|killed|killing|dead|died|deaths?|decede{_E}|deces|peri{_E}"),
+            ("c_wounded", rf"blesse{_E}|wounded|wounding|injured|injuring|hurt"), ("c_missing", rf"disparu{_E}|missing"),
+            ("c_protesters", rf"manifeste{_E}|defile{_E}|marched|demonstrated|protested|crowd|foule|cortege"),
             ("c_arrested", rf"arrete{_E}|interpelle{_E}|arrested|detained"),
             ("c_displaced", rf"deplace(?:e|s|es)|displaced|evacue{_E}|evacuated|fled|fui"),
             ("a_sent", rf"envoye{_E}|deploye{_E}|sent|deployed|dispatched|depeche{_E}"),
@@ -121,21 +122,25 @@ MEASURES = [("c_killed", rf"tue{_E}|morts?|killed|dead|died|deaths?|decede{_E}|p
             ("a_intercepted", rf"intercepte{_E}|intercepted"), ("a_destroyed", rf"detruit{_E}|destroyed"),
             ("a_damaged", rf"endommage{_E}|damaged"), ("a_expected", rf"attendu{_E}|expected")]
 MEASURE = re.compile("|".join(rf"\b(?P<{k}>{p})\b" for k, p in MEASURES))
-WORD_AMOUNTS = {
-    "des dizaines de milliers": (">=", 10000), "des centaines de milliers": (">=", 100000),
-    "tens of thousands": (">=", 10000), "hundreds of thousands": (">=", 100000), "une dizaine": ("~", 10),
-    "une douzaine": ("~", 12), "une vingtaine": ("~", 20), "une trentaine": ("~", 30), "une quarantaine": ("~", 40),
-    "une cinquantaine": ("~", 50), "une centaine": ("~", 100), "a dozen": ("~", 12), "des dizaines": (">=", 10),
-    "des centaines": (">=", 100), "des milliers": (">=", 1000), "des millions": (">=", 1000000),
-    "dozens": (">=", 12), "hundreds": (">=", 100), "thousands": (">=", 1000), "a million": ("", 1000000),
-    "a billion": ("", 10**9)}  # cardinals in words ("six cents", "twenty-five thousand") are text2num's
+# Amounts in words that are not cardinals: "une vingtaine" (about 20), "des centaines" (at least 100), "a dozen",
+# "tens of thousands". The value is text2num's for the word's base ("vingtaine" -> vingt, "milliers" -> mille,
+# "hundreds" -> hundred); "dozen" is the one base text2num does not read.
+COLLECTIVE = {
+    "fr": r"(?:(?:une?|la|le|des|quelques|plusieurs|de\s+nombreu(?:x|ses)|les)\s+)?(?:[a-zà-ÿ]+aines?|milliers?)"
+          r"(?:\s+(?:de|d['’])\s*(?:[a-zà-ÿ]+aines?|milliers?|millions|milliards))?(?![\w-])",
+    "en": r"(?:(?:an?|a\s+few|several|some|many|the)\s+)?(?:dozens?|tens|hundreds?|thousands?|millions?|billions?)"
+          r"(?:\s+of\s+(?:thousands|millions|billions))?(?![\w-])"}
+DOZEN = 12
 QUALIFIER = re.compile(
-    r"\b(?:(?P<q1>plus de|plus d'|more than|over|upwards of|in excess of|au-delà de|dépasser|exceed\w*)|"
-    r"(?P<q2>au moins|pas moins de|at least|no fewer than|no less than)|"
-    r"(?P<q3>jusqu'à|jusqu’à|up to|as many as|at most|au plus)|"
+    r"\b(?:(?P<q1>plus de|plus d'|more than|over|upwards of|in excess of|au-delà de|dépasser|dépasse|dépassent|"
+    r"exceed\w*|top(?:ped|s)?)|"
+    r"(?P<q2>au moins|pas moins de|at least|no fewer than|no less than|au bas mot|at the very least|a minimum of)|"
+    r"(?P<q3>jusqu'à|up to|as many as|at most|au plus|(?:pourrai(?:en)?t|pourront|devrai(?:en)?t|could|may|might|"
+    r"would|will)\s+(?:atteindre|reach|hit|s'élever à|rise to|climb to))|"
     r"(?P<q4>moins de|moins d'|less than|fewer than|under)|"
-    r"(?P<q5>environ|quelque|près de|presque|autour de|approximativement|about|around|roughly|approximately|"
-    r"nearly|almost|some|an estimated|estimated))\s*[\"“«]?\s*$", re.I)
+    r"(?P<q5>environ|quelque|près de|près d'|presque|autour de|approximativement|about|around|roughly|"
+    r"approximately|nearly|almost|some|an estimated|estimated|estimée?s? à|évaluée?s? à|estimated at|"
+    r"an estimated(?:\s+[\w-]+){1,3}\s+of|estimé(?:e|s|es)?(?:\s+[\w-]+){0,2}\s+à))\s*[\"“«”»]?\s*$", re.I)
 PREFIX = {"q1": ">", "q2": ">=", "q3": "<=", "q4": "<", "q5": "~"}
 YEAR_BEFORE = _words("en in depuis since de d of fin debut mid early late until by from to avant apres before after "
                      "entre between et and l")
@@ -159,10 +164,12 @@ def _cardinal_pattern(language: str) -> str:
     return rf"\b(?!(?:{alone})\b(?!{more}))(?:{first_word})\b(?:{more})*"
 
 
-NUMBERS = {language: re.compile(rf"{DIGITS}|\b(?:{'|'.join(sorted(WORD_AMOUNTS, key=len, reverse=True))})\b"
+NUMBERS = {language: re.compile(rf"{DIGITS}|\b{COLLECTIVE.get(language, '(?:' + '|'.join(COLLECTIVE.values()) + ')')}"
                                 + (f"|{_cardinal_pattern(language)}" if language in LANG else ""), re.I)
            for language in ("fr", "en", None)}  # fmt: skip
-UNIT_NOUN = re.compile(r"[\s\"”»]*(?:(?:de|d['’]|of|autres|other|more|additional|nouveaux|new)\s+)*"
+UNIT_NOUN = re.compile(r"[\s\"”»]*(?:(?:de|d['’]|of|autres|other|more|additional|nouveaux|nouvelles|new|suspected|"
+                       r"confirmed|reported|registered|recorded|possible|probable|suspecté?e?s|confirmé?e?s|présumé?e?s|"
+                       r"probables|possibles)\s+)*"
                        r"(?P<cap>[A-ZÀ-Þ][\w-]*\s+)?(?:d['’])?(?P<w>[a-zà-ÿ-]{2,})")
 CURRENCIES = {"$": "dollars", "€": "euros", "£": "pounds"}
 
@@ -601,13 +608,16 @@ def _value_at(text: str, m: re.Match, language: str) -> tuple | None:
     year = re.fullmatch(r"(?:19|20)\d\d", token) and (
         prev_word in YEAR_BEFORE or next_word in STOPWORDS or not next_word)
     determined = prev_word in _words("the les ces these those both their leurs ses its his")  # "the two countries"
-    if year or determined or MONTHS.keys() & {prev_word, next_word} or re.match(r"\s*(?:h\d|:)", after) or (
-            token[0].isalpha() and fold(token) not in WORD_AMOUNTS and not re.match(r"\s*[a-zà-ÿ]", after)):
+    collective = _collective(token, language) if token[0].isalpha() else None
+    qualifier = QUALIFIER.search(before)
+    word_at_end = token[0].isalpha() and not collective and not re.match(r"\s*[\"”»]?\s*[a-zà-ÿ]", after)
+    if year or determined and not collective or MONTHS.keys() & {prev_word, next_word} or re.match(
+            r"\s*(?:h\d|:)", after) or word_at_end and not qualifier or _places(after):  # "injuring at least six"
         return None
     dot_groups, prefix, note = language != "en", None, None
     try:
-        if fold(token) in WORD_AMOUNTS:
-            (prefix, low), end = WORD_AMOUNTS[fold(token)], m.end()
+        if collective:
+            (prefix, low), end = collective, m.end()
         elif token[0].isalpha():
             low, end = _cardinal(token, language), m.end()
         else:
@@ -615,6 +625,8 @@ def _value_at(text: str, m: re.Match, language: str) -> tuple | None:
     except InvalidValue:  # what values.py will not read: "10.000" in English, "25 00", "deux deux"
         rest = m.end() + len(re.match(r"[\d\s.,'’_]*", text[m.end():m.end() + 60]).group())
         return None, before, after, rest, None
+    if token[0].isalpha() and not collective and (high := _word_range(text, m, before, language)):
+        return f"{plain_number(low)}-{plain_number(high[0])}", before, text[high[1]:high[1] + 120], high[1], None
     after = after[end - m.end():]
     rng = re.match(rf"\s*(?:(?P<dash>[-–])|et|and|à|to)\s*(?P<n>{DIGITS})", after)
     if rng and token[0].isdigit() and (rng["dash"] or re.search(r"\b(?:entre|between|de|from)\s+$", before, re.I)):
@@ -625,11 +637,69 @@ def _value_at(text: str, m: re.Match, language: str) -> tuple | None:
         except InvalidValue:  # a range that goes down
             return None
         return f"{plain_number(low)}-{plain_number(high)}", before, after[high_end - end:], high_end, None
-    if prefix:
-        note = f"'{token}' read as {'about' if prefix == '~' else 'at least'} {low}."
-    elif qualifier := QUALIFIER.search(before):
+    if qualifier:  # "plus d'une centaine": more than 100
         prefix = PREFIX[qualifier.lastgroup]
+    elif prefix:
+        note = f"'{token}' read as {'about' if prefix == '~' else 'at least'} {low}."
     return f"{prefix or ''}{plain_number(low)}", before, after, end, note
+
+
+def _collective(words: str, language: str) -> tuple[str, int] | None:
+    """The qualifier and value of an amount in words that is not a cardinal: "une vingtaine" (~20), "des centaines"
+    (>=100), "a dozen" (~12), "thousands" (>=1000), "tens of thousands" (>=10000), "a hundred" (100); None when the
+    words are no amount ("une semaine")."""
+    if language not in COLLECTIVE or not re.fullmatch(COLLECTIVE[language], words, re.I):
+        return None  # a cardinal: "six cents", "one hundred"
+    parts = fold(words).split()
+    lead = parts[0] if parts[0] in _words("un une la le des quelques plusieurs de nombreux nombreuses les a an few "
+                                          "several some many the") else None
+    heads = [w for w in parts if w not in _words("un une la le des quelques plusieurs de d nombreux nombreuses les "
+                                                 "a an few several some many the of")]
+    values = [_base_value(w, language) for w in heads]
+    if not values or None in values or parts == ["the"] + heads and len(heads) == 1:
+        return None
+    value, first = 1, heads[0]
+    for v in values:
+        value *= v
+    several = bool(set(parts) & _words("few several some many quelques plusieurs nombreux nombreuses des"))
+    singular = lead in _words("un une la le a an") and len(heads) == 1 and not first.endswith("s") and not several
+    if first == "tens" and len(heads) == 1:
+        return None  # "tens" alone is no amount
+    if singular and first in _words("hundred thousand million billion"):
+        return "", value  # "a hundred": a cardinal
+    return ("~" if singular else ">="), value
+
+
+def _base_value(word: str, language: str) -> int | None:
+    """The number a collective word is built on, read by text2num: vingtaine -> vingt, dizaines -> dix, milliers ->
+    mille, hundreds -> hundred, tens -> ten."""
+    if word in ("dozen", "dozens"):
+        return DOZEN
+    stem = re.sub(r"(?:aines?|iers?)$", "", word) if language != "en" else re.sub(r"s$", "", word)
+    for candidate in dict.fromkeys([stem, stem + "e", re.sub(r"z$", "x", stem), stem + "t"]):
+        try:
+            return text2num(candidate, "fr" if language != "en" else "en")
+        except ValueError:
+            continue
+    return None
+
+
+def _word_range(text: str, m: re.Match, before: str, language: str) -> tuple[int, int] | None:
+    """The high end of a range in words ("entre deux et trois", "between two and three") and where it ends."""
+    if not re.search(r"\b(?:entre|between|de|from)\s+$", before, re.I):
+        return None
+    rng = re.compile(rf"\s+(?:et|and|à|to)\s+(?P<n>{_cardinal_pattern(language)})", re.I).match(text, m.end())
+    try:
+        return (_cardinal(rng["n"], language), rng.end()) if rng and language in LANG else None
+    except InvalidValue:
+        return None
+
+
+def _places(after: str) -> bool:
+    """Whether the amount is a distance that places something ("15 km north of the city", "à 30 km de Lyon")."""
+    return bool(re.match(r"\s*(?:km|kilom[eè]tres?|kilometers?|kilometres?|miles?|m|mètres?|metres?)\s+(?:au\s+)?"
+                         r"(?:north|south|east|west|nord|sud|est|ouest|from|away|de|du|d'|of|off|outside|inland)\b",
+                         after, re.I))
 
 
 def _cardinal(words: str, language: str) -> int:
