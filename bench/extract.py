@@ -1,8 +1,9 @@
 """How well `claims extract` drafts the claims of wire articles: against the hand-labelled corpus.
 
 Runs `claims.extract.extract_claims` on every `NAME.txt` of bench/corpus/extract/ that has a
-`NAME.gold.yml`, with the gold's actors (names and aliases) as `known_actors`, as
-tests/test_extract.py does, and compares each draft with its gold bundle:
+`NAME.gold.yml`, with the gold's actors (names and aliases) as `known_actors` and their kinds as
+`actor_kinds`, as `claims extract` has them from the database, and compares each draft with its
+gold bundle:
 
 - claims: a drafted claim and a gold claim *match* when their texts are near-identical (see
   `texts_match`); claims are paired one to one, most similar first. Precision = matched drafted
@@ -186,6 +187,11 @@ def known_actors(gold: dict) -> dict[str, str]:
     return {fold(alias): a["name"] for a in gold["actors"] for alias in [a["name"], *a.get("aliases", [])]}
 
 
+def actor_kinds(gold: dict) -> dict[str, str]:
+    """The kinds of the gold's actors (name -> kind), as `claims extract` has them from the database."""
+    return {a["name"]: a["kind"] for a in gold["actors"]}
+
+
 def articles(corpus: Path = CORPUS) -> list[tuple[str, str, dict]]:
     """(name, article text, gold bundle) for every NAME.txt of the corpus with a NAME.gold.yml."""
     found = []
@@ -202,7 +208,7 @@ def measure(corpus: Path = CORPUS) -> dict:
     rows, total = [], Counter()
     start = time.perf_counter()
     for name, text, gold in articles(corpus):
-        draft = extract_claims(text, known_actors=known_actors(gold))
+        draft = extract_claims(text, known_actors=known_actors(gold), actor_kinds=actor_kinds(gold))
         counts = score(draft["claims"], gold["claims"])
         total.update(counts)
         rows.append(

@@ -243,9 +243,10 @@ def extract(
 ) -> None:
     """Draft the attributed claims of an article as YAML, to review, edit and 'claims import'.
 
-    Actors already in the database are recognised by any of their names; others are proposed. A drafted claim
-    that most likely repeats, updates or contradicts a recorded one gets it under `links`, as a suggestion to
-    keep or delete before importing.
+    Actors already in the database are recognised by any of their names; others are proposed. A figure takes
+    the measure name the database already uses for the same count (killed for "bodies" or "morts"); its notes
+    say when a new name is proposed. A drafted claim that most likely repeats, updates or contradicts a recorded
+    one gets it under `links`, as a suggestion to keep or delete before importing.
 
     Example: claims extract article.txt -o draft.yml && $EDITOR draft.yml && claims import draft.yml
     """
@@ -259,14 +260,14 @@ def extract(
         fail(f"cannot read {article}: {e.strerror}")
     except UnicodeDecodeError as e:
         fail(f"{article} is not valid UTF-8 (byte {e.start + 1})")
-    known, suggested = {}, 0
+    suggested = 0
     if Path(db_path).is_file():
         with database(db_path) as db:
-            known = model.actor_keys(db)
-            bundle = extract_claims(text, language=lang, known_actors=known)
+            bundle = extract_claims(text, language=lang, known_actors=model.actor_keys(db),
+                                    actor_kinds=model.actor_kinds(db), known_measures=model.measure_names(db))
             suggested = _suggest_links(db, bundle)
     else:
-        bundle = extract_claims(text, language=lang, known_actors=known)
+        bundle = extract_claims(text, language=lang)
     with _output_file(output) as out:
         out.write(write_draft(bundle))
     typer.echo(f"{len(bundle['claims'])} candidate claims drafted" + (f" in {output}" if output else ""), err=True)

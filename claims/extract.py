@@ -65,6 +65,9 @@ TITLES = _words("president presidente minister ministre premier prime secretary 
 VAGUE = _words("un une des a an some certains certaines plusieurs several on one deux two sources source "
                "son sa ses leur leurs his her its their")
 # words that name nobody on their own: "des sources", "an official", "people" ("des sources sécuritaires" does)
+COMPANY = _words("company firm group carmaker automaker manufacturer maker exporter importer operator retailer "
+                 "insurer airline employer groupe entreprise societe firme constructeur fabricant direction "
+                 "management exportateur operateur enseigne employeur compagnie")  # "the company said"
 GENERIC = _words("source sources official officials people person persons personne personnes responsable "
                  "responsables someone quelqu un witness witnesses temoin temoins resident residents")
 DETERMINERS = _words("le la les l un une des the a an some certains certaines plusieurs several one two three "
@@ -116,12 +119,29 @@ MEASURES = [("c_killed", rf"tue{_E}|morts?|killed|killing|dead|died|deaths?|dece
             ("c_wounded", rf"blesse{_E}|wounded|wounding|injured|injuring|hurt"), ("c_missing", rf"disparu{_E}|missing"),
             ("c_protesters", rf"manifeste{_E}|defile{_E}|marched|demonstrated|protested|crowd|foule|cortege"),
             ("c_arrested", rf"arrete{_E}|interpelle{_E}|arrested|detained"),
-            ("c_displaced", rf"deplace(?:e|s|es)|displaced|evacue{_E}|evacuated|fled|fui"),
+            ("c_displaced", rf"deplace(?:e|s|es)|displaced|fled|fui|homeless|sans abri"),
+            ("c_evacuated", rf"evacue{_E}|evacuated|evacuations?"),
             ("a_sent", rf"envoye{_E}|deploye{_E}|sent|deployed|dispatched|depeche{_E}"),
             ("a_launched", rf"lance{_E}|tire{_E}|launched|fired"), ("a_shot_down", rf"abattu{_E}|shot down|downed"),
             ("a_intercepted", rf"intercepte{_E}|intercepted"), ("a_destroyed", rf"detruit{_E}|destroyed"),
             ("a_damaged", rf"endommage{_E}|damaged"), ("a_expected", rf"attendu{_E}|expected")]
 MEASURE = re.compile("|".join(rf"\b(?P<{k}>{p})\b" for k, p in MEASURES))
+# Measure names that mean the same count, across French and English, the extractor's own name first. A drafted
+# measure takes the name the database already uses for its group (`known_measures`), else the group's first.
+MEASURE_GROUPS = [group.split() for group in (
+    "killed dead deaths death_toll toll bodies fatalities died morts tues deces victims victimes",
+    "wounded injured hurt injuries blesses",
+    "missing disappeared unaccounted disparus",
+    "displaced homeless sans_abri deplaces",
+    "evacuated evacuees evacuations evacues",
+    "refugees refugies",
+    "protesters demonstrators marchers crowd manifestants",
+    "arrested detained arrests detentions interpelles arretes interpellations detenus",
+    "troops_sent troops_deployed soldiers_sent troops_massed",
+    "cases infections infected cas",
+    "hospitalised hospitalized hospitalisations",
+    "jobs_cut job_cuts layoffs redundancies suppressions_de_postes licenciements")]
+MEASURE_GROUP = {name: group for group in MEASURE_GROUPS for name in group}
 # Amounts in words that are not cardinals: "une vingtaine" (about 20), "des centaines" (at least 100), "a dozen",
 # "tens of thousands". The value is text2num's for the word's base ("vingtaine" -> vingt, "milliers" -> mille,
 # "hundreds" -> hundred); "dozen" is the one base text2num does not read.
@@ -411,8 +431,10 @@ def _stem(word: str) -> str:
 class _Context:
     """What the article has named so far: actors, persons, descriptors, dates and claims."""
 
-    def __init__(self, known: dict[str, str], outlet: str | None, published: str | None, body: str):
+    def __init__(self, known: dict[str, str], outlet: str | None, published: str | None, body: str,
+                 kinds: dict[str, str] | None = None):
         self.known = {**known, **{fold(v): v for v in known.values()}}
+        self.kinds, self.mentions = kinds or {}, []
         self.new: dict[str, dict] = {}
         self.published, self.claims, self.seen, self.last_by = published, [], set(), {}
         self.descriptors: dict[str, set[str]] = {}
@@ -445,6 +467,19 @@ class _Context:
             if word in STOPWORDS or FINITE.fullmatch(word) or re.fullmatch(r"[a-z]{3,}ed|said|told|says|dit", word):
                 break  # "the commission credited opposition candidate X": a candidate, not a commission
             self.descriptors.setdefault(word, set()).add(name)
+
+    def kind_of(self, name: str) -> str | None:
+        """The kind of a known actor (as the database has it) or of a proposed one."""
+        return self.kinds.get(name) or self.new.get(fold(name), {}).get("kind")
+
+    def mention(self, sentence: str) -> None:
+        """Note the known actors a sentence names, in order: "the company" may mean the one named last."""
+        for run in re.findall(rf"{_NAME}(?:\s+{_NAME})*", sentence):
+            words = fold(run).split()
+            for n in range(len(words)):
+                if " ".join(words[n:]) in self.known:
+                    self.mentions.append(self.known[" ".join(words[n:])])
+                    break
 
     def describe_as(self, description: str, name: str) -> None:
         """Remember that `description` ("le procureur chargé de l'enquête") was said of `name` (Bastien Roux)."""
@@ -481,6 +516,10 @@ class _Context:
             found = self._split(core, notes)
         if found is None:
             found = self._known_by_words(text, notes, anonymous)
+        if found is None and (part := re.match(r"(?:one|some|two|several|many|l'une?|une?|certaine?s|plusieurs|"
+                                                r"deux)\s+(?:of|d'|des|de)\s+(?:(?:the|these|those|ces|les|ses|his|"
+                                                r"her|its|their)\s+)?(?P<x>.+)$", text, re.I)):
+            found = self._one_of(text, part["x"], notes)  # "One of the sources": the sources named before
         if found is not None:
             return found
         bare = re.sub(rf"^(?:(?:{'|'.join(DETERMINERS)})\s+|[ld]['’])+", "", text, flags=re.I)  # "des sources X"
@@ -493,6 +532,19 @@ class _Context:
         if acronym and fold(name) in self.new:
             self.new[fold(name)].setdefault("aliases", [acronym["a"]])
         return [name]
+
+    def _one_of(self, text: str, group: str, notes: list[str]) -> list[str] | None:
+        """The party a phrase like "one of the sources" belongs to: the latest asserter named by those words, or,
+        for words that name nobody ("sources", "officials"), the latest unnamed group ("People familiar with ...")."""
+        stems = {_stem(w) for w in fold(group).split() if w not in STOPWORDS}
+        generic = set(fold(group).split()) <= GENERIC
+        for claim in reversed(self.claims):
+            for name in claim["asserted_by"]:
+                words = set(fold(name).split())
+                if stems & {_stem(w) for w in words} or generic and words & GENERIC:
+                    notes.append(f"'{text}' read as {name}.")
+                    return [name]
+        return None
 
     def _known_by_words(self, text: str, notes: list[str], anonymous: bool) -> list[str] | None:
         """The one known actor a description fits by its words (stemmed, so that "ministère"/"ministry" and
@@ -549,6 +601,9 @@ class _Context:
                 matches = matches & self.seen or matches
             if matches:  # "le dirigeant", "the ministry"
                 return self._refer(text, matches, notes)
+            if set(key.split()) & COMPANY and (firms := [n for n in reversed(self.mentions)
+                                                         if self.kind_of(n) == "organisation"]):
+                return self._refer(text, {firms[0]}, notes)  # "the company", "la direction": the firm named last
         if re.fullmatch(_NAME, text) and key in self.name_parts:  # a surname or first name: "Kim", "Marsh"
             return self._refer(text, self.name_parts[key], notes)
         return None
@@ -574,9 +629,28 @@ class _Context:
         return [self.use(name, _kind(name))]
 
 
-def figures_in(text: str, language: str = "fr", notes: list[str] | None = None, like: list[str] = ()) -> list[str]:
-    """Figure SPECs for the amounts a text states: qualifier, unit and a measure guessed from nearby words; an amount
-    with neither takes those of the figure in `like` (a parallel clause's: "..., while Y said 20,000 had left")."""
+def known_measure(measure: str, known: list[str] | None) -> tuple[str, str | None]:
+    """The measure name a drafted figure takes, and a note when it is not one the database has (`known`, most used
+    first; None when there is no database): the same name; else the known name of its group in MEASURE_GROUPS
+    (bodies, morts, dead -> killed); else the one known name that starts with it (jobs -> jobs_cut); else its
+    group's first name, proposed as new."""
+    group = MEASURE_GROUP.get(measure, [measure])
+    if known is None:
+        return group[0], None
+    if measure in known:
+        return measure, None
+    if same := [k for k in known if k in group]:
+        return same[0], f"Measure '{measure}' read as '{same[0]}', the database's name."
+    if len(longer := [k for k in known if k.startswith(measure + "_")]) == 1:
+        return longer[0], f"Measure '{measure}' read as '{longer[0]}', the database's name."
+    return group[0], f"New measure name proposed: '{group[0]}'."
+
+
+def figures_in(text: str, language: str = "fr", notes: list[str] | None = None, like: list[str] = (),
+               known_measures: list[str] | None = None) -> list[str]:
+    """Figure SPECs for the amounts a text states: qualifier, unit and a measure guessed from nearby words, named as
+    `known_measure` says; an amount with neither unit nor measure takes those of the figure in `like` (a parallel
+    clause's: "..., while Y said 20,000 had left")."""
     specs, unit, skip_to, notes = [], None, 0, [] if notes is None else notes
     parallel = parse_figure(like[0]) if like else None
     for m in NUMBERS.get(language, NUMBERS[None]).finditer(text):
@@ -591,11 +665,12 @@ def figures_in(text: str, language: str = "fr", notes: list[str] | None = None, 
             shown, measure = parallel.unit, parallel.measure
         if not measure:
             continue
+        measure, named = known_measure(measure[:64], known_measures)
         try:
-            specs.append(parse_figure(f"{measure[:64]}={value}" + (f" {shown[:40]}" if shown else "")).spec())
+            specs.append(parse_figure(f"{measure}={value}" + (f" {shown[:40]}" if shown else "")).spec())
         except InvalidValue:  # e.g. a range that goes down
             continue
-        notes += [note] if note else []
+        notes += [n for n in (note, named) if n and n not in notes]
     return list(dict.fromkeys(specs))
 
 
@@ -730,9 +805,11 @@ def _unit_and_measure(before: str, after: str, unit: str | None) -> tuple[str | 
     shown, inherited = own or unit, unit if aside or own == "%" else own or unit
     after_verbs = "" if part_of else re.split(r"[,;.]|\s(?:et|and|mais|but)\s", after[noun.end() if noun else 0:])[0]
     before_verbs = re.split(r"[;.:]|\b(?:que|qu'|that)\b", before)[-1]
+    named = re.search(r"\b([a-zà-ÿ]{4,})\s+(?:de|d['’]|of)\s*$", before)  # "une magnitude de 6,8"
     measure = (casualty or _measure(fold(after_verbs), shown, first=True)
                or _measure(fold(before_verbs), shown, first=False)
-               or {"%": "percent"}.get(shown) or re.sub(r"\W+", "_", fold(shown or "")).strip("_"))
+               or {"%": "percent"}.get(shown) or re.sub(r"\W+", "_", fold(shown or "")).strip("_")
+               or (fold(named[1]) if named and fold(named[1]) not in STOPWORDS else None))
     return shown, inherited, measure
 
 
@@ -912,7 +989,9 @@ def _read_clause(sentence: str, ctx: _Context, language: str, like: list[str] = 
     masked = _mask_quotes(sentence)
     verified = VERIFY.search(masked)
     has_cue = bool(found["cited"] or found["speakers"] or found["sources"])
-    if found["back"] and not has_cue:
+    if found["back"] and has_cue:  # "Un chiffre que conteste X, ..., qui affirme que ...": both
+        found["also_back"] = found["also_back"] or found["back"]
+    elif found["back"]:
         role, phrase, rest = found["back"]
         caveat = [f"{phrase.strip()}: could not be independently verified."] if found["caveat"] else []
         if _attach(ctx, role, phrase, rest, notes + caveat):
@@ -927,7 +1006,7 @@ def _read_clause(sentence: str, ctx: _Context, language: str, like: list[str] = 
     asserted, relays, roles = _parties(found, ctx, notes)
     if previous and is_quote and not asserted:
         asserted, relays = list(previous["asserted_by"]), list(previous["relayed_by"])
-    figures = figures_in(text, language, notes, like=like)
+    figures = figures_in(_without_parties(text, found), language, notes, like=like, known_measures=ctx.measures)
     if not has_cue and not found["stances"]:
         if verified and not figures:
             return _attach(ctx, None, None, "", notes, verified=True) and []
@@ -949,7 +1028,18 @@ def _read_clause(sentence: str, ctx: _Context, language: str, like: list[str] = 
     relays = [r for r in dict.fromkeys(relays + ([ctx.outlet] if ctx.outlet else [])) if r not in asserted]
     claim = {"text": text, "said_on": said_on, "quote": is_quote, "asserted_by": asserted, "relayed_by": relays,
              **roles, "figures": figures, "notes": notes}
-    return _split_objects(claim, found["cue_end"], language) if not is_quote else [claim]
+    return _split_objects(claim, found["cue_end"], language, ctx.measures) if not is_quote else [claim]
+
+
+def _without_parties(text: str, found: dict) -> str:
+    """`text` with the phrases naming its parties blanked, so that "two people familiar with the matter said" or
+    "trois sources ont indiqué" give no figure."""
+    straight = text.translate(_STRAIGHT)
+    for phrase in found["speakers"] + found["sources"] + found["cited"]:
+        at = straight.find(phrase.strip()) if phrase.strip() else -1
+        if at >= 0:
+            text = text[:at] + " " * len(phrase.strip()) + text[at + len(phrase.strip()):]
+    return text
 
 
 def _lead_quote(sentence: str) -> tuple[str, bool, dict]:
@@ -970,7 +1060,7 @@ def _parties(found: dict, ctx: _Context, notes: list[str]) -> tuple[list[str], l
         return list(dict.fromkeys(n for p in phrases for n in ctx.resolve(p, notes, anonymous)))
 
     for description, name in found["descriptions"]:
-        ctx.describe_as(description, name)
+        ctx.describe_as(description, next(iter(ctx.resolve(name, [])), name))
     notes += [f"Citing {p.strip()}." for p in found["cited"] if re.search(DOCUMENTS, p, re.I)]
     found["cited"] = [p for p in found["cited"] if not re.search(DOCUMENTS, p, re.I)]
     anonymous = found.get("anonymous", False)
@@ -983,7 +1073,7 @@ def _parties(found: dict, ctx: _Context, notes: list[str]) -> tuple[list[str], l
     return asserted, relays, roles
 
 
-def _split_objects(claim: dict, cut: int | None, language: str) -> list[dict]:
+def _split_objects(claim: dict, cut: int | None, language: str, measures: list[str] | None) -> list[dict]:
     """"X a affirmé que Y avait envoyé A, ainsi que B" is two claims: "X a affirmé que Y avait envoyé A." and
     "X a affirmé que Y avait envoyé [...] B"."""
     text = claim["text"]
@@ -994,7 +1084,8 @@ def _split_objects(claim: dict, cut: int | None, language: str) -> list[dict]:
                     r"sont|était|has|have|had|was|were)\s+[\wÀ-ÿ]+", text[cut:split.start()])
     parts = [text[:split.start()] + ".", text[:cut] + (verb.group() if verb else "") + " [...] " + text[split.end():]]
     note = f"Split from one sentence at '{split.group().strip(', ')}'."
-    return [claim | {"text": part, "figures": figures_in(part, language, []), "notes": claim["notes"] + [note]}
+    return [claim | {"text": part, "figures": figures_in(part, language, [], known_measures=measures),
+                     "notes": claim["notes"] + [note]}
             for part in parts]
 
 
@@ -1073,12 +1164,16 @@ def _dates(sentence: str, near: list[str], ctx: _Context, notes: list[str]) -> s
 
 
 def extract_claims(text: str, *, language: str | None = None, known_actors: dict[str, str] | None = None,
-                   source: dict | None = None) -> dict:
+                   source: dict | None = None, actor_kinds: dict[str, str] | None = None,
+                   known_measures: list[str] | None = None) -> dict:
     """A draft bundle (source, new actors, candidate claims) of the claims in a news article.
 
     `known_actors` maps folded aliases (`values.fold`) to canonical actor names; actors not in it
-    are proposed in the bundle's `actors`. `source` overrides fields read from the article's
-    header: title, outlet, published, language, url, key.
+    are proposed in the bundle's `actors`; `actor_kinds` gives the kinds of known actors (name ->
+    kind), so that "the company" can mean the organisation named last. `known_measures` are the
+    measure names the database has, most used first: a figure's measure takes one of them when it
+    means the same (`known_measure`), and its notes say when a new name is proposed. `source`
+    overrides fields read from the article's header: title, outlet, published, language, url, key.
     """
     meta, body = _split_article(_clean(text))
     language = language or detect_language(body)
@@ -1090,7 +1185,8 @@ def extract_claims(text: str, *, language: str | None = None, known_actors: dict
     alias = meta.get("outlet_alias") if outlet == meta["outlet"] else None
     if alias and fold(outlet) not in (known_actors or {}) and fold(alias) in (known_actors or {}):
         outlet = known_actors[fold(alias)]  # "(CNS)" in the dateline names a known outlet
-    ctx = _Context(known_actors or {}, outlet, published, body)
+    ctx = _Context(known_actors or {}, outlet, published, body, actor_kinds)
+    ctx.measures = None if known_measures is None else list(known_measures)
     if alias and ctx.outlet and fold(ctx.outlet) in ctx.new and fold(alias) != fold(ctx.outlet):
         ctx.new[fold(ctx.outlet)]["aliases"] = [alias]
     done = set()
@@ -1098,6 +1194,7 @@ def extract_claims(text: str, *, language: str | None = None, known_actors: dict
         if sentence in done or len(sentence) > MAX_SENTENCE or len(sentence.split()) < 3:
             continue
         done.add(sentence)
+        ctx.mention(sentence)
         drafted = _read(sentence, ctx, language)
         for claim in drafted:
             if all(claim["text"] != c["text"] for c in ctx.claims[-LOOKBACK:]):
