@@ -95,7 +95,8 @@ MEDIA_CUE = (r"\b(?:agence|agency|news|presse|press|medias?|journal|newspaper|te
              r"broadcaster|diffuseur)\b")
 STATE_CUE = r"\b(?:officiel\w*|official|state|d etat|gouvernementa\w*|publique?)\b"
 ORG_CUE = (r"\b(?:onu|united nations|nations unies|otan|nato|ong|ngo|croix rouge|red cross|oms|unicef|hcr|unhcr|"
-           r"mission|fondation|foundation|association|institut|institute|union|commission|meteo|observat\w+)\b")
+           r"mission|fondation|foundation|association|institut|institute|union|commission|meteo|observat\w+|"
+           r"group|charity|society|coalition|collective|collectif|syndicat|federation|confederation)\b")
 KIND_CUES = [  # first match wins; media becomes state-media with a STATE_CUE
     ("intelligence", r"services? secrets?|renseignement|intelligence|espionnage|\b(?:nis|cia|fsb|mossad)\b"),
     ("media", MEDIA_CUE),
@@ -115,7 +116,7 @@ UNITS = {"soldats": "soldiers", "militaires": "soldiers", "troupes": "troops", "
 TIME_UNITS = _words("ans an annees annee years year mois months month jours jour days day heures heure hours hour "
                     "minutes semaines semaine weeks week siecles siecle centuries decennies decades")
 _E = r"(?:e|s|es)?"  # French participle endings, on folded text
-MEASURES = [("c_killed", rf"tue{_E}|morts?|killed|killing|dead|died|deaths?|decede{_E}|deces|peri{_E}"),
+MEASURES = [("c_killed", rf"tue{_E}|mort{_E}|killed|killing|dead|died|deaths?|decede{_E}|deces|peri{_E}"),
             ("c_wounded", rf"blesse{_E}|wounded|wounding|injured|injuring|hurt"), ("c_missing", rf"disparu{_E}|missing"),
             ("c_protesters", rf"manifeste{_E}|defile{_E}|marched|demonstrated|protested|crowd|foule|cortege"),
             ("c_arrested", rf"arrete{_E}|interpelle{_E}|arrested|detained"),
@@ -205,7 +206,10 @@ _FR_PP = (r"affirmé|déclaré|rapporté|annoncé|indiqué|estimé|assuré|préc
 _FR_PRES = (r"affirment|affirme|déclarent|déclare|rapportent|rapporte|annoncent|annonce|estiment|estime|assurent|"
             r"assure|indiquent|indique|précisent|précise|soulignent|souligne|ajoutent|ajoute|disent|dit|promettent|"
             r"promet|accusent|accuse|avancent|avance|dénoncent|dénonce|jugent|juge|expliquent|explique")
-_FR_NOUN_OBJECT = r"évoquent|évoque|font état|fait état|recensent|recense|revendiquent|revendique"  # + a noun
+_FR_NOUN_OBJECT = (r"évoquent|évoque|font état|fait état|recensent|recense|revendiquent|revendique|avancent|"
+                   r"avance")  # + a noun: "La direction avance un taux de 28 %"
+_FR_ADVERB = (r"(?:\s+(?:pour sa part|pour leur part|de son côté|de leur côté|quant à (?:lui|elle|eux)|également|"
+              r"aussi|toutefois|cependant|néanmoins|encore|notamment))?")
 _FR_AUX = (r"(?:a|ont|avait|avaient|aurait|auraient)(?:\s+(?:également|aussi|encore|déjà|par ailleurs|en outre|"
            r"pour sa part|de son côté|de leur côté|quant à (?:lui|elle|eux)|toutefois|cependant|enfin|ensuite|"
            r"lui-même|elle-même|notamment))?\s+")
@@ -216,7 +220,8 @@ _EN = (r"said|says|claimed|reported|told|announced|stated|added|estimated|allege
        r"cost|damage|total|size|death toll)\s+at")
 _INFINITIVE = r"(?:avoir|être|n'avoir|n'être|s'être|ne pas|[a-zà-ÿ]+(?:er|ir|re))\b"
 _SPEECH = (rf"(?<!\bnot\s)(?<!\bpas\s)(?<!n't\s)(?<!never\s)(?<!jamais\s)(?:(?:(?:en|y|lui|leur)\s+)?{_FR_AUX}(?:{_FR_PP})|"
-           rf"(?:{_FR_PRES})(?=\s+qu|\s*:|\s+{_INFINITIVE})|(?:{_FR_NOUN_OBJECT})(?=\s+(?:de|d'|des|du|un|une)\b)|"
+           rf"(?:{_FR_PRES}){_FR_ADVERB}(?=\s+qu|\s*:|\s+{_INFINITIVE})|"
+           rf"(?:{_FR_NOUN_OBJECT}){_FR_ADVERB}(?=\s+(?:de|d'|des|du|un|une|le|la|les)\b)|"
            rf"s'est\s+engagée?|se\s+sont\s+engagée?s|s'engage|"
            rf"(?:(?:has|have|had|also|later|previously|earlier|separately)\s+){{0,2}}(?:{_EN}))\b")
 # Stances. nc: has not confirmed; de: denied; di: disputed. "X could not confirm" names who has not; a caveat
@@ -799,7 +804,11 @@ def _unit_and_measure(before: str, after: str, unit: str | None) -> tuple[str | 
     casualty = casualty.lastgroup[2:] if casualty and casualty.lastgroup.startswith("c_") else None
     verb = word.endswith(("ait", "aient", "ed", "era", "ira", "ront")) or word in ("fui", "sont", "ont")
     regular = word and not casualty and word not in STOPWORDS and not verb
-    own = UNITS.get(word, word) if regular else noun["cap"].strip() if noun and noun["cap"] else None
+    shown_word = noun["w"] if noun and word != "%" else word  # as written: "grévistes", not "grevistes"
+    compound = re.match(r"\s+([a-z-]{2,}s)\b", after[noun.end():]) if noun and regular and not word.endswith("s") else None
+    if compound and compound[1] not in _words("was has is does this its his hers yes thus plus less unless across"):
+        shown_word += compound.group()  # "ballot boxes", "polling stations"
+    own = UNITS.get(word, shown_word) if regular else noun["cap"].strip() if noun and noun["cap"] else None
     own = CURRENCIES.get(before.rstrip()[-1:]) or own
     aside = re.search(r"\b(?:including|dont|among them|parmi lesquels|notamment)\s+(?:\S+\s+){0,2}$", before, re.I)
     shown, inherited = own or unit, unit if aside or own == "%" else own or unit
@@ -840,6 +849,11 @@ _PLUPERFECT = re.compile(r"\b(?:avait|avaient|had)\s+(?:déjà\s+|already\s+|ét
                          r"i|is|u|us|ed|en|t)\b", re.I)
 
 
+# what "X has not commented on / did not respond to ..." must be about to be a stance on the claim before
+_ABOUT_CLAIM = (r"(?:figures?|claims?|reports?|allegations?|accusations?|tolls?|accounts?|statements?|requests?|"
+                r"questions?|estimates?|numbers?|results|it|them|this|that|chiffres?|bilans?|informations?|"
+                r"affirmations?|propos|déclarations?|sollicitations?|demandes?|allégations?|estimations?|résultats|"
+                r"cela|ça)\b")
 FINITE = re.compile(r"\b(?:had|has|have|was|were|is|are|will|would|could|can|may|might|should|must|did|does|"
                     r"est|sont|était|étaient|avait|avaient|ont|sera|seront|serait|seraient|pourrait|pourraient|"
                     r"doit|doivent)\b", re.I)
@@ -941,7 +955,12 @@ def _cues(att: str) -> dict:
     if not (found["speakers"] or found["sources"] or found["stances"] or found["back"]) and (
             m := SUBJECT_STANCE.match(att)):
         x = m["pre"] if m["pre"] and RELATIVE.match(m["x"]) else _speaker_of(m, att, found)
-        found["back"] = (next(ROLE_OF[g] for g in ROLE_OF if m[g]), x, " ".join(att[m.end():].split()))
+        rest = " ".join(att[m.end():].split())
+        if not re.search(r"confirm|vérifi|verif|dément|deni|deny|nie|nié|contest|disput|reject|rejet|récus", m[0][
+                m.end("x"):], re.I) and re.match(r"(?:on|to|about|sur|à|au|aux)\b", rest, re.I) and not re.match(
+                rf"(?:on|to|about|sur|à|au|aux)\s+(?:\S+\s+){{0,3}}?{_ABOUT_CLAIM}", rest, re.I):
+            return found  # "X has not commented on calls for an inquiry": no stance on a claim
+        found["back"] = (next(ROLE_OF[g] for g in ROLE_OF if m[g]), x, rest)
         found["caveat"] = bool(re.search(r"\b(?:could|can|unable|able|pu|mesure)\b.*(?:confirm|vérifi|verif)",
                                          m[0][m.end("x"):]))  # "could not confirm", "n'a pas pu vérifier"
     return found
@@ -1064,6 +1083,9 @@ def _parties(found: dict, ctx: _Context, notes: list[str]) -> tuple[list[str], l
     notes += [f"Citing {p.strip()}." for p in found["cited"] if re.search(DOCUMENTS, p, re.I)]
     found["cited"] = [p for p in found["cited"] if not re.search(DOCUMENTS, p, re.I)]
     anonymous = found.get("anonymous", False)
+    if found["sources"] and found["speakers"] and all(re.fullmatch(
+            r"(?:the|le|la|les|l')\s*[a-zà-ÿ-]+(?:\s+[a-zà-ÿ-]+)?", p.strip()) for p in found["speakers"]):
+        found["speakers"] = []  # "Selon la Croix-Rouge, ..., a précisé l'organisation": the same party
     cited, speakers = resolve(found["cited"]), resolve(found["speakers"], anonymous)
     sources = resolve(found["sources"], anonymous)
     asserted, relays = (cited, speakers + sources) if cited else (speakers, sources) if speakers else (sources, [])
