@@ -221,7 +221,8 @@ _EN = (r"said|says|claimed|reported|told|announced|stated|added|estimated|allege
 _INFINITIVE = r"(?:avoir|être|n'avoir|n'être|s'être|ne pas|[a-zà-ÿ]+(?:er|ir|re))\b"
 _SPEECH = (rf"(?<!\bnot\s)(?<!\bpas\s)(?<!n't\s)(?<!never\s)(?<!jamais\s)(?:(?:(?:en|y|lui|leur)\s+)?{_FR_AUX}(?:{_FR_PP})|"
            rf"(?:{_FR_PRES}){_FR_ADVERB}(?=\s+qu|\s*:|\s+{_INFINITIVE})|"
-           rf"(?:{_FR_NOUN_OBJECT}){_FR_ADVERB}(?=\s+(?:de|d'|des|du|un|une|le|la|les)\b)|"
+           rf"(?:{_FR_NOUN_OBJECT}){_FR_ADVERB}(?=\s+(?:de|d'|des|du|un|une|le|la|les|quelques|plusieurs|près|"
+           rf"environ|au|plus|moins|entre|\d)\b)|"
            rf"s'est\s+engagée?|se\s+sont\s+engagée?s|s'engage|"
            rf"(?:(?:has|have|had|also|later|previously|earlier|separately)\s+){{0,2}}(?:{_EN}))\b")
 # Stances. nc: has not confirmed; de: denied; di: disputed. "X could not confirm" names who has not; a caveat
@@ -262,6 +263,7 @@ INVERTED_PRONOUN = re.compile(rf",\s*(?:(?:a|ont)-t-(?P<x>il|elle|ils|elles)\s+(
                               rf"(?:{_FR_PRES})-(?:t-)?(?P<y>il|elle|ils|elles))\b")
 END = re.compile(rf",\s*{_X}(?:,\s*(?P<name>{_NAME}(?:\s+{_NAME})+)\s*,)?\s+{_SPEECH}")
 SUBJECT = re.compile(rf"^(?:(?P<pre>[^,]{{0,80}}),\s*)?{_X},?\s+{_SPEECH}")
+SUBJECT_FIRST = re.compile(rf"^{_X}\s+{_SPEECH}")  # "The mayor said ..., but added": not "... Friday, but added"
 _CLAIM_NOUN = (r"(?:une?\s+(?:chiffre|bilan|version|information|affirmation|accusation|estimation|analyse|thèse|"
                r"allégation)\s+(?:que\s+|qu')?|\ban?\s+(?:figure|claim|number|toll|report|version|account|allegation|"
                r"accusation|assertion|view|estimate|assessment|charge|count|analysis)\s(?:that\s)?)")
@@ -930,7 +932,7 @@ def _cues(att: str) -> dict:
     stance_spans = [m.span() for m in (*REL_STANCE.finditer(att), *FAR_FROM.finditer(att))]
     subject = [m for m in END.finditer(att) if len(m["x"].split()) <= 8 and fold(m["x"]) not in _words(
         "et and mais but puis then ou or") and not any(a <= m.start("x") < b for a, b in stance_spans)] or [
-        m for m in [SUBJECT.match(att)] if m and len(m["x"].split()) <= 14]
+        m for m in [SUBJECT_FIRST.match(att) or SUBJECT.match(att)] if m and len(m["x"].split()) <= 14]
     if not found["speakers"] and subject:
         m = subject[0]
         x = _speaker_of(m, att, found)
@@ -941,7 +943,7 @@ def _cues(att: str) -> dict:
             x = speaker
         found["speakers"].append(x)
         found["near"].append(m["x"] + " " + " ".join(att[m.end():].split()[:5]))
-        found["cue_end"] = m.end() if m.re is SUBJECT and "," not in att[:m.start("x")] else None
+        found["cue_end"] = m.end() if m.re in (SUBJECT, SUBJECT_FIRST) and "," not in att[:m.start("x")] else None
     for m in REL_STANCE.finditer(att):
         role = next((ROLE_OF[g] for g in ROLE_OF if m[g]), None)
         role = role or ("disputed_by" if re.match(r"contest|récus", m["inv"], re.I) else "denied_by")
@@ -1013,11 +1015,13 @@ def _read_clause(sentence: str, ctx: _Context, language: str, like: list[str] = 
     elif found["back"]:
         role, phrase, rest = found["back"]
         caveat = [f"{phrase.strip()}: could not be independently verified."] if found["caveat"] else []
-        if _attach(ctx, role, phrase, rest, notes + caveat):
+        saying = re.search(r",\s*(?:saying|adding|insisting|arguing|affirmant|assurant|estimant|précisant|"
+                           r"expliquant|ajoutant|soulignant)\b", rest, re.I)  # "X denied A, saying B": B is X's claim
+        if _attach(ctx, role, phrase, rest, ([] if saying else notes) + caveat) and not saying:
             return []
-        if role == "not_confirmed_by" or not re.match(r"(?:que|qu'|that)\b", rest):
+        if not saying and (role == "not_confirmed_by" or not re.match(r"(?:\S+\s+){0,2}(?:que|qu'|that)\b", rest)):
             return []
-        found["speakers"].append(phrase)  # "X denied that ..." with no claim before: X's own counter-claim
+        found["speakers"].append(phrase)  # and "X denied that ..." with no claim before: X's own counter-claim
         has_cue = True
     if (previous := ctx.prev_quote) and not has_cue and QUOTE.fullmatch(sentence.strip()):
         found["speakers"], is_quote, has_cue = [], True, True  # «A», a déclaré X. «B»: B is X's too
