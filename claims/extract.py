@@ -46,6 +46,7 @@ from .values import NUMBER_PATTERN_DOT_GROUPS, fold, parse_date, parse_figure, p
 
 MAX_SENTENCE = 1500  # a longer run without sentence punctuation is not a claim
 LOOKBACK = 3  # how many earlier claims a back-pointing sentence may attach to
+OWNER_LOOKBACK = 20  # how far back "the charity's figures" may find the charity's claims
 
 
 def _words(text: str) -> set[str]:
@@ -72,6 +73,7 @@ GENERIC = _words("source sources official officials people person persons person
                  "responsables someone quelqu un witness witnesses temoin temoins resident residents")
 DETERMINERS = _words("le la les l un une des the a an some certains certaines plusieurs several one two three "
                      "deux trois quatre four")
+LEADING_DETERMINERS = re.compile(rf"^(?:(?:{'|'.join(DETERMINERS)})\s+|[ld]['’])+", re.I)
 DOCUMENTS = (r"\b(?:records?|data|documents?|figures|statistics|sources?|données|chiffres|statistiques|images|"
              r"vid[eé]os?|results|résultats|registers?|registres?|reports?|rapports?|tallies|statements?|"
              r"communiqués?|bilans?|surveys?|sondages?|estimates|estimations)\b")  # "citing hospital records"
@@ -188,6 +190,8 @@ def _cardinal_pattern(language: str) -> str:
 NUMBERS = {language: re.compile(rf"{DIGITS}|\b{COLLECTIVE.get(language, '(?:' + '|'.join(COLLECTIVE.values()) + ')')}"
                                 + (f"|{_cardinal_pattern(language)}" if language in LANG else ""), re.I)
            for language in ("fr", "en", None)}  # fmt: skip
+WORD_RANGE = {language: re.compile(rf"\s+(?:et|and|à|to)\s+(?P<n>{_cardinal_pattern(language)})", re.I)
+              for language in ("fr", "en")}  # "entre deux et trois"
 UNIT_NOUN = re.compile(r"[\s\"”»]*(?:(?:de|d['’]|of|autres|other|more|additional|nouveaux|nouvelles|new|suspected|"
                        r"confirmed|reported|registered|recorded|possible|probable|suspecté?e?s|confirmé?e?s|présumé?e?s|"
                        r"probables|possibles)\s+)*"
@@ -243,6 +247,8 @@ _STANCE = (rf"(?P<nc>{_FR_NOT}(?:(?:pu|été en mesure de|en mesure de|souhaité
            r"|(?P<di>a contesté|ont contesté|contestent|conteste|(?:has |have )?disputed|disputes?|"
            r"(?:has |have )?rejected|rejects|a rejeté|ont rejeté|rejette|rejettent|a récusé|récuse)")
 ROLE_OF = {"nc": "not_confirmed_by", "de": "denied_by", "di": "disputed_by"}
+STANCE_IN = re.compile(rf"\b(?:{_STANCE})\b")
+CONJUNCTIONS = _words("et and mais but puis then ou or")
 # the start of an actor phrase after an inverted verb: a capital, a determiner or a title ("said Marta Ilescu",
 # "a indiqué la préfecture"), not the start of a clause ("said about 400 troops had ...", "affirme avoir tué")
 _ACTOR_START = (r"(?=[A-ZÀ-Þ]|(?:le|la|les|l'|un|une|des|du|son|sa|ses|leur|leurs|ce|cette|the|a|an|his|her|its|"
@@ -529,7 +535,7 @@ class _Context:
             found = self._one_of(text, part["x"], notes)  # "One of the sources": the sources named before
         if found is not None:
             return found
-        bare = re.sub(rf"^(?:(?:{'|'.join(DETERMINERS)})\s+|[ld]['’])+", "", text, flags=re.I)  # "des sources X"
+        bare = LEADING_DETERMINERS.sub("", text)  # "des sources sécuritaires": Sources sécuritaires
         content = [w for w in fold(bare).split() if w not in STOPWORDS]
         if not content or set(content) <= GENERIC or fold(core) in VAGUE or (
                 fold(text).split()[0] in VAGUE - DETERMINERS):
@@ -726,6 +732,13 @@ def _value_at(text: str, m: re.Match, language: str) -> tuple | None:
     return f"{prefix or ''}{plain_number(low)}", before, after, end, note
 
 
+_COLLECTIVE_LEADS = _words("un une la le des quelques plusieurs de nombreux nombreuses les a an few several some "
+                           "many the")
+_SEVERAL = _words("few several some many quelques plusieurs nombreux nombreuses des")
+_ONE = _words("un une la le a an")
+_MULTIPLIERS = _words("hundred thousand million billion")
+
+
 def _collective(words: str, language: str) -> tuple[str, int] | None:
     """The qualifier and value of an amount in words that is not a cardinal: "une vingtaine" (~20), "des centaines"
     (>=100), "a dozen" (~12), "thousands" (>=1000), "tens of thousands" (>=10000), "a hundred" (100); None when the
@@ -733,21 +746,19 @@ def _collective(words: str, language: str) -> tuple[str, int] | None:
     if language not in COLLECTIVE or not re.fullmatch(COLLECTIVE[language], words, re.I):
         return None  # a cardinal: "six cents", "one hundred"
     parts = fold(words).split()
-    lead = parts[0] if parts[0] in _words("un une la le des quelques plusieurs de nombreux nombreuses les a an few "
-                                          "several some many the") else None
-    heads = [w for w in parts if w not in _words("un une la le des quelques plusieurs de d nombreux nombreuses les "
-                                                 "a an few several some many the of")]
+    lead = parts[0] if parts[0] in _COLLECTIVE_LEADS else None
+    heads = [w for w in parts if w not in _COLLECTIVE_LEADS | {"d", "of"}]
     values = [_base_value(w, language) for w in heads]
     if not values or None in values or parts == ["the"] + heads and len(heads) == 1:
         return None
     value, first = 1, heads[0]
     for v in values:
         value *= v
-    several = bool(set(parts) & _words("few several some many quelques plusieurs nombreux nombreuses des"))
-    singular = lead in _words("un une la le a an") and len(heads) == 1 and not first.endswith("s") and not several
+    several = bool(set(parts) & _SEVERAL)
+    singular = lead in _ONE and len(heads) == 1 and not first.endswith("s") and not several
     if first == "tens" and len(heads) == 1:
         return None  # "tens" alone is no amount
-    if singular and first in _words("hundred thousand million billion"):
+    if singular and first in _MULTIPLIERS:
         return "", value  # "a hundred": a cardinal
     return ("~" if singular else ">="), value
 
@@ -770,9 +781,9 @@ def _word_range(text: str, m: re.Match, before: str, language: str) -> tuple[int
     """The high end of a range in words ("entre deux et trois", "between two and three") and where it ends."""
     if not re.search(r"\b(?:entre|between|de|from)\s+$", before, re.I):
         return None
-    rng = re.compile(rf"\s+(?:et|and|à|to)\s+(?P<n>{_cardinal_pattern(language)})", re.I).match(text, m.end())
+    rng = WORD_RANGE[language].match(text, m.end()) if language in WORD_RANGE else None
     try:
-        return (_cardinal(rng["n"], language), rng.end()) if rng and language in LANG else None
+        return (_cardinal(rng["n"], language), rng.end()) if rng else None
     except InvalidValue:
         return None
 
@@ -795,6 +806,9 @@ def _cardinal(words: str, language: str) -> int:
         raise InvalidValue(f"{words!r} is not a number") from None
 
 
+_NOT_PLURAL = _words("was has is does this its his hers yes thus plus less unless across")
+
+
 def _unit_and_measure(before: str, after: str, unit: str | None) -> tuple[str | None, str | None, str | None]:
     """The unit shown with an amount, the unit later amounts inherit, and the measure ("killed", "troops_sent")."""
     part_of = re.match(rf"\s*(?:of|sur)\s+(?:the\s+|les\s+)?{DIGITS}", after)  # "45 of 60 drones"
@@ -808,7 +822,7 @@ def _unit_and_measure(before: str, after: str, unit: str | None) -> tuple[str | 
     regular = word and not casualty and word not in STOPWORDS and not verb
     shown_word = noun["w"] if noun and word != "%" else word  # as written: "grévistes", not "grevistes"
     compound = re.match(r"\s+([a-z-]{2,}s)\b", after[noun.end():]) if noun and regular and not word.endswith("s") else None
-    if compound and compound[1] not in _words("was has is does this its his hers yes thus plus less unless across"):
+    if compound and compound[1] not in _NOT_PLURAL:
         shown_word += compound.group()  # "ballot boxes", "polling stations"
     own = UNITS.get(word, shown_word) if regular else noun["cap"].strip() if noun and noun["cap"] else None
     own = CURRENCIES.get(before.rstrip()[-1:]) or own
@@ -895,7 +909,7 @@ def _speaker_of(m: re.Match, att: str, found: dict) -> str:
     if m.groupdict().get("name"):
         found["descriptions"].append((x, m["name"]))
         return m["name"]
-    if RELATIVE.match(x.strip()) or re.match(rf"(?:{_STANCE})\b", x.strip()):  # ", which said"; ", denied X and said"
+    if RELATIVE.match(x.strip()) or STANCE_IN.match(x.strip()):  # ", which said"; ", denied X and said"
         return pre or _antecedent(att, m.start("x"))
     if pre and not pre.startswith(("Selon", "selon", "According", "according", "D'après", "d'après")):
         first = fold(x).split()[0] if fold(x) else ""
@@ -930,13 +944,13 @@ def _cues(att: str) -> dict:
         found["descriptions"] += [(description, name)] if description else []
         found["near"].append(m.group())
     stance_spans = [m.span() for m in (*REL_STANCE.finditer(att), *FAR_FROM.finditer(att))]
-    subject = [m for m in END.finditer(att) if len(m["x"].split()) <= 8 and fold(m["x"]) not in _words(
-        "et and mais but puis then ou or") and not any(a <= m.start("x") < b for a, b in stance_spans)] or [
+    subject = [m for m in END.finditer(att) if len(m["x"].split()) <= 8 and fold(m["x"]) not in CONJUNCTIONS
+               and not any(a <= m.start("x") < b for a, b in stance_spans)] or [
         m for m in [SUBJECT_FIRST.match(att) or SUBJECT.match(att)] if m and len(m["x"].split()) <= 14]
     if not found["speakers"] and subject:
         m = subject[0]
         x = _speaker_of(m, att, found)
-        if stance := re.search(rf"\b(?:{_STANCE})\b", m["x"]):  # "X denied A and said ...": a stance on A too
+        if stance := STANCE_IN.search(m["x"]):  # "X denied A and said ...": a stance on A too
             speaker = x[:stance.start()] if x == m["x"] else x
             found["also_back"] = (next(ROLE_OF[g] for g in ROLE_OF if stance[g]), speaker,
                                   m["x"][stance.end():].strip())
@@ -1137,20 +1151,21 @@ def _targets(ctx: _Context, names: list[str], rest: str, several: bool) -> list[
     """The claims a back-pointing stance of `names` refers to: the latest recent claim of another party, or of the
     party its object names ("the charity's figures", "les chiffres de l'ONG"), with the claims of the same party just
     before it when the object is plural or, for "has not confirmed"/"declined to comment", not singular."""
-    others = [c for c in ctx.claims if not set(names) & set(c["asserted_by"]) and c["asserted_by"] != names]
+    window = ctx.claims[-OWNER_LOOKBACK:]  # a stance refers to what the article has just said
+    others = [i for i, c in enumerate(window) if not set(names) & set(c["asserted_by"]) and c["asserted_by"] != names]
     owner = _OWNER.match(rest)
     owners = ctx.resolve(owner["o"] or owner["p"], []) if owner else []
-    owned = [c for c in others if set(owners) & set(c["asserted_by"])]
-    others = owned or [c for c in others if any(c is recent for recent in ctx.claims[-LOOKBACK:])]
+    owned = [i for i in others if set(owners) & set(window[i]["asserted_by"])]
+    others = owned or [i for i in others if i >= len(window) - LOOKBACK]
     if not others:
         return []
-    latest = others[-1]
+    at = others[-1]
     if not (_PLURAL.match(rest) or several and not _SINGULAR.match(rest)):
-        return [latest]
-    run, at = [latest], next(i for i, c in enumerate(ctx.claims) if c is latest)
-    while at > 0 and ctx.claims[at - 1]["asserted_by"] == latest["asserted_by"] and len(run) < LOOKBACK:
+        return [window[at]]
+    run = [window[at]]
+    while at > 0 and window[at - 1]["asserted_by"] == run[0]["asserted_by"] and len(run) < LOOKBACK:
         at -= 1
-        run.insert(0, ctx.claims[at])
+        run.insert(0, window[at])
     return run
 
 
