@@ -818,7 +818,8 @@ def _unit_and_measure(before: str, after: str, unit: str | None) -> tuple[str | 
         return None, unit, None
     casualty = MEASURE.fullmatch(word)
     casualty = casualty.lastgroup[2:] if casualty and casualty.lastgroup.startswith("c_") else None
-    verb = word.endswith(("ait", "aient", "ed", "era", "ira", "ront")) or word in ("fui", "sont", "ont")
+    verb = word.endswith(("ait", "aient", "ed", "era", "ira", "ront")) or word in ("fui", "sont", "ont") or bool(
+        FINITE.fullmatch(word))  # "nearly 20,000 had left": no unit
     regular = word and not casualty and word not in STOPWORDS and not verb
     shown_word = noun["w"] if noun and word != "%" else word  # as written: "grévistes", not "grevistes"
     compound = re.match(r"\s+([a-z-]{2,}s)\b", after[noun.end():]) if noun and regular and not word.endswith("s") else None
@@ -834,7 +835,8 @@ def _unit_and_measure(before: str, after: str, unit: str | None) -> tuple[str | 
     measure = (casualty or _measure(fold(after_verbs), shown, first=True)
                or _measure(fold(before_verbs), shown, first=False)
                or {"%": "percent"}.get(shown) or re.sub(r"\W+", "_", fold(shown or "")).strip("_")
-               or (fold(named[1]) if named and fold(named[1]) not in STOPWORDS else None))
+               or (fold(named[1]) if named and fold(named[1]) not in STOPWORDS and not QUALIFIER.search(before)
+                   else None))
     return shown, inherited, measure
 
 
