@@ -132,7 +132,7 @@ MEASURE = re.compile("|".join(rf"\b(?P<{k}>{p})\b" for k, p in MEASURES))
 # Measure names that mean the same count, across French and English, the extractor's own name first. A drafted
 # measure takes the name the database already uses for its group (`known_measures`), else the group's first.
 MEASURE_GROUPS = [group.split() for group in (
-    "killed dead deaths death_toll toll bodies fatalities died morts tues deces victims victimes",
+    "killed dead deaths death_toll toll bodies fatalities died morts tues deces victims victimes corps cadavres",
     "wounded injured hurt injuries blesses",
     "missing disappeared unaccounted disparus",
     "displaced homeless sans_abri deplaces",
@@ -510,9 +510,12 @@ class _Context:
         """Actor names a phrase designates; a vague or ambiguous phrase becomes a note. `anonymous`: the sentence
         says the speaker is not named ("sous couvert d'anonymat"), which a known actor's name may say too."""
         text = re.sub(r"^(?:et|and|but|mais|while|alors que)\s+", "", phrase.strip(" ,;:«»“”\"'"), flags=re.I)
-        text = re.sub(r"^(?:analysts?|experts?|economists?|researchers?|scientists?|strategists?|analystes?|"
+        text = re.sub(r"^(?i:analysts?|experts?|economists?|researchers?|scientists?|strategists?|analystes?|"
                       r"économistes?|chercheurs?|spécialistes?)\s+(?:at|of|from|with|chez|de|du|d')\s*(?=[A-ZÀ-Þ])",
                       "", text)  # "Analysts at Brenvik Capital": the firm
+        if unnamed := ANONYMITY.search(text):  # "un officier sous couvert d'anonymat": an officer
+            text = text[:unnamed.start()].strip()
+            notes.append("Speaks on condition of anonymity.")
         text = re.sub(r"\s+(?:led|headed|chaired|run|founded|dirigée?|présidée?|conduite?|menée?)\s+(?:by|par)\b.*$",
                       "", text)  # "A mission led by former judge X": the mission
         text = TAIL.sub("", REPORT_PREFIX.sub("", re.sub(LEADING_DAY, "", text))).strip(" ,;:")
@@ -653,7 +656,7 @@ def known_measure(measure: str, known: list[str] | None) -> tuple[str, str | Non
     if measure in known:
         return measure, None
     if same := [k for k in known if k in group]:
-        return same[0], f"Measure '{measure}' read as '{same[0]}', the database's name."
+        return same[0], None
     if len(longer := [k for k in known if k.startswith(measure + "_")]) == 1:
         return longer[0], f"Measure '{measure}' read as '{longer[0]}', the database's name."
     return group[0], f"New measure name proposed: '{group[0]}'."
@@ -875,6 +878,8 @@ _ABOUT_CLAIM = (r"(?:figures?|claims?|reports?|allegations?|accusations?|tolls?|
 FINITE = re.compile(r"\b(?:had|has|have|was|were|is|are|will|would|could|can|may|might|should|must|did|does|"
                     r"est|sont|était|étaient|avait|avaient|ont|sera|seront|serait|seraient|pourrait|pourraient|"
                     r"doit|doivent)\b", re.I)
+ANONYMITY = re.compile(r"\s*,?\s*(?:sous couvert d'anonymat|sous le couvert de l'anonymat|(?:speaking )?on condition "
+                       r"of anonymity|who (?:asked|declined) not to be named|qui a requis l'anonymat)\b.*$", re.I)
 ANONYMOUS = re.compile(r"anonymat|anonymity|anonymous|anonyme|not to be named|declined to be named|"
                        r"(?:sans|without) (?:être|being) (?:nommée?|named|identifiée?|identified)|requis l'anonymat",
                        re.I)
@@ -1162,6 +1167,8 @@ def _targets(ctx: _Context, names: list[str], rest: str, several: bool) -> list[
     if not others:
         return []
     at = others[-1]
+    if re.match(r"(?:either|both|neither|les deux|l'une? ou l'autre|aucun des deux)\b", rest, re.I):
+        return [window[i] for i in others[-2:]]  # "either figure": the last two, whoever gave them
     if not (_PLURAL.match(rest) or several and not _SINGULAR.match(rest)):
         return [window[at]]
     run = [window[at]]
