@@ -195,7 +195,9 @@ def actor_kinds(gold: dict) -> dict[str, str]:
 
 def known_measures(golds: list[dict]) -> list[str]:
     """The measure names of other articles' gold figures, the most used first: a database that holds them."""
-    used = Counter(parse_figure(spec).measure for gold in golds for c in gold["claims"] for spec in c.get("figures") or [])
+    used = Counter(
+        parse_figure(spec).measure for gold in golds for claim in gold["claims"] for spec in claim.get("figures") or []
+    )
     return [measure for measure, _ in sorted(used.items(), key=lambda item: (-item[1], item[0]))]
 
 

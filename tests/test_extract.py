@@ -594,12 +594,12 @@ def claims_of(body: str, outlet: str = "Northwire", published: str = "2026-05-04
 @pytest.mark.parametrize(
     ("article", "outlet", "published", "first_words"),
     [
-        ("Floods\n\nGALDOR, March 3, 2026 (Baltic Wire) - The regional government said on Tuesday that 17 people "
-         "had died in the floods.", "Baltic Wire", "2026-03-03", "The regional government said"),
+        (("Floods\n\nGALDOR, March 3, 2026 (Baltic Wire) - The regional government said on Tuesday that 17 people "
+          "had died in the floods."), "Baltic Wire", "2026-03-03", "The regional government said"),
         ("Incendie\n\nSORBEC, 12 juin 2026 (Presse Alpine) - Selon les pompiers, 300 hectares ont brûlé.",
          "Presse Alpine", "2026-06-12", "Selon les pompiers"),
-        ("Grève\n\nPresse Alpine\n\n12 juin 2026\n\nLYON, 12 juin (Presse Alpine) - La police a annoncé 40 "
-         "interpellations.", "Presse Alpine", "2026-06-12", "La police a annoncé"),
+        (("Grève\n\nPresse Alpine\n\n12 juin 2026\n\nLYON, 12 juin (Presse Alpine) - La police a annoncé 40 "
+          "interpellations."), "Presse Alpine", "2026-06-12", "La police a annoncé"),
     ],
 )
 def test_a_datelines_outlet_and_date_go_to_the_source_and_out_of_the_claim(article, outlet, published, first_words):
@@ -621,11 +621,11 @@ def test_a_dateline_abbreviates_the_header_outlet_and_gives_no_guessed_year():
 @pytest.mark.parametrize(
     ("body", "first", "second", "speaker"),
     [
-        ('"We have no water left in the camp," said Teresa Honmark, a volunteer who runs the kitchen. '
-         '"The children are sick."', '"We have no water left in the camp,"', '"The children are sick."',
+        (('"We have no water left in the camp," said Teresa Honmark, a volunteer who runs the kitchen. '
+          '"The children are sick."'), '"We have no water left in the camp,"', '"The children are sick."',
          "Teresa Honmark"),
-        ("«Nous manquons de tout depuis trois jours», a affirmé le maire de Lessac, Jules Varin. « Personne n'est "
-         "venu. »", "«Nous manquons de tout depuis trois jours»", "« Personne n'est venu. »", "Jules Varin"),
+        (("«Nous manquons de tout depuis trois jours», a affirmé le maire de Lessac, Jules Varin. « Personne n'est "
+          "venu. »"), "«Nous manquons de tout depuis trois jours»", "« Personne n'est venu. »", "Jules Varin"),
     ],
 )
 def test_a_quote_keeps_its_speaker_and_goes_on_after_the_attribution(body, first, second, speaker):
@@ -693,8 +693,8 @@ def test_an_outlets_caveat_names_the_outlet_or_nobody():
     [
         ("Organisers said police had used tear gas. The interior ministry denied that gas had been used.",
          "denied_by", "Interior ministry"),
-        ("Selon la police, le suspect dirigeait le réseau. Son avocat, Me Paul Roche, a démenti toute implication "
-         "de son client dans la direction du réseau.", "denied_by", "Paul Roche"),
+        (("Selon la police, le suspect dirigeait le réseau. Son avocat, Me Paul Roche, a démenti toute implication "
+          "de son client dans la direction du réseau."), "denied_by", "Paul Roche"),
         ("Police said 23 people had been arrested, a figure opposition activists said was far higher.",
          "disputed_by", "Opposition activists"),
         ("Analysts said the firm would need to cut 3,000 jobs, a view the company has disputed.", "disputed_by",
@@ -722,7 +722,8 @@ def test_a_stance_that_names_no_figure_covers_the_report_before_it():
         "Dalmar Motors will close its Brest plant, two people familiar with the plan said. One of the sources said "
         "the closure would be announced in June. The union said 900 jobs were at risk. Dalmar declined to comment.")
     assert first["asserted_by"] == second["asserted_by"] == ["People familiar with the plan"]  # "one of the sources"
-    assert union["not_confirmed_by"] == ["Dalmar Motors"] and first["not_confirmed_by"] == second["not_confirmed_by"] == []
+    assert union["not_confirmed_by"] == ["Dalmar Motors"]
+    assert first["not_confirmed_by"] == second["not_confirmed_by"] == []
     first, second = claims_of(
         "Dalmar Motors will close its Brest plant, two people familiar with the plan said. One of the sources said "
         "the closure would be announced in June. Dalmar declined to comment.")
