@@ -708,6 +708,20 @@ def test_a_denial_gives_its_party_a_role_on_the_claim_before(body, role, party):
     assert claim[role] == [party]
 
 
+def test_a_description_is_its_head_noun_not_the_body_it_works_for():
+    spokesman, residents = claims_of(
+        "A spokesman for the regional government, Tomas Reyes, said 450 soldiers were on their way. Residents "
+        "accused the authorities of reacting too slowly. The regional government rejected the criticism.")
+    assert spokesman["asserted_by"] == ["Tomas Reyes"] and residents["asserted_by"] == ["Residents"]
+    assert residents["disputed_by"] == ["Regional government"]  # not the spokesman, nor another "regional" body
+
+
+def test_a_witness_quote_goes_on():
+    first, second = claims_of("« L'eau est montée en quelques minutes », a témoigné un habitant de Port-Marin. "
+                              "« Nous avons tout perdu. »", outlet="AFP")
+    assert first["asserted_by"] == second["asserted_by"] == ["Habitant de Port-Marin"] and second["quote"]
+
+
 def test_a_stance_finds_the_claims_it_names():
     group, governor = claims_of(
         "Relief group Terra Viva said 300 families had lost their homes. The governor, Ana Ruiz, said 40 schools "
@@ -747,6 +761,8 @@ def test_a_denial_and_a_claim_in_one_sentence():
         ("Le gouvernement a de son côté fait état de 400 maisons détruites.", "Gouvernement"),
         ("Des sources proches du dossier évoquent au moins trois pays.", "Sources proches du dossier"),
         ("La mission d'observation a relevé des irrégularités dans une trentaine de bureaux.", "Mission d'observation"),
+        ("L'opposition accuse le gouvernement d'avoir ignoré 40 alertes.", "Opposition"),
+        ("Le Premier ministre, Claire Vasseur, a promis une aide de 50 millions d'euros.", "Claire Vasseur"),
     ],
 )
 def test_french_reporting_verbs_give_the_claim_to_the_speaker(body, speaker):
@@ -769,6 +785,7 @@ def test_french_reporting_verbs_give_the_claim_to_the_speaker(body, speaker):
         ("«Nous avons tenu la position», a déclaré à l'AFP un officier sous couvert d'anonymat.", "Officier"),
         ("The observer group, led by former judge Oskar Brandt, said voting was orderly.", "Observer group"),
         ("Analysts at Brenner Capital estimated that 3,000 jobs would go.", "Brenner Capital"),
+        ('"We lost everything," said Marco Bellini, a farmer.', "Marco Bellini"),  # a short quote is a quote too
     ],
 )
 def test_actors_are_named_not_cut_from_the_sentence(body, speaker):

@@ -129,8 +129,8 @@ class Context:
 
     def describe_as(self, description: str, name: str) -> None:
         """Remember that `description` ("le procureur chargé de l'enquête") was said of `name` (Bastien Roux)."""
-        self._describe(re.split(r"\b(?:de|du|des|of|chargée?|in charge)\b", description)[0], name,
-                       person=person_like(name))
+        head = re.split(r"\b(?:de|du|des|d'|of|for|pour|at|à|au|aux|chez|in|within|chargée?)\b", description)[0]
+        self._describe(head, name, person=person_like(name))  # "a spokesman for the government": a spokesman
 
     def use(self, name: str, kind: str) -> str:
         """The canonical name of a known actor, or a new actor proposed for the bundle."""
@@ -245,7 +245,7 @@ class Context:
             return self._refer(text, self.state_agencies, notes)  # "un média officiel"
         if words[0] in word_set("le la l the") and len(key.split()) <= 2 and not re.search(NAME, core):
             matches = set().union(*(self.descriptors.get(w, set()) for w in key.split()))
-            matches |= {n for n in self.seen if set(key.split()) & set(fold(n).split())}
+            matches |= {n for n in self.seen if set(key.split()) <= set(fold(n).split())}  # "the ministry"
             if len(matches) > 1:
                 matches = matches & self.seen or matches
             if matches:  # "le dirigeant", "the ministry"

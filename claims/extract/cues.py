@@ -15,7 +15,8 @@ X = rf"(?P<x>{XP}{{2,140}}?)"
 _FR_PP = (r"affirmé|déclaré|rapporté|annoncé|indiqué|estimé|assuré|précisé|ajouté|souligné|expliqué|"
           r"confirmé|dit|fait savoir|averti|prévenu|promis|revendiqué|reconnu|accusé|raconté|signalé|écrit|"
           r"avancé|compté|recensé|relevé|évoqué|dénoncé|lancé|confié|détaillé|déploré|martelé|insisté|rappelé|"
-          r"observé|constaté|admis|jugé|répété|fait état|dressé|chiffré|évalué|publié")
+          r"observé|constaté|admis|jugé|répété|fait état|dressé|chiffré|évalué|publié|témoigné|poursuivi|conclu|"
+          r"résumé|regretté|nuancé|répondu|protesté|alerté|dénombré")
 _FR_PRES = (r"affirment|affirme|déclarent|déclare|rapportent|rapporte|annoncent|annonce|estiment|estime|assurent|"
             r"assure|indiquent|indique|précisent|précise|soulignent|souligne|ajoutent|ajoute|disent|dit|promettent|"
             r"promet|accusent|accuse|avancent|avance|dénoncent|dénonce|jugent|juge|expliquent|explique")
@@ -37,7 +38,8 @@ _SPEECH = (rf"(?<!\bnot\s)(?<!\bpas\s)(?<!n't\s)(?<!never\s)(?<!jamais\s)"
            rf"(?:{_FR_PRES}){_FR_ADVERB}(?=\s+qu|\s*:|\s+{_INFINITIVE})|"
            rf"(?:{_FR_NOUN_OBJECT}){_FR_ADVERB}(?=\s+(?:de|d'|des|du|un|une|le|la|les|quelques|plusieurs|près|"
            rf"environ|au|plus|moins|entre|\d)\b)|"
-           rf"s'est\s+engagée?|se\s+sont\s+engagée?s|s'engage|"
+           rf"s'est\s+engagée?|se\s+sont\s+engagée?s|s'engage|accusent(?=\s[^,.;]{{2,80}}?\s(?:de|d')\s*\w)|"
+           rf"accuse(?=\s[^,.;]{{2,80}}?\s(?:de|d')\s*\w)|"
            rf"(?:(?:has|have|had|also|later|previously|earlier|separately)\s+){{0,2}}(?:{_EN}))\b")
 # Stances. nc: has not confirmed; de: denied; di: disputed. "X could not confirm" names who has not; a caveat
 # without anyone ("could not be independently verified") is VERIFY, a note.
@@ -72,7 +74,7 @@ _PLACE = (rf"(?:\s+(?:(?:on\s+)?(?:{_DAYS}|hier|aujourd'hui|yesterday|today)(?:\
 _FR_PRES_INVERTED = (r"affirment|affirme|déclarent|déclare|estiment|estime|assurent|assure|indiquent|indique|"
                      r"précisent|précise|soulignent|souligne|ajoutent|ajoute|disent|dit|expliquent|explique|"
                      r"racontent|raconte|dénoncent|dénonce|avancent|avance|jugent|juge")  # "«...», estime X"
-INVERTED = re.compile(rf",\s*(?:{_FR_AUX}(?:{_FR_PP})|(?:{_FR_PRES_INVERTED})|said|says|added|wrote|told\s+\w+|"
+INVERTED = re.compile(rf",[\"”»]?\s*(?:{_FR_AUX}(?:{_FR_PP})|(?:{_FR_PRES_INVERTED})|said|says|added|wrote|told\s+\w+|"
                       rf"explained|insisted|warned){_PLACE}\s+(?!que\b|qu'|that\b){_ACTOR_START}"
                       rf"(?P<x>{XP}{{2,120}}(?:,\s*{NAME}(?:\s+{NAME})+)?)(?=\s*(?:[,.;:!?)]|$))")
 INVERTED_PRONOUN = re.compile(rf",\s*(?:(?:a|ont)-t-(?P<x>il|elle|ils|elles)\s+(?:{_FR_PP})|"
@@ -178,9 +180,11 @@ def read_cues(att: str) -> dict:
         found["near"].append(m["x"])
     found["speakers"] += [m["x"] or m["y"] for m in INVERTED_PRONOUN.finditer(att)]
     found["anonymous"] = bool(ANONYMOUS.search(att))
+    named = SUBJECT.match(att)
+    named = named.end("x") if named and named["pre"] and _NAMED.match(named["x"].strip()) else None
     for m in INVERTED.finditer(att):
-        if FINITE.search(m["x"]):  # "..., said the vaccine shipment had been held": a clause, not an actor
-            continue
+        if FINITE.search(m["x"]) or m.start() == named:  # "..., said the vaccine shipment had been held": a clause;
+            continue  # "Le Premier ministre, Claire Vasseur, a promis une aide": the subject is before the verb
         description, _, name = m["x"].rpartition(",")  # "a indiqué son porte-parole, Yanis Morel"
         found["speakers"].append(name if description else m["x"])
         found["descriptions"] += [(description, name)] if description else []

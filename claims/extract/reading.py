@@ -131,7 +131,7 @@ def _lead_quote(sentence: str) -> tuple[str, bool, dict]:
     """A sentence led by a quote its end attributes («...», a déclaré X; "...," X said) is that quote; else the whole
     sentence. A quote without a comma before its attribution is part of a claim («plus d'un million» selon X)."""
     lead = QUOTE.match(sentence)
-    if lead and len(fold(lead.group()).split()) >= 4 and (
+    if lead and len(fold(lead.group()).split()) >= 2 and (
             lead.group()[-2:-1] == "," or re.match(r"\s*,", sentence[lead.end():])):
         rest = read_cues(mask_quotes(", " + sentence[lead.end():].strip(" ,")))
         if rest["speakers"] or rest["sources"]:

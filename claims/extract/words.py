@@ -29,7 +29,7 @@ COMPANY = word_set("company firm group carmaker automaker manufacturer maker exp
                    "management exportateur operateur enseigne employeur compagnie")  # "the company said"
 # words that name nobody on their own: "des sources", "an official", "people" ("des sources sécuritaires" does)
 GENERIC = word_set("source sources official officials people person persons personne personnes responsable "
-                   "responsables someone quelqu un witness witnesses temoin temoins resident residents")
+                   "responsables someone quelqu un")
 DETERMINERS = word_set("le la les l un une des du son sa ses leur leurs ce cet cette the a an his her its their some "
                        "certains certaines plusieurs several one two three deux trois quatre four")
 DOCUMENTS = (r"\b(?:records?|data|documents?|figures|statistics|sources?|données|chiffres|statistiques|images|"
