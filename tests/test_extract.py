@@ -649,6 +649,9 @@ def test_a_surname_after_a_quote_is_the_person_its_title_named():
         ("Selon les organisateurs, 12 000 personnes ont défilé à Lessac, tandis que la police en a compté 4 000.",
          [("Selon les organisateurs, 12 000 personnes ont défilé à Lessac", "Organisateurs", 12000),
           ("la police en a compté 4 000.", "Police", 4000)]),
+        ("Selon la CFDT, deux usines seraient fermées, tandis que la CGT évoque trois usines menacées.",
+         [("Selon la CFDT, deux usines seraient fermées", "CFDT", 2),
+          ("la CGT évoque trois usines menacées.", "CGT", 3)]),
         ("La préfecture a recensé 2 000 manifestants, contre 8 000 selon le syndicat.",
          [("La préfecture a recensé 2 000 manifestants", "Préfecture", 2000),
           ("8 000 selon le syndicat.", "Syndicat", 8000)]),
@@ -720,6 +723,26 @@ def test_a_witness_quote_goes_on():
     first, second = claims_of("« L'eau est montée en quelques minutes », a témoigné un habitant de Port-Marin. "
                               "« Nous avons tout perdu. »", outlet="AFP")
     assert first["asserted_by"] == second["asserted_by"] == ["Habitant de Port-Marin"] and second["quote"]
+
+
+def test_a_pronoun_may_be_the_body_named_before_and_figures_named_by_who_gave_them():
+    unions, ministry = claims_of(
+        "Verlac va supprimer 1 200 postes, ont annoncé mardi les syndicats. Le ministère de l'Industrie a dit suivre "
+        "la situation. Il n'a pas souhaité commenter les chiffres avancés par les syndicats.", outlet="AFP")
+    assert unions["not_confirmed_by"] == ["Ministère de l'Industrie"] and ministry["not_confirmed_by"] == []
+
+
+def test_the_count_a_speaker_puts_a_number_at():
+    (claim,) = claims_of("The health ministry put the number of cases at 980 and said the outbreak had slowed.")
+    assert claim["asserted_by"] == ["Health ministry"] and claim["figures"] == ["cases=980"]
+    (claim,) = claims_of("The outbreak has killed at least 11 children since January, the agency said.")
+    assert claim["figures"] == ["killed=>=11 children"]  # "since" is no unit
+
+
+def test_a_stance_in_the_sentence_does_not_date_the_claim():
+    _, charge = claims_of("Health Minister Sofia Laine said on Monday that doses would arrive. Opposition lawmakers "
+                          "said the government had ignored warnings, a charge the minister denied.")
+    assert charge["denied_by"] == ["Sofia Laine"] and "said_on" not in charge
 
 
 def test_a_stance_finds_the_claims_it_names():

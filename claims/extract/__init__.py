@@ -107,6 +107,7 @@ def extract_claims(text: str, *, language: str | None = None, known_actors: dict
         latest = ctx.claims[-1:] if ctx.claims and ctx.claims[-1]["text"].strip("«»“”\"") in sentence else []
         ctx.prev_persons = {p for p in ctx.persons if fold(p) in runs}
         ctx.prev_persons |= {n for c in latest for n in c["asserted_by"] if person_like(n)}
+        ctx.prev_parties = {n for c in drafted for n in c["asserted_by"]}
     used = {n for c in ctx.claims for role in ("asserted_by", "relayed_by", *ROLE_OF.values()) for n in c[role]}
     return {"sources": [{k: v for k, v in entry.items() if v}],
             "actors": [a for a in ctx.new.values() if a["name"] in used],

@@ -84,7 +84,7 @@ class Context:
         self.new: dict[str, dict] = {}
         self.published, self.claims, self.seen, self.last_by = published, [], set(), {}
         self.descriptors: dict[str, set[str]] = {}
-        self.persons, self.state_agencies, self.prev_persons = set(), set(), set()
+        self.persons, self.state_agencies, self.prev_persons, self.prev_parties = set(), set(), set(), set()
         self.name_parts: dict[str, set[str]] = {}  # first or last name -> persons
         self.prev_date, self.by_reference, self.prev_quote = None, None, None
         kind = "state-media" if fold(outlet or "") in STATE_AGENCIES else "media"
@@ -223,8 +223,9 @@ class Context:
     def _named(self, text: str, core: str, notes: list[str]) -> list[str] | None:
         """An actor the phrase names or points back to; None when it does neither."""
         words, key = fold(text).split(), fold(core)
-        if fold(text) in PRONOUNS:
-            return self._refer(text, self.prev_persons, notes)
+        if fold(text) in PRONOUNS:  # "il", "elle", "it" may also be the body the sentence before named
+            things = {n for n in self.prev_parties if not person_like(n)} if fold(text) in ("il", "elle", "it") else ()
+            return self._refer(text, self.prev_persons or things, notes)
         if fold(text) in self.known or key in self.known or key in self.new:
             return [self.use(core, guess_kind(core))]
         for n in range(1, len(words)):  # a known name after a descriptor: "l'agence officielle KCNA"

@@ -16,12 +16,11 @@ _FR_PP = (r"affirmé|déclaré|rapporté|annoncé|indiqué|estimé|assuré|préc
           r"confirmé|dit|fait savoir|averti|prévenu|promis|revendiqué|reconnu|accusé|raconté|signalé|écrit|"
           r"avancé|compté|recensé|relevé|évoqué|dénoncé|lancé|confié|détaillé|déploré|martelé|insisté|rappelé|"
           r"observé|constaté|admis|jugé|répété|fait état|dressé|chiffré|évalué|publié|témoigné|poursuivi|conclu|"
-          r"résumé|regretté|nuancé|répondu|protesté|alerté|dénombré")
+          r"résumé|regretté|nuancé|répondu|protesté|alerté|dénombré|réagi")
 _FR_PRES = (r"affirment|affirme|déclarent|déclare|rapportent|rapporte|annoncent|annonce|estiment|estime|assurent|"
             r"assure|indiquent|indique|précisent|précise|soulignent|souligne|ajoutent|ajoute|disent|dit|promettent|"
             r"promet|accusent|accuse|avancent|avance|dénoncent|dénonce|jugent|juge|expliquent|explique")
-_FR_NOUN_OBJECT = (r"évoquent|évoque|font état|fait état|recensent|recense|revendiquent|revendique|avancent|"
-                   r"avance")  # + a noun: "La direction avance un taux de 28 %"
+_FR_NOUN_OBJECT = r"évoquent|évoque|font état|fait état|recensent|recense|revendiquent|revendique"  # + an object
 _FR_ADVERB = (r"(?:\s+(?:pour sa part|pour leur part|de son côté|de leur côté|quant à (?:lui|elle|eux)|également|"
               r"aussi|toutefois|cependant|néanmoins|encore|notamment))?")
 _FR_AUX = (r"(?:a|ont|avait|avaient|aurait|auraient)(?:\s+(?:également|aussi|encore|déjà|par ailleurs|en outre|"
@@ -31,13 +30,14 @@ _EN = (r"said|says|claimed|reported|told|announced|stated|added|estimated|allege
        r"vowed|confirmed|warned|insisted|noted|acknowledged|accused|asserted|maintained|explained|credited|"
        r"recorded|counted|tallied|reckoned|predicted|projected|forecast|calculated|argued|admitted|"
        r"put\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}?(?:toll|crowd|number|figure|count|turnout|losses|"
-       r"cost|damage|total|size|death toll)\s+at")
+       r"cost|damage|total|size|death toll)(?:\s+of\s+[\w-]+){0,2}\s+at")  # "put the number of cases at 980"
 _INFINITIVE = r"(?:avoir|être|n'avoir|n'être|s'être|ne pas|[a-zà-ÿ]+(?:er|ir|re))\b"
 _SPEECH = (rf"(?<!\bnot\s)(?<!\bpas\s)(?<!n't\s)(?<!never\s)(?<!jamais\s)"
            rf"(?:(?:(?:en|y|lui|leur)\s+)?{_FR_AUX}(?:{_FR_PP})|"
            rf"(?:{_FR_PRES}){_FR_ADVERB}(?=\s+qu|\s*:|\s+{_INFINITIVE})|"
-           rf"(?:{_FR_NOUN_OBJECT}){_FR_ADVERB}(?=\s+(?:de|d'|des|du|un|une|le|la|les|quelques|plusieurs|près|"
-           rf"environ|au|plus|moins|entre|\d)\b)|"
+           rf"(?:{_FR_NOUN_OBJECT}){_FR_ADVERB}(?=\s+[a-zà-ÿ\d])|"
+           rf"(?:avancent|avance){_FR_ADVERB}(?=\s+(?:de|d'|des|du|un|une|le|la|les|quelques|plusieurs|près|"
+           rf"environ|au|plus|moins|entre|\d)\b)|"  # "La direction avance un taux de 28 %", not "le projet avance"
            rf"s'est\s+engagée?|se\s+sont\s+engagée?s|s'engage|accusent(?=\s[^,.;]{{2,80}}?\s(?:de|d')\s*\w)|"
            rf"accuse(?=\s[^,.;]{{2,80}}?\s(?:de|d')\s*\w)|"
            rf"(?:(?:has|have|had|also|later|previously|earlier|separately)\s+){{0,2}}(?:{_EN}))\b")

@@ -276,6 +276,9 @@ def _cardinal(words: str, language: str) -> int:
 
 
 _NOT_PLURAL = word_set("was has is does this its his hers yes thus plus less unless across")
+# words right after an amount that are not its unit: "killed at least 11 since January", "30 depuis lundi"
+_NOT_UNIT = word_set("since during after before until across per over under between among last next this these "
+                     "those each every then now ago depuis pendant apres avant durant parmi selon contre")
 
 
 def _unit_and_measure(before: str, after: str, unit: str | None) -> tuple[str | None, str | None, str | None]:
@@ -289,7 +292,7 @@ def _unit_and_measure(before: str, after: str, unit: str | None) -> tuple[str | 
     casualty = casualty.lastgroup[2:] if casualty and casualty.lastgroup.startswith("c_") else None
     verb = word.endswith(("ait", "aient", "ed", "era", "ira", "ront")) or word in ("fui", "sont", "ont") or bool(
         FINITE.fullmatch(word))  # "nearly 20,000 had left": no unit
-    regular = word and not casualty and word not in STOPWORDS and not verb
+    regular = word and not casualty and word not in STOPWORDS | _NOT_UNIT and not verb
     shown_word = noun["w"] if noun and word != "%" else word  # as written: "grévistes", not "grevistes"
     followed = noun and regular and not word.endswith("s")  # "ballot boxes", not "soldiers were"
     compound = re.match(r"\s+([a-z-]{2,}s)\b", after[noun.end():]) if followed else None
@@ -301,8 +304,10 @@ def _unit_and_measure(before: str, after: str, unit: str | None) -> tuple[str | 
     shown, inherited = own or unit, unit if aside or own == "%" else own or unit
     after_verbs = "" if part_of else re.split(r"[,;.]|\s(?:et|and|mais|but)\s", after[noun.end() if noun else 0:])[0]
     before_verbs = re.split(r"[;.:]|\b(?:que|qu'|that)\b", before)[-1]
-    named = re.search(r"\b([a-zà-ÿ]{4,})\s+(?:de|d['’]|of)\s*$", before)  # "une magnitude de 6,8"
-    measure = (casualty or _measure(fold(after_verbs), shown, first=True)
+    counted = re.search(r"\b(?:number|nombre|count|total|tally)\s+(?:of|de|d['’])\s*([a-zà-ÿ]{3,})\s+(?:at|à)\s*$",
+                        before)  # "put the number of cases at 980": cases
+    named = re.search(r"\b([a-zà-ÿ]{4,})\s+(?:de|d['’]|of)\s*$", before)  # "une magnitude de 6,8": magnitude
+    measure = (casualty or (fold(counted[1]) if counted else None) or _measure(fold(after_verbs), shown, first=True)
                or _measure(fold(before_verbs), shown, first=False)
                or {"%": "percent"}.get(shown) or re.sub(r"\W+", "_", fold(shown or "")).strip("_")
                or (fold(named[1]) if named and fold(named[1]) not in STOPWORDS and not QUALIFIER.search(before)

@@ -23,9 +23,10 @@ _SINGULAR = re.compile(r"^(?:that|this|the|le|la|l'|ce|cet|cette)\s*(?:figure|cl
                        r"affirmation|accusation|déclaration|estimation|allégation)\b|^(?:que|qu'|that)\b", re.IGNORECASE)
 _PLURAL = re.compile(r"^(?:either|both|all|these|those|ces|les|leurs|their|ses|its\s+[\w-]+s|the\s+[\w-]+s)\b",
                      re.IGNORECASE)
-_OWNER = re.compile(r"^(?P<o>(?:the\s+)?[\w -]{2,60}?)(?:'s|s')\s+\w|^(?:le|la|les|ce|ces|l')\s*(?:chiffres?|bilans?|"
-                    r"affirmations?|informations?|accusations?|estimations?|propos|déclarations?|allégations?)\s+"
-                    r"(?:de\s+(?:l'|la\s+|le\s+)?|du\s+|des\s+|d')(?P<p>.+)", re.IGNORECASE)
+_OWNER = re.compile(r"^(?P<o>(?:the\s+)?[\w -]{2,60}?)(?:'s|s')\s+\w|^(?:le|la|les|ce|ces|l'|the)\s*(?:chiffres?|bilans?|"
+                    r"affirmations?|informations?|accusations?|estimations?|propos|déclarations?|allégations?|"
+                    r"figures?|claims?|numbers?|allegations?|reports?)\s+(?:(?:de\s+(?:l'|la\s+|le\s+)?|du\s+|des\s+|"
+                    r"d'|of\s+)|(?:[\wÀ-ÿ]+\s+)?(?:par|by)\s+)(?P<p>.+)", re.IGNORECASE)  # "avancés par les syndicats"
 _PLUPERFECT = re.compile(r"\b(?:avait|avaient|had)\s+(?:déjà\s+|already\s+|été\s+|been\s+)?[\wÀ-ÿ]+(?:é|ée|és|ées|"
                          r"i|is|u|us|ed|en|t)\b", re.IGNORECASE)
 
@@ -155,9 +156,10 @@ def _parties(found: dict, ctx: Context, notes: list[str]) -> tuple[list[str], li
     cited, speakers = resolve(found["cited"]), resolve(found["speakers"], anonymous)
     sources = resolve(found["sources"], anonymous)
     asserted, relays = (cited, speakers + sources) if cited else (speakers, sources) if speakers else (sources, [])
-    roles = {"not_confirmed_by": [], "denied_by": [], "disputed_by": []}
+    roles, by_reference = {"not_confirmed_by": [], "denied_by": [], "disputed_by": []}, ctx.by_reference
     for role, phrase in found["stances"]:
         roles[role] += [n for n in resolve([phrase]) if n not in roles[role]]
+    ctx.by_reference = by_reference  # "a charge the minister denied" says nothing of who asserts
     return asserted, relays, roles
 
 

@@ -17,7 +17,7 @@ FR_STOP = word_set("le la les des un une et est que qui dans pour pas sur au aux
 EN_STOP = word_set("the an and is are was were that which who in for with not has have been said of to by it its "
                    "from at as this be")
 ARTICLES = word_set("le la les l un une des the a an")
-PRONOUNS = word_set("il elle lui he she him")
+PRONOUNS = word_set("il elle lui he she him it")
 TITLES = word_set("president presidente minister ministre premier prime secretary governor gouverneur mayor maire "
                   "general chancellor chancelier spokesman spokeswoman senator king queen prince pope pape dr "
                   "colonel commandant capitaine captain lieutenant major me maitre judge juge ambassador ambassadeur "
