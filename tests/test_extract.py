@@ -886,6 +886,8 @@ def test_a_figure_takes_the_measure_name_the_database_has(text, language, known,
 def test_a_new_measure_name_is_said_in_the_notes():
     (claim,) = claims_of("The union said 4,000 workers had walked out.", known_measures=["killed", "protesters"])
     assert claim["figures"] == ["workers=4000 workers"] and "New measure name proposed: 'workers'" in claim["notes"]
+    (claim,) = claims_of("The union said 4,000 workers had walked out.", known_measures=[])
+    assert "measure" not in claim["notes"].lower()  # a database without figures: nothing to compare with
     (claim,) = claims_of("The union said 40 people had been injured.", known_measures=["injured"])
     assert claim["figures"] == ["injured=40 people"] and "measure" not in claim["notes"].lower()
     (claim,) = claims_of("The company said it would cut 900 jobs.", known_measures=["jobs_cut"])

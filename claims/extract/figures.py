@@ -115,9 +115,9 @@ def known_measure(measure: str, known: list[str] | None) -> tuple[str, str | Non
     """The measure name a drafted figure takes, and a note when it is not one the database has (`known`, most used
     first; None when there is no database): the same name; else the known name of its group in MEASURE_GROUPS
     (bodies, morts, dead -> killed); else the one known name that starts with it (jobs -> jobs_cut); else its
-    group's first name, proposed as new."""
+    group's first name, proposed as new. A database without figures (`known` empty) proposes nothing: no note."""
     group = MEASURE_GROUP.get(measure, [measure])
-    if known is None:
+    if not known:
         return group[0], None
     if measure in known:
         return measure, None
