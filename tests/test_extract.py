@@ -532,8 +532,9 @@ def test_scripts_tags_and_control_characters_are_dropped():
         "« " + "Il a dit que 5 soldats sont morts. " * 60_000,  # an unclosed quote
         ("Selon Séoul, " + "a " * 700 + ". ") * 1400,  # long sentences full of cues
         "1, " * 700_000,
+        ("Selon " + "ABCDEFGHIJ" * 4 + " eux, 5 soldats ont été tués. ") * 1000,  # a run of capitals: not a name
     ],
-    ids=["seed-x700", "english-2MB", "no-punctuation", "unclosed-quote", "long-sentences", "digits"],
+    ids=["seed-x700", "english-2MB", "no-punctuation", "unclosed-quote", "long-sentences", "digits", "capitals"],
 )
 def test_two_megabytes_of_hostile_text_give_a_valid_draft(text):
     # No timing threshold here (the machine's load decides it): a pattern that backtracks without end makes
@@ -743,6 +744,11 @@ def test_a_stance_in_the_sentence_does_not_date_the_claim():
     _, charge = claims_of("Health Minister Sofia Laine said on Monday that doses would arrive. Opposition lawmakers "
                           "said the government had ignored warnings, a charge the minister denied.")
     assert charge["denied_by"] == ["Sofia Laine"] and "said_on" not in charge
+
+
+def test_a_caveat_or_stance_with_no_claim_before_gives_nothing():
+    assert claims_of("Ces chiffres n'ont pas pu être vérifiés de manière indépendante.", outlet="AFP") == []
+    assert claims_of("Northwire could not independently confirm the figure.") == []
 
 
 def test_a_stance_finds_the_claims_it_names():

@@ -90,7 +90,7 @@ class Context:
         kind = "state-media" if fold(outlet or "") in STATE_AGENCIES else "media"
         self.outlet = self.use(outlet, kind) if outlet else None
         self.body_stems = {stem(w) for w in fold(body[:200000]).split()}
-        for m in re.finditer(rf"((?:[a-zà-ÿ'’-]+\s+){{0,4}})((?:{NAME}\s*){{1,4}})", body[:200000]):
+        for m in re.finditer(rf"((?:[a-zà-ÿ'’-]+\s+){{0,4}})((?:{NAME}\s+){{0,3}}{NAME})", body[:200000]):
             run, desc = m[2].strip(), m[1]
             words = run.split()
             cut = max((i + 1 for i, w in enumerate(words[:-1]) if fold(w) in TITLES), default=0)
@@ -231,7 +231,7 @@ class Context:
         for n in range(1, len(words)):  # a known name after a descriptor: "l'agence officielle KCNA"
             if " ".join(words[n:]) in self.known and words[n - 1] not in word_set("de du des d of s"):
                 return [self.known[" ".join(words[n:])]]
-        tail = re.search(rf"(?:^|\s)((?:{NAME}\s*)+)$", text)  # descriptor + name: "regional governor Elena Marsh"
+        tail = re.search(rf"(?:^|\s)((?:{NAME}\s+)*{NAME})\s*$", text)  # descriptor + name: "governor Elena Marsh"
         run = tail[1].split() if tail else []
         cut = max((i + 1 for i, w in enumerate(run[:-1]) if fold(w) in TITLES), default=0)  # "Health Minister X"
         head = (text[:tail.start(1)] + " ".join(run[:cut])).strip() if tail else ""

@@ -110,7 +110,7 @@ VERIFY = re.compile(r"pas pu être (?:vérifiée?s?|confirmée?s?)|(?:could|can)
                     r"façon) indépendante|indépendamment)", re.IGNORECASE)
 QUOTE = re.compile(r"«[^«»]{1,1500}»|“[^“”]{1,1500}”|\"[^\"]{1,1500}\"")
 STRAIGHT = str.maketrans({"’": "'", "‘": "'"})
-_NAMED = re.compile(rf"^(?:(?:the|le|la|les|l')\s*)?{NAME}(?:\s+(?:{NAME}|de|du|des|d'|of|the|la|l'|pour|for)\s*)*$")
+_NAMED = re.compile(rf"^(?:(?:the|le|la|les|l')\s*)?{NAME}(?:\s+(?:{NAME}|de|du|des|d'|of|the|la|l'|pour|for))*\s*$")
 _APPOSED_NAME = re.compile(rf"\s*,\s*(?P<n>(?:(?:le|la|l')\s*)?(?:[a-zé]+\s+)?{NAME}(?:\s+{NAME})+)\s*,")
 # what "X has not commented on / did not respond to ..." must be about to be a stance on the claim before
 _ABOUT_CLAIM = (r"(?:figures?|claims?|reports?|allegations?|accusations?|tolls?|accounts?|statements?|requests?|"

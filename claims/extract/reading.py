@@ -95,7 +95,8 @@ def _read_clause(sentence: str, ctx: Context, language: str, like: list[str] = (
     figures = figures_in(_without_parties(text, found), language, notes, like=like, known_measures=ctx.measures)
     if not has_cue and not found["stances"]:
         if verified and not figures:
-            return _attach(ctx, None, None, "", notes, verified=True) and []
+            _attach(ctx, None, None, "", notes, verified=True)  # a note on the claims before, if any
+            return []
         if not (ctx.outlet and _checkable(sentence, figures) and len(sentence.split()) >= 5) or _PLUPERFECT.search(
                 masked):  # background ("La région avait déjà perdu ...") is not the news
             return []
