@@ -24,7 +24,7 @@ from .words import (
     word_set,
 )
 
-LEADING_DETERMINERS = re.compile(rf"^(?:(?:{'|'.join(DETERMINERS)})\s+|[ld]['’])+", re.IGNORECASE)
+LEADING_DETERMINERS = re.compile(rf"^(?:(?:{'|'.join(DETERMINERS)})\s+|[ld]['’])+", re.I)
 MEDIA_CUE = (r"\b(?:agence|agency|news|presse|press|medias?|journal|newspaper|television|tv|radio|chaine|"
              r"broadcaster|diffuseur)\b")
 STATE_CUE = r"\b(?:officiel\w*|official|state|d etat|gouvernementa\w*|publique?)\b"
@@ -42,13 +42,13 @@ KIND_CUES = [  # first match wins; media becomes state-media with a STATE_CUE
 ]
 TAIL = re.compile(r"\s+(?:dans|lors|devant|pendant|durant|après|avant|sur|via|in|on|at|during|after|before|while|to|"
                   r"à|joint|reached|cité|quoted|hier|yesterday|today|aujourd'hui|overnight|tonight|cette semaine|"
-                  r"this week|la semaine|last week|" + "|".join(WEEKDAYS) + r")\b.*$", re.IGNORECASE)
-LEADING_DAY = re.compile(r"^(?:" + "|".join(WEEKDAYS) + r"|hier|yesterday|today|aujourd'hui)\s+", re.IGNORECASE)
+                  r"this week|la semaine|last week|" + "|".join(WEEKDAYS) + r")\b.*$", re.I)
+LEADING_DAY = re.compile(r"^(?:" + "|".join(WEEKDAYS) + r"|hier|yesterday|today|aujourd'hui)\s+", re.I)
 REPORT_PREFIX = re.compile(
     r"^(?:(?:un|une|le|la|les|des|the|a|an)\s+)?(?:(?:nouveau|nouvel|new|latest|dernier)\s+)?(?:bilan|rapport|"
     r"communiqué|décompte|chiffres?|estimations?|déclaration|statement|report|figures?|estimates?|data|toll|tally|"
     r"résultats?|results?|comptage|count)"
-    r"\b[^,;]*?\b(?:par|de|du|des|by|from|of)\s+(?:d['’])?", re.IGNORECASE)
+    r"\b[^,;]*?\b(?:par|de|du|des|by|from|of)\s+(?:d['’])?", re.I)
 
 
 def guess_kind(phrase: str) -> str:
@@ -142,7 +142,7 @@ class Context:
     def resolve(self, phrase: str, notes: list[str], anonymous: bool = False) -> list[str]:
         """Actor names a phrase designates; a vague or ambiguous phrase becomes a note. `anonymous`: the sentence
         says the speaker is not named ("sous couvert d'anonymat"), which a known actor's name may say too."""
-        text = re.sub(r"^(?:et|and|but|mais|while|alors que)\s+", "", phrase.strip(" ,;:«»“”\"'"), flags=re.IGNORECASE)
+        text = re.sub(r"^(?:et|and|but|mais|while|alors que)\s+", "", phrase.strip(" ,;:«»“”\"'"), flags=re.I)
         text = re.sub(r"^(?i:analysts?|experts?|economists?|researchers?|scientists?|strategists?|analystes?|"
                       r"économistes?|chercheurs?|spécialistes?)\s+(?:at|of|from|with|chez|de|du|d')\s*(?=[A-ZÀ-Þ])",
                       "", text)  # "Analysts at Brenvik Capital": the firm
@@ -157,7 +157,7 @@ class Context:
             text = text[:acronym.start()]
             if fold(acronym["a"]) in self.known and fold(text) not in self.known:
                 return [self.known[fold(acronym["a"])]]
-        core = re.sub(r"^(?:(?:les?|la|the|an?)\s+|l['’])", "", text, flags=re.IGNORECASE)  # without its article
+        core = re.sub(r"^(?:(?:les?|la|the|an?)\s+|l['’])", "", text, flags=re.I)  # without its article
         if not fold(core) or len(fold(text).split()) > 12:
             return []
         found = self._named(text, core, notes)
@@ -167,7 +167,7 @@ class Context:
             found = self._known_by_words(text, notes, anonymous)
         if found is None and (part := re.match(r"(?:one|some|two|several|many|l'une?|une?|certaine?s|plusieurs|"
                                                 r"deux)\s+(?:of|d'|des|de)\s+(?:(?:the|these|those|ces|les|ses|his|"
-                                                r"her|its|their)\s+)?(?P<x>.+)$", text, re.IGNORECASE)):
+                                                r"her|its|their)\s+)?(?P<x>.+)$", text, re.I)):
             found = self._one_of(text, part["x"], notes)  # "One of the sources": the sources named before
         if found is not None:
             return found
@@ -236,7 +236,7 @@ class Context:
         cut = max((i + 1 for i, w in enumerate(run[:-1]) if fold(w) in TITLES), default=0)  # "Health Minister X"
         head = (text[:tail.start(1)] + " ".join(run[:cut])).strip() if tail else ""
         if head and fold(head) not in ARTICLES and not re.search(
-                r"(?:\b(?:de|du|des|of)(?:\s+(?:la|le|les|l['’]|the))?|['’]s?)$", head, re.IGNORECASE):
+                r"(?:\b(?:de|du|des|of)(?:\s+(?:la|le|les|l['’]|the))?|['’]s?)$", head, re.I):
             name, head_kind = " ".join(run[cut:]), next((k for k, p in KIND_CUES if re.search(p, fold(head))), None)
             person = bool(cut) or person_like(name) and head_kind in (None, "government", "military")
             kind = "person" if person else guess_kind(head) if head_kind else guess_kind(name)
@@ -280,4 +280,4 @@ class Context:
 
 
 ANONYMITY = re.compile(r"\s*,?\s*(?:sous couvert d'anonymat|sous le couvert de l'anonymat|(?:speaking )?on condition "
-                       r"of anonymity|who (?:asked|declined) not to be named|qui a requis l'anonymat)\b.*$", re.IGNORECASE)
+                       r"of anonymity|who (?:asked|declined) not to be named|qui a requis l'anonymat)\b.*$", re.I)

@@ -12,7 +12,7 @@ MAX_SENTENCE = 1500  # a longer run without sentence punctuation is not a claim
 # "PORT LAVAL, Nov 24 (Meridian Press) -", "Brenne (Valdor), 12 mars 2025 (AFP) -", "VESSANE (ATV) -"
 DATELINE = re.compile(r"^(?:[^()\n]{0,60}|[^()\n]{0,40}\([^()\n]{0,30}\)[^()\n]{0,40})"
                       r"\((?P<o>[A-ZÀ-Þ][^()\n.!?;:]{0,40})\)\s*[-–—]+\s*")
-BYLINE = re.compile(r"^(?:by|par|de notre (?:envoyée?|correspondante?))\s", re.IGNORECASE)
+BYLINE = re.compile(r"^(?:by|par|de notre (?:envoyée?|correspondante?))\s", re.I)
 
 
 def detect_language(text: str) -> str:
@@ -64,7 +64,7 @@ def split_article(text: str) -> tuple[dict, str]:
     for i, line in lines[1:5]:  # the byline, outlet and date lines under the title
         if len(line) > 80:
             break
-        outlet = OUTLETS.get(fold(re.sub(r"^(?:by|par)\s+[^,(]*[,(]\s*|\)$", "", line, flags=re.IGNORECASE)))
+        outlet = OUTLETS.get(fold(re.sub(r"^(?:by|par)\s+[^,(]*[,(]\s*|\)$", "", line, flags=re.I)))
         if outlet and not meta["outlet"]:
             meta["outlet"], start = outlet, i + 1
         elif not meta["published"] and (date := _date_in(line)):

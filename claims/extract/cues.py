@@ -88,7 +88,7 @@ _CLAIM_NOUN = (r"(?:une?\s+(?:chiffre|bilan|version|information|affirmation|accu
 REL_STANCE = re.compile(
     rf"(?:\bce qu(?:e\s|')|\bwhich\s|\b{_CLAIM_NOUN})"
     rf"\s*(?:{X}\s+(?:{STANCE})\b|"
-    rf"(?P<inv>conteste|contestent|dément|démentent|nie|nient|récuse|récusent)\s+(?P<y>{XP}{{2,80}}))", re.IGNORECASE)
+    rf"(?P<inv>conteste|contestent|dément|démentent|nie|nient|récuse|récusent)\s+(?P<y>{XP}{{2,80}}))", re.I)
 # "a figure opposition activists said was far higher", "un chiffre que l'opposition juge largement sous-estimé"
 FAR_FROM = re.compile(
     rf"\b(?:an?|the|un|une|le|la)\s+(?:figure|number|toll|estimate|count|chiffre|bilan|estimation)\s+"
@@ -102,12 +102,12 @@ PASSIVE_STANCE = re.compile(rf"(?:(?P<nc>non confirmée?s?|not confirmed)|(?P<de
 SANS_QUE = re.compile(rf"\bsans que\s+{X}\s+(?:ne\s+)?(?:l'|les\s+)?(?:ait|aient|puisse|puissent)?\s*"
                       rf"(?:pu\s+)?confirm")
 SUBJECT_STANCE = re.compile(rf"^(?:(?P<pre>[^,]{{0,80}}),\s*)?{X},?\s+(?:{STANCE})\b")
-RELATIVE = re.compile(r"^(?:which|who|whose|qui|que|dont|lequel|laquelle)\b", re.IGNORECASE)  # "X, which ..., said"
+RELATIVE = re.compile(r"^(?:which|who|whose|qui|que|dont|lequel|laquelle)\b", re.I)  # "X, which ..., said"
 VERIFY = re.compile(r"pas pu être (?:vérifiée?s?|confirmée?s?)|(?:could|can)\s*not be (?:independently |"
                     r"immediately )?(?:verified|confirmed)|not (?:been )?independently (?:verified|confirmed)|"
                     r"impossible de (?:les? |la )?vérifier|not possible to (?:independently )?(?:verify|confirm)|"
                     r"(?:n'|ne )(?:ont|a|sont|est) pas été (?:vérifiée?s?|confirmée?s?) (?:de (?:source|manière|"
-                    r"façon) indépendante|indépendamment)", re.IGNORECASE)
+                    r"façon) indépendante|indépendamment)", re.I)
 QUOTE = re.compile(r"«[^«»]{1,1500}»|“[^“”]{1,1500}”|\"[^\"]{1,1500}\"")
 STRAIGHT = str.maketrans({"’": "'", "‘": "'"})
 _NAMED = re.compile(rf"^(?:(?:the|le|la|les|l')\s*)?{NAME}(?:\s+(?:{NAME}|de|du|des|d'|of|the|la|l'|pour|for))*\s*$")
@@ -119,7 +119,7 @@ _ABOUT_CLAIM = (r"(?:figures?|claims?|reports?|allegations?|accusations?|tolls?|
                 r"cela|ça)\b")
 ANONYMOUS = re.compile(r"anonymat|anonymity|anonymous|anonyme|not to be named|declined to be named|"
                        r"(?:sans|without) (?:être|being) (?:nommée?|named|identifiée?|identified)|requis l'anonymat",
-                       re.IGNORECASE)
+                       re.I)
 
 
 def mask_quotes(sentence: str) -> str:
@@ -206,7 +206,7 @@ def read_cues(att: str) -> dict:
         found["cue_end"] = m.end() if m.re in (SUBJECT, SUBJECT_FIRST) and "," not in att[:m.start("x")] else None
     for m in REL_STANCE.finditer(att):
         role = next((ROLE_OF[g] for g in ROLE_OF if m[g]), None)
-        role = role or ("disputed_by" if re.match(r"contest|récus", m["inv"], re.IGNORECASE) else "denied_by")
+        role = role or ("disputed_by" if re.match(r"contest|récus", m["inv"], re.I) else "denied_by")
         if not att[:m.start()].strip() and not found["back"]:  # "Un chiffre que conteste l'USTA, ...": the claim before
             found["back"] = (role, m["x"] or m["y"], "")
         else:
@@ -219,8 +219,8 @@ def read_cues(att: str) -> dict:
         x = m["pre"] if m["pre"] and RELATIVE.match(m["x"]) else _speaker_of(m, att, found)
         rest = " ".join(att[m.end():].split())
         if not re.search(r"confirm|vérifi|verif|dément|deni|deny|nie|nié|contest|disput|reject|rejet|récus", m[0][
-                m.end("x"):], re.IGNORECASE) and re.match(r"(?:on|to|about|sur|à|au|aux)\b", rest, re.IGNORECASE) and not re.match(
-                rf"(?:on|to|about|sur|à|au|aux)\s+(?:\S+\s+){{0,3}}?{_ABOUT_CLAIM}", rest, re.IGNORECASE):
+                m.end("x"):], re.I) and re.match(r"(?:on|to|about|sur|à|au|aux)\b", rest, re.I) and not re.match(
+                rf"(?:on|to|about|sur|à|au|aux)\s+(?:\S+\s+){{0,3}}?{_ABOUT_CLAIM}", rest, re.I):
             return found  # "X has not commented on calls for an inquiry": no stance on a claim
         found["back"] = (next(ROLE_OF[g] for g in ROLE_OF if m[g]), x, rest)
         found["caveat"] = bool(re.search(r"\b(?:could|can|unable|able|pu|mesure)\b.*(?:confirm|vérifi|verif)",

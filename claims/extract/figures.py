@@ -75,7 +75,7 @@ QUALIFIER = re.compile(
     r"(?P<q4>moins de|moins d'|less than|fewer than|under)|"
     r"(?P<q5>environ|quelque|près de|près d'|presque|autour de|approximativement|about|around|roughly|"
     r"approximately|nearly|almost|some|an estimated|estimated|estimée?s? à|évaluée?s? à|estimated at|"
-    r"an estimated(?:\s+[\w-]+){1,3}\s+of|estimé(?:e|s|es)?(?:\s+[\w-]+){0,2}\s+à))\s*[\"“«”»]?\s*$", re.IGNORECASE)
+    r"an estimated(?:\s+[\w-]+){1,3}\s+of|estimé(?:e|s|es)?(?:\s+[\w-]+){0,2}\s+à))\s*[\"“«”»]?\s*$", re.I)
 PREFIX = {"q1": ">", "q2": ">=", "q3": "<=", "q4": "<", "q5": "~"}
 YEAR_BEFORE = word_set("en in depuis since de d of fin debut mid early late until by from to avant apres before after "
                        "entre between et and l")
@@ -100,9 +100,9 @@ def _cardinal_pattern(language: str) -> str:
 
 
 NUMBERS = {language: re.compile(rf"{DIGITS}|\b{COLLECTIVE.get(language, '(?:' + '|'.join(COLLECTIVE.values()) + ')')}"
-                                + (f"|{_cardinal_pattern(language)}" if language in LANG else ""), re.IGNORECASE)
+                                + (f"|{_cardinal_pattern(language)}" if language in LANG else ""), re.I)
            for language in ("fr", "en", None)}  # fmt: skip
-WORD_RANGE = {language: re.compile(rf"\s+(?:et|and|à|to)\s+(?P<n>{_cardinal_pattern(language)})", re.IGNORECASE)
+WORD_RANGE = {language: re.compile(rf"\s+(?:et|and|à|to)\s+(?P<n>{_cardinal_pattern(language)})", re.I)
               for language in ("fr", "en")}  # "entre deux et trois"
 UNIT_NOUN = re.compile(r"[\s\"”»]*(?:(?:de|d['’]|of|autres|other|more|additional|nouveaux|nouvelles|new|suspected|"
                        r"confirmed|reported|registered|recorded|possible|probable|suspecté?e?s|confirmé?e?s|"
@@ -186,7 +186,7 @@ def _value_at(text: str, m: re.Match, language: str) -> tuple | None:
         return f"{plain_number(low)}-{plain_number(high[0])}", before, text[high[1]:high[1] + 120], high[1], None
     after = after[end - m.end():]
     rng = re.match(rf"\s*(?:(?P<dash>[-–])|et|and|à|to)\s*(?P<n>{DIGITS})", after)
-    if rng and token[0].isdigit() and (rng["dash"] or re.search(r"\b(?:entre|between|de|from)\s+$", before, re.IGNORECASE)):
+    if rng and token[0].isdigit() and (rng["dash"] or re.search(r"\b(?:entre|between|de|from)\s+$", before, re.I)):
         start = end + rng.start("n")
         try:
             high_end = read_amount(text, start, dot_groups=dot_groups)[1]
@@ -212,7 +212,7 @@ def _collective(words: str, language: str) -> tuple[str, int] | None:
     """The qualifier and value of an amount in words that is not a cardinal: "une vingtaine" (~20), "des centaines"
     (>=100), "a dozen" (~12), "thousands" (>=1000), "tens of thousands" (>=10000), "a hundred" (100); None when the
     words are no amount ("une semaine")."""
-    if language not in COLLECTIVE or not re.fullmatch(COLLECTIVE[language], words, re.IGNORECASE):
+    if language not in COLLECTIVE or not re.fullmatch(COLLECTIVE[language], words, re.I):
         return None  # a cardinal: "six cents", "one hundred"
     parts = fold(words).split()
     lead = parts[0] if parts[0] in _COLLECTIVE_LEADS else None
@@ -248,7 +248,7 @@ def _base_value(word: str, language: str) -> int | None:
 
 def _word_range(text: str, m: re.Match, before: str, language: str) -> tuple[int, int] | None:
     """The high end of a range in words ("entre deux et trois", "between two and three") and where it ends."""
-    if not re.search(r"\b(?:entre|between|de|from)\s+$", before, re.IGNORECASE):
+    if not re.search(r"\b(?:entre|between|de|from)\s+$", before, re.I):
         return None
     rng = WORD_RANGE[language].match(text, m.end()) if language in WORD_RANGE else None
     try:
@@ -261,7 +261,7 @@ def _places(after: str) -> bool:
     """Whether the amount is a distance that places something ("15 km north of the city", "à 30 km de Lyon")."""
     return bool(re.match(r"\s*(?:km|kilom[eè]tres?|kilometers?|kilometres?|miles?|m|mètres?|metres?)\s+(?:au\s+)?"
                          r"(?:north|south|east|west|nord|sud|est|ouest|from|away|de|du|d'|of|off|outside|inland)\b",
-                         after, re.IGNORECASE))
+                         after, re.I))
 
 
 def _cardinal(words: str, language: str) -> int:
@@ -300,7 +300,7 @@ def _unit_and_measure(before: str, after: str, unit: str | None) -> tuple[str | 
         shown_word += compound.group()  # "ballot boxes", "polling stations"
     own = UNITS.get(word, shown_word) if regular else noun["cap"].strip() if noun and noun["cap"] else None
     own = CURRENCIES.get(before.rstrip()[-1:]) or own
-    aside = re.search(r"\b(?:including|dont|among them|parmi lesquels|notamment)\s+(?:\S+\s+){0,2}$", before, re.IGNORECASE)
+    aside = re.search(r"\b(?:including|dont|among them|parmi lesquels|notamment)\s+(?:\S+\s+){0,2}$", before, re.I)
     shown, inherited = own or unit, unit if aside or own == "%" else own or unit
     after_verbs = "" if part_of else re.split(r"[,;.]|\s(?:et|and|mais|but)\s", after[noun.end() if noun else 0:])[0]
     before_verbs = re.split(r"[;.:]|\b(?:que|qu'|that)\b", before)[-1]

@@ -20,22 +20,23 @@ FUTURE = re.compile(r"\b(?:will|would|shall|next|prochaine?|doit|doivent|devrait
                     r"(?:era|ira|eront|iront|erait|irait|eraient|iraient))\b")
 _SINGULAR = re.compile(r"^(?:that|this|the|le|la|l'|ce|cet|cette)\s*(?:figure|claim|report|number|toll|account|"
                        r"allegation|accusation|statement|estimate|assertion|version|chiffre|bilan|information|"
-                       r"affirmation|accusation|déclaration|estimation|allégation)\b|^(?:que|qu'|that)\b", re.IGNORECASE)
+                       r"affirmation|accusation|déclaration|estimation|allégation)\b|^(?:que|qu'|that)\b", re.I)
 _PLURAL = re.compile(r"^(?:either|both|all|these|those|ces|les|leurs|their|ses|its\s+[\w-]+s|the\s+[\w-]+s)\b",
-                     re.IGNORECASE)
-_OWNER = re.compile(r"^(?P<o>(?:the\s+)?[\w -]{2,60}?)(?:'s|s')\s+\w|^(?:le|la|les|ce|ces|l'|the)\s*(?:chiffres?|bilans?|"
-                    r"affirmations?|informations?|accusations?|estimations?|propos|déclarations?|allégations?|"
+                     re.I)
+_OWNER = re.compile(r"^(?P<o>(?:the\s+)?[\w -]{2,60}?)(?:'s|s')\s+\w|"
+                    r"^(?:le|la|les|ce|ces|l'|the)\s*(?:chiffres?|bilans?|affirmations?|informations?|accusations?|"
+                    r"estimations?|propos|déclarations?|allégations?|"
                     r"figures?|claims?|numbers?|allegations?|reports?)\s+(?:(?:de\s+(?:l'|la\s+|le\s+)?|du\s+|des\s+|"
-                    r"d'|of\s+)|(?:[\wÀ-ÿ]+\s+)?(?:par|by)\s+)(?P<p>.+)", re.IGNORECASE)  # "avancés par les syndicats"
+                    r"d'|of\s+)|(?:[\wÀ-ÿ]+\s+)?(?:par|by)\s+)(?P<p>.+)", re.I)  # "avancés par les syndicats"
 _PLUPERFECT = re.compile(r"\b(?:avait|avaient|had)\s+(?:déjà\s+|already\s+|été\s+|been\s+)?[\wÀ-ÿ]+(?:é|ée|és|ées|"
-                         r"i|is|u|us|ed|en|t)\b", re.IGNORECASE)
+                         r"i|is|u|us|ed|en|t)\b", re.I)
 
 
 def _checkable(sentence: str, figures: list[str]) -> bool:
     """Whether a sentence states a number or a date, i.e. something an outlet's claim can be checked on."""
     words = {fold(w) for w in re.findall(r"[\w'’]+", sentence)}
     return bool(figures or words & (set(WEEKDAYS) | {m for m in MONTHS if len(m) > 4}) or re.search(
-        r"\b(?:19|20)\d\d\b|\b(?:hier|yesterday|last week|semaine dernière)\b", sentence, re.IGNORECASE))
+        r"\b(?:19|20)\d\d\b|\b(?:hier|yesterday|last week|semaine dernière)\b", sentence, re.I))
 
 
 def read_sentence(sentence: str, ctx: Context, language: str) -> list[dict]:
@@ -66,7 +67,7 @@ def _clauses(sentence: str) -> list[str]:
 
 def _read_clause(sentence: str, ctx: Context, language: str, like: list[str] = ()) -> list[dict]:
     """The candidate claims of one sentence or clause (see `read_sentence`); `like`: the figure an amount without a
-    measure of its own is counted in (the other claimant's: "25 000 personnes ..., tandis que B en a compté 110 000")."""
+    measure of its own is counted in (the other claimant's: "25 000 personnes, tandis que B en a compté 110 000")."""
     notes: list[str] = []
     text, is_quote, found = _lead_quote(sentence)
     ctx.by_reference = None
@@ -79,7 +80,7 @@ def _read_clause(sentence: str, ctx: Context, language: str, like: list[str] = (
         role, phrase, rest = found["back"]
         caveat = [f"{phrase.strip()}: could not be independently verified."] if found["caveat"] else []
         saying = re.search(r",\s*(?:saying|adding|insisting|arguing|affirmant|assurant|estimant|précisant|"
-                           r"expliquant|ajoutant|soulignant)\b", rest, re.IGNORECASE)  # "X denied A, saying B": B is X's claim
+                           r"expliquant|ajoutant|soulignant)\b", rest, re.I)  # "X denied A, saying B": B is X's claim
         if _attach(ctx, role, phrase, rest, ([] if saying else notes) + caveat) and not saying:
             return []
         if not saying and (role == "not_confirmed_by" or not re.match(r"(?:\S+\s+){0,2}(?:que|qu'|that)\b", rest)):
@@ -148,8 +149,8 @@ def _parties(found: dict, ctx: Context, notes: list[str]) -> tuple[list[str], li
 
     for description, name in found["descriptions"]:
         ctx.describe_as(description, next(iter(ctx.resolve(name, [])), name))
-    notes += [f"Citing {p.strip()}." for p in found["cited"] if re.search(DOCUMENTS, p, re.IGNORECASE)]
-    found["cited"] = [p for p in found["cited"] if not re.search(DOCUMENTS, p, re.IGNORECASE)]
+    notes += [f"Citing {p.strip()}." for p in found["cited"] if re.search(DOCUMENTS, p, re.I)]
+    found["cited"] = [p for p in found["cited"] if not re.search(DOCUMENTS, p, re.I)]
     anonymous = found.get("anonymous", False)
     if found["sources"] and found["speakers"] and all(re.fullmatch(
             r"(?:the|le|la|les|l')\s*[a-zà-ÿ-]+(?:\s+[a-zà-ÿ-]+)?", p.strip()) for p in found["speakers"]):
@@ -211,7 +212,7 @@ def _targets(ctx: Context, names: list[str], rest: str, several: bool) -> list[d
     if not others:
         return []
     at = others[-1]
-    if re.match(r"(?:either|both|neither|les deux|l'une? ou l'autre|aucun des deux)\b", rest, re.IGNORECASE):
+    if re.match(r"(?:either|both|neither|les deux|l'une? ou l'autre|aucun des deux)\b", rest, re.I):
         return [window[i] for i in others[-2:]]  # "either figure": the last two, whoever gave them
     if not (_PLURAL.match(rest) or several and not _SINGULAR.match(rest)):
         return [window[at]]
@@ -249,7 +250,7 @@ def _dates(sentence: str, near: list[str], ctx: Context, notes: list[str]) -> st
         day, note = _day(other, ctx.published, future=bool(FUTURE.search(sentence)))
         notes.append(note)
         ctx.prev_date = ctx.prev_date or day
-    if m := re.search(r"\b(?:la semaine dernière|last week)\b", sentence, re.IGNORECASE):
+    if m := re.search(r"\b(?:la semaine dernière|last week)\b", sentence, re.I):
         notes.append(f"'{m.group()}': the week before {ctx.published or 'publication'}.")
     try:
         return parse_date(said_on, "date said") if said_on else None

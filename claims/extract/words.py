@@ -54,4 +54,4 @@ CAPITALS = word_set(
 NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
 FINITE = re.compile(r"\b(?:had|has|have|was|were|is|are|will|would|could|can|may|might|should|must|did|does|"
                     r"est|sont|était|étaient|avait|avaient|ont|sera|seront|serait|seraient|pourrait|pourraient|"
-                    r"doit|doivent)\b", re.IGNORECASE)
+                    r"doit|doivent)\b", re.I)
