@@ -1,8 +1,10 @@
 """How well `claims extract` drafts the claims of wire articles: against the hand-labelled corpus.
 
 Runs `claims.extract.extract_claims` on every `NAME.txt` of bench/corpus/extract/ that has a
-`NAME.gold.yml`, with the gold's actors (names and aliases) as `known_actors`, as
-tests/test_extract.py does, and compares each draft with its gold bundle:
+`NAME.gold.yml`, with the gold's actors (names and aliases) as `known_actors` and their kinds as
+`actor_kinds`, as `claims extract` has them from the database, and the measure names of the
+other articles' gold figures as `known_measures` (a database that holds the rest of the corpus),
+and compares each draft with its gold bundle:
 
 - claims: a drafted claim and a gold claim *match* when their texts are near-identical (see
   `texts_match`); claims are paired one to one, most similar first. Precision = matched drafted
@@ -186,6 +188,19 @@ def known_actors(gold: dict) -> dict[str, str]:
     return {fold(alias): a["name"] for a in gold["actors"] for alias in [a["name"], *a.get("aliases", [])]}
 
 
+def actor_kinds(gold: dict) -> dict[str, str]:
+    """The kinds of the gold's actors (name -> kind), as `claims extract` has them from the database."""
+    return {a["name"]: a["kind"] for a in gold["actors"]}
+
+
+def known_measures(golds: list[dict]) -> list[str]:
+    """The measure names of other articles' gold figures, the most used first: a database that holds them."""
+    used = Counter(
+        parse_figure(spec).measure for gold in golds for claim in gold["claims"] for spec in claim.get("figures") or []
+    )
+    return [measure for measure, _ in sorted(used.items(), key=lambda item: (-item[1], item[0]))]
+
+
 def articles(corpus: Path = CORPUS) -> list[tuple[str, str, dict]]:
     """(name, article text, gold bundle) for every NAME.txt of the corpus with a NAME.gold.yml."""
     found = []
@@ -200,9 +215,12 @@ def articles(corpus: Path = CORPUS) -> list[tuple[str, str, dict]]:
 def measure(corpus: Path = CORPUS) -> dict:
     """Per-article counts and rates, and the micro-averaged total."""
     rows, total = [], Counter()
+    found = articles(corpus)
     start = time.perf_counter()
-    for name, text, gold in articles(corpus):
-        draft = extract_claims(text, known_actors=known_actors(gold))
+    for name, text, gold in found:
+        others = [other for other_name, _, other in found if other_name != name]
+        draft = extract_claims(text, known_actors=known_actors(gold), actor_kinds=actor_kinds(gold),
+                               known_measures=known_measures(others))
         counts = score(draft["claims"], gold["claims"])
         total.update(counts)
         rows.append(

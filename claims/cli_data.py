@@ -263,9 +263,11 @@ def extract(
 
     A saved page is read for its main text, title, site name, date, language and canonical URL; a text file for
     its header lines. Actors already in the database are recognised by any of their names; others are proposed. A
-    drafted claim that most likely repeats, updates or contradicts a recorded one gets it under `links`, as a
-    suggestion to keep or delete before importing. With --record, the source is recorded with the article's text
-    (a source already recorded keeps it), so that the claims imported from the draft record where they are in it.
+    figure takes the measure name the database already uses for the same count (killed for "bodies" or "morts");
+    its notes say when a new name is proposed. A drafted claim that most likely repeats, updates or contradicts a
+    recorded one gets it under `links`, as a suggestion to keep or delete before importing. With --record, the
+    source is recorded with the article's text (a source already recorded keeps it), so that the claims imported
+    from the draft record where they are in it.
 
     Example: claims extract article.txt -o draft.yml && $EDITOR draft.yml && claims import draft.yml
              claims extract saved/page.html --record -o draft.yml
@@ -276,16 +278,17 @@ def extract(
     if lang is not None and parse_language_or_fail(lang) not in ("fr", "en"):
         fail(f"invalid language {lang!r}: extract reads fr or en")
     page = read_article_or_fail(article)
-    known, suggested, recorded = {}, 0, None
+    suggested, recorded = 0, None
     if Path(db_path).is_file() or record:
         with database(db_path) as db:
-            known = model.actor_keys(db)
-            bundle = extract_claims(page.text, language=lang, known_actors=known, source=page.source_fields())
+            bundle = extract_claims(page.text, language=lang, known_actors=model.actor_keys(db),
+                                    actor_kinds=model.actor_kinds(db), known_measures=model.measure_names(db),
+                                    source=page.source_fields())  # fmt: skip
             suggested = _suggest_links(db, bundle) if match else 0
             if record:
                 recorded = _record_source(db, bundle["sources"][0], page)
     else:
-        bundle = extract_claims(page.text, language=lang, known_actors=known, source=page.source_fields())
+        bundle = extract_claims(page.text, language=lang, source=page.source_fields())
     with _output_file(output) as out:
         out.write(write_draft(bundle))
     if recorded:

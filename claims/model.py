@@ -316,6 +316,17 @@ def actor_keys(db: Database) -> dict[str, str]:
     }
 
 
+def actor_kinds(db: Database) -> dict[str, str]:
+    """Every actor's name and kind."""
+    return {row["name"]: row["kind"] for row in db.query("select name, kind from actors")}
+
+
+def measure_names(db: Database) -> list[str]:
+    """The measure names the figures use, the most used first (then by name)."""
+    return [row["measure"] for row in db.query(
+        "select measure, count(*) as n from figures group by measure order by n desc, measure")]
+
+
 # Claims
 
 

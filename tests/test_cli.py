@@ -3,6 +3,7 @@ import io
 import json
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from claims import __version__
@@ -520,6 +521,19 @@ def test_extract_drafts_claims_that_import(tmp_path, example_db_path):
     assert "new actor: KCNA" in result.stderr
     imported = json.loads(ok("list", "--by", "Séoul", "-f", "json", db=fresh))
     assert any("environ 600 soldats" in claim["text"] for claim in imported)
+
+
+def test_extract_reuses_the_databases_measure_names(tmp_path, example_db_path):
+    article = tmp_path / "article.txt"
+    article.write_text("Ferry\n\nATS\n\n2025-09-01\n\nSelon Séoul, les secours ont retrouvé 12 corps et 40 "
+                       "bateaux ont été mobilisés.\n", encoding="utf-8")
+    draft = tmp_path / "draft.yml"
+    result = claims("extract", article, "--output", draft, db=example_db_path)
+    assert result.exit_code == 0, result.stderr
+    (claim,) = yaml.safe_load(draft.read_text())["claims"]
+    assert claim["asserted_by"] == ["Seoul"]
+    assert "killed=12 corps" in claim["figures"]  # "corps" (bodies) counts the dead: the database's `killed`
+    assert "New measure name proposed: 'bateaux'" in claim["notes"]
 
 
 def test_extract_bad_input(tmp_path):

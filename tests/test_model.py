@@ -60,6 +60,17 @@ def test_two_asserting_actors(db, source_id, actors):
     assert model.get_claim(db, claim_id)["asserted_by"] == ["South Korean intelligence", "Western intelligence"]
 
 
+def test_measure_names_most_used_first_and_actor_kinds(db, source_id, actors):
+    assert model.measure_names(db) == []
+    add_seoul_claim(db, source_id)
+    model.add_claim(db, "Plus de 10'000 soldats", source=source_id,
+                    figures=[parse_figure("troops_sent=>10000"), parse_figure("wounded=>=1000")])
+    model.add_claim(db, "1000 blessés", source=source_id, figures=[parse_figure("wounded=1000")])
+    assert model.measure_names(db) == ["wounded", "killed", "troops_sent"]
+    kinds = model.actor_kinds(db)
+    assert kinds["Seoul"] == "government" and set(kinds) == {row["name"] for row in db["actors"].rows}
+
+
 def test_figures_are_queryable_as_numbers(db, source_id, actors):
     add_seoul_claim(db, source_id)
     model.add_claim(db, "Plus de 10'000 soldats", source=source_id, figures=[parse_figure("troops_sent=>10000")])
