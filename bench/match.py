@@ -115,20 +115,6 @@ def gold_relations(folder: Path) -> dict[str, set[tuple[str, str]]]:
     return labels
 
 
-def gold_pairs(folder: Path, reports: list[Report]) -> dict[str, set[tuple[int, int]]]:
-    """Labelled report pairs: same and contradicts unordered (smaller id first), updates as (newer, older)."""
-    labels = gold_relations(folder)
-    pairs: dict[str, set] = {relation: set() for relation in (*RELATIONS, "unrelated")}
-    for a in reports:
-        for b in reports:
-            if a.claim_id < b.claim_id and a.key == b.key:
-                pairs["same"].add((a.claim_id, b.claim_id))
-            for relation in ("updates", "contradicts", "unrelated"):
-                if (a.key, b.key) in labels[relation] and a.claim_id != b.claim_id:
-                    pairs[relation].add((a.claim_id, b.claim_id) if relation == "updates" else tuple(sorted((a.claim_id, b.claim_id))))
-    return pairs
-
-
 def evaluate(folder: Path, details: bool = False, collect: list | None = None) -> dict:
     """Replay the set as a desk gets it, match each article's claims as it arrives, and compare with the labels.
 

@@ -127,7 +127,7 @@ def match(
 
 def print_suggestions(suggestions: dict[int, list]) -> None:
     """Tell the user, for each new claim, the recorded claims it most likely repeats, updates or contradicts."""
-    from .matching import describe
+    from .matching import suggestion_text
 
     shown = 0
     for claim_id, candidates in suggestions.items():
@@ -138,6 +138,6 @@ def print_suggestions(suggestions: dict[int, list]) -> None:
             typer.echo("  ... more in 'claims match --claim ID' for the other new claims", err=True)
             return
         for candidate in candidates:
-            typer.echo(f"  claim {claim_id}: possibly {describe(candidate, claim_id)}", err=True)
+            typer.echo(f"  claim {claim_id}: possibly {suggestion_text(candidate, claim_id)}", err=True)
     if shown:
         typer.echo("  link one with: claims link ID OTHER --as same|updates|contradicts --reason '...'", err=True)

@@ -156,17 +156,14 @@ def link(
         for cid in (claim_id, other_id):
             model.get_claim_row(db, cid)
         existing = current_link(db, claim_id, other_id)
-        if existing and (existing.claim_id, existing.relation) == (claim_id, relation) or (
-            existing and relation == SAME and existing.relation == SAME
-        ):
+        if existing and existing.relation == relation and (relation == SAME or existing.claim_id == claim_id):
             raise AlreadyExists(f"claim {claim_id} is already linked to claim {other_id} as {relation}")
         if existing:
             _record(db, (existing.claim_id, existing.other_id, existing.relation, "unlink",
                          f"Replaced by '{claim_id} {relation} {other_id}': {reason}", user, timestamp))  # fmt: skip
         _record(db, (claim_id, other_id, relation, "link", reason, user, timestamp))
-        changes: list[dict] = []
+        changes = _unify_status(db, claim_id, other_id, status, reason, user, timestamp) if relation == SAME else []
         if relation == SAME or (existing and existing.relation == SAME):
-            changes = _unify_status(db, claim_id, other_id, status, reason, user, timestamp) if relation == SAME else []
             regroup(db, [claim_id, other_id])
     replaced = {"claim_id": existing.claim_id, "other_id": existing.other_id, "relation": existing.relation} if existing else None
     return {"claim_id": claim_id, "other_id": other_id, "relation": relation, "replaced": replaced, "status_changes": changes}

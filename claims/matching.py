@@ -41,7 +41,7 @@ RARE_WORD_CLAIMS = 50  # (or in fewer than 50, in a small database)
 COGNATE_LENGTH = 4  # évacuation and evacuation, contaminée and contaminated share their first four letters
 CLOSE_FIGURE = 0.1  # figures within 10% of each other are the same figure
 CACHE_SIZE = 5_000  # reports kept in memory by a matcher (then forgotten: `claims match` over 100k claims)
-WEIGHTS_KEPT = 50_000  # word weights kept in memory
+WEIGHTS_KEPT = 50_000  # word counts kept in memory
 # The score is a logistic function of `Matcher.features`: how likely the two are the same claim (SAME_*) when the
 # relation suggested is `same`, how likely they are related (RELATED_*) when it is `updates` or `contradicts`.
 # Weights fitted by bench/fit_match.py on bench/corpus/match, checked on sets it never saw (bench/corpus/match-*).
@@ -175,7 +175,7 @@ class Matcher:
     def __init__(self, db: Database):
         self.db = db
         self.total = max(1, db.execute("select max(rowid) from claims").fetchone()[0] or 1)
-        self.weights: dict[str, float] = {}
+        self.counts: dict[str, int] = {}  # word: claims holding it (up to WORD_COUNT_CAP)
         self.reports: dict[int, Report] = {}
 
     # Reading reports
@@ -226,26 +226,25 @@ class Matcher:
 
         A word in more than WORD_COUNT_CAP claims weighs as if in WORD_COUNT_CAP: no word that common decides.
         """
-        if word not in self.weights:
-            self.prefetch([word])
-        return self.weights[word]
+        return math.log(1 + self.total / (1 + self.documents(word)))
 
     def documents(self, word: str) -> int:
         """How many claims hold this word in their text or translation (up to WORD_COUNT_CAP)."""
-        return round((self.total / math.expm1(self.weight(word))) - 1)
+        if word not in self.counts:
+            self.prefetch([word])
+        return self.counts[word]
 
     def prefetch(self, words: Iterable[str]) -> None:
         """Count the claims that hold each of these words, through the full-text index: up to WORD_COUNT_CAP, so
         that a common word costs no more than a rare one (the counts are the weights' only input)."""
-        if len(self.weights) > WEIGHTS_KEPT:
-            self.weights.clear()
+        if len(self.counts) > WEIGHTS_KEPT:
+            self.counts.clear()
         for word in dict.fromkeys(words):
-            if word not in self.weights:
-                (documents,) = self.db.execute(
+            if word not in self.counts:
+                (self.counts[word],) = self.db.execute(
                     "select count(*) from (select rowid from claims_fts where claims_fts match ? limit ?)",
                     [f'"{word}"', WORD_COUNT_CAP],
                 ).fetchone()
-                self.weights[word] = math.log(1 + self.total / (1 + documents))
 
     def weighted(self, text: str, language: str | None) -> dict[str, float]:
         """The stems of a text in its language, each weighted by its commonest word."""
@@ -260,8 +259,7 @@ class Matcher:
     def candidate_ids(self, report: Report) -> list[int]:
         """Claims that may be reports of the same claim, from the indexes: words, measures, asserters."""
         found: dict[int, None] = {}
-        words_ = {t for t in _WORD.findall(fold(join_numbers(" ".join(filter(None, [report.text, report.translation])))))
-                  if t not in STOPWORDS and len(t) > 2 or t.isdigit()}  # fmt: skip
+        words_ = {t for t in words(" ".join(filter(None, [report.text, report.translation]))) if len(t) > 2 or t.isdigit()}
         self.prefetch(words_)
         by_rarity = sorted(words_, key=lambda t: (-self.weight(t), t))
         # a word in more claims than this is no lead (and counted no further than WORD_COUNT_CAP)
@@ -361,13 +359,7 @@ class Matcher:
         best, via_translation = 0.0, False
         for index_a, (language_a, stems_a) in enumerate(a.versions):
             for index_b, (language_b, stems_b) in enumerate(b.versions):
-                if language_a != language_b or not stems_a or not stems_b:
-                    continue
-                shared = sum(min(stems_a[s], stems_b[s]) ** 2 for s in stems_a.keys() & stems_b.keys())
-                if not shared:
-                    continue
-                norm = math.sqrt(sum(w * w for w in stems_a.values()) * sum(w * w for w in stems_b.values()))
-                similarity = shared / norm
+                similarity = _cosine(stems_a, stems_b) if language_a == language_b else 0.0
                 if similarity > best:
                     best, via_translation = similarity, bool(index_a or index_b)
         return best, via_translation
@@ -526,7 +518,7 @@ def suggestions_for(db: Database, claim_ids: Iterable[int], *, per_claim: int = 
     return {claim_id: suggested(matcher.matches(claim_id, limit=per_claim)) for claim_id in claim_ids}
 
 
-def describe(candidate: Candidate, claim_id: int) -> str:
+def suggestion_text(candidate: Candidate, claim_id: int) -> str:
     """A suggestion in words, from the new claim's side: `same as claim 4 (0.83: same asserter, ...)`."""
     from .links import PHRASES
 

@@ -415,9 +415,10 @@ def set_status(
         claim = get_claim_row(db, claim_id)
         if claim["status"] == status:
             raise InvalidValue(f"claim {claim_id} is already {status}")
-        reports = [row[0] for row in db.execute("select id from claims where group_id = ? order by id", [claim["group_id"]])]
+        from .links import group_of
+
         changes = set_reports_status(
-            db, reports or [claim_id], status, reason=reason, user=user, timestamp=timestamp, evidence=evidence, on=on
+            db, group_of(db, claim_id), status, reason=reason, user=user, timestamp=timestamp, evidence=evidence, on=on
         )
     return {
         "claim_id": claim_id, "from": claim["status"], "to": status, "reason": reason, "evidence": evidence, "on": on, "by": user,
