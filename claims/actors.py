@@ -10,8 +10,8 @@ import json
 
 from sqlite_utils import Database
 
-from . import model
-from .db import write_transaction
+from . import registry
+from .db import current_user, now, write_transaction
 from .errors import AlreadyExists, InvalidValue
 from .values import MAX_NAME_LENGTH, fold, require_text
 from .writing import ClaimWriter, supersedes
@@ -19,7 +19,7 @@ from .writing import ClaimWriter, supersedes
 
 def add_aliases(db: Database, name: str, aliases: list[str], *, reason: str | None = None, recorded_by=None) -> dict:
     """Give an actor more names; return it. An alias that names another actor is refused."""
-    actor = model.get_actor(db, name)
+    actor = registry.get_actor(db, name)
     if not aliases:
         raise InvalidValue("give at least one alias")
     known = {row["match_key"] for row in db["actor_aliases"].rows_where("actor_id = ?", [actor["id"]])}
@@ -27,7 +27,7 @@ def add_aliases(db: Database, name: str, aliases: list[str], *, reason: str | No
     if not new:
         raise InvalidValue(f"{actor['name']!r} already has these names")
     with write_transaction(db):
-        model.update_actor(db, actor["id"], aliases=new)
+        registry.update_actor(db, actor["id"], aliases=new)
         _log(db, actor["id"], "alias", None, new, reason or "Aliases added.", recorded_by)
     return actor
 
@@ -35,17 +35,17 @@ def add_aliases(db: Database, name: str, aliases: list[str], *, reason: str | No
 def rename_actor(db: Database, name: str, new_name: str, *, reason: str, recorded_by=None) -> dict:
     """Give an actor another display name; the old one stays an alias. Returns the old and new names."""
     reason = require_text(reason, "reason")
-    actor = model.get_actor(db, name)
+    actor = registry.get_actor(db, name)
     new_name = require_text(new_name, "actor name", MAX_NAME_LENGTH)
     if new_name == actor["name"]:
         raise InvalidValue(f"the actor is already called {new_name!r}")
-    owner = model.find_actor_id(db, new_name)
+    owner = registry.find_actor_id(db, new_name)
     if owner is not None and owner != actor["id"]:
         other = db["actors"].get(owner)["name"]
         raise AlreadyExists(f"{new_name!r} already names actor {other!r}: 'claims actor merge' makes them one")
     with write_transaction(db):
         if owner is None:
-            model.update_actor(db, actor["id"], aliases=[new_name])
+            registry.update_actor(db, actor["id"], aliases=[new_name])
         db["actors"].update(actor["id"], {"name": new_name})
         _log(db, actor["id"], "rename", actor["name"], new_name, reason, recorded_by)
         _rewrite_claims_of(db, actor["id"], recorded_by)
@@ -58,10 +58,10 @@ def merge_actors(db: Database, name: str, into: str, *, reason: str, recorded_by
     Where both had a role on the same claim, the one of `into` stays (the other is kept in the claim's revisions).
     """
     reason = require_text(reason, "reason")
-    source, target = model.get_actor(db, name), model.get_actor(db, into)
+    source, target = registry.get_actor(db, name), registry.get_actor(db, into)
     if source["id"] == target["id"]:
         raise InvalidValue(f"{name!r} and {into!r} are the same actor ({source['name']!r})")
-    writer = ClaimWriter(db, user=model.current_user(recorded_by), timestamp=model.now())
+    writer = ClaimWriter(db, user=current_user(recorded_by), timestamp=now())
     with write_transaction(db):
         snapshot = _snapshot(db, source["id"])
         claims = _claims_of(db, source["id"])
@@ -91,7 +91,7 @@ def merge_actors(db: Database, name: str, into: str, *, reason: str, recorded_by
 def delete_actor(db: Database, name: str, *, reason: str, recorded_by=None) -> dict:
     """Remove an actor that no claim names (e.g. created by mistake); the log keeps what it was."""
     reason = require_text(reason, "reason")
-    actor = model.get_actor(db, name)
+    actor = registry.get_actor(db, name)
     count = db.execute("select count(distinct claim_id) from attributions where actor_id = ?", [actor["id"]]).fetchone()[0]
     if count:
         raise InvalidValue(
@@ -109,7 +109,7 @@ def actor_changes(db: Database, name: str | None = None) -> list[dict]:
     """The log of actor changes (all, or one actor's), oldest first."""
     where, args = ("", [])
     if name:
-        where, args = "actor_id = ?", [model.get_actor(db, name)["id"]]
+        where, args = "actor_id = ?", [registry.get_actor(db, name)["id"]]
     return [
         row | {"old_value": json.loads(row["old_value"]), "new_value": json.loads(row["new_value"])}
         for row in db["actor_changes"].rows_where(where or None, args, order_by="id")
@@ -133,7 +133,7 @@ def _other_stance(db: Database, actor_id: int, claim_id: int, role: str) -> bool
 
 
 def _rewrite_claims_of(db: Database, actor_id: int, recorded_by) -> None:
-    writer = ClaimWriter(db, user=model.current_user(recorded_by), timestamp=model.now())
+    writer = ClaimWriter(db, user=current_user(recorded_by), timestamp=now())
     for claim_id in _claims_of(db, actor_id):
         writer.sync_party_columns(claim_id)
 
@@ -146,7 +146,7 @@ def _log(db: Database, actor_id: int, action: str, old, new, reason: str, record
             "old_value": json.dumps(old, ensure_ascii=False),
             "new_value": json.dumps(new, ensure_ascii=False),
             "reason": reason,
-            "recorded_by": model.current_user(recorded_by),
-            "recorded_at": model.now(),
+            "recorded_by": current_user(recorded_by),
+            "recorded_at": now(),
         }
     )

@@ -63,7 +63,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import InvalidValue
-from .migrations import ROLES, STATUSES
+from .vocabulary import PARTY_COLUMNS, STATUS_NAMES
 from .records import source_identity
 from .values import (
     MAX_NAME_LENGTH,
@@ -75,8 +75,6 @@ from .values import (
     parse_url,
 )
 
-STATUS_NAMES = [name for name, _ in STATUSES]
-ROLE_COLUMNS = [column for _, column, _ in ROLES]
 RATING_FIELDS = ("alternateName", "ratingValue", "bestRating", "worstRating")
 
 _RULES = [
@@ -503,7 +501,7 @@ def _records(review: dict, read: _Reader, mapping: dict) -> _Review | None:
     notes = "; ".join(([f"ClaimReview: {url}"] if url else []) + notes) or None
     shared = {
         "translation": None, "quote": False, "notes": notes,
-        "status": status, "reason": reason, "changes": [], **{column: [] for column in ROLE_COLUMNS},
+        "status": status, "reason": reason, "changes": [], **{column: [] for column in PARTY_COLUMNS.values()},
         "asserted_by": read.names(item.get("author") or item.get("creator")), "figures": [], "links": [],
     }  # fmt: skip
     records = []

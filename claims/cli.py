@@ -20,7 +20,7 @@ from . import __version__, model
 from .completion import complete_actor, complete_source, complete_status
 from .db import DEFAULT_DB, ENV_VAR, open_db
 from .errors import ClaimsError
-from .migrations import ROLE_OPTIONS, STATUSES
+from .vocabulary import ROLE_OPTIONS, STATUSES
 from .records import InvalidRecords, surrogate_at
 from .values import parse_figure
 
@@ -270,7 +270,7 @@ def source_keep(
     Example: claims source keep 3 --file saved/page.html --archive-url https://perma.cc/AB12-CD34
              claims source keep 3 --file corrected.html --reason "The outlet corrected the toll"
     """
-    from .evidence import keep_source
+    from .registry import keep_source
 
     text = read_article_or_fail(file).source_text() if file is not None else None
     with database(db_path) as db:

@@ -301,7 +301,7 @@ def extract(
 
 def _record_source(db, source: dict, page) -> tuple[int, str]:
     """Record the drafted source with the article's text, or keep the text on the source already recorded."""
-    from .evidence import keep_source
+    from .registry import keep_source
 
     fields = {name: source.get(name) for name in ("title", "url", "outlet", "published", "language")}
     source_id = model.find_matching_source(db, **fields)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from .migrations import ROLES
+from .vocabulary import PARTY_COLUMNS
 
 FACET_TABLE = "facet_counts"
 MONTHLY_TABLE = "status_changes_per_month"
@@ -39,8 +39,7 @@ TALLIED_TABLES = (FACET_TABLE, MONTHLY_TABLE, CLAIMS_TABLE)  # (key..., count) r
 REPEATS_TABLES = (PARTY_REPEATS_TABLE, CHANGE_REPEATS_TABLE)  # (key..., count) rows, counted per claim
 COUNT_TABLES = (*TALLIED_TABLES, GROUPS_TABLE, *REPEATS_TABLES)
 CLAIM_COLUMNS = ["status", "source_id", "language", "said_on"]
-ROLE_COLUMNS = {role: column for role, column, _ in ROLES}
-FACETS = CLAIM_COLUMNS + list(ROLE_COLUMNS.values())
+FACETS = CLAIM_COLUMNS + list(PARTY_COLUMNS.values())
 COUNTED_TABLES = ["claims", "attributions", "status_changes"]
 INSERT_TRIGGERS = [
     "claims_counts_ai", "attributions_counts_ai", "status_changes_counts_ai", "claims_per_status_ai",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import getpass
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -11,6 +13,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from .errors import DatabaseProblem
+from .values import MAX_NAME_LENGTH, optional_text
 from .migrations import known_migration_names, migrations
 
 DEFAULT_DB = Path("db") / "claims.db"
@@ -168,3 +171,20 @@ def unchecked_references(db: Database) -> Iterator[Database]:
         yield db
     finally:
         db.execute("PRAGMA foreign_keys = ON")
+
+
+def now() -> str:
+    """The current UTC time as an ISO 8601 string, to the second."""
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def current_user(given: str | None = None) -> str:
+    """Who is recording: `given`, else $CLAIMS_USER, else the login name."""
+    name = optional_text(given, "user name", MAX_NAME_LENGTH) or optional_text(os.environ.get("CLAIMS_USER"))
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+

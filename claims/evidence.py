@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from .db import write_transaction
+
 from .errors import AlreadyExists, InvalidValue, NotFound
 
 MAX_BODY_LENGTH = 5_000_000  # characters of a stored text: a long report, not a book
@@ -296,37 +296,6 @@ def set_archive_url(db: Database, source_id: int, url: str, *, reason: str | Non
     )
     db["sources"].update(source_id, {"archive_url": url})
     return True
-
-
-def keep_source(
-    db: Database,
-    source_id: int,
-    *,
-    text: SourceText | None = None,
-    archive_url: str | None = None,
-    reason: str | None = None,
-    recorded_by: str | None = None,
-) -> dict:
-    """Store a recorded source's text and/or archived copy in one transaction; say what changed.
-
-    Replacing a different text or archive URL needs `reason`; the value replaced is kept in `source_changes`.
-    """
-    from . import model
-    from .values import optional_text, parse_url
-
-    if text is None and not optional_text(archive_url):
-        raise InvalidValue("nothing to keep: give a file (--file) or an archived copy (--archive-url)")
-    reason = optional_text(reason, "reason")
-    url = parse_url(archive_url, "archive URL") if optional_text(archive_url) else None
-    user, timestamp = model.current_user(recorded_by), model.now()
-    with write_transaction(db):
-        source_id = model.get_source(db, source_id)["id"]
-        outcome = {"source_id": source_id, "text": None, "archive_url": None}
-        if text is not None:
-            outcome["text"] = write_text(db, source_id, text, reason=reason, user=user, timestamp=timestamp)
-        if url is not None:
-            outcome["archive_url"] = set_archive_url(db, source_id, url, reason=reason, user=user, timestamp=timestamp)
-    return outcome
 
 
 def respan_source(db: Database, source_id: int, body: str | None) -> None:

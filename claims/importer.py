@@ -20,7 +20,8 @@ from . import counts, evidence, model
 from .db import bulk_writes, unchecked_references, write_transaction
 from .errors import AlreadyExists, ClaimsError, InvalidValue, NotFound
 from .link_import import LinkImporter
-from .migrations import FTS_COLUMNS, QUALIFIERS, ROLES, STATUSES
+from .schema import FTS_COLUMNS
+from .vocabulary import LOOKUP_TABLES
 from .records import ClaimRecord, Problem, source_fields, source_identity
 from .values import identity_key
 from .writing import WRITTEN_TABLES, ClaimWriter, Stance, claim_id_by_key, history
@@ -75,7 +76,7 @@ def _is_large(expected: int, recorded: int) -> bool:
 
 def _vocabularies_complete(db: Database) -> bool:
     """True if the lookup tables hold every status, role and qualifier that records are checked against."""
-    wanted = {"statuses": STATUSES, "roles": ROLES, "qualifiers": QUALIFIERS}
+    wanted = {table: LOOKUP_TABLES[table] for table in ("statuses", "roles", "qualifiers")}
     return all(
         {entry[0] for entry in entries} <= {row[0] for row in db.execute(f"select name from {table}")}
         for table, entries in wanted.items()

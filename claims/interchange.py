@@ -25,10 +25,9 @@ from .bulk import fewer_collections, in_background
 from .db import write_transaction
 from .errors import ClaimsError, InvalidValue
 from .importer import HistoryConflict, Importer, ImportSummary, RecordRefused, import_transaction
-from .migrations import ROLES
+from .vocabulary import PARTY_COLUMNS, ROLE_NAMES, ROLE_OF_COLUMN
 from .records import (
     CLAIM_FIELDS,
-    ROLE_BY_COLUMN,
     SOURCE_FIELDS,
     SOURCE_TEXT_FIELDS,
     ClaimRecord,
@@ -49,11 +48,10 @@ BACKGROUND_BYTES = 2_000_000  # a larger JSON Lines or CSV file is read and chec
 LIST_SEPARATOR = "; "
 CSV_COLUMNS = [
     "text", "translation", "language", "quote", "said_on", "status", "reason", "notes",
-    *(f"source_{name}" for name in SOURCE_FIELDS if name != "archive_url"), *ROLE_BY_COLUMN, "figures", "links",
+    *(f"source_{name}" for name in SOURCE_FIELDS if name != "archive_url"), *ROLE_OF_COLUMN, "figures", "links",
     "source_archive_url",  # last: it came last
 ]  # fmt: skip
 BUNDLE_SECTIONS = {"sources", "actors", "claims"}
-ROLE_ORDER = [role for role, _, _ in ROLES]
 ACTOR_FIELDS_ORDER = ("name", "kind", "country", "aliases")
 ACTOR_FIELDS = set(ACTOR_FIELDS_ORDER)
 SECTION_FIELDS = {"claim": CLAIM_FIELDS, "source": ("key", *SOURCE_FIELDS, *SOURCE_TEXT_FIELDS), "actor": ACTOR_FIELDS}
@@ -169,7 +167,7 @@ def _record_from_csv(row: dict) -> dict:
         value = value.strip() if isinstance(value, str) else value
         if column.startswith("source_"):
             record["source"][column.removeprefix("source_")] = value or None
-        elif column in ROLE_BY_COLUMN or column == "figures":
+        elif column in ROLE_OF_COLUMN or column == "figures":
             record[column] = [part.strip() for part in value.split(";") if part.strip()] if value else []
         elif column == "links":
             record[column] = json.loads(value) if value else None  # a JSON list: each link is a mapping
@@ -700,7 +698,7 @@ def iter_claims(db: Database, where: str = "", args: list | None = None) -> Iter
     """Every claim as a record, streamed in id order (one pass over each table)."""
     sources = {row["id"]: row for row in db["sources"].rows}
     actor_names = {row["id"]: row["name"] for row in db["actors"].rows}
-    columns = {role: column for role, column, _ in ROLES}
+    columns = PARTY_COLUMNS
     claim_filter = f" where {where}" if where else ""
     related = {
         "attributions": _grouped(db, f"select * from attributions where claim_id in (select id from claims{claim_filter}) order by claim_id, id", args),
@@ -758,7 +756,7 @@ def _record(claim: dict, parts: dict, sources: dict, actor_names: dict, columns:
             record[name] = claim[name]
     if claim["is_quote"]:
         record["quote"] = True
-    for row in sorted(parts["attributions"], key=lambda row: ROLE_ORDER.index(row["role"])):
+    for row in sorted(parts["attributions"], key=lambda row: ROLE_NAMES.index(row["role"])):
         name = actor_names[row["actor_id"]]
         party: Any = name
         if row["stated_on"] or row["source_id"]:
@@ -851,7 +849,7 @@ def write_csv(records: Iterator[dict], out: IO[str]) -> int:
         row = {name: record.get(name) for name in ("text", "translation", "language", "said_on", "status", "reason", "notes")}
         row["quote"] = "true" if record.get("quote") else ""
         row.update({f"source_{name}": record["source"].get(name) for name in SOURCE_FIELDS})
-        for column in ROLE_BY_COLUMN:
+        for column in ROLE_OF_COLUMN:
             names = [p["actor"] if isinstance(p, dict) else p for p in record.get(column, [])]
             row[column] = LIST_SEPARATOR.join(names)
         row["figures"] = LIST_SEPARATOR.join(record.get("figures", []))
@@ -872,7 +870,7 @@ def yaml_document(db: Database) -> dict:
     met: dict[int, None] = {}
     for record in claims:
         met.setdefault(by_identity[tuple(sorted(record["source"].items()))])
-        for party in (party for column in ROLE_BY_COLUMN for party in record.get(column, [])):
+        for party in (party for column in ROLE_OF_COLUMN for party in record.get(column, [])):
             if isinstance(party, dict) and "source" in party:
                 met.setdefault(by_identity[tuple(sorted(party["source"].items()))])
     ordered = [rows[source_id] for source_id in [*met, *(i for i in rows if i not in met)]]

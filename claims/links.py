@@ -8,19 +8,17 @@ at most one current link. Reports linked as `same`, directly or through others, 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from . import model
-from .db import write_transaction
+from . import registry
+from .db import current_user, now, write_transaction
 from .errors import AlreadyExists, InvalidValue, NotFound
-from .migrations import LINK_RELATIONS
-from .values import optional_text, require_text
+from .values import optional_text, parse_relation, require_text
+from .writing import set_reports_status
 
-RELATIONS = [name for name, _ in LINK_RELATIONS]
 SAME = "same"
 # How a link reads from each end: (from the claim that holds it, from the other claim).
 PHRASES = {"same": ("same as", "same as"), "updates": ("updates", "updated by"), "contradicts": ("contradicts", "contradicted by")}
@@ -37,18 +35,6 @@ class Link:
     other_id: int
     relation: str
     reason: str
-
-
-def check_relation(relation: str | None) -> str:
-    """The relation named (same, updates, contradicts), or InvalidValue with the closest one suggested."""
-    name = (relation or "").strip().lower().replace("_", "-")
-    aliases = {"same-as": "same", "update": "updates", "updated-by": "updates", "contradict": "contradicts"}
-    name = aliases.get(name, name)
-    if name in RELATIONS:
-        return name
-    close = difflib.get_close_matches(name, RELATIONS, n=1, cutoff=0.6)
-    hint = f" (did you mean {close[0]}?)" if close else ""
-    raise InvalidValue(f"unknown relation {relation!r}{hint}: expected one of {', '.join(RELATIONS)}")
 
 
 def current_link(db: Database, claim_id: int, other_id: int) -> Link | None:
@@ -145,16 +131,16 @@ def link(
     status most recently changed (else the first report's), and each report whose status changes records why.
     Returns the link, what it replaced and the status changes it made.
     """
-    relation = check_relation(relation)
+    relation = parse_relation(relation)
     reason = require_text(reason, "reason")
     if claim_id == other_id:
         raise InvalidValue(f"claim {claim_id} cannot be linked to itself")
-    user, timestamp = model.current_user(recorded_by), model.now()
+    user, timestamp = current_user(recorded_by), now()
     if optional_text(status):
-        status = model.check_status(db, status)
+        status = registry.check_status(db, status)
     with write_transaction(db):
         for cid in (claim_id, other_id):
-            model.get_claim_row(db, cid)
+            registry.get_claim_row(db, cid)
         existing = current_link(db, claim_id, other_id)
         if existing and existing.relation == relation and (relation == SAME or existing.claim_id == claim_id):
             raise AlreadyExists(f"claim {claim_id} is already linked to claim {other_id} as {relation}")
@@ -179,16 +165,16 @@ def _unify_status(db, claim_id, other_id, status, reason, user, timestamp) -> li
         changed = [(when, group_status) for group_status, when in rated if when]
         status = max(changed)[1] if changed else rated[0 if groups[0][0] < groups[1][0] else 1][0]
     why = f"Linked as the same claim as claim {other_id} (status {status}): {reason}"
-    return model.set_reports_status(db, groups[0] + groups[1], status, reason=why, user=user, timestamp=timestamp)
+    return set_reports_status(db, groups[0] + groups[1], status, reason=why, user=user, timestamp=timestamp)
 
 
 def unlink(db: Database, claim_id: int, other_id: int, *, reason: str, recorded_by: str | None = None) -> dict:
     """Remove the current link between two reports; the removal is recorded, the link stays in the history."""
     reason = require_text(reason, "reason")
-    user, timestamp = model.current_user(recorded_by), model.now()
+    user, timestamp = current_user(recorded_by), now()
     with write_transaction(db):
         for cid in (claim_id, other_id):
-            model.get_claim_row(db, cid)
+            registry.get_claim_row(db, cid)
         existing = current_link(db, claim_id, other_id)
         if existing is None:
             raise NotFound(f"claims {claim_id} and {other_id} are not linked")

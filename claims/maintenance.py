@@ -12,7 +12,7 @@ from . import counts
 from .db import write_transaction
 from .evidence import altered_texts, find_span, stale_spans
 from .errors import ClaimsError
-from .migrations import (
+from .schema import (
     APPEND_ONLY_TABLES,
     CLAIM_DATE,
     DATED_TRIGGERS,
@@ -23,7 +23,8 @@ from .migrations import (
     append_only_triggers,
     index_only_changed_text,
 )
-from .model import now, role_columns
+from .db import now
+from .writing import role_columns
 from .values import identity_key
 
 REPAIRED_HISTORY_REASON = "History started by 'claims check --repair': the claim had none."

@@ -532,13 +532,13 @@ def draft_links(db: Database, claim: dict, language: str | None, source: dict | 
     """Links to suggest in a drafted claim (a `claims extract` record, not recorded yet), in the import format:
     `{relation, claim: ID, reason}`, kept or deleted by the user before importing. The claims of the draft's
     source, if it is recorded already, are left out: importing the draft updates them."""
-    from . import model
+    from . import registry
     from .values import parse_figure
 
     parties: dict[str, list[int]] = {}
     for column, role in (("asserted_by", "asserts"), ("denied_by", "denies"), ("disputed_by", "disputes")):
         for name in claim.get(column) or []:
-            actor_id = model.find_actor_id(db, name if isinstance(name, str) else str(name.get("actor", "")))
+            actor_id = registry.find_actor_id(db, name if isinstance(name, str) else str(name.get("actor", "")))
             if actor_id is not None:
                 parties.setdefault(role, []).append(actor_id)
     figures = {}
@@ -554,7 +554,7 @@ def draft_links(db: Database, claim: dict, language: str | None, source: dict | 
                            parties=parties, figures=figures)  # fmt: skip
     if source and source.get("title"):
         fields = {name: source.get(name) for name in ("url", "outlet", "published", "language")}
-        report.source_id = model.find_matching_source(db, source["title"], **{k: str(v) for k, v in fields.items() if v})
+        report.source_id = registry.find_matching_source(db, source["title"], **{k: str(v) for k, v in fields.items() if v})
         report.source_id = report.source_id or 0
     from .records import SOURCE_FIELDS
 
@@ -562,8 +562,8 @@ def draft_links(db: Database, claim: dict, language: str | None, source: dict | 
     for c in suggested(matcher.matches_of_report(report)):
         if c.claim_id != report.id:
             continue
-        other = model.get_claim_row(db, c.other_id)
-        source = model.get_source(db, other["source_id"])
+        other = registry.get_claim_row(db, c.other_id)
+        source = registry.get_source(db, other["source_id"])
         links.append({  # the other claim by its source and text: imported into another database, it links nothing wrong
             "relation": c.relation,
             "source": {name: source[name] for name in SOURCE_FIELDS if source[name] is not None},

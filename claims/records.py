@@ -31,7 +31,7 @@ from typing import Any
 
 from .errors import ClaimsError, InvalidValue
 from .evidence import SourceText, parse_body, parse_html_zlib, parse_sha256, parse_span, parse_stored_at, sha256
-from .migrations import ROLES, STATUSES
+from .vocabulary import DEFAULT_STATUS, ROLE_OF_COLUMN, STATUS_NAMES
 from .values import (
     MAX_NAME_LENGTH,
     Figure,
@@ -41,13 +41,11 @@ from .values import (
     parse_date,
     parse_figure,
     parse_language,
+    parse_relation,
     parse_url,
     require_text,
 )
 
-ROLE_BY_COLUMN = {column: role for role, column, _ in ROLES}
-STATUS_NAMES = [name for name, _ in STATUSES]
-DEFAULT_STATUS = STATUS_NAMES[0]
 SOURCE_FIELDS = ("title", "url", "outlet", "published", "language", "archive_url")
 SOURCE_TEXT_FIELDS = ("body", "body_sha256", "stored_at", "html_zlib")  # a source's stored text, where files carry it
 CHANGE_FIELDS = ("status", "reason", "evidence", "date")
@@ -55,7 +53,7 @@ PARTY_FIELDS = ("actor", "date", "source")
 LINK_FIELDS = ("relation", "claim", "source", "text", "reason")
 CLAIM_FIELDS = (
     "text", "translation", "language", "quote", "said_on", "notes", "status", "reason", "changes",
-    *ROLE_BY_COLUMN, "figures", "links", "span", "source",
+    *ROLE_OF_COLUMN, "figures", "links", "span", "source",
 )  # fmt: skip
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -377,7 +375,7 @@ def _clean_party(item: Any, where: str, role: str, check: _Checker) -> Party | N
 
 def _clean_parties(record: dict, check: _Checker) -> list[Party]:
     parties, seen = [], set()
-    for column, role in ROLE_BY_COLUMN.items():
+    for column, role in ROLE_OF_COLUMN.items():
         value = record.get(column)
         if value is None:
             continue
@@ -443,12 +441,9 @@ def _claim_id(value: Any) -> int:
 
 
 def _relation(value: str | None) -> str:
-    # claims.links writes through the model, which imports this module: imported when first used
-    from .links import check_relation
-
     if not optional_text(value):
         raise InvalidValue("the relation is missing: same, updates or contradicts")
-    return check_relation(value)
+    return parse_relation(value)
 
 
 _LINK_KEYS = frozenset(LINK_FIELDS)

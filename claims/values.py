@@ -7,6 +7,7 @@ Every function here is pure: it takes text, returns a clean value or raises
 from __future__ import annotations
 
 import datetime
+import difflib
 import functools
 import re
 import unicodedata
@@ -15,6 +16,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 from .errors import InvalidValue
+from .vocabulary import RELATION_NAMES
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -408,3 +410,15 @@ def _read_value(value: str) -> tuple[str, int | float | None, int | float | None
     if end < len(value) and not value[end].isspace():
         raise _NotAValue  # "600soldiers", "~1500-2000"
     return qualifier, low, high, end, scaled
+
+
+def parse_relation(relation: str | None) -> str:
+    """The relation named (same, updates, contradicts), or InvalidValue with the closest one suggested."""
+    name = (relation or "").strip().lower().replace("_", "-")
+    aliases = {"same-as": "same", "update": "updates", "updated-by": "updates", "contradict": "contradicts"}
+    name = aliases.get(name, name)
+    if name in RELATION_NAMES:
+        return name
+    close = difflib.get_close_matches(name, RELATION_NAMES, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise InvalidValue(f"unknown relation {relation!r}{hint}: expected one of {', '.join(RELATION_NAMES)}")

@@ -8,6 +8,7 @@ status history) and applies changes to a recorded claim, each kept in `revisions
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
@@ -16,9 +17,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from . import registry
 from .errors import InvalidValue
 from .evidence import bodies, check_span
-from .migrations import STANCE_ROLES
+from .vocabulary import STANCE_ROLES
 from .records import ClaimRecord
 from .values import Figure, fold, identity_key
 
@@ -108,13 +110,11 @@ class ClaimWriter:
         """(id, name) of the actor called `name` or any alias; an unknown one is created only if allowed."""
         key = fold(name)
         if key not in self.actors:
-            from . import model
-
-            actor_id = model.find_actor_id(self.db, name)
+            actor_id = registry.find_actor_id(self.db, name)
             if actor_id is None:
                 if not self.create_actors:
-                    model.get_actor(self.db, name, hint=UNKNOWN_ACTOR_HINT)  # raises NotFound with close matches
-                actor_id = model.add_actor(self.db, name, kind="other")
+                    registry.get_actor(self.db, name, hint=UNKNOWN_ACTOR_HINT)  # raises NotFound with close matches
+                actor_id = registry.add_actor(self.db, name, kind="other")
                 self.created_actors.append(name)
             self.actors[key] = (actor_id, self.db["actors"].get(actor_id)["name"])
             self.names[actor_id] = self.actors[key][1]
@@ -401,3 +401,31 @@ def history(record: ClaimRecord, published: str | None) -> list[tuple]:
     """(status, reason, evidence, date) of the record's initial status and every later change."""
     initial = (record.status, record.reason or INITIAL_STATUS_REASON, None, record.said_on or published)
     return [initial] + [(c.status, c.reason, c.evidence, c.date) for c in record.changes]
+
+
+def set_reports_status(
+    db: Database,
+    claim_ids: list[int],
+    status: str,
+    *,
+    reason: str,
+    user: str,
+    timestamp: str,
+    evidence: str | None = None,
+    on: str | None = None,
+) -> list[dict]:
+    """Give these reports `status` (inside the caller's transaction), each change kept in its history."""
+    on = on or datetime.date.today().isoformat()
+    changes = []
+    placeholders = ", ".join("?" for _ in claim_ids)
+    for report_id, old in db.execute(f"select id, status from claims where id in ({placeholders}) order by id", claim_ids).fetchall():
+        if old == status:
+            continue
+        db["status_changes"].insert(
+            {"claim_id": report_id, "from_status": old, "to_status": status, "reason": reason, "evidence_url": evidence,
+             "changed_on": on, "recorded_at": timestamp, "recorded_by": user}  # fmt: skip
+        )
+        db["claims"].update(report_id, {"status": status, "status_changed_at": timestamp, "updated_at": timestamp})
+        changes.append({"claim_id": report_id, "from": old, "to": status})
+    return changes
+

@@ -9,13 +9,13 @@ import pytest
 from claims import model
 from claims.claimreview import (
     DEFAULT_MAPPING,
-    STATUS_NAMES,
     export_claimreviews,
     load_mapping,
     parse_claimreviews,
     to_claimreview,
 )
 from claims.errors import InvalidValue
+from claims.vocabulary import STATUS_NAMES
 
 DATA = Path(__file__).parent / "data" / "claimreview"
 REVIEWER = {"name": "Claims Desk", "url": "https://desk.example/"}

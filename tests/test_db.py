@@ -7,7 +7,8 @@ from claims.db import open_db
 from claims.writing import INITIAL_STATUS_REASON
 from claims.errors import DatabaseProblem
 from claims.maintenance import check
-from claims.migrations import DATED_TRIGGERS, known_migration_names, migrations
+from claims.migrations import known_migration_names, migrations
+from claims.schema import DATED_TRIGGERS
 
 
 def test_init_creates_every_table_and_records_migrations(db):

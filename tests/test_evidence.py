@@ -7,11 +7,11 @@ from conftest import KEPT_BODY, KEPT_CLAIMS
 
 from claims import evidence, model
 from claims.errors import AlreadyExists, InvalidValue
+from claims.registry import keep_source
 from claims.evidence import (
     SourceText,
     check_span,
     find_span,
-    keep_source,
     paragraph_bounds,
     pieces,
     span_matches,

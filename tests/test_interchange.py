@@ -763,7 +763,7 @@ def export_with_texts(db, suffix):
 
 @pytest.mark.parametrize("suffix", [".yml", ".jsonl"])
 def test_source_texts_and_spans_survive_export_and_import(db, kept, tmp_path, suffix):
-    from claims.evidence import keep_source
+    from claims.registry import keep_source
 
     model.add_source(db, "A source no claim names yet", outlet="ATS", text=SourceText("Kept, not yet read.\n"))
     keep_source(db, kept["source"], archive_url="https://web.archive.org/web/2025/https://example.org/ats-kim")

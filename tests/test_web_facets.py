@@ -7,7 +7,8 @@ from urllib.parse import quote, quote_plus, urlsplit
 
 import pytest
 
-from claims.counts import CLAIM_COLUMNS, ROLE_COLUMNS
+from claims.counts import CLAIM_COLUMNS
+from claims.vocabulary import PARTY_COLUMNS as ROLE_COLUMNS
 from claims.db import open_db
 from claims.server import build_datasette, load_metadata
 from claims.web.facets import CountedFacet, route_facet_arguments, shows_every_claim

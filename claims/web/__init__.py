@@ -15,14 +15,12 @@ from urllib.parse import parse_qsl, quote, urlsplit
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-from ..migrations import ROLES, STATUSES
+from ..vocabulary import PARTY_COLUMNS, ROLE_OF_COLUMN, STATUS_MEANINGS
 from ..values import Figure, fold
 from .facets import TABLE, CountedFacet, ListFacet, actor_filters, facet_column, role_parameter, route_facet_arguments
 
 PLUGIN = "claims"
-STATUS_MEANINGS = dict(STATUSES)
 STATUS_COLUMNS = {"status", "from_status", "to_status"}
-PARTY_COLUMNS = {column for _, column, _ in ROLES}
 URL_COLUMNS = {"url", "evidence_url", "evidence"}
 DATE_COLUMNS = {"said_on", "published", "changed_on", "stated_on", "dated", "first_appearance", "latest_appearance"}
 LIST_COLUMNS = {"outlets", "languages"}  # claim_groups: JSON arrays of names, shown as a list
@@ -111,7 +109,7 @@ def render_cell(value, column, table, database, datasette):
         return status_badge(value)
     if table == "statuses" and column == "name" and value in STATUS_MEANINGS:
         return status_badge(value)
-    if column in PARTY_COLUMNS:
+    if column in ROLE_OF_COLUMN:
         names = _party_names(value)
         if names is not None:
             return actor_links(names, column, datasette.urls.table(database, "claims"))
@@ -358,7 +356,7 @@ async def claim_page_vars(database: str, request, datasette) -> dict:
         "claims_url": datasette.urls.table(database, "claims"),
         "sources_url": datasette.urls.table(database, "sources"),
         "estimates_url": datasette.urls.query(database, "estimates_of_a_claim"),
-        "role_columns": {role: column for role, column, _ in ROLES},
+        "role_columns": PARTY_COLUMNS,
         "status_badge": status_badge,
         "link_if_web": link_if_web,
         "readable_date": readable_date,

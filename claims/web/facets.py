@@ -25,6 +25,7 @@ from datasette.utils import escape_sqlite, path_with_added_args, path_with_remov
 
 from .. import counts
 from ..values import fold
+from ..vocabulary import PARTY_COLUMNS, ROLE_OF_COLUMN
 
 TABLE = "claims"
 # Query string arguments that change how claims are shown, not which ones.
@@ -36,7 +37,7 @@ PRESENTATION_ARGS = {
 
 # Datasette's facet arguments whose columns the counted facet answers, with the same counts: Datasette would
 # group every matching claim (`_facet`) or unpack each one's JSON array (`_facet_array`), seconds at 1M claims.
-ROUTED_FACETS = {"_facet": set(counts.FACETS), "_facet_array": set(counts.ROLE_COLUMNS.values())}
+ROUTED_FACETS = {"_facet": set(counts.FACETS), "_facet_array": set(ROLE_OF_COLUMN)}
 COUNTED_ARGUMENT = "_facet_counted"
 
 
@@ -111,7 +112,7 @@ class CountedFacet(Facet):
     async def _computed(self, columns: list[str], limit: int) -> tuple[dict[str, list[tuple]], list[str]]:
         """Group the claims this request selects: one query for the columns, one for the roles, side by side."""
         claim_columns = [c for c in columns if c in counts.CLAIM_COLUMNS]
-        role_columns = [c for c in columns if c in counts.ROLE_COLUMNS.values()]
+        role_columns = [c for c in columns if c in ROLE_OF_COLUMN]
         queries = {}
         if claim_columns:  # one pass over the matching claims, then a small group by per column
             tallies = " union all ".join(
@@ -159,12 +160,12 @@ class CountedFacet(Facet):
     async def _labels(self, tallies: dict[str, list[tuple]]) -> dict[str, dict]:
         """Display labels: actor names for roles, source titles for source_id."""
         labels = {}
-        actor_ids = {value for column, rows in tallies.items() if column in counts.ROLE_COLUMNS.values() for value, _ in rows}
+        actor_ids = {value for column, rows in tallies.items() if column in ROLE_OF_COLUMN for value, _ in rows}
         if actor_ids:
             placeholders = ", ".join("?" for _ in actor_ids)
             rows = await self.ds.execute(self.database, f"select id, name from actors where id in ({placeholders})", list(actor_ids))
             names = dict(rows.rows)
-            labels.update({column: names for column in tallies if column in counts.ROLE_COLUMNS.values()})
+            labels.update({column: names for column in tallies if column in ROLE_OF_COLUMN})
         for column in tallies:
             if column in counts.CLAIM_COLUMNS:
                 values = [value for value, _ in tallies[column]]
@@ -173,7 +174,7 @@ class CountedFacet(Facet):
         return labels
 
     def _facet(self, column: str, source: str, rows: list[tuple], labels: dict, size: int) -> dict:
-        is_role = column in counts.ROLE_COLUMNS.values()
+        is_role = column in ROLE_OF_COLUMN
         parameter = role_parameter(column) if is_role else column
         chosen = self.get_querystring_pairs()
         values = []
@@ -261,7 +262,7 @@ def actor_filters(request, table: str) -> FilterArguments | None:
     if table != TABLE:
         return None
     where, params, descriptions = [], {}, []
-    for role, column in counts.ROLE_COLUMNS.items():
+    for role, column in PARTY_COLUMNS.items():
         for name in request.args.getlist(role_parameter(column)):
             n = len(params) // 2
             where.append(

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from claims.bundle import example_path, load_seed_article
 from claims.db import open_db
-from claims.records import ROLE_BY_COLUMN
+from claims.vocabulary import ROLE_OF_COLUMN
 from claims.values import fold
 
 ARTICLES = "articles"
@@ -157,7 +157,7 @@ def article_reports(path: Path, document: dict, body: str, actor_kinds: dict, pr
         language = claim.get("language") or source.get("language")
         if language != source.get("language"):
             problems.add(where, f"language {language} differs from the article's {source.get('language')}")
-        for column in ROLE_BY_COLUMN:
+        for column in ROLE_OF_COLUMN:
             for party in claim.get(column) or []:
                 actor = party.get("actor") if isinstance(party, dict) else party
                 if fold(str(actor)) not in names:
