@@ -1,6 +1,6 @@
 """How well `claims extract` drafts the claims of wire articles: against the hand-labelled corpus.
 
-Runs `claims.extract.extract_claims` on every `NAME.txt` of bench/corpus/extract/ that has a
+Runs `claims.io.extract.extract_claims` on every `NAME.txt` of bench/corpus/extract/ that has a
 `NAME.gold.yml`, with the gold's actors (names and aliases) as `known_actors` and their kinds as
 `actor_kinds`, as `claims extract` has them from the database, and the measure names of the
 other articles' gold figures as `known_measures` (a database that holds the rest of the corpus),
@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from claims.errors import InvalidValue
-from claims.extract import extract_claims
+from claims.io.extract import extract_claims
 from claims.values import fold, parse_figure
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "extract"

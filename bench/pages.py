@@ -3,7 +3,7 @@
 Each side runs in its own subprocess, through Datasette's in-process ASGI client
 (no network), on the same database file:
 
-- claims:  `claims.server.build_datasette` (metadata.yml, counted facets, the claims
+- claims:  `claims.web.server.build_datasette` (metadata.yml, counted facets, the claims
            plugin, datasette-dashboards);
 - vanilla: a bare `Datasette()` serving the file as `claims`, with no metadata and no
            plugins (Datasette skips plugin entry points when `sys._called_from_test` is set).
@@ -38,7 +38,7 @@ if flavour == "vanilla":
     datasette = Datasette()
     datasette.add_database(Database(datasette, path=path), name="claims")
 else:
-    from claims.server import build_datasette
+    from claims.web.server import build_datasette
     datasette = build_datasette(path)
 
 async def fetch(url):
@@ -74,7 +74,7 @@ def dashboard_pages(measure: str = "killed") -> dict[str, list]:
     """The dashboard page alone, and with the JSON query of each of its charts."""
     import yaml
 
-    from claims.server import metadata_path
+    from claims.web.server import metadata_path
 
     charts = yaml.safe_load(metadata_path().read_text())["plugins"]["datasette-dashboards"]["claims-overview"]["charts"]
     page = f"/-/dashboards/claims-overview?measure={measure}"
@@ -116,7 +116,7 @@ def print_table(ours: dict, vanilla: dict) -> None:
 
 
 def example_copy(directory: Path) -> Path:
-    from claims.bundle import load_example
+    from claims.io.bundle import load_example
     from claims.db import open_db
 
     path = directory / "claims.db"

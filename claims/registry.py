@@ -334,3 +334,55 @@ def get_claim_row(db: Database, claim_id: int) -> dict:
         raise NotFound(f"no claim with id {claim_id}")
     return rows[0]
 
+
+# Lookups by prefix, for shell completion: each one indexed range query, as fast on a million claims as on ten.
+
+COMPLETION_LIMIT = 50
+_AFTER_EVERY_KEY = "\U0010ffff"  # the last code point: key <= k < key + this means k starts with key
+
+
+def actors_by_prefix(db: Database, prefix: str, limit: int = COMPLETION_LIMIT) -> list[dict]:
+    """Actors with a name or alias starting with `prefix` (ignoring case, accents, punctuation), each once, at most `limit`."""
+    key = fold(prefix)
+    rows = db.query(
+        "select actors.name, actors.kind, actors.country from actor_aliases "
+        "join actors on actors.id = actor_aliases.actor_id "
+        "where actor_aliases.match_key >= ? and actor_aliases.match_key < ? order by actor_aliases.match_key",
+        [key, key + _AFTER_EVERY_KEY],
+    )
+    actors: dict[str, dict] = {}
+    for row in rows:
+        actors.setdefault(row["name"], row)
+        if len(actors) >= limit:
+            break
+    return list(actors.values())
+
+
+def statuses_by_prefix(db: Database, prefix: str) -> list[dict]:
+    """Statuses (name and meaning) starting with `prefix`, ignoring case, in their usual order."""
+    return [row for row in vocabulary(db, "statuses") if fold(row["name"]).startswith(fold(prefix))]
+
+
+def sources_by_id_prefix(db: Database, digits: str, limit: int = COMPLETION_LIMIT) -> list[dict]:
+    """The most recent sources (id and title) whose id starts with `digits` (any id when empty), at most `limit`.
+
+    The ids starting with 12 are 12, 120-129, 1200-1299...: one range of the primary key
+    per length, read from the longest (most recent) down.
+    """
+    if digits and not (digits.isascii() and digits.isdigit() and digits[0] != "0"):
+        return []
+    top = db.execute("select max(id) from sources").fetchone()[0] or 0
+    ranges = [] if digits else [(0, top)]
+    first, scale = int(digits or 0), 1
+    while digits and first * scale <= top:
+        ranges.insert(0, (first * scale, (first + 1) * scale - 1))
+        scale *= 10
+    found: list[dict] = []
+    for low, high in ranges:
+        found += db.query(
+            "select id, title from sources where id between ? and ? order by id desc limit ?",
+            [low, high, limit - len(found)],
+        )
+        if len(found) >= limit:
+            break
+    return found

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from claims.bundle import load_example
+from claims.io.bundle import load_example
 from claims.db import open_db
 from claims.revisions import edit_claim
-from claims.server import free_port, start_in_background
+from claims.web.server import free_port, start_in_background
 
 HERE = Path(__file__).parent
 CHROMIUM = os.environ.get("CLAIMS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

@@ -1,7 +1,7 @@
 import pytest
 from sqlite_utils import Database
 
-from claims.bundle import load_example, load_seed_article
+from claims.io.bundle import load_example, load_seed_article
 from claims.db import open_db
 from claims.values import parse_figure
 

@@ -16,10 +16,10 @@ from conftest import HOSTILE_LINK_REASON, HOSTILE_WORDING
 from playwright.sync_api import expect, sync_playwright
 
 from claims import model
-from claims.bundle import load_example
+from claims.io.bundle import load_example
 from claims.db import open_db
 from claims.revisions import edit_claim
-from claims.server import free_port, start_in_background
+from claims.web.server import free_port, start_in_background
 from claims.values import parse_figure
 
 CHROMIUM = os.environ.get("CLAIMS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from claims import importer, interchange
-from claims.bulk import in_background
+from claims.io import importer, interchange
+from claims.io.bulk import in_background
 from claims.db import open_db
-from claims.interchange import import_path
+from claims.io.interchange import import_path
 from claims.maintenance import check
 from claims.records import InvalidRecords
 

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from claims import model
-from claims.bundle import FOLLOW_UP, example_folder, load_example, load_seed_article
+from claims.io.bundle import FOLLOW_UP, example_folder, load_example, load_seed_article
 
 ARTICLE = (Path(__file__).parent / "data" / "seed-article.txt").read_text(encoding="utf-8")
 FOLLOW_UP_ARTICLE = (example_folder() / FOLLOW_UP).with_suffix(".txt").read_text(encoding="utf-8")

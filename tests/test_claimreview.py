@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from claims import model
-from claims.claimreview import (
+from claims.io.claimreview import (
     DEFAULT_MAPPING,
     export_claimreviews,
     load_mapping,
@@ -649,7 +649,7 @@ def test_a_claim_reported_several_times_is_one_review_with_every_report_as_an_ap
 
 
 def import_reviews(db, tmp_path, reviews, name="reviews.json"):
-    from claims.interchange import import_path
+    from claims.io.interchange import import_path
 
     path = tmp_path / name
     path.write_text(json.dumps(reviews), encoding="utf-8")

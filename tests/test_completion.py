@@ -10,7 +10,8 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from claims import completion, model
+from claims import model, registry
+from claims.cli import completion
 from claims.cli import app
 from claims.db import open_db
 from test_cli import database_files
@@ -244,9 +245,9 @@ def test_lookups_search_indexes_and_never_scan_a_table(sixty_sources):
     with open_db(sixty_sources) as db:
         model.add_actor(db, "Seoul", kind="government", aliases=["South Korea"])
         db.conn.set_trace_callback(statements.append)
-        completion.actors_by_prefix(db, "Séo")
-        completion.sources_by_id_prefix(db, "1")
-        completion.sources_by_id_prefix(db, "")
+        registry.actors_by_prefix(db, "Séo")
+        registry.sources_by_id_prefix(db, "1")
+        registry.sources_by_id_prefix(db, "")
         db.conn.set_trace_callback(None)
         plans = [row[3] for sql in statements for row in db.execute("explain query plan " + sql)]
     assert len(statements) >= 4

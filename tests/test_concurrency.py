@@ -14,7 +14,7 @@ import pytest
 from claims import model
 from claims.db import open_db
 from claims.maintenance import check
-from claims.server import free_port, start_in_background
+from claims.web.server import free_port, start_in_background
 
 WRITERS, CLAIMS_EACH = 8, 200
 WRITER = r"""

@@ -1,4 +1,4 @@
-"""claims.extract: draft claims from an article, measured against hand-made gold bundles.
+"""claims.io.extract: draft claims from an article, measured against hand-made gold bundles.
 
 Run with -s to see precision, recall and actor/figure accuracy per article.
 """
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from claims.bundle import example_path
+from claims.io.bundle import example_path
 from claims.db import open_db
-from claims.extract import (
+from claims.io.extract import (
     article_metadata,
     detect_language,
     extract_claims,
@@ -109,9 +109,9 @@ def import_draft(db, bundle: dict, path: Path) -> int:
     """Load a draft the way `claims import` does, from the YAML file; return the claims added."""
     path.write_text(write_draft(bundle), encoding="utf-8")
     try:
-        from claims.interchange import import_path
+        from claims.io.interchange import import_path
     except ImportError:  # an older tree: the bundle loader
-        from claims.bundle import load_bundle
+        from claims.io.bundle import load_bundle
 
         return load_bundle(db, yaml.safe_load(path.read_text(encoding="utf-8")))["claims"]
     return import_path(db, path, format="yaml").added

@@ -6,10 +6,10 @@ import pytest
 
 from claims import model
 from claims.writing import INITIAL_STATUS_REASON
-from claims.bundle import example_path, load_example
+from claims.io.bundle import example_path, load_example
 from claims.db import open_db
 from claims.maintenance import check
-from claims.interchange import (
+from claims.io.interchange import (
     CSV_COLUMNS,
     import_path,
     iter_claims,
@@ -751,7 +751,7 @@ from claims.evidence import SourceText  # noqa: E402
 
 
 def export_with_texts(db, suffix):
-    from claims.interchange import source_declarations
+    from claims.io.interchange import source_declarations
 
     out = io.StringIO()
     if suffix == ".yml":

@@ -5,8 +5,8 @@ import pytest
 from conftest import ARTICLES, PAGES
 
 from claims.errors import InvalidValue
-from claims.extract import article_metadata
-from claims.pages import read_article
+from claims.io.extract import article_metadata
+from claims.io.pages import read_article
 
 # What surrounds the articles in the test pages: none of it is the article's text.
 AROUND_THE_ARTICLE = {

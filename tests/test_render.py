@@ -3,7 +3,7 @@
 import pytest
 
 from claims import model
-from claims.render import print_claim
+from claims.cli.render import print_claim
 from claims.revisions import edit_claim
 from claims.values import parse_figure
 

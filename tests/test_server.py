@@ -6,7 +6,7 @@ import pytest
 
 from claims import model
 from claims.db import open_db
-from claims.server import build_datasette, check_host, is_local
+from claims.web.server import build_datasette, check_host, is_local
 from claims.errors import InvalidValue
 
 

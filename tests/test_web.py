@@ -9,7 +9,7 @@ from conftest import HOSTILE_LINK_REASON, HOSTILE_WORDING
 
 from claims import model
 from claims.db import open_db
-from claims.server import build_datasette, metadata_path
+from claims.web.server import build_datasette, metadata_path
 from claims.web import (
     actor_links,
     describe_sources,
@@ -85,7 +85,7 @@ def workbench(tmp_path):
     """The example plus a contested claim with a later status change and an estimate series."""
     path = tmp_path / "workbench.db"
     with open_db(path, create=True) as db:
-        from claims.bundle import load_example
+        from claims.io.bundle import load_example
         from claims.values import parse_figure
 
         load_example(db)
@@ -331,7 +331,7 @@ def test_describe_sources():
 async def test_a_source_named_in_metadata_is_kept(example_db_path, monkeypatch):
     named = {"source": "Desk archive", "source_url": "https://example.org"}
     metadata = yaml.safe_load(metadata_path().read_text()) | named
-    monkeypatch.setattr("claims.server.load_metadata", lambda: metadata)
+    monkeypatch.setattr("claims.web.server.load_metadata", lambda: metadata)
     page = (await build_datasette(example_db_path).client.get("/claims/claims")).text
     assert '<a href="https://example.org">' in page and "Desk archive" in page and "1 source from ATS" not in page
 

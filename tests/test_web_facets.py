@@ -10,7 +10,7 @@ import pytest
 from claims.counts import CLAIM_COLUMNS
 from claims.vocabulary import PARTY_COLUMNS as ROLE_COLUMNS
 from claims.db import open_db
-from claims.server import build_datasette, load_metadata
+from claims.web.server import build_datasette, load_metadata
 from claims.web.facets import CountedFacet, route_facet_arguments, shows_every_claim
 
 ROLES = list(ROLE_COLUMNS.values())
@@ -70,7 +70,7 @@ def datasette_without_facets(example_db_path, monkeypatch):
     """The claims table with no facet in its metadata: only those the URL asks for."""
     metadata = load_metadata()
     del metadata["databases"]["claims"]["tables"]["claims"]["facets"]
-    monkeypatch.setattr("claims.server.load_metadata", lambda: metadata)
+    monkeypatch.setattr("claims.web.server.load_metadata", lambda: metadata)
     return build_datasette(example_db_path)
 
 

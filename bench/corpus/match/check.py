@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT))
 
-from claims.bundle import example_path, load_seed_article
+from claims.io.bundle import example_path, load_seed_article
 from claims.db import open_db
 from claims.vocabulary import ROLE_OF_COLUMN
 from claims.values import fold

@@ -7,7 +7,7 @@ import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ClaimsError, InvalidValue
+from ..errors import ClaimsError, InvalidValue
 
 if TYPE_CHECKING:
     import subprocess
@@ -19,7 +19,7 @@ LOCAL_HOSTS = {"localhost", "localhost.localdomain"}
 
 def metadata_path() -> Path:
     """metadata.yml shipped with the package, or at the top of a source checkout."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     for candidate in (package / METADATA_FILE, package.parent / METADATA_FILE):
         if candidate.is_file():
             return candidate

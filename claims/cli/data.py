@@ -14,9 +14,12 @@ from typing import Annotated
 
 import typer
 
-from . import model
-from .cli import DEFAULT_DB, DbOption, app, database, fail
-from .errors import ClaimsError
+from .. import model
+from ..db import DEFAULT_DB
+from .base import DbOption, database, fail
+from ..errors import ClaimsError
+
+commands = typer.Typer()
 
 
 KEPT_SHOWN = 20  # lines of what an import kept that are printed
@@ -29,7 +32,7 @@ class ImportFormat(str, Enum):
     claimreview = "claimreview"
 
 
-@app.command("import")
+@commands.command("import")
 def import_(
     path: Annotated[Path, typer.Argument(metavar="PATH", help="File or folder to import; - reads standard input.")],
     format: Annotated[
@@ -69,7 +72,7 @@ def import_(
 
     Example: claims import claims.yml        claims import archive.jsonl --skip-invalid        claims import edited.yml --prune
     """
-    from .interchange import import_path
+    from ..io.interchange import import_path
 
     with database(db_path) as db, _input_file(path, format) as (source, chosen):
         rejects_path = rejects or Path(f"{source}.rejected.jsonl")
@@ -83,7 +86,7 @@ def import_(
         suggestions = _suggestions(db, first_new, summary.added) if match else {}
     typer.echo(f"Imported {path}: {summary.describe()}", err=True)
     if suggestions:
-        from .cli_links import print_suggestions
+        from .links import print_suggestions
 
         print_suggestions(suggestions)
     for name in summary.created_actors:
@@ -106,8 +109,8 @@ def import_(
 
 def _suggestions(db, first_new: int, added: int) -> dict:
     """Candidate links of an import's new claims; a large import is left to 'claims match --source'."""
-    from .cli_links import MATCHED_ON_IMPORT
-    from .matching import suggestions_for
+    from .links import MATCHED_ON_IMPORT
+    from ..matching import suggestions_for
 
     if not added:
         return {}
@@ -124,7 +127,7 @@ class ExportFormat(str, Enum):
     claimreview = "claimreview"
 
 
-@app.command()
+@commands.command()
 def export(
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.yaml,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
@@ -143,7 +146,7 @@ def export(
 
     Example: claims export --format yaml -o claims.yml     claims export -f claimreview --base-url https://factcheck.example.org
     """
-    from . import interchange
+    from ..io import interchange
 
     with database(db_path) as db, _output_file(output) as out:
         if format is ExportFormat.yaml:
@@ -162,7 +165,7 @@ def export(
                 err=True,
             )
         else:
-            from .claimreview import export_claimreviews
+            from ..io.claimreview import export_claimreviews
 
             reviews = export_claimreviews(
                 [model.get_claim(db, row["id"]) for row in model.list_claims(db)],
@@ -178,7 +181,7 @@ def export(
 
 def _load_mapping(path: Path | None):
     """The ClaimReview rating mapping: the default, or the user's file."""
-    from .claimreview import DEFAULT_MAPPING, load_mapping
+    from ..io.claimreview import DEFAULT_MAPPING, load_mapping
 
     return load_mapping(path) if path else DEFAULT_MAPPING
 
@@ -243,7 +246,7 @@ def _progress(label: str):
         yield lambda count, total: bar.update(task, completed=count, total=total)
 
 
-@app.command()
+@commands.command()
 def extract(
     article: Annotated[
         Path, typer.Argument(metavar="ARTICLE", help="Saved page (.html, .htm) or text file (UTF-8) of a news article.")
@@ -272,8 +275,8 @@ def extract(
     Example: claims extract article.txt -o draft.yml && $EDITOR draft.yml && claims import draft.yml
              claims extract saved/page.html --record -o draft.yml
     """
-    from .cli import read_article_or_fail
-    from .extract import extract_claims, write_draft
+    from .sources import read_article_or_fail
+    from ..io.extract import extract_claims, write_draft
 
     if lang is not None and parse_language_or_fail(lang) not in ("fr", "en"):
         fail(f"invalid language {lang!r}: extract reads fr or en")
@@ -301,7 +304,7 @@ def extract(
 
 def _record_source(db, source: dict, page) -> tuple[int, str]:
     """Record the drafted source with the article's text, or keep the text on the source already recorded."""
-    from .registry import keep_source
+    from ..registry import keep_source
 
     fields = {name: source.get(name) for name in ("title", "url", "outlet", "published", "language")}
     source_id = model.find_matching_source(db, **fields)
@@ -313,7 +316,7 @@ def _record_source(db, source: dict, page) -> tuple[int, str]:
 
 def _suggest_links(db, bundle: dict) -> int:
     """Write into each drafted claim the recorded claims it most likely repeats, updates or contradicts."""
-    from .matching import draft_links
+    from ..matching import draft_links
 
     source = (bundle.get("sources") or [{}])[0]
     count = 0
@@ -326,7 +329,7 @@ def _suggest_links(db, bundle: dict) -> int:
 
 
 def parse_language_or_fail(value: str) -> str:
-    from .values import parse_language
+    from ..values import parse_language
 
     try:
         return parse_language(value)
@@ -334,7 +337,7 @@ def parse_language_or_fail(value: str) -> str:
         fail(str(e))
 
 
-@app.command("check")
+@commands.command("check")
 def check_(
     repair: Annotated[bool, typer.Option("--repair", help="Rebuild what is derived: full-text index, actor columns, statuses.")] = False,
     db_path: DbOption = DEFAULT_DB,
@@ -345,7 +348,7 @@ def check_(
 
     Example: claims check        claims check --repair
     """
-    from .maintenance import check, repair as repair_database
+    from ..maintenance import check, repair as repair_database
 
     with database(db_path) as db:
         if repair:
@@ -360,7 +363,7 @@ def check_(
     typer.echo(f"{db_path}: no problem found ({claims_count} claims)", err=True)
 
 
-@app.command("backup")
+@commands.command("backup")
 def backup_(
     target: Annotated[Path, typer.Argument(metavar="PATH", help="New file to write the copy to.")],
     db_path: DbOption = DEFAULT_DB,
@@ -369,7 +372,7 @@ def backup_(
 
     Example: claims backup backups/claims-2025-09-01.db
     """
-    from .maintenance import backup
+    from ..maintenance import backup
 
     with database(db_path) as db:
         count = backup(db, target)

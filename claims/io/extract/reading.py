@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime
 import re
 
-from ..errors import InvalidValue
-from ..values import fold, parse_date
+from ...errors import InvalidValue
+from ...values import fold, parse_date
 from .actors import Context
 from .cues import QUOTE, STRAIGHT, VERIFY, mask_quotes, read_cues
 from .figures import figures_in

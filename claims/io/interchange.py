@@ -20,13 +20,13 @@ from typing import IO, Any
 
 from sqlite_utils import Database
 
-from . import model
+from .. import model
 from .bulk import fewer_collections, in_background
-from .db import write_transaction
-from .errors import ClaimsError, InvalidValue
+from ..db import write_transaction
+from ..errors import ClaimsError, InvalidValue
 from .importer import HistoryConflict, Importer, ImportSummary, RecordRefused, import_transaction
-from .vocabulary import PARTY_COLUMNS, ROLE_NAMES, ROLE_OF_COLUMN
-from .records import (
+from ..vocabulary import PARTY_COLUMNS, ROLE_NAMES, ROLE_OF_COLUMN
+from ..records import (
     CLAIM_FIELDS,
     SOURCE_FIELDS,
     SOURCE_TEXT_FIELDS,
@@ -38,7 +38,7 @@ from .records import (
     surrogate_at,
     valid_unicode,
 )
-from .writing import INITIAL_STATUS_REASON
+from ..writing import INITIAL_STATUS_REASON
 
 FORMATS = ("yaml", "jsonl", "csv", "claimreview")
 SUFFIXES = {".yml": "yaml", ".yaml": "yaml", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
@@ -748,7 +748,7 @@ def _source_record(source: dict) -> dict:
 
 
 def _record(claim: dict, parts: dict, sources: dict, actor_names: dict, columns: dict) -> dict:
-    from .values import Figure
+    from ..values import Figure
 
     record: dict[str, Any] = {"text": claim["text"]}
     for name in ("translation", "language", "said_on"):
@@ -918,7 +918,7 @@ def _source_keys(rows: list[dict]) -> dict[int, str]:
     """A stable, readable key per source (in the order given): outlet and date, or the title's first words."""
     import re
 
-    from .values import fold
+    from ..values import fold
 
     keys, used = {}, set()
     for row in rows:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from ..values import fold
+from ...values import fold
 from .words import EN_STOP, FR_STOP, MONTHS, OUTLETS, word_set
 
 MAX_SENTENCE = 1500  # a longer run without sentence punctuation is not a claim

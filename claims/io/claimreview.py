@@ -62,10 +62,10 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .errors import InvalidValue
-from .vocabulary import PARTY_COLUMNS, STATUS_NAMES
-from .records import source_identity
-from .values import (
+from ..errors import InvalidValue
+from ..vocabulary import PARTY_COLUMNS, STATUS_NAMES
+from ..records import source_identity
+from ..values import (
     MAX_NAME_LENGTH,
     MAX_TEXT_LENGTH,
     fold,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..values import fold
+from ...values import fold
 
 
 def word_set(text: str) -> set[str]:

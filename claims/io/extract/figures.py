@@ -8,8 +8,8 @@ import re
 from text_to_num import text2num
 from text_to_num.lang import LANG
 
-from ..errors import InvalidValue
-from ..values import (
+from ...errors import InvalidValue
+from ...values import (
     NUMBER_PATTERN_DOT_GROUPS,
     fold,
     parse_figure,

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from typing import Any
 
-from .errors import ClaimsError
+from ..errors import ClaimsError
 
 CHUNK = 500  # items per message: few enough to keep memory flat, enough to make each message worth sending
 AHEAD = 8  # chunks the second process may have ready before the first takes them

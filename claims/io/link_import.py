@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from . import links, model
-from .errors import ClaimsError
-from .records import ClaimRecord, LinkRecord, Problem, source_fields, source_identity
-from .values import identity_key
-from .writing import claim_id_by_key
+from .. import links, model
+from ..errors import ClaimsError
+from ..records import ClaimRecord, LinkRecord, Problem, source_fields, source_identity
+from ..values import identity_key
+from ..writing import claim_id_by_key
 
 SHOWN_TEXT = 60  # characters of the other claim's text a problem quotes
 

@@ -7,9 +7,12 @@ from typing import Annotated
 
 import typer
 
-from . import model
-from .cli import DEFAULT_DB, ByUserOption, DbOption, Format, FormatOption, app, database, emit
+from .. import model
+from ..db import DEFAULT_DB
+from .base import ByUserOption, DbOption, Format, FormatOption, database, emit
 from .completion import complete_source, complete_status
+
+commands = typer.Typer()
 
 
 class Relation(str, Enum):
@@ -22,7 +25,7 @@ ClaimArgument = Annotated[int, typer.Argument(metavar="ID", help="Claim id.")]
 OtherArgument = Annotated[int, typer.Argument(metavar="OTHER", help="The other claim's id.")]
 
 
-@app.command()
+@commands.command()
 def link(
     claim_id: ClaimArgument,
     other_id: OtherArgument,
@@ -44,7 +47,7 @@ def link(
 
     Example: claims link 14 4 --as same --reason "Meridian repeats Seoul's estimate"      claims link 15 4 --as updates --reason "NIS revised the toll to 2,000"
     """
-    from .links import PHRASES, link as link_claims
+    from ..links import PHRASES, link as link_claims
 
     with database(db_path) as db:
         result = link_claims(db, claim_id, other_id, relation.value, reason=reason, status=status, recorded_by=by_user)
@@ -57,7 +60,7 @@ def link(
         typer.echo(f"Claim {change['claim_id']}: {change['from']} -> {change['to']} (the claim's status)", err=True)
 
 
-@app.command()
+@commands.command()
 def unlink(
     claim_id: ClaimArgument,
     other_id: OtherArgument,
@@ -69,7 +72,7 @@ def unlink(
 
     Example: claims unlink 14 4 --reason "Different estimate: Meridian cites the NIS, not the government"
     """
-    from .links import PHRASES, unlink as unlink_claims
+    from ..links import PHRASES, unlink as unlink_claims
 
     with database(db_path) as db:
         removed = unlink_claims(db, claim_id, other_id, reason=reason, recorded_by=by_user)
@@ -83,7 +86,7 @@ SUGGESTIONS_SHOWN = 20  # new claims whose suggestions `add`, `import` print
 MATCHED_ON_IMPORT = 500  # an import of more new claims than this is matched with `claims match --source`
 
 
-@app.command("match")
+@commands.command("match")
 def match(
     claim_id: Annotated[int | None, typer.Option("--claim", help="Only the candidates of this claim.")] = None,
     source: Annotated[
@@ -104,8 +107,8 @@ def match(
 
     Example: claims match --source 2        claims match --claim 14 --format json        claims match --min-score 0.5 --limit 20
     """
-    from .cli import fail
-    from .matching import DEFAULT_MIN_SCORE
+    from .base import fail
+    from ..matching import DEFAULT_MIN_SCORE
 
     if claim_id is not None and source is not None:
         fail("give --claim or --source, not both")
@@ -127,7 +130,7 @@ def match(
 
 def print_suggestions(suggestions: dict[int, list]) -> None:
     """Tell the user, for each new claim, the recorded claims it most likely repeats, updates or contradicts."""
-    from .matching import suggestion_text
+    from ..matching import suggestion_text
 
     shown = 0
     for claim_id, candidates in suggestions.items():

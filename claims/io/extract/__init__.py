@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import re
 
-from ..values import fold
+from ...values import fold
 from .actors import Context, person_like
 from .article import (
     MAX_SENTENCE,

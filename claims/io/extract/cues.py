@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..values import fold
+from ...values import fold
 from .words import DETERMINERS, FINITE, NAME, WEEKDAYS, word_set
 
 # a character of an actor phrase: anything but punctuation and quotes, save the dot of "M." or "U.S."

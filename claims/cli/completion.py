@@ -18,63 +18,12 @@ import re
 import textwrap
 from pathlib import Path
 
-from sqlite_utils import Database
 
-from .db import open_read_only
-from .model import vocabulary
-from .values import fold
+from ..db import open_read_only
+from ..registry import actors_by_prefix, sources_by_id_prefix, statuses_by_prefix
 
-LIMIT = 50
 HELP_WIDTH = 70  # Rich wraps longer help onto a second line, which fish would read as another candidate
-_AFTER_EVERY_KEY = "\U0010ffff"  # the last code point: key <= k < key + this means k starts with key
 _BASH_SPECIAL = re.compile(r"([^\w@%+=:,./-])")  # what bash would split on or expand: escaped, "Kim\ Jong\ Un"
-
-
-def actors_by_prefix(db: Database, prefix: str, limit: int = LIMIT) -> list[dict]:
-    """Actors with a name or alias starting with `prefix` (ignoring case, accents, punctuation), each once, at most `limit`."""
-    key = fold(prefix)
-    rows = db.query(
-        "select actors.name, actors.kind, actors.country from actor_aliases "
-        "join actors on actors.id = actor_aliases.actor_id "
-        "where actor_aliases.match_key >= ? and actor_aliases.match_key < ? order by actor_aliases.match_key",
-        [key, key + _AFTER_EVERY_KEY],
-    )
-    actors: dict[str, dict] = {}
-    for row in rows:
-        actors.setdefault(row["name"], row)
-        if len(actors) >= limit:
-            break
-    return list(actors.values())
-
-
-def statuses_by_prefix(db: Database, prefix: str) -> list[dict]:
-    """Statuses (name and meaning) starting with `prefix`, ignoring case, in their usual order."""
-    return [row for row in vocabulary(db, "statuses") if fold(row["name"]).startswith(fold(prefix))]
-
-
-def sources_by_id_prefix(db: Database, digits: str, limit: int = LIMIT) -> list[dict]:
-    """The most recent sources (id and title) whose id starts with `digits` (any id when empty), at most `limit`.
-
-    The ids starting with 12 are 12, 120-129, 1200-1299...: one range of the primary key
-    per length, read from the longest (most recent) down.
-    """
-    if digits and not (digits.isascii() and digits.isdigit() and digits[0] != "0"):
-        return []
-    top = db.execute("select max(id) from sources").fetchone()[0] or 0
-    ranges = [] if digits else [(0, top)]
-    first, scale = int(digits or 0), 1
-    while digits and first * scale <= top:
-        ranges.insert(0, (first * scale, (first + 1) * scale - 1))
-        scale *= 10
-    found: list[dict] = []
-    for low, high in ranges:
-        found += db.query(
-            "select id, title from sources where id between ? and ? order by id desc limit ?",
-            [low, high, limit - len(found)],
-        )
-        if len(found) >= limit:
-            break
-    return found
 
 
 def complete_actor(ctx, param, incomplete: str) -> list:
@@ -105,7 +54,7 @@ def _offer(ctx, lookup) -> list:
             db.close()
     except Exception:  # a missing, foreign, locked or broken file: a Tab press must never print a traceback
         return []
-    from typer._click.shell_completion import CompletionItem  # what shell_complete hooks return, to carry help
+    from typer.core import CompletionItem  # what shell_complete hooks return, to carry help
 
     if _shell(ctx) == "bash":  # bash shows no help, and inserts the value as it is
         return [CompletionItem(_BASH_SPECIAL.sub(r"\\\1", value)) for value, _ in candidates]

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .revisions import readable_value
+from ..revisions import readable_value
 
 STATUS_STYLES = {
     "unconfirmed": "yellow",

@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InvalidValue
-from .evidence import SourceText
-from .values import parse_date, parse_language, parse_url
+from ..errors import InvalidValue
+from ..evidence import SourceText
+from ..values import parse_date, parse_language, parse_url
 
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
 # The encoding a page declares in its first bytes (<meta charset=...>, or http-equiv Content-Type), as browsers look.

@@ -16,15 +16,15 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from . import counts, evidence, model
-from .db import bulk_writes, unchecked_references, write_transaction
-from .errors import AlreadyExists, ClaimsError, InvalidValue, NotFound
+from .. import counts, evidence, model
+from ..db import bulk_writes, unchecked_references, write_transaction
+from ..errors import AlreadyExists, ClaimsError, InvalidValue, NotFound
 from .link_import import LinkImporter
-from .schema import FTS_COLUMNS
-from .vocabulary import LOOKUP_TABLES
-from .records import ClaimRecord, Problem, source_fields, source_identity
-from .values import identity_key
-from .writing import WRITTEN_TABLES, ClaimWriter, Stance, claim_id_by_key, history
+from ..schema import FTS_COLUMNS
+from ..vocabulary import LOOKUP_TABLES
+from ..records import ClaimRecord, Problem, source_fields, source_identity
+from ..values import identity_key
+from ..writing import WRITTEN_TABLES, ClaimWriter, Stance, claim_id_by_key, history
 
 BATCH_SIZE = 2000
 AHEAD_STEP = 1000  # claims indexed at a time while waiting for records (see Importer.work_ahead)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..values import fold
+from ...values import fold
 from .words import (
     ARTICLES,
     CAPITALS,
