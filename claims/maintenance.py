@@ -13,14 +13,11 @@ from .db import write_transaction
 from .evidence import altered_texts, find_span, stale_spans
 from .errors import ClaimsError
 from .schema import (
-    APPEND_ONLY_TABLES,
     CLAIM_DATE,
-    DATED_TRIGGERS,
     FTS_COLUMNS,
     FTS_TOKENIZE,
     FTS_TRIGGERS,
-    SOURCE_TEXT_TRIGGERS,
-    append_only_triggers,
+    expected_triggers,
     index_only_changed_text,
 )
 from .db import now
@@ -84,7 +81,7 @@ def repair(db: Database) -> list[str]:
     fixed = []
     with write_transaction(db):
         missing = _missing_triggers(db)
-        for name, sql in _plain_triggers().items():
+        for name, sql in expected_triggers().items():
             if name in missing:
                 db.execute(sql)
                 fixed.append(f"trigger {name} recreated")
@@ -155,14 +152,8 @@ def backup(db: Database, target: str | Path) -> int:
     return count
 
 
-def _plain_triggers() -> dict[str, str]:
-    """Name and SQL of every trigger but the full-text index's (append-only history, counts, dates)."""
-    triggers = {name: sql for table in APPEND_ONLY_TABLES for name, sql in append_only_triggers(table).items()}
-    return triggers | counts.triggers() | DATED_TRIGGERS | SOURCE_TEXT_TRIGGERS
-
-
 def _missing_triggers(db: Database) -> list[str]:
-    expected = FTS_TRIGGERS + list(_plain_triggers())
+    expected = FTS_TRIGGERS + list(expected_triggers())
     present = {trigger.name for trigger in db.triggers}
     return [name for name in expected if name not in present]
 

@@ -7,6 +7,8 @@ as of the latest step; `tests/test_migrations.py` checks that the two agree.
 
 from sqlite_utils import Database
 
+from . import counts
+
 APPEND_ONLY_TABLES = ["status_changes", "revisions", "purges", "actor_changes", "claim_links", "source_changes"]
 # Tables whose rows belong to no claim: they can never be deleted, even by a purge.
 _NEVER_DELETED = ("purges", "actor_changes", "source_changes")
@@ -67,6 +69,13 @@ SOURCE_TEXT_TRIGGERS = {
 }
 
 
+# A claim written without a group (by another tool) is a group of its own (claims.group_id, `claims.links`).
+GROUP_TRIGGERS = {
+    "claims_group_ai": "CREATE TRIGGER claims_group_ai AFTER INSERT ON claims WHEN new.group_id IS NULL "
+    "BEGIN UPDATE claims SET group_id = new.id WHERE id = new.id; END",
+}
+
+
 def index_only_changed_text(db: Database) -> None:
     """Make the full-text index's update trigger (sqlite-utils' `claims_au`) fire only when indexed text changes.
 
@@ -83,3 +92,9 @@ def index_only_changed_text(db: Database) -> None:
   INSERT INTO "claims_fts" (rowid, {columns}) VALUES (new.rowid, {new});
 END"""
     )
+
+
+def expected_triggers() -> dict[str, str]:
+    """Name and SQL of every trigger but the full-text index's (append-only history, counts, dates, texts, groups)."""
+    triggers = {name: sql for table in APPEND_ONLY_TABLES for name, sql in append_only_triggers(table).items()}
+    return triggers | counts.triggers() | DATED_TRIGGERS | SOURCE_TEXT_TRIGGERS | GROUP_TRIGGERS
