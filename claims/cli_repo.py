@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from .cli import app, database, fail
+from .errors import ClaimsError
 
 repo_app = typer.Typer(help="Set up a claims repository: claims as YAML files in git.", no_args_is_help=True)
 app.add_typer(repo_app, name="repo")
@@ -70,7 +71,10 @@ def init(
     """
     from .repo import init_repository
 
-    done = init_repository(folder, _claims_executable())
+    try:
+        done = init_repository(folder, _claims_executable())
+    except (ClaimsError, OSError) as e:
+        fail(str(e))
     for line in done:
         typer.echo(line, err=True)
     typer.echo(f"{folder}: claims repository ready" + ("" if done else " (nothing to do)"), err=True)

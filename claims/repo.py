@@ -22,12 +22,22 @@ from typing import IO, Any
 from sqlite_utils import Database
 
 from .errors import ClaimsError
-from .records import ROLE_BY_COLUMN, source_identity
+from .records import CHANGE_FIELDS, PARTY_FIELDS, ROLE_BY_COLUMN, SOURCE_FIELDS, source_identity
 from .values import fold, identity_key
 
+SECTIONS = ("sources", "actors", "claims")  # in the order files have them
 ACTORS_FILE = "actors.yml"
 SOURCES_FOLDER = "sources"
 HEADER = "# claims-as-code (claims export --layout folder): review, then `claims import` the folder.\n"
+# The order exports write fields in (interchange.yaml_document; test_repo checks they agree): a file edited by
+# hand comes out of a merge in this order too.
+FIELD_ORDER = {
+    "sources": ("key", *SOURCE_FIELDS, "body", "body_sha256", "stored_at"),
+    "actors": ("name", "kind", "country", "aliases"),
+    "claims": ("text", "translation", "language", "said_on", "quote", *ROLE_BY_COLUMN, "figures", "status", "reason",
+               "changes", "notes", "links", "span", "source"),
+}  # fmt: skip
+ITEM_FIELD_ORDER = {"parties": PARTY_FIELDS, "changes": CHANGE_FIELDS, "links": ("relation", "source", "text", "reason")}
 SLUG_LENGTH = 48  # characters of a file name taken from the source's identity, before its hash
 HASH_LENGTH = 12  # hex digits of the identity's SHA-256 in a file name: 48 bits, no collision in millions of sources
 CONFLICT_MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ", "||||||| ")
@@ -66,30 +76,39 @@ def source_path(key: str) -> str:
 
 def canonical(document: dict) -> dict:
     """The document in the order exports write: entries and their lists sorted by what they are, never by id."""
-    from .interchange import LiteralText
-
     result = {}
-    for section in ("sources", "actors", "claims"):
+    for section in SECTIONS:
         if section not in document:
             continue
-        entries = [_canonical_entry(section, entry, LiteralText) for entry in document[section] or []]
+        entries = [canonical_entry(section, entry) for entry in document[section] or []]
         result[section] = sorted(entries, key=lambda entry: entry_order(section, entry))
     return result
 
 
-def _canonical_entry(section: str, entry: Any, literal) -> Any:
+def canonical_entry(section: str, entry: Any) -> Any:
+    """An entry of a section with its lists in order, and a source's body written as a literal block."""
+    from .interchange import LiteralText
+
     if not isinstance(entry, dict):
         return entry  # a conflict left in a merge: each side is put in order by itself
-    entry = dict(entry)
+    entry = _in_order(entry, FIELD_ORDER[section])
     if section == "sources" and isinstance(entry.get("body"), str):
-        entry["body"] = literal(entry["body"])
+        entry["body"] = LiteralText(entry["body"])
     elif section == "actors" and isinstance(entry.get("aliases"), list):
         entry["aliases"] = sorted(entry["aliases"], key=lambda alias: (fold(str(alias)), str(alias)))
     elif section == "claims":
         for name, value in entry.items():
             if isinstance(value, list):
-                entry[name] = sorted(value, key=lambda item: list_order(name, item))
+                order = ITEM_FIELD_ORDER.get("parties" if name in ROLE_BY_COLUMN else name)
+                items = [_in_order(item, order) if order and isinstance(item, dict) else item for item in value]
+                entry[name] = sorted(items, key=lambda item: list_order(name, item))
     return entry
+
+
+def _in_order(mapping: dict, order: tuple[str, ...]) -> dict:
+    """The mapping with its keys in `order`, any others after them as they came."""
+    known = {name: mapping[name] for name in order if name in mapping}
+    return known | {name: value for name, value in mapping.items() if name not in known}
 
 
 def entry_key(section: str, entry: dict) -> Any:
