@@ -61,7 +61,9 @@ def merge_file(
 
 @repo_app.command("init")
 def init(
-    folder: Annotated[Path, typer.Argument(metavar="[DIR]", help="The repository's folder (default: this one).")] = Path("."),
+    folder: Annotated[
+        Path, typer.Argument(metavar="[DIR]", help="The repository's folder (default: this one).")
+    ] = Path("."),
 ) -> None:
     """Make DIR a claims repository: git init if needed, the claims merge driver, .gitattributes, .gitignore.
 

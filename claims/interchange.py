@@ -905,8 +905,6 @@ def yaml_document(db: Database) -> dict:
 
 def write_yaml(db: Database, out: IO[str]) -> int:
     """The claims-as-code YAML file; returns how many claims."""
-    import yaml
-
     document = yaml_document(db)
     out.write("# claims-as-code: sources, actors and claims. Edit, review, then `claims import` this file.\n")
     dump_yaml(document, out)

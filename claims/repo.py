@@ -37,7 +37,8 @@ FIELD_ORDER = {
     "claims": ("text", "translation", "language", "said_on", "quote", *ROLE_BY_COLUMN, "figures", "status", "reason",
                "changes", "notes", "links", "span", "source"),
 }  # fmt: skip
-ITEM_FIELD_ORDER = {"parties": PARTY_FIELDS, "changes": CHANGE_FIELDS, "links": ("relation", "source", "text", "reason")}
+LINK_FIELD_ORDER = ("relation", "source", "text", "reason")
+ITEM_FIELD_ORDER = {"parties": PARTY_FIELDS, "changes": CHANGE_FIELDS, "links": LINK_FIELD_ORDER}
 SLUG_LENGTH = 48  # characters of a file name taken from the source's identity, before its hash
 HASH_LENGTH = 12  # hex digits of the identity's SHA-256 in a file name: 48 bits, no collision in millions of sources
 CONFLICT_MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ", "||||||| ")
@@ -245,7 +246,8 @@ def init_repository(folder: Path, executable: list[str]) -> list[str]:
         _git(folder, "init", "--quiet")
         done.append(f"initialised a git repository in {folder}")
     command = driver_command(executable)
-    for name, value in (("merge.claims.name", "claims: merge claims files semantically"), ("merge.claims.driver", command)):
+    settings = (("merge.claims.name", "claims: merge claims files semantically"), ("merge.claims.driver", command))
+    for name, value in settings:
         if _git(folder, "config", "--local", "--get", name, check=False).strip() != value:
             _git(folder, "config", "--local", name, value)
             done.append(f"set {name} = {value}")
@@ -272,7 +274,7 @@ def _add_lines(path: Path, lines: list[str]) -> list[str]:
 
 def _git(folder: Path, *args: str, check: bool = True) -> str:
     try:
-        result = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True)
+        result = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=False)
     except FileNotFoundError:
         raise ClaimsError("git is not installed (a claims repository is a git repository)") from None
     if check and result.returncode != 0:

@@ -67,7 +67,7 @@ def merge_paths(base: Path, ours: Path, theirs: Path) -> MergeOutcome:
         text, conflicts = merge_documents(*documents)
     except (ClaimsError, OSError) as e:
         subprocess.run(["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", str(ours), str(base),
-                        str(theirs)], capture_output=True)  # fmt: skip
+                        str(theirs)], capture_output=True, check=False)  # fmt: skip
         return MergeOutcome(clean=False, fallback=str(e))
     ours.write_bytes(text.encode("utf-8"))
     return MergeOutcome(clean=not conflicts, conflicts=conflicts)
@@ -240,7 +240,8 @@ def _merge_set(base: Any, ours: Any, theirs: Any) -> Any:
     if lists is None:
         return _three_way(base, ours, theirs)
     removed = {alias for alias in lists[0] if alias not in lists[1] or alias not in lists[2]}
-    merged = [alias for alias in _ordered_union(dict.fromkeys(lists[1]), dict.fromkeys(lists[2])) if alias not in removed]
+    either = _ordered_union(dict.fromkeys(lists[1]), dict.fromkeys(lists[2]))
+    merged = [alias for alias in either if alias not in removed]
     return merged or MISSING
 
 
@@ -283,7 +284,8 @@ def _render(document: dict) -> str:
         marked[section] = []
         for entry in entries:
             if isinstance(entry, EntryConflict):
-                ours, theirs = (canonical_entry(section, e) if e is not None else None for e in (entry.ours, entry.theirs))
+                ours, theirs = (canonical_entry(section, side) if side is not None else None
+                                for side in (entry.ours, entry.theirs))  # fmt: skip
                 marked[section].append({"conflict": token("entry", ours, theirs)})
                 continue
             fields = {}
