@@ -571,3 +571,10 @@ def test_a_stance_added_on_one_desk_and_a_figure_corrected_on_the_other_are_both
             claim = _claim(db, ARTICLE_Y)
             assert claim["denied_by"] == ["Pyongyang"] and claim["asserted_by"] == ["Seoul"]
             assert [(f["measure"], f["low"]) for f in claim["figures"]] == [("killed", 700)]
+
+
+@pytest.mark.parametrize("command", ["merge-file", "repo init"])
+def test_repository_commands_have_help_with_an_example(cli, command):
+    result = cli(*command.split(), "--help")
+    assert result.exit_code == 0
+    assert "Example: claims " in result.stdout
