@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from claims.io.bundle import example_path, load_seed_article  # noqa: E402
 from claims.db import open_db  # noqa: E402
-from claims.io.interchange import import_path  # noqa: E402
+from claims.io.imports import import_path  # noqa: E402
 from claims.links import group_of  # noqa: E402
 from claims.matching import DEFAULT_MIN_SCORE, Matcher, suggested  # noqa: E402
 from claims.values import identity_key  # noqa: E402

@@ -20,14 +20,19 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from sqlite_utils import Database
 
-from .values import fold
+from .wording import (
+    anchors,
+    cosine,
+    has_denial,
+    stems,
+    translation_language,
+    words,
+)
 
 DEFAULT_MIN_SCORE = 0.25  # `same` suggested at or above this score (bench/match.py measures it)
 SHOWN_SCORE = 0.1  # candidates below this are not worth a look
@@ -58,21 +63,6 @@ RELATED_WEIGHTS = {"cognates": 1.80, "wording": 2.18, "wording_squared": 0.92, "
                    "different_figure": 2.10, "other_measures": -2.26, "denial_in_one": 0.09, "opposed": 1.43,
                    "closest_wording": 1.07, "most_names": 0.12}  # fmt: skip
 
-STOPWORDS = frozenset(
-    """a à au aux avec ce ces cet cette dans de des du elle elles en et eux il ils je la le les leur leurs lui ma mais
-    me même mes moi mon ne nos notre nous on ou où par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une
-    vos votre vous y été être avoir avait ont a sont est était sera selon ainsi aussi alors après avant comme dont
-    plus moins très tout tous toute toutes lors depuis entre vers chez contre sans sous ceci cela ça
-    the of and to in on at by for from with as is are was were be been being has have had that this these those it its
-    their there they he she his her them an or not no but which who whom what when where said says say would will
-    could can may might also than then into over about after before since under more most some such only other""".split()
-)
-# Words of a denial or rejection (folded stems: a report that holds one and another that does not may contradict).
-DENIAL_STEMS = ("deni", "deny", "dement", "rejet", "reject", "refut", "dismiss", "fabricat", "faux", "fausse", "fals",
-                "untrue", "nie ", "contest", "baseless", "infonde", "mensong", "lie ")  # fmt: skip
-_NUMBER = re.compile(r"(?<![\d])\d{1,3}(?:[ \u00a0\u202f'’.,]\d{3})+(?![\d])")
-_WORD = re.compile(r"[a-z0-9]+")
-_CAPITALISED = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w'’-]+")
 
 
 @dataclass
@@ -116,57 +106,6 @@ class Candidate:
     def as_dict(self) -> dict:
         return {"claim_id": self.claim_id, "other_id": self.other_id, "score": self.score, "relation": self.relation,
                 "reasons": list(self.reasons)}  # fmt: skip
-
-
-@lru_cache(maxsize=4)
-def _stemmer(language: str):
-    import snowballstemmer
-
-    return snowballstemmer.stemmer({"fr": "french", "en": "english", "porter": "porter"}.get(language, "english"))
-
-
-def join_numbers(text: str) -> str:
-    """`10'000`, `10 000`, `10,000` and `10.000` as `10000`, so that reports write a number alike."""
-    return _NUMBER.sub(lambda m: re.sub(r"\D", "", m.group()), text)
-
-
-def words(text: str) -> list[str]:
-    """The folded words of a text (numbers joined), stopwords left out."""
-    return [w for w in _WORD.findall(fold(join_numbers(text))) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
-
-
-def stems(text: str, language: str | None) -> list[tuple[str, str]]:
-    """(stem, word) of a text's words, stemmed in its language (French or English)."""
-    language = "fr" if language == "fr" else "en"
-    return [(stem_of(word, language), word) for word in words(text)]
-
-
-@lru_cache(maxsize=50_000)
-def stem_of(word: str, language: str) -> str:
-    """A word's stem in fr, en or porter (the full-text index's stemmer); remembered, stemming is slow."""
-    return _stemmer(language).stemWord(word)
-
-
-def anchors(*texts: str | None) -> frozenset[str]:
-    """Names and numbers of the texts, folded: what reports in two languages share without a translation."""
-    found: set[str] = set()
-    for text in filter(None, texts):
-        joined = join_numbers(text)
-        found.update(w for w in _WORD.findall(fold(joined)) if w.isdigit() and len(w) > 1)
-        for match in _CAPITALISED.findall(joined):
-            word = fold(match).replace("'", " ").split()
-            if word and len(word[-1]) > 2 and word[-1] not in STOPWORDS:
-                found.add(word[-1][:6])
-    return frozenset(found)
-
-
-def _has_denial(*texts: str | None) -> bool:
-    folded = " ".join(fold(t) + " " for t in texts if t)
-    return any(cue in folded for cue in DENIAL_STEMS)
-
-
-def _translation_language(report_language: str | None) -> str:
-    return "fr" if report_language == "en" else "en"  # translations are into English, of an English text into French
 
 
 class Matcher:
@@ -334,10 +273,10 @@ class Matcher:
         """Fill in what matching compares of a report's wording: stems per language, names and numbers, a denial."""
         report.versions = [(report.language or "en", self.weighted(report.text, report.language))]
         if report.translation:
-            language = _translation_language(report.language)
+            language = translation_language(report.language)
             report.versions.append((language, self.weighted(report.translation, language)))
         report.anchors = anchors(report.text)
-        report.denial = _has_denial(report.text, report.translation)
+        report.denial = has_denial(report.text, report.translation)
         for word in words(report.text):
             if len(word) >= COGNATE_LENGTH + 1 and not word.isdigit():
                 weight = self.weight(word)
@@ -359,7 +298,7 @@ class Matcher:
         best, via_translation = 0.0, False
         for index_a, (language_a, stems_a) in enumerate(a.versions):
             for index_b, (language_b, stems_b) in enumerate(b.versions):
-                similarity = _cosine(stems_a, stems_b) if language_a == language_b else 0.0
+                similarity = cosine(stems_a, stems_b) if language_a == language_b else 0.0
                 if similarity > best:
                     best, via_translation = similarity, bool(index_a or index_b)
         return best, via_translation
@@ -371,7 +310,7 @@ class Matcher:
         close, different = self.figure_agreement(a, b)
         opposed = bool(a.asserters & b.opposers or b.asserters & a.opposers)
         actors = frozenset().union(*a.parties.values()) & frozenset().union(*b.parties.values())
-        cognates = _cosine(a.prefixes, b.prefixes) if (a.language or "") != (b.language or "") else 0.0
+        cognates = cosine(a.prefixes, b.prefixes) if (a.language or "") != (b.language or "") else 0.0
         return {
             "cognates": cognates,
             "wording": wording,
@@ -437,14 +376,6 @@ class Matcher:
         elif features["denial_in_one"]:
             said.append("a denial in one report only")
         return tuple(said)
-
-
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    """Cosine similarity of two sets of weighted terms."""
-    shared = sum(min(a[t], b[t]) ** 2 for t in a.keys() & b.keys())
-    if not shared:
-        return 0.0
-    return shared / math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
 
 
 def _close(a: tuple, b: tuple) -> bool:

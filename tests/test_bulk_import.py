@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from claims.io import importer, interchange
+from claims.io import imports, importer, writers
 from claims.io.bulk import in_background
 from claims.db import open_db
-from claims.io.interchange import import_path
+from claims.io.imports import import_path
 from claims.maintenance import check
 from claims.records import InvalidRecords
 
@@ -210,10 +210,10 @@ def test_a_second_process_checking_records_changes_nothing_but_speed(tmp_path, m
         with open_db(tmp_path / "export.db", create=True) as db:
             import_path(db, claims_file(tmp_path / "export.jsonl", 200), create_actors=True)
             with (tmp_path / "claims.csv").open("w", encoding="utf-8") as out:
-                interchange.write_csv(interchange.iter_claims(db), out)
+                writers.write_csv(writers.iter_claims(db), out)
         path = tmp_path / "claims.csv"
     alone = imported(path, tmp_path, "alone")
-    monkeypatch.setattr(interchange, "BACKGROUND_BYTES", 0)
+    monkeypatch.setattr(imports, "BACKGROUND_BYTES", 0)
     assert imported(path, tmp_path, "helped") == alone
     if suffix == ".jsonl":
         assert [json.loads(line)["where"] for line in alone[2].splitlines()] == ["claims.jsonl:4", "claims.jsonl:5", "claims.jsonl:6"]
@@ -244,7 +244,7 @@ def children(pid: int) -> list[int]:
 
 def test_killing_the_import_ends_its_second_process(db_path, tmp_path):
     path = claims_file(tmp_path / "big.jsonl", 20_000)
-    assert path.stat().st_size > interchange.BACKGROUND_BYTES
+    assert path.stat().st_size > imports.BACKGROUND_BYTES
     importing = subprocess.Popen([sys.executable, "-m", "claims", "import", str(path), "--db", str(db_path), "--create-actors"], stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 20
     while not (workers := children(importing.pid)) and time.monotonic() < deadline:

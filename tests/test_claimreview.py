@@ -11,10 +11,10 @@ from claims.io.claimreview import (
     DEFAULT_MAPPING,
     export_claimreviews,
     load_mapping,
-    parse_claimreviews,
     to_claimreview,
 )
 from claims.errors import InvalidValue
+from claims.io.claimreview_reader import parse_claimreviews
 from claims.vocabulary import STATUS_NAMES
 
 DATA = Path(__file__).parent / "data" / "claimreview"
@@ -649,7 +649,7 @@ def test_a_claim_reported_several_times_is_one_review_with_every_report_as_an_ap
 
 
 def import_reviews(db, tmp_path, reviews, name="reviews.json"):
-    from claims.io.interchange import import_path
+    from claims.io.imports import import_path
 
     path = tmp_path / name
     path.write_text(json.dumps(reviews), encoding="utf-8")

@@ -109,7 +109,7 @@ def import_draft(db, bundle: dict, path: Path) -> int:
     """Load a draft the way `claims import` does, from the YAML file; return the claims added."""
     path.write_text(write_draft(bundle), encoding="utf-8")
     try:
-        from claims.io.interchange import import_path
+        from claims.io.imports import import_path
     except ImportError:  # an older tree: the bundle loader
         from claims.io.bundle import load_bundle
 

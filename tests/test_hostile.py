@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from claims.db import open_db
-from claims.io.interchange import import_path
+from claims.io.imports import import_path
 from claims.records import InvalidRecords
 from test_cli import claims, database_files
 

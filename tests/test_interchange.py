@@ -9,16 +9,9 @@ from claims.writing import INITIAL_STATUS_REASON
 from claims.io.bundle import example_path, load_example
 from claims.db import open_db
 from claims.maintenance import check
-from claims.io.interchange import (
-    CSV_COLUMNS,
-    import_path,
-    iter_claims,
-    read_jsonl,
-    write_csv,
-    write_jsonl,
-    actor_records,
-    write_yaml,
-)
+from claims.io.imports import import_path
+from claims.io.readers import CSV_COLUMNS, read_jsonl
+from claims.io.writers import actor_records, iter_claims, write_csv, write_jsonl, write_yaml
 from claims.errors import ClaimsError, InvalidValue
 from claims.records import InvalidRecords
 from claims.values import parse_figure
@@ -751,7 +744,7 @@ from claims.evidence import SourceText  # noqa: E402
 
 
 def export_with_texts(db, suffix):
-    from claims.io.interchange import source_declarations
+    from claims.io.writers import source_declarations
 
     out = io.StringIO()
     if suffix == ".yml":

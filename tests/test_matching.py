@@ -5,7 +5,8 @@ import json
 import pytest
 
 from claims import links, model
-from claims.matching import Matcher, anchors, candidate_pairs, draft_links, join_numbers, suggested, suggestions_for
+from claims.matching import Matcher, candidate_pairs, draft_links, suggested, suggestions_for
+from claims.wording import anchors, join_numbers
 
 
 @pytest.mark.parametrize("text, expected", [("10'000 soldats", "10000 soldats"), ("10 000", "10000"),

@@ -8,7 +8,8 @@ import yaml
 from claims import model
 from claims.db import open_db
 from claims.errors import AlreadyExists, InvalidValue
-from claims.io.interchange import import_path, write_yaml
+from claims.io.imports import import_path
+from claims.io.writers import write_yaml
 from claims.records import InvalidRecords
 from claims.values import identity_key
 from conftest import database_bytes

@@ -4,10 +4,10 @@
 on a Typer app of its own, added to the main one here.
 """
 
-from . import claim_commands, data, links, serving, sources
+from . import claim_commands, data, links, repo, serving, sources
 from .base import app
 
-for group in (claim_commands, sources, data, links, serving):
+for group in (claim_commands, sources, data, links, repo, serving):
     app.add_typer(group.commands)
 
 __all__ = ["app"]

@@ -5,7 +5,6 @@ They register on the same Typer app as the rest of the CLI; no SQL here either.
 
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import contextmanager
 from enum import Enum
@@ -72,7 +71,7 @@ def import_(
 
     Example: claims import claims.yml        claims import archive.jsonl --skip-invalid        claims import edited.yml --prune
     """
-    from ..io.interchange import import_path
+    from ..io.imports import import_path
 
     with database(db_path) as db, _input_file(path, format) as (source, chosen):
         rejects_path = rejects or Path(f"{source}.rejected.jsonl")
@@ -127,6 +126,11 @@ class ExportFormat(str, Enum):
     claimreview = "claimreview"
 
 
+class Layout(str, Enum):
+    file = "file"
+    folder = "folder"
+
+
 @commands.command()
 def export(
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.yaml,
@@ -137,6 +141,9 @@ def export(
         str | None, typer.Option(help="ClaimReview: public URL of this Datasette, for each review's url.")
     ] = None,
     mapping: Annotated[Path | None, typer.Option(help="ClaimReview: YAML file mapping statuses to ratings.")] = None,
+    layout: Annotated[
+        Layout, typer.Option(help="YAML: one file, or a folder (-o) of actors.yml and one file per source for git.")
+    ] = Layout.file,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
     """Export every claim as YAML claims-as-code, JSON Lines, CSV or ClaimReview JSON-LD.
@@ -145,18 +152,24 @@ def export(
     back identically, but for the pages sources' texts were read from; JSON Lines keeps those too (base64).
 
     Example: claims export --format yaml -o claims.yml     claims export -f claimreview --base-url https://factcheck.example.org
+             claims export --layout folder -o newsroom-claims   (a claims repository: see claims repo init)
     """
-    from ..io import interchange
+    from ..io import writers
+
+    if layout is Layout.folder:
+        from .repo import export_folder
+
+        return export_folder(db_path, output, format.value)
 
     with database(db_path) as db, _output_file(output) as out:
         if format is ExportFormat.yaml:
-            count = interchange.write_yaml(db, out)
+            count = writers.write_yaml(db, out)
         elif format is ExportFormat.jsonl:
-            count = interchange.write_jsonl(
-                interchange.iter_claims(db), out, interchange.actor_records(db), interchange.source_declarations(db)
+            count = writers.write_jsonl(
+                writers.iter_claims(db), out, writers.actor_records(db), writers.source_declarations(db)
             )
         elif format is ExportFormat.csv:
-            count = interchange.write_csv(interchange.iter_claims(db), out)
+            count = writers.write_csv(writers.iter_claims(db), out)
             typer.echo(
                 "Note: CSV keeps actor names only (no kind, country or alias), stance names without their dates or "
                 "sources, the initial status without later changes, and no source text or span (links are kept, as "
@@ -165,16 +178,9 @@ def export(
                 err=True,
             )
         else:
-            from ..io.claimreview import export_claimreviews
-
-            reviews = export_claimreviews(
-                [model.get_claim(db, row["id"]) for row in model.list_claims(db)],
-                reviewer={"name": reviewer, **({"url": reviewer_url} if reviewer_url else {})},
-                mapping=_load_mapping(mapping),
-                base_url=base_url,
-            )
-            out.write(json.dumps(reviews, ensure_ascii=False, indent=2) + "\n")
-            count = len(reviews)
+            reviewer_org = {"name": reviewer, **({"url": reviewer_url} if reviewer_url else {})}
+            count = writers.write_claimreviews(db, out, reviewer=reviewer_org, mapping=_load_mapping(mapping),
+                                               base_url=base_url)  # fmt: skip
     typer.echo(f"Exported {count} {'reviews' if format is ExportFormat.claimreview else 'claims'}"
                + (f" to {output}" if output else ""), err=True)  # fmt: skip
 

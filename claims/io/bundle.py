@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from .importer import ImportSummary
-from .interchange import import_path
+from .imports import import_path
 
 EXAMPLE = "seed-article.yml"
 FOLLOW_UP = "seed-follow-up-2025-09-24.yml"
