@@ -1,6 +1,7 @@
 # Two entry points for a fresh machine with Python 3.11+ and make:
 #   make demo   set up .venv, load the bundled example into db/claims.db, serve it on http://127.0.0.1:8001
 #   make test   set up .venv with the test extras and run the whole test suite
+#   make lint   ruff check and ruff format --check (CI runs it); make format applies them
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -13,7 +14,7 @@ CHROMIUM = $(or $(CLAIMS_CHROMIUM),$(shell command -v chromium 2>/dev/null),/usr
 APT_GET ?= apt-get
 ROOT ?= $(filter 0,$(shell id -u))
 
-.PHONY: demo test chromium serve bench bench-quick clean
+.PHONY: demo test lint format chromium serve bench bench-quick clean
 
 demo: $(VENV)/.installed
 	$(BIN)/claims demo --port $(PORT)
@@ -23,6 +24,15 @@ serve: $(VENV)/.installed
 
 test: chromium $(VENV)/.installed-test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# ruff (configured in pyproject.toml): lint and format; a finding fails CI.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check claims tests bench docs
+	$(BIN)/ruff format --check claims tests bench docs
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix claims tests bench docs
+	$(BIN)/ruff format claims tests bench docs
 
 chromium:
 	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \

@@ -45,11 +45,15 @@ def generate(path: Path, count: int, seed: int = 1) -> None:
     rng = random.Random(seed)
     actors = [f"Acteur {i} ({rng.choice(['ministère', 'agence', 'services secrets', 'armée'])})" for i in range(500)]
     sources = [
-        {"title": f"Dépêche {i}: {rng.choice(PLACES)}", "url": f"https://news.example.org/{i}",
-         "outlet": rng.choice(["ATS", "AFP", "Reuters", "AP"]), "published": f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-         "language": rng.choice(["fr", "en"])}
+        {
+            "title": f"Dépêche {i}: {rng.choice(PLACES)}",
+            "url": f"https://news.example.org/{i}",
+            "outlet": rng.choice(["ATS", "AFP", "Reuters", "AP"]),
+            "published": f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "language": rng.choice(["fr", "en"]),
+        }
         for i in range(1000)
-    ]  # fmt: skip
+    ]
     with path.open("w", encoding="utf-8") as f:
         for n in range(count):
             source = sources[n % 1000]
@@ -60,15 +64,19 @@ def generate(path: Path, count: int, seed: int = 1) -> None:
                 "text": template.format(actor=speakers[0], n=f"{value:,}", place=rng.choice(PLACES)) + f" (#{n})",
                 "said_on": source["published"],
                 "asserted_by": speakers[:1],
-                "relayed_by": speakers[1:2] + [source["outlet"]],
+                "relayed_by": [*speakers[1:2], source["outlet"]],
                 "not_confirmed_by": speakers[2:],
-                "figures": [f"{rng.choice(['killed', 'troops_sent', 'wounded', 'drones'])}={rng.choice(['~', '>', '>=', ''])}{value}"],
+                "figures": [
+                    f"{rng.choice(['killed', 'troops_sent', 'wounded', 'drones'])}={rng.choice(['~', '>', '>=', ''])}{value}"
+                ],
                 "status": "unconfirmed",
                 "source": source,
             }
             status = rng.choice(STATUSES)
             if status != "unconfirmed":
-                record["changes"] = [{"status": status, "reason": "Checked against a second source", "date": "2025-12-01"}]
+                record["changes"] = [
+                    {"status": status, "reason": "Checked against a second source", "date": "2025-12-01"}
+                ]
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
@@ -112,14 +120,18 @@ def build_database(db: Path, count: int) -> None:
         generate(data, count)
         subprocess.run([str(bin_dir / "claims"), "init", "--db", str(db)], check=True, capture_output=True)
         subprocess.run(
-            [str(bin_dir / "claims"), "import", str(data), "--db", str(db), "--create-actors"], check=True, capture_output=True
+            [str(bin_dir / "claims"), "import", str(data), "--db", str(db), "--create-actors"],
+            check=True,
+            capture_output=True,
         )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=100_000)
-    parser.add_argument("--keep", type=Path, help="keep the imported database here, for bench/scale.py and bench/completion.py")
+    parser.add_argument(
+        "--keep", type=Path, help="keep the imported database here, for bench/scale.py and bench/completion.py"
+    )
     args = parser.parse_args()
     count = args.claims
     bin_dir = Path(sys.executable).parent
@@ -130,10 +142,14 @@ def main() -> None:
         data = folder / "claims.jsonl"
         generate(data, count)
         size = data.stat().st_size / 1e6
-        ref_time, ref_rss = timed([str(bin_dir / "sqlite-utils"), "insert", str(folder / "ref.db"), "claims", str(data), "--nl"])
+        ref_time, ref_rss = timed(
+            [str(bin_dir / "sqlite-utils"), "insert", str(folder / "ref.db"), "claims", str(data), "--nl"]
+        )
         db = args.keep or folder / "claims.db"
         subprocess.run([str(bin_dir / "claims"), "init", "--db", str(db)], check=True, capture_output=True)
-        claims_time, claims_rss = timed([str(bin_dir / "claims"), "import", str(data), "--db", str(db), "--create-actors"])
+        claims_time, claims_rss = timed(
+            [str(bin_dir / "claims"), "import", str(data), "--db", str(db), "--create-actors"]
+        )
     print(f"{count:,} claims, {size:.0f} MB of JSON Lines")
     print(f"{'':<28}{'seconds':>10}{'claims/s':>12}{'peak RSS MB':>14}")
     print(f"{'sqlite-utils insert --nl':<28}{ref_time:>10.1f}{count / ref_time:>12,.0f}{ref_rss:>14.0f}")

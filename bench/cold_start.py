@@ -45,8 +45,10 @@ def run(argv: list[str], stdin: str | None = None) -> float:
     proc = subprocess.run(argv, input=stdin, capture_output=True, text=True)
     elapsed = (time.perf_counter() - start) * 1000
     if proc.returncode != 0:
-        sys.exit(f"command failed (exit {proc.returncode}): {' '.join(argv)}\n"
-                 f"stdout: {proc.stdout.strip()}\nstderr: {proc.stderr.strip()}")
+        sys.exit(
+            f"command failed (exit {proc.returncode}): {' '.join(argv)}\n"
+            f"stdout: {proc.stdout.strip()}\nstderr: {proc.stderr.strip()}"
+        )
     return elapsed
 
 
@@ -86,11 +88,23 @@ def main() -> None:
             "python -c pass": lambda i: run([PYTHON, "-c", "pass"]),
             "sqlite-utils insert (1 row)": lambda i: run([SQLITE_UTILS, "insert", str(ref_db), "t", "-"], stdin=ROW),
             "claims --help": lambda i: run([CLAIMS, "--help"]),
-            "claims add (1 claim, 2 actors, 1 figure)": lambda i: run([
-                CLAIMS, "add", f"Selon Séoul, environ 600 soldats nord-coréens ont été tués (run {i})",
-                "--source", "1", "--by", "Seoul", "--by", "Pyongyang",
-                "--figure", "killed=~600 soldiers", "--db", str(claims_db),
-            ]),
+            "claims add (1 claim, 2 actors, 1 figure)": lambda i: run(
+                [
+                    CLAIMS,
+                    "add",
+                    f"Selon Séoul, environ 600 soldats nord-coréens ont été tués (run {i})",
+                    "--source",
+                    "1",
+                    "--by",
+                    "Seoul",
+                    "--by",
+                    "Pyongyang",
+                    "--figure",
+                    "killed=~600 soldiers",
+                    "--db",
+                    str(claims_db),
+                ]
+            ),
         }
         times: dict[str, list[float]] = {label: [] for label in commands}
         for i in range(WARMUP + args.runs):  # round-robin: every command once per round
@@ -103,11 +117,15 @@ def main() -> None:
     base, ref = medians["python -c pass"], medians["sqlite-utils insert (1 row)"]
     width = max(map(len, times)) + 2
     print(f"{args.runs} timed runs (+{WARMUP} warm-up), interleaved; python {sys.version.split()[0]}, {BIN}")
-    print(f"{'command':<{width}}{'median ms':>10}{'p90 ms':>9}{'min ms':>9}"
-          f"{'vs sqlite-utils insert':>24}{'vs python -c pass':>19}")
+    print(
+        f"{'command':<{width}}{'median ms':>10}{'p90 ms':>9}{'min ms':>9}"
+        f"{'vs sqlite-utils insert':>24}{'vs python -c pass':>19}"
+    )
     for label, samples in times.items():
-        print(f"{label:<{width}}{medians[label]:>10.1f}{p90(samples):>9.1f}{min(samples):>9.1f}"
-              f"{medians[label] / ref:>24.2f}{medians[label] / base:>19.2f}")
+        print(
+            f"{label:<{width}}{medians[label]:>10.1f}{p90(samples):>9.1f}{min(samples):>9.1f}"
+            f"{medians[label] / ref:>24.2f}{medians[label] / base:>19.2f}"
+        )
     add, help_ = medians["claims add (1 claim, 2 actors, 1 figure)"], medians["claims --help"]
     print()
     print(f"claims add / sqlite-utils insert = {add / ref:.2f}")

@@ -35,8 +35,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bulk_import import build_database  # noqa: E402
-from cold_start import CLAIMS, SQLITE_UTILS, WARMUP, p90, parse_arguments  # noqa: E402
+from bulk_import import build_database
+from cold_start import CLAIMS, SQLITE_UTILS, WARMUP, p90, parse_arguments
 
 
 def run(argv: list[str], env: dict | None = None, *, silent: bool = False) -> tuple[float, str]:
@@ -44,7 +44,7 @@ def run(argv: list[str], env: dict | None = None, *, silent: bool = False) -> tu
     start = time.perf_counter()
     proc = subprocess.run(argv, capture_output=True, text=True, env={**os.environ, **(env or {})})
     elapsed = (time.perf_counter() - start) * 1000
-    if proc.returncode != 0 or silent and proc.stderr:
+    if proc.returncode != 0 or (silent and proc.stderr):
         sys.exit(f"command failed (exit {proc.returncode}): {' '.join(argv)}\n{proc.stderr.strip()}")
     return elapsed, proc.stdout
 
@@ -52,8 +52,12 @@ def run(argv: list[str], env: dict | None = None, *, silent: bool = False) -> tu
 def completion(shell: str, line: str) -> dict[str, str]:
     """The environment in which `claims` completes the last word of `line` for `shell`."""
     words = shlex.split(line)
-    return {"_CLAIMS_COMPLETE": f"complete_{shell}", "COMP_WORDS": line, "COMP_CWORD": str(len(words) - 1),
-            "_TYPER_COMPLETE_ARGS": line}  # fmt: skip
+    return {
+        "_CLAIMS_COMPLETE": f"complete_{shell}",
+        "COMP_WORDS": line,
+        "COMP_CWORD": str(len(words) - 1),
+        "_TYPER_COMPLETE_ARGS": line,
+    }
 
 
 def query(db: Path, sql: str, **params) -> list[dict]:
@@ -70,31 +74,50 @@ def build(folder: Path, count: int) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, help="existing claims database to complete from (read, never written)")
-    parser.add_argument("--claims", type=int, default=100_000, help="without --db: claims to generate (default 100,000)")
+    parser.add_argument(
+        "--claims", type=int, default=100_000, help="without --db: claims to generate (default 100,000)"
+    )
     args = parse_arguments(parser)
 
     with tempfile.TemporaryDirectory(prefix="claims-bench-") as tmp:
         db = args.db or build(Path(tmp), args.claims)
         if not db.is_file():
             sys.exit(f"no database at {db}")
-        sizes = query(db, "select (select max(id) from claims) as claims, (select count(*) from actor_aliases) as aliases, "
-                          "(select max(id) from sources) as sources")[0]  # fmt: skip
+        sizes = query(
+            db,
+            "select (select max(id) from claims) as claims, (select count(*) from actor_aliases) as aliases, "
+            "(select max(id) from sources) as sources",
+        )[0]
         # The three letters most names and aliases start with, typed in capitals: the most candidates to find.
-        key = query(db, "select substr(match_key, 1, 3) as k from actor_aliases group by k order by count(*) desc limit 1")[0]["k"]
+        key = query(
+            db, "select substr(match_key, 1, 3) as k from actor_aliases group by k order by count(*) desc limit 1"
+        )[0]["k"]
         typed, path = key.upper(), shlex.quote(str(db))
         su = [SQLITE_UTILS, "query", str(db)]
         # label -> (claims completion environment, reference argv)
         commands = {
-            f"actor prefix {typed!r}": (completion("bash", f"claims list --db {path} --by {typed}"), su + [
-                "select distinct actors.name, actors.kind, actors.country from actor_aliases "
-                "join actors on actors.id = actor_aliases.actor_id "
-                "where match_key >= :p and match_key < :p || char(1114111) order by match_key limit 50", "-p", "p", key]),
+            f"actor prefix {typed!r}": (
+                completion("bash", f"claims list --db {path} --by {typed}"),
+                [
+                    *su,
+                    "select distinct actors.name, actors.kind, actors.country from actor_aliases "
+                    "join actors on actors.id = actor_aliases.actor_id "
+                    "where match_key >= :p and match_key < :p || char(1114111) order by match_key limit 50",
+                    "-p",
+                    "p",
+                    key,
+                ],
+            ),
             f"actor prefix {typed!r}, zsh": (completion("zsh", f"claims list --db {path} --by {typed}"), None),
-            "status 'c'": (completion("bash", f"claims status --db {path} 1 c"),
-                           su + ["select name, meaning from statuses where name like 'c%' order by rank"]),
-            "source id '1'": (completion("bash", f"claims add x --db {path} --source 1"),
-                              su + ["select id, title from sources where cast(id as text) like '1%' order by id desc limit 50"]),
-        }  # fmt: skip
+            "status 'c'": (
+                completion("bash", f"claims status --db {path} 1 c"),
+                [*su, "select name, meaning from statuses where name like 'c%' order by rank"],
+            ),
+            "source id '1'": (
+                completion("bash", f"claims add x --db {path} --source 1"),
+                [*su, "select id, title from sources where cast(id as text) like '1%' order by id desc limit 50"],
+            ),
+        }
         times: dict[str, list[float]] = {label: [] for label in commands}
         reference: dict[str, list[float]] = {label: [] for label, (_, ref) in commands.items() if ref}
         answers: dict[str, str] = {}
@@ -111,17 +134,23 @@ def main() -> None:
     for label, answer in answers.items():
         if not answer.strip() or answer.strip() == "_files":
             sys.exit(f"{label}: completion offered nothing, so this measured nothing")
-    print(f"{sizes['claims'] or 0:,} claims, {sizes['aliases']:,} actor names and aliases, {sizes['sources'] or 0:,} sources; "
-          f"{args.runs} timed runs (+{WARMUP} warm-up), interleaved; python {sys.version.split()[0]}")  # fmt: skip
+    print(
+        f"{sizes['claims'] or 0:,} claims, {sizes['aliases']:,} actor names and aliases, {sizes['sources'] or 0:,} sources; "
+        f"{args.runs} timed runs (+{WARMUP} warm-up), interleaved; python {sys.version.split()[0]}"
+    )
     width = max(map(len, times)) + 2
-    print(f"{'completion':<{width}}{'candidates':>11}{'median ms':>11}{'p90 ms':>9}{'min ms':>9}"
-          f"{'sqlite-utils ms':>17}{'ratio':>8}")  # fmt: skip
+    print(
+        f"{'completion':<{width}}{'candidates':>11}{'median ms':>11}{'p90 ms':>9}{'min ms':>9}"
+        f"{'sqlite-utils ms':>17}{'ratio':>8}"
+    )
     for label, samples in times.items():
         count = len(answers[label].strip().splitlines())
         ours = statistics.median(samples)
         ref = statistics.median(reference[label]) if label in reference else None
-        print(f"{label:<{width}}{count:>11}{ours:>11.1f}{p90(samples):>9.1f}{min(samples):>9.1f}"
-              + (f"{ref:>17.1f}{ours / ref:>8.2f}" if ref else f"{'-':>17}{'-':>8}"))
+        print(
+            f"{label:<{width}}{count:>11}{ours:>11.1f}{p90(samples):>9.1f}{min(samples):>9.1f}"
+            + (f"{ref:>17.1f}{ours / ref:>8.2f}" if ref else f"{'-':>17}{'-':>8}")
+        )
 
 
 if __name__ == "__main__":

@@ -41,9 +41,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from claims.errors import InvalidValue
-from claims.io.extract import extract_claims
-from claims.values import fold, parse_figure
+from claims.errors import InvalidValue  # noqa: E402  (claims from this checkout, above)
+from claims.io.extract import extract_claims  # noqa: E402
+from claims.values import fold, parse_figure  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "extract"
 STANCES = ("not_confirmed_by", "denied_by", "disputed_by")
@@ -219,8 +219,9 @@ def measure(corpus: Path = CORPUS) -> dict:
     start = time.perf_counter()
     for name, text, gold in found:
         others = [other for other_name, _, other in found if other_name != name]
-        draft = extract_claims(text, known_actors=known_actors(gold), actor_kinds=actor_kinds(gold),
-                               known_measures=known_measures(others))
+        draft = extract_claims(
+            text, known_actors=known_actors(gold), actor_kinds=actor_kinds(gold), known_measures=known_measures(others)
+        )
         counts = score(draft["claims"], gold["claims"])
         total.update(counts)
         rows.append(
@@ -332,7 +333,7 @@ def print_table(result: dict) -> None:
     for n, r in enumerate([header, *rows]):
         if n == len(rows):
             print("  ".join("-" * w for w in widths))
-        print("  ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths))))
+        print("  ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths, strict=False))))
     total = result["total"]["rates"]
     roles = ", ".join(f"{role} {cell(total[role])}" for role in STANCES)
     print(f"\nstances by role: {roles}; quote {cell(total['quote'])}; {result['seconds']}s")

@@ -19,8 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from match import SETS, evaluate  # noqa: E402
-
+from match import SETS, evaluate
 
 PENALTY = 0.001
 STEPS = 3000
@@ -45,7 +44,7 @@ def fit(features: list[dict], labels: list[int]) -> tuple[float, dict[str, float
         grad = {name: 0.0 for name in names}
         grad_bias = 0.0
         total = 0.0
-        for x, y in zip(features, labels):
+        for x, y in zip(features, labels, strict=False):
             z = bias + sum(weights[n] * x[n] for n in names)
             p = 1 / (1 + math.exp(-z))
             w = balance if y else 1.0
@@ -61,21 +60,17 @@ def fit(features: list[dict], labels: list[int]) -> tuple[float, dict[str, float
 
 
 def weights_source(name: str, bias: float, weights: dict[str, float]) -> str:
-    """The weights as the lines of claims/matching.py that hold them."""
-    lines, line = [f"{name}_BIAS = {bias:.2f}"], f"{name}_WEIGHTS = {{"
-    for key, value in weights.items():
-        item = f'"{key}": {value:.2f}, '
-        if len(line) + len(item) > 114:
-            lines.append(line.rstrip())
-            line = " " * (len(name) + 12)
-        line += item
-    lines.append(line.rstrip(", ") + "}  # fmt: skip")
-    return "\n".join(lines) + "\n"
+    """The weights as the lines of claims/matching.py that hold them (as `ruff format` writes them)."""
+    lines = [f"{name}_BIAS = {bias:.2f}", f"{name}_WEIGHTS = {{"]
+    lines += [f'    "{key}": {value:.2f},' for key, value in weights.items()]
+    return "\n".join([*lines, "}"]) + "\n"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sets", nargs="*", type=Path, help="labelled sets to fit on (default: every bench/corpus/match*)")
+    parser.add_argument(
+        "sets", nargs="*", type=Path, help="labelled sets to fit on (default: every bench/corpus/match*)"
+    )
     parser.add_argument("--write", action="store_true", help="write the weights into claims/matching.py")
     args = parser.parse_args()
     folders = args.sets or sorted(p for p in SETS.glob("match*") if (p / "relations.yml").exists())
@@ -83,15 +78,20 @@ def main() -> int:
     for folder in folders:
         f, s, r = pairs(folder)
         features, same, related = features + f, same + s, related + r
-    print(f"{', '.join(f.name for f in folders)}: {len(same)} candidate pairs, {sum(same)} the same claim, "
-          f"{sum(related)} related", file=sys.stderr)  # fmt: skip
-    text = "".join(weights_source(name, *fit(features, labels)) for name, labels in (("SAME", same), ("RELATED", related)))
+    print(
+        f"{', '.join(f.name for f in folders)}: {len(same)} candidate pairs, {sum(same)} the same claim, "
+        f"{sum(related)} related",
+        file=sys.stderr,
+    )
+    text = "".join(
+        weights_source(name, *fit(features, labels)) for name, labels in (("SAME", same), ("RELATED", related))
+    )
     print(text, end="")
     if args.write:
         path = Path(__file__).resolve().parent.parent / "claims" / "matching.py"
         source = path.read_text(encoding="utf-8")
         start = source.index("SAME_BIAS = ")
-        end = source.index("}  # fmt: skip\n", source.index("RELATED_WEIGHTS = ")) + len("}  # fmt: skip\n")
+        end = source.index("\n}\n", source.index("RELATED_WEIGHTS = ")) + len("\n}\n")
         path.write_text(source[:start] + text + source[end:], encoding="utf-8")
         print(f"written into {path}", file=sys.stderr)
     return 0

@@ -34,8 +34,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from claims.io.bundle import example_path, load_seed_article  # noqa: E402
 from claims.db import open_db  # noqa: E402
+from claims.io.bundle import example_path, load_seed_article  # noqa: E402
 from claims.io.imports import import_path  # noqa: E402
 from claims.links import group_of  # noqa: E402
 from claims.matching import DEFAULT_MIN_SCORE, Matcher, suggested  # noqa: E402
@@ -62,7 +62,10 @@ def story(key: str) -> str:
 
 
 def strip_keys(document: dict) -> dict:
-    return {**document, "claims": [{k: v for k, v in claim.items() if k != "key"} for claim in document.get("claims") or []]}
+    return {
+        **document,
+        "claims": [{k: v for k, v in claim.items() if k != "key"} for claim in document.get("claims") or []],
+    }
 
 
 def load_set(folder: Path, db) -> list[tuple[str, list[Report]]]:
@@ -90,13 +93,20 @@ def load_set(folder: Path, db) -> list[tuple[str, list[Report]]]:
     with tempfile.TemporaryDirectory() as tmp:
         for published, path, document in sorted(documents, key=lambda d: (d[0], d[1].name)):
             stripped = Path(tmp) / path.name
-            stripped.write_text(yaml.safe_dump(strip_keys(document), allow_unicode=True, sort_keys=False), encoding="utf-8")
+            stripped.write_text(
+                yaml.safe_dump(strip_keys(document), allow_unicode=True, sort_keys=False), encoding="utf-8"
+            )
             import_path(db, stripped)
             source = document["sources"][0]
             source_id = db.execute("select id from sources where url = ?", [source["url"]]).fetchone()[0]
             reports = [
-                Report(claim_id_by_key(db, source_id, identity_key(claim["text"])), claim["key"], path.stem,
-                       claim.get("language") or source["language"], published)  # fmt: skip
+                Report(
+                    claim_id_by_key(db, source_id, identity_key(claim["text"])),
+                    claim["key"],
+                    path.stem,
+                    claim.get("language") or source["language"],
+                    published,
+                )
                 for claim in document["claims"]
             ]
             articles.append((path.stem, reports))
@@ -142,10 +152,16 @@ def evaluate(folder: Path, details: bool = False, collect: list | None = None) -
                     for other, features in matcher.compared(new, recorded_ids):
                         if other.id in by_id:
                             other_key = by_id[other.id].key
-                            related = other_key == report.key or (report.key, other_key) in labels["updates"] or \
-                                (other_key, report.key) in labels["updates"] or (report.key, other_key) in labels["contradicts"]
+                            related = (
+                                other_key == report.key
+                                or (report.key, other_key) in labels["updates"]
+                                or (other_key, report.key) in labels["updates"]
+                                or (report.key, other_key) in labels["contradicts"]
+                            )
                             collect.append((features, other_key == report.key, related))
-                groups = [set(group_of(db, c.other_id if c.claim_id == report.claim_id else c.claim_id)) for c in candidates]
+                groups = [
+                    set(group_of(db, c.other_id if c.claim_id == report.claim_id else c.claim_id)) for c in candidates
+                ]
                 for c in suggested(candidates):
                     other = by_id.get(c.other_id if c.claim_id == report.claim_id else c.claim_id)
                     if other:
@@ -154,11 +170,22 @@ def evaluate(folder: Path, details: bool = False, collect: list | None = None) -
                     for key in keys:
                         ids = {r.claim_id for r in seen if r.key == key}
                         rank = next((i for i, g in enumerate(groups) if g & ids), None)
-                        found = rank is not None and candidates[rank] in suggested(candidates) and \
-                            candidates[rank].relation == relation
+                        found = (
+                            rank is not None
+                            and candidates[rank] in suggested(candidates)
+                            and candidates[rank].relation == relation
+                        )
                         cross = all(r.language != report.language for r in seen if r.key == key)
-                        decisions.append({"report": report, "relation": relation, "key": key, "rank": rank,
-                                          "found": found, "cross": cross})  # fmt: skip
+                        decisions.append(
+                            {
+                                "report": report,
+                                "relation": relation,
+                                "key": key,
+                                "rank": rank,
+                                "found": found,
+                                "cross": cross,
+                            }
+                        )
             for report in article:
                 earlier = next((r for r in seen if r.key == report.key), None)
                 if earlier:
@@ -176,17 +203,26 @@ def evaluate(folder: Path, details: bool = False, collect: list | None = None) -
         return (report.key, other.key) in labels["contradicts"]
 
     results: dict = {"set": folder.name, "reports": len(reports), "articles": len(articles)}
-    scopes = {"all": lambda report, other=None: True,
-              "en-fr": lambda report, other=None: other is None or report.language != other.language}  # fmt: skip
+    scopes = {
+        "all": lambda report, other=None: True,
+        "en-fr": lambda report, other=None: other is None or report.language != other.language,
+    }
     for name in sorted({story(r.key) for r in reports}):
         scopes[f"story {name}"] = lambda report, other=None, name=name: story(report.key) == name
     for scope, keep in scopes.items():
         row = {}
         for relation in (None, *RELATIONS):
-            wanted = [d for d in decisions if relation in (None, d["relation"]) and keep(d["report"])
-                      and (scope != "en-fr" or d["cross"])]  # fmt: skip
+            wanted = [
+                d
+                for d in decisions
+                if relation in (None, d["relation"]) and keep(d["report"]) and (scope != "en-fr" or d["cross"])
+            ]
             prefix = f"{relation} " if relation else ""
-            row[f"{prefix}top-3 recall"] = round(sum(1 for d in wanted if d["rank"] is not None and d["rank"] < 3) / len(wanted), 3) if wanted else None
+            row[f"{prefix}top-3 recall"] = (
+                round(sum(1 for d in wanted if d["rank"] is not None and d["rank"] < 3) / len(wanted), 3)
+                if wanted
+                else None
+            )
             if relation is None:
                 continue
             made = [(r, rel, o, out) for r, rel, o, out in suggestions if rel == relation and keep(r, o)]
@@ -195,10 +231,16 @@ def evaluate(folder: Path, details: bool = False, collect: list | None = None) -
             row[f"{relation} recall"] = round(sum(1 for d in wanted if d["found"]) / len(wanted), 3) if wanted else None
         results[scope] = row
     if details:
-        lines = [f"missed {d['relation']}: {d['report'].key}@{d['report'].article} -> {d['key']} (rank {d['rank']})"
-                 for d in decisions if not d["found"]]  # fmt: skip
-        lines += [f"wrong {rel}: {r.key}@{r.article} -> {o.key}@{o.article}" for r, rel, o, out in suggestions
-                  if not right(r, rel, o, out)]  # fmt: skip
+        lines = [
+            f"missed {d['relation']}: {d['report'].key}@{d['report'].article} -> {d['key']} (rank {d['rank']})"
+            for d in decisions
+            if not d["found"]
+        ]
+        lines += [
+            f"wrong {rel}: {r.key}@{r.article} -> {o.key}@{o.article}"
+            for r, rel, o, out in suggestions
+            if not right(r, rel, o, out)
+        ]
         results["details"] = lines
     return results
 
@@ -214,9 +256,21 @@ def _expected(report: Report, seen: list[Report], labels: dict) -> dict[str, lis
 
 
 def print_results(results: dict) -> None:
-    print(f"\n{results['set']}: {results['articles']} articles, {results['reports']} reports; default score {DEFAULT_MIN_SCORE}")
+    print(
+        f"\n{results['set']}: {results['articles']} articles, {results['reports']} reports; default score {DEFAULT_MIN_SCORE}"
+    )
     print("found s/u/c: how many recorded claims the new reports should be matched with (same, updates, contradicts)")
-    columns = ["same P", "same R", "top-3", "same top-3", "updates P", "updates R", "contra P", "contra R", "found s/u/c"]
+    columns = [
+        "same P",
+        "same R",
+        "top-3",
+        "same top-3",
+        "updates P",
+        "updates R",
+        "contra P",
+        "contra R",
+        "found s/u/c",
+    ]
     print(f"{'scope':<10}" + "".join(f"{c:>12}" for c in columns))
     for scope, row in results.items():
         if not isinstance(row, dict):
@@ -225,8 +279,16 @@ def print_results(results: dict) -> None:
         def cell(value):
             return "-" if value is None else f"{value:.2f}"
 
-        values = [row["same precision"], row["same recall"], row["top-3 recall"], row["same top-3 recall"], row["updates precision"],
-                  row["updates recall"], row["contradicts precision"], row["contradicts recall"]]  # fmt: skip
+        values = [
+            row["same precision"],
+            row["same recall"],
+            row["top-3 recall"],
+            row["same top-3 recall"],
+            row["updates precision"],
+            row["updates recall"],
+            row["contradicts precision"],
+            row["contradicts recall"],
+        ]
         counts = f"{row['same expected']}/{row['updates expected']}/{row['contradicts expected']}"
         print(f"{scope:<10}" + "".join(f"{cell(v):>12}" for v in values) + f"{counts:>12}")
     for line in results.get("details", []):
@@ -250,8 +312,11 @@ def main() -> int:
         print(f"\ntargets (all pairs): {', '.join(f'{k} >= {v}' for k, v in TARGETS.items())}")
     if args.check:
         overall = all_results[0]["all"]
-        measured = {"same precision": overall["same precision"], "same recall": overall["same recall"],
-                    "top-3 recall": overall["top-3 recall"]}  # fmt: skip
+        measured = {
+            "same precision": overall["same precision"],
+            "same recall": overall["same recall"],
+            "top-3 recall": overall["top-3 recall"],
+        }
         below = [f"{k} {v} < {TARGETS[k]}" for k, v in measured.items() if (v or 0) < TARGETS[k]]
         if below:
             print("Below target: " + "; ".join(below), file=sys.stderr)

@@ -28,11 +28,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bulk_import import build_database, timed  # noqa: E402
+from bulk_import import build_database, timed
 
-from claims import model  # noqa: E402
-from claims.db import open_db  # noqa: E402
-from claims.matching import Matcher  # noqa: E402
+from claims import model
+from claims.db import open_db
+from claims.matching import Matcher
 
 MEMORY_BOUND_MB = 200
 TIME_BOUND_MS = 100
@@ -52,7 +52,9 @@ def add_new_claims(db_path: Path, count: int) -> list[tuple[int, str]]:
     rng = random.Random(7)
     db = open_db(db_path)
     total = db.execute("select max(id) from claims").fetchone()[0]
-    source = model.add_source(db, f"Later report {time.time()}", outlet="Bench Wire", published="2026-01-15", language="en")
+    source = model.add_source(
+        db, f"Later report {time.time()}", outlet="Bench Wire", published="2026-01-15", language="en"
+    )
     added = []
     for claim_id in rng.sample(range(1, total + 1), count):
         row = db.execute("select text from claims where id = ?", [claim_id]).fetchone()
@@ -86,23 +88,36 @@ def one_new_claim(db_path: Path, added: list[tuple[int, str]]) -> None:
     db.close()
     print(f"matches of one new claim, in process ({len(added)} new claims, {found} with a candidate):")
     print(f"{'':<34}{'median ms':>12}{'p95 ms':>10}")
-    print(f"{'sqlite-utils search (same text)':<34}{statistics.median(reference):>12.1f}{percentile(reference, 0.95):>10.1f}")
+    print(
+        f"{'sqlite-utils search (same text)':<34}{statistics.median(reference):>12.1f}{percentile(reference, 0.95):>10.1f}"
+    )
     print(f"{'claims matching':<34}{statistics.median(ours):>12.1f}{percentile(ours, 0.95):>10.1f}")
-    print(f"ratio claims / sqlite-utils = {statistics.median(ours) / statistics.median(reference):.2f} (median); "
-          f"bound {TIME_BOUND_MS} ms: {'met' if percentile(ours, 0.95) <= TIME_BOUND_MS else 'NOT met'} at p95")  # fmt: skip
+    print(
+        f"ratio claims / sqlite-utils = {statistics.median(ours) / statistics.median(reference):.2f} (median); "
+        f"bound {TIME_BOUND_MS} ms: {'met' if percentile(ours, 0.95) <= TIME_BOUND_MS else 'NOT met'} at p95"
+    )
     bin_dir = Path(sys.executable).parent
     commands = {"sqlite-utils search --quote": [], "claims match --claim": []}
     for claim_id, text in added[:5]:
         for name, command in (
-            ("sqlite-utils search --quote", [str(bin_dir / "sqlite-utils"), "search", str(db_path), "claims", text, "--quote", "--limit", "10"]),
-            ("claims match --claim", [str(bin_dir / "claims"), "match", "--claim", str(claim_id), "--format", "json", "--db", str(db_path)]),
-        ):  # fmt: skip
+            (
+                "sqlite-utils search --quote",
+                [str(bin_dir / "sqlite-utils"), "search", str(db_path), "claims", text, "--quote", "--limit", "10"],
+            ),
+            (
+                "claims match --claim",
+                [str(bin_dir / "claims"), "match", "--claim", str(claim_id), "--format", "json", "--db", str(db_path)],
+            ),
+        ):
             start = time.perf_counter()
             subprocess.run(command, check=True, capture_output=True)
             commands[name].append(time.perf_counter() - start)
     medians = {name: statistics.median(times) for name, times in commands.items()}
-    print("as whole commands (median of 5, seconds): " + ", ".join(f"{n} {t:.2f}" for n, t in medians.items())
-          + f"; ratio {medians['claims match --claim'] / medians['sqlite-utils search --quote']:.2f}")  # fmt: skip
+    print(
+        "as whole commands (median of 5, seconds): "
+        + ", ".join(f"{n} {t:.2f}" for n, t in medians.items())
+        + f"; ratio {medians['claims match --claim'] / medians['sqlite-utils search --quote']:.2f}"
+    )
 
 
 def whole_import(db_path: Path) -> None:
@@ -111,8 +126,10 @@ def whole_import(db_path: Path) -> None:
     count = db.execute("select count(*) from claims").fetchone()[0]
     db.close()
     seconds, rss = timed([str(bin_dir / "claims"), "match", "--format", "json", "--limit", "100", "--db", str(db_path)])
-    print(f"claims match over all {count:,} claims: {seconds:.0f} s ({count / seconds:,.0f} claims/s), peak RSS {rss:.0f} MB "
-          f"(bound {MEMORY_BOUND_MB} MB: {'met' if rss <= MEMORY_BOUND_MB else 'NOT met'})")  # fmt: skip
+    print(
+        f"claims match over all {count:,} claims: {seconds:.0f} s ({count / seconds:,.0f} claims/s), peak RSS {rss:.0f} MB "
+        f"(bound {MEMORY_BOUND_MB} MB: {'met' if rss <= MEMORY_BOUND_MB else 'NOT met'})"
+    )
 
 
 def main() -> None:

@@ -79,7 +79,10 @@ def dashboard_pages(measure: str = "killed") -> dict[str, list]:
     charts = yaml.safe_load(metadata_path().read_text())["plugins"]["datasette-dashboards"]["claims-overview"]["charts"]
     page = f"/-/dashboards/claims-overview?measure={measure}"
     chart_urls = [
-        ["/claims.json", {"sql": chart["query"].replace("[[", "").replace("]]", ""), "measure": measure, "_shape": "objects"}]
+        [
+            "/claims.json",
+            {"sql": chart["query"].replace("[[", "").replace("]]", ""), "measure": measure, "_shape": "objects"},
+        ]
         for chart in charts.values()
     ]
     return {"dashboard page": [page], "dashboard total": [page, *chart_urls]}
@@ -92,7 +95,12 @@ def measure(flavour: str, path: Path, runs: int, pages: dict[str, list]) -> dict
     )
     if result.returncode != 0:  # the worker's own message, not a warning printed after it
         lines = result.stderr.strip().splitlines()
-        sys.exit(next((line for line in reversed(lines) if " answered " in line), lines[-1] if lines else f"{flavour} worker failed"))
+        sys.exit(
+            next(
+                (line for line in reversed(lines) if " answered " in line),
+                lines[-1] if lines else f"{flavour} worker failed",
+            )
+        )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -116,8 +124,8 @@ def print_table(ours: dict, vanilla: dict) -> None:
 
 
 def example_copy(directory: Path) -> Path:
-    from claims.io.bundle import load_example
     from claims.db import open_db
+    from claims.io.bundle import load_example
 
     path = directory / "claims.db"
     with open_db(path, create=True) as db:

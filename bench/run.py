@@ -29,7 +29,10 @@ def main() -> None:
             ("Cold start", ["cold_start.py", "--runs", "8" if quick else "25"]),
             ("Bulk import", ["bulk_import.py", "--claims", str(claims), "--keep", db]),
             ("Pages on the bundled example", ["pages.py", "--runs", "20" if quick else "50"]),
-            (f"Browsing and CLI queries at {claims:,} claims", ["scale.py", "--keep", db, "--runs", "3" if quick else "5"]),
+            (
+                f"Browsing and CLI queries at {claims:,} claims",
+                ["scale.py", "--keep", db, "--runs", "3" if quick else "5"],
+            ),
             (f"Shell completion at {claims:,} claims", ["completion.py", "--db", db, "--runs", "5" if quick else "15"]),
             ("Matching quality on the labelled sets", ["match.py"]),
             (f"Matching at {claims:,} claims", ["match_scale.py", "--db", db, "--new", "10" if quick else "30"]),

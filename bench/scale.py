@@ -30,8 +30,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bulk_import import build_database  # noqa: E402
-from pages import dashboard_pages, measure, print_table  # noqa: E402
+from bulk_import import build_database
+from pages import dashboard_pages, measure, print_table
 
 
 def page_urls(actor: str, middle: int) -> tuple[dict, dict]:
@@ -110,29 +110,58 @@ def main() -> None:
             build_database(db, args.claims)
         if args.links:
             link_reports(db, args.links)
-        count = subprocess.run([str(bin_dir / "sqlite-utils"), "query", str(db), "select count(*) as n from claims"],
-                               capture_output=True, text=True, check=True).stdout  # fmt: skip
+        count = subprocess.run(
+            [str(bin_dir / "sqlite-utils"), "query", str(db), "select count(*) as n from claims"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         total = json.loads(count)[0]["n"]
         middle = total // 2 + 1
         print(f"{total:,} claims")
-        top = subprocess.run([str(bin_dir / "sqlite-utils"), "query", str(db),
-                              "select actors.name from attributions join actors on actors.id = attributions.actor_id "
-                              "where role = 'asserts' group by actor_id order by count(*) desc limit 1"],
-                             capture_output=True, text=True, check=True).stdout  # fmt: skip
+        top = subprocess.run(
+            [
+                str(bin_dir / "sqlite-utils"),
+                "query",
+                str(db),
+                "select actors.name from attributions join actors on actors.id = attributions.actor_id "
+                "where role = 'asserts' group by actor_id order by count(*) desc limit 1",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         actor = json.loads(top)[0]["name"]
         ours, vanilla = page_urls(actor, middle)
         print(f"pages: {args.runs} requests each after one warm-up, in-process ASGI client")
         print_table(measure("claims", db, args.runs, ours), measure("vanilla", db, args.runs, vanilla))
         claims, su = str(bin_dir / "claims"), str(bin_dir / "sqlite-utils")
         queries = [
-            ("list --by --status", [claims, "list", "--by", actor, "--status", "confirmed", "-f", "json", "--db", str(db)],
-             [su, "query", str(db), "select claims.* from claims where status = 'confirmed' and id in (select claim_id from attributions "
-              "join actors on actors.id = attributions.actor_id where actors.name = :a and role = 'asserts')", "-p", "a", actor]),
-            ("list --search", [claims, "list", "--search", "drones Kharkiv", "-f", "json", "--db", str(db)],
-             [su, "search", str(db), "claims", "drones Kharkiv"]),
-            ("show ID", [claims, "show", str(middle), "-f", "json", "--db", str(db)],
-             [su, "query", str(db), f"select * from claims where id = {middle}"]),
-        ]  # fmt: skip
+            (
+                "list --by --status",
+                [claims, "list", "--by", actor, "--status", "confirmed", "-f", "json", "--db", str(db)],
+                [
+                    su,
+                    "query",
+                    str(db),
+                    "select claims.* from claims where status = 'confirmed' and id in (select claim_id from attributions "
+                    "join actors on actors.id = attributions.actor_id where actors.name = :a and role = 'asserts')",
+                    "-p",
+                    "a",
+                    actor,
+                ],
+            ),
+            (
+                "list --search",
+                [claims, "list", "--search", "drones Kharkiv", "-f", "json", "--db", str(db)],
+                [su, "search", str(db), "claims", "drones Kharkiv"],
+            ),
+            (
+                "show ID",
+                [claims, "show", str(middle), "-f", "json", "--db", str(db)],
+                [su, "query", str(db), f"select * from claims where id = {middle}"],
+            ),
+        ]
         print(f"\n{'CLI query':<24}{'claims ms':>12}{'sqlite-utils ms':>17}{'ratio':>8}")
         for name, ours_cmd, ref_cmd in queries:
             a, b = timed(ours_cmd, args.runs), timed(ref_cmd, args.runs)

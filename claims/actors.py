@@ -84,7 +84,9 @@ def merge_actors(db: Database, name: str, into: str, *, reason: str, recorded_by
         db["actors"].delete(source["id"])
         _log(db, target["id"], "merge", snapshot, target["name"], reason, recorded_by)
         for claim_id in claims:
-            writer.record_party_change(claim_id, before[claim_id], f"Actor {source['name']!r} merged into {target['name']!r}: {reason}")
+            writer.record_party_change(
+                claim_id, before[claim_id], f"Actor {source['name']!r} merged into {target['name']!r}: {reason}"
+            )
     return {"from": source["name"], "into": target["name"], "moved": moved, "dropped": dropped, "claims": len(claims)}
 
 
@@ -92,7 +94,9 @@ def delete_actor(db: Database, name: str, *, reason: str, recorded_by=None) -> d
     """Remove an actor that no claim names (e.g. created by mistake); the log keeps what it was."""
     reason = require_text(reason, "reason")
     actor = registry.get_actor(db, name)
-    count = db.execute("select count(distinct claim_id) from attributions where actor_id = ?", [actor["id"]]).fetchone()[0]
+    count = db.execute(
+        "select count(distinct claim_id) from attributions where actor_id = ?", [actor["id"]]
+    ).fetchone()[0]
     if count:
         raise InvalidValue(
             f"{actor['name']!r} is party to {count} claim{'s' if count != 1 else ''}: "
@@ -128,7 +132,10 @@ def _claims_of(db: Database, actor_id: int) -> list[int]:
 
 def _other_stance(db: Database, actor_id: int, claim_id: int, role: str) -> bool:
     """Whether the actor already takes another stance on the claim (it takes one at most)."""
-    roles = [row[0] for row in db.execute("select role from attributions where actor_id = ? and claim_id = ?", [actor_id, claim_id])]
+    roles = [
+        row[0]
+        for row in db.execute("select role from attributions where actor_id = ? and claim_id = ?", [actor_id, claim_id])
+    ]
     return any(supersedes(role, other) for other in roles)
 
 

@@ -38,13 +38,19 @@ CHANGE_REPEATS_TABLE = "repeated_status_changes"
 TALLIED_TABLES = (FACET_TABLE, MONTHLY_TABLE, CLAIMS_TABLE)  # (key..., count) rows, added to row by row
 REPEATS_TABLES = (PARTY_REPEATS_TABLE, CHANGE_REPEATS_TABLE)  # (key..., count) rows, counted per claim
 COUNT_TABLES = (*TALLIED_TABLES, GROUPS_TABLE, *REPEATS_TABLES)
-CLAIM_COLUMNS = ["status", "source_id", "language", "said_on"]
-FACETS = CLAIM_COLUMNS + list(PARTY_COLUMNS.values())
+FACETED_COLUMNS = ["status", "source_id", "language", "said_on"]
+FACETS = FACETED_COLUMNS + list(PARTY_COLUMNS.values())
 COUNTED_TABLES = ["claims", "attributions", "status_changes"]
 INSERT_TRIGGERS = [
-    "claims_counts_ai", "attributions_counts_ai", "status_changes_counts_ai", "claims_per_status_ai",
-    "attributions_repeats_bi", "attributions_repeats_ai", "status_changes_repeats_bi", "status_changes_repeats_ai",
-]  # fmt: skip
+    "claims_counts_ai",
+    "attributions_counts_ai",
+    "status_changes_counts_ai",
+    "claims_per_status_ai",
+    "attributions_repeats_bi",
+    "attributions_repeats_ai",
+    "status_changes_repeats_bi",
+    "status_changes_repeats_ai",
+]
 # The facet an attribution row counts towards: the claims column of its role.
 _ROLE_FACET = "(SELECT claims_column FROM roles WHERE name = {row}.role)"
 _MONTH = "substr({row}.changed_on, 1, 7)"
@@ -64,8 +70,15 @@ _GROUP_ROW = (
     "WHERE reports.group_id {group} GROUP BY reports.group_id HAVING count(*) > 1"
 )
 GROUP_COLUMNS = (
-    "claim_id", "status", "reports", "outlets_count", "first_appearance", "latest_appearance", "outlets", "languages",
-)  # fmt: skip
+    "claim_id",
+    "status",
+    "reports",
+    "outlets_count",
+    "first_appearance",
+    "latest_appearance",
+    "outlets",
+    "languages",
+)
 # What the reports of each claim reported more than once (group_id {group}) repeat of each other, per key.
 _REPEATS = {
     PARTY_REPEATS_TABLE: (
@@ -93,13 +106,29 @@ _REPORTED_AGAIN = (
 )
 # Created by m009 (they read claims.group_id, which m008 added); the others by m004 and m007.
 CLAIM_TRIGGERS = [
-    "claims_per_status_ai", "claims_per_status_ad", "claims_per_status_au",
-    "claims_groups_ai", "claims_groups_ad", "claims_groups_au_group_id", "claims_groups_au_report", "sources_groups_au",
-    "attributions_repeats_bi", "attributions_repeats_ai", "attributions_repeats_bd", "attributions_repeats_ad",
-    "attributions_repeats_bu", "attributions_repeats_au", "status_changes_repeats_bi", "status_changes_repeats_ai",
-    "status_changes_repeats_bd", "status_changes_repeats_ad", "claims_repeats_bu", "claims_repeats_au",
-    "claims_repeats_bd", "claims_repeats_ad",
-]  # fmt: skip
+    "claims_per_status_ai",
+    "claims_per_status_ad",
+    "claims_per_status_au",
+    "claims_groups_ai",
+    "claims_groups_ad",
+    "claims_groups_au_group_id",
+    "claims_groups_au_report",
+    "sources_groups_au",
+    "attributions_repeats_bi",
+    "attributions_repeats_ai",
+    "attributions_repeats_bd",
+    "attributions_repeats_ad",
+    "attributions_repeats_bu",
+    "attributions_repeats_au",
+    "status_changes_repeats_bi",
+    "status_changes_repeats_ai",
+    "status_changes_repeats_bd",
+    "status_changes_repeats_ad",
+    "claims_repeats_bu",
+    "claims_repeats_au",
+    "claims_repeats_bd",
+    "claims_repeats_ad",
+]
 
 
 def _increment(table: str, keys: dict[str, str], when: str = "") -> str:
@@ -140,12 +169,16 @@ def _trigger(name: str, event: str, *statements: str, when: str = "", before: bo
 
 def triggers() -> dict[str, str]:
     """Name and SQL of every trigger that keeps the counts current."""
-    claim = lambda row, column: {"facet": f"'{column}'", "value": f"{row}.{column}"}  # noqa: E731
-    party = lambda row: {"facet": _ROLE_FACET.format(row=row), "value": f"{row}.actor_id"}  # noqa: E731
-    change = lambda row: {"month": _MONTH.format(row=row), "status": f"{row}.to_status"}  # noqa: E731
+    claim = lambda row, column: {"facet": f"'{column}'", "value": f"{row}.{column}"}
+    party = lambda row: {"facet": _ROLE_FACET.format(row=row), "value": f"{row}.actor_id"}
+    change = lambda row: {"month": _MONTH.format(row=row), "status": f"{row}.to_status"}
     pairs = [
-        _trigger("claims_counts_ai", "INSERT ON claims", *(_increment(FACET_TABLE, claim("NEW", c)) for c in CLAIM_COLUMNS)),
-        _trigger("claims_counts_ad", "DELETE ON claims", *(_decrement(FACET_TABLE, claim("OLD", c)) for c in CLAIM_COLUMNS)),
+        _trigger(
+            "claims_counts_ai", "INSERT ON claims", *(_increment(FACET_TABLE, claim("NEW", c)) for c in FACETED_COLUMNS)
+        ),
+        _trigger(
+            "claims_counts_ad", "DELETE ON claims", *(_decrement(FACET_TABLE, claim("OLD", c)) for c in FACETED_COLUMNS)
+        ),
         *(
             _trigger(
                 f"claims_counts_au_{c}",
@@ -154,7 +187,7 @@ def triggers() -> dict[str, str]:
                 _increment(FACET_TABLE, claim("NEW", c)),
                 when=f"OLD.{c} IS NOT NEW.{c}",
             )
-            for c in CLAIM_COLUMNS
+            for c in FACETED_COLUMNS
         ),
         _trigger("attributions_counts_ai", "INSERT ON attributions", _increment(FACET_TABLE, party("NEW"))),
         _trigger("attributions_counts_ad", "DELETE ON attributions", _decrement(FACET_TABLE, party("OLD"))),
@@ -333,7 +366,7 @@ def _tallies(since: dict[str, int]) -> list[tuple[str, str, str, list]]:
             f"SELECT '{column}', {column}, count(*) FROM claims WHERE id >= ? AND {column} IS NOT NULL GROUP BY {column}",
             [claims_from],
         )
-        for column in CLAIM_COLUMNS
+        for column in FACETED_COLUMNS
     ]
     queries.append(
         (

@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from .errors import DatabaseProblem
-from .values import MAX_NAME_LENGTH, optional_text
 from .migrations import known_migration_names, migrations
+from .values import MAX_NAME_LENGTH, optional_text
 
 DEFAULT_DB = Path("db") / "claims.db"
 ENV_VAR = "CLAIMS_DB"
@@ -55,7 +55,9 @@ def open_db(path: str | Path | None = None, *, create: bool = False) -> Database
             raise DatabaseProblem(f"{path} is not a claims database: run 'claims init --db {path}' to set it up")
         if len(applied) < len(known_migration_names()):
             if read_only:
-                raise DatabaseProblem(f"{path} is read-only and needs a schema upgrade: make it writable and run 'claims init'")
+                raise DatabaseProblem(
+                    f"{path} is read-only and needs a schema upgrade: make it writable and run 'claims init'"
+                )
             migrations.apply(db)
     except sqlite3.DatabaseError as e:
         db.close()
@@ -175,7 +177,7 @@ def unchecked_references(db: Database) -> Iterator[Database]:
 
 def now() -> str:
     """The current UTC time as an ISO 8601 string, to the second."""
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def current_user(given: str | None = None) -> str:
@@ -187,4 +189,3 @@ def current_user(given: str | None = None) -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
-

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-
 from .errors import AlreadyExists, InvalidValue, NotFound
 
 MAX_BODY_LENGTH = 5_000_000  # characters of a stored text: a long report, not a book
@@ -159,10 +158,10 @@ def parse_stored_at(value: str) -> str:
     """When a text was stored: a UTC timestamp such as 2025-08-30T16:50:09Z, not in the future."""
     text = (value or "").strip()
     try:
-        moment = datetime.datetime.strptime(text, STORED_AT_FORMAT).replace(tzinfo=datetime.timezone.utc)
+        moment = datetime.datetime.strptime(text, STORED_AT_FORMAT).replace(tzinfo=datetime.UTC)
     except ValueError:
         raise InvalidValue(f"invalid time {value!r}: write it as 2025-08-30T16:50:09Z (UTC)") from None
-    if moment > datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=5):
+    if moment > datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=5):
         raise InvalidValue(f"time {value!r} is in the future")
     return text
 
@@ -255,7 +254,7 @@ def write_text(db: Database, source_id: int, text: SourceText, *, reason: str | 
                 "reason": reason or "Text stored.",
                 "recorded_by": user,
                 "recorded_at": timestamp,
-            }  # fmt: skip
+            }
         )
         .last_pk
     )
@@ -292,7 +291,7 @@ def set_archive_url(db: Database, source_id: int, url: str, *, reason: str | Non
             "reason": reason or "Archived copy recorded.",
             "recorded_by": user,
             "recorded_at": timestamp,
-        }  # fmt: skip
+        }
     )
     db["sources"].update(source_id, {"archive_url": url})
     return True

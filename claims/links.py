@@ -21,7 +21,11 @@ from .writing import set_reports_status
 
 SAME = "same"
 # How a link reads from each end: (from the claim that holds it, from the other claim).
-PHRASES = {"same": ("same as", "same as"), "updates": ("updates", "updated by"), "contradicts": ("contradicts", "contradicted by")}
+PHRASES = {
+    "same": ("same as", "same as"),
+    "updates": ("updates", "updated by"),
+    "contradicts": ("contradicts", "contradicted by"),
+}
 # When a report appeared: its source's publication date, else when the claim was said.
 APPEARED = "coalesce(sources.published, claims.dated)"
 LINK_ROW = ("claim_id", "other_id", "relation", "action", "reason", "recorded_by", "recorded_at")
@@ -97,7 +101,7 @@ def regroup(db: Database, claim_ids: Iterable[int]) -> None:
         )
 
 
-def _record(db: Database, row: tuple) -> None:
+def _append_link(db: Database, row: tuple) -> None:
     db.execute(f"insert into claim_links ({', '.join(LINK_ROW)}) values ({', '.join('?' for _ in LINK_ROW)})", row)
 
 
@@ -145,14 +149,34 @@ def link(
         if existing and existing.relation == relation and (relation == SAME or existing.claim_id == claim_id):
             raise AlreadyExists(f"claim {claim_id} is already linked to claim {other_id} as {relation}")
         if existing:
-            _record(db, (existing.claim_id, existing.other_id, existing.relation, "unlink",
-                         f"Replaced by '{claim_id} {relation} {other_id}': {reason}", user, timestamp))  # fmt: skip
-        _record(db, (claim_id, other_id, relation, "link", reason, user, timestamp))
+            _append_link(
+                db,
+                (
+                    existing.claim_id,
+                    existing.other_id,
+                    existing.relation,
+                    "unlink",
+                    f"Replaced by '{claim_id} {relation} {other_id}': {reason}",
+                    user,
+                    timestamp,
+                ),
+            )
+        _append_link(db, (claim_id, other_id, relation, "link", reason, user, timestamp))
         changes = _unify_status(db, claim_id, other_id, status, reason, user, timestamp) if relation == SAME else []
         if relation == SAME or (existing and existing.relation == SAME):
             regroup(db, [claim_id, other_id])
-    replaced = {"claim_id": existing.claim_id, "other_id": existing.other_id, "relation": existing.relation} if existing else None
-    return {"claim_id": claim_id, "other_id": other_id, "relation": relation, "replaced": replaced, "status_changes": changes}
+    replaced = (
+        {"claim_id": existing.claim_id, "other_id": existing.other_id, "relation": existing.relation}
+        if existing
+        else None
+    )
+    return {
+        "claim_id": claim_id,
+        "other_id": other_id,
+        "relation": relation,
+        "replaced": replaced,
+        "status_changes": changes,
+    }
 
 
 def _unify_status(db, claim_id, other_id, status, reason, user, timestamp) -> list[dict]:
@@ -178,7 +202,7 @@ def unlink(db: Database, claim_id: int, other_id: int, *, reason: str, recorded_
         existing = current_link(db, claim_id, other_id)
         if existing is None:
             raise NotFound(f"claims {claim_id} and {other_id} are not linked")
-        _record(db, (existing.claim_id, existing.other_id, existing.relation, "unlink", reason, user, timestamp))
+        _append_link(db, (existing.claim_id, existing.other_id, existing.relation, "unlink", reason, user, timestamp))
         if existing.relation == SAME:
             regroup(db, [claim_id, other_id])
     return {"claim_id": existing.claim_id, "other_id": existing.other_id, "relation": existing.relation}

@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from . import counts
-from .db import write_transaction
-from .evidence import altered_texts, find_span, stale_spans
+from .db import now, write_transaction
 from .errors import ClaimsError
+from .evidence import altered_texts, find_span, stale_spans
 from .schema import (
     CLAIM_DATE,
     FTS_COLUMNS,
@@ -20,9 +20,8 @@ from .schema import (
     expected_triggers,
     index_only_changed_text,
 )
-from .db import now
-from .writing import role_columns
 from .values import identity_key
+from .writing import role_columns
 
 REPAIRED_HISTORY_REASON = "History started by 'claims check --repair': the claim had none."
 
@@ -168,7 +167,11 @@ def _fts_in_sync(db: Database) -> bool:
 
 def _miskeyed(db: Database) -> list[int]:
     """Ids of the claims whose `text_key` is not `identity_key(text)` (keys follow today's rule; repair re-keys)."""
-    return [claim_id for claim_id, text, key in db.execute("select id, text, text_key from claims") if identity_key(text) != key]
+    return [
+        claim_id
+        for claim_id, text, key in db.execute("select id, text, text_key from claims")
+        if identity_key(text) != key
+    ]
 
 
 def _same_text(db: Database) -> list[tuple[int, list[int]]]:

@@ -51,18 +51,45 @@ WEIGHTS_KEPT = 50_000  # word counts kept in memory
 # relation suggested is `same`, how likely they are related (RELATED_*) when it is `updates` or `contradicts`.
 # Weights fitted by bench/fit_match.py on bench/corpus/match, checked on sets it never saw (bench/corpus/match-*).
 SAME_BIAS = -4.47
-SAME_WEIGHTS = {"cognates": 1.14, "wording": 1.27, "wording_squared": 0.82, "through_translation": 0.02,
-                "untranslated": 1.50, "shared_names": 1.27, "shared_numbers": 1.04, "same_asserter": 0.72,
-                "other_asserters": -0.81, "shared_parties": 0.17, "same_figure": 3.30, "different_figure": -1.35,
-                "other_measures": -1.77, "denial_in_one": -0.32, "opposed": -0.09, "closest_wording": 1.52,
-                "most_names": 0.17}  # fmt: skip
+SAME_WEIGHTS = {
+    "cognates": 1.14,
+    "wording": 1.27,
+    "wording_squared": 0.82,
+    "through_translation": 0.02,
+    "untranslated": 1.50,
+    "shared_names": 1.27,
+    "shared_numbers": 1.04,
+    "same_asserter": 0.72,
+    "other_asserters": -0.81,
+    "shared_parties": 0.17,
+    "same_figure": 3.30,
+    "different_figure": -1.35,
+    "other_measures": -1.77,
+    "denial_in_one": -0.32,
+    "opposed": -0.09,
+    "closest_wording": 1.52,
+    "most_names": 0.17,
+}
 RELATED_BIAS = -3.36
-RELATED_WEIGHTS = {"cognates": 1.80, "wording": 2.18, "wording_squared": 0.92, "through_translation": 0.16,
-                   "untranslated": 0.96, "shared_names": 1.09, "shared_numbers": 1.11, "same_asserter": 0.60,
-                   "other_asserters": -0.65, "shared_parties": -0.00, "same_figure": 2.65,
-                   "different_figure": 2.10, "other_measures": -2.26, "denial_in_one": 0.09, "opposed": 1.43,
-                   "closest_wording": 1.07, "most_names": 0.12}  # fmt: skip
-
+RELATED_WEIGHTS = {
+    "cognates": 1.80,
+    "wording": 2.18,
+    "wording_squared": 0.92,
+    "through_translation": 0.16,
+    "untranslated": 0.96,
+    "shared_names": 1.09,
+    "shared_numbers": 1.11,
+    "same_asserter": 0.60,
+    "other_asserters": -0.65,
+    "shared_parties": -0.00,
+    "same_figure": 2.65,
+    "different_figure": 2.10,
+    "other_measures": -2.26,
+    "denial_in_one": 0.09,
+    "opposed": 1.43,
+    "closest_wording": 1.07,
+    "most_names": 0.12,
+}
 
 
 @dataclass
@@ -78,10 +105,16 @@ class Report:
     translation: str | None
     parties: dict[str, frozenset[int]] = field(default_factory=dict)  # role: actor ids
     sides: frozenset[str] = frozenset()  # countries of the asserters
-    figures: dict[str, tuple[str, float | None, float | None]] = field(default_factory=dict)  # measure: (qualifier, low, high)
-    versions: list[tuple[str, dict[str, float]]] = field(default_factory=list)  # (language, {stem: weight}) of each wording
+    figures: dict[str, tuple[str, float | None, float | None]] = field(
+        default_factory=dict
+    )  # measure: (qualifier, low, high)
+    versions: list[tuple[str, dict[str, float]]] = field(
+        default_factory=list
+    )  # (language, {stem: weight}) of each wording
     anchors: frozenset[str] = frozenset()  # names and numbers, compared across languages
-    prefixes: dict[str, float] = field(default_factory=dict)  # the first letters of long words: cognates across languages
+    prefixes: dict[str, float] = field(
+        default_factory=dict
+    )  # the first letters of long words: cognates across languages
     denial: bool = False
 
     @property
@@ -104,8 +137,13 @@ class Candidate:
     reasons: tuple[str, ...]
 
     def as_dict(self) -> dict:
-        return {"claim_id": self.claim_id, "other_id": self.other_id, "score": self.score, "relation": self.relation,
-                "reasons": list(self.reasons)}  # fmt: skip
+        return {
+            "claim_id": self.claim_id,
+            "other_id": self.other_id,
+            "score": self.score,
+            "relation": self.relation,
+            "reasons": list(self.reasons),
+        }
 
 
 class Matcher:
@@ -127,7 +165,8 @@ class Matcher:
             marks = ", ".join("?" for _ in chunk)
             fresh: dict[int, Report] = {}
             rows = self.db.execute(
-                f"select id, source_id, group_id, dated, language, text, translation from claims where id in ({marks})", chunk
+                f"select id, source_id, group_id, dated, language, text, translation from claims where id in ({marks})",
+                chunk,
             ).fetchall()
             self.prefetch(word for row in rows for word in words(row[5] + " " + (row[6] or "")))
             for row in rows:
@@ -151,7 +190,8 @@ class Matcher:
                 if claim_id in fresh:
                     fresh[claim_id].parties = {role: frozenset(ids) for role, ids in roles.items()}
             for claim_id, measure, qualifier, low, high in self.db.execute(
-                f"select claim_id, measure, qualifier, low, high from figures where claim_id in ({marks}) order by id", chunk
+                f"select claim_id, measure, qualifier, low, high from figures where claim_id in ({marks}) order by id",
+                chunk,
             ):
                 if claim_id in fresh:
                     fresh[claim_id].figures.setdefault(measure, (qualifier, low, high))
@@ -198,7 +238,9 @@ class Matcher:
     def candidate_ids(self, report: Report) -> list[int]:
         """Claims that may be reports of the same claim, from the indexes: words, measures, asserters."""
         found: dict[int, None] = {}
-        words_ = {t for t in words(" ".join(filter(None, [report.text, report.translation]))) if len(t) > 2 or t.isdigit()}
+        words_ = {
+            t for t in words(" ".join(filter(None, [report.text, report.translation]))) if len(t) > 2 or t.isdigit()
+        }
         self.prefetch(words_)
         by_rarity = sorted(words_, key=lambda t: (-self.weight(t), t))
         # a word in more claims than this is no lead (and counted no further than WORD_COUNT_CAP)
@@ -212,7 +254,8 @@ class Matcher:
                 found[rowid] = None
         for measure in report.figures:
             for (claim_id,) in self.db.execute(
-                "select claim_id from figures where measure = ? order by claim_id desc limit ?", [measure, INDEX_CANDIDATES]
+                "select claim_id from figures where measure = ? order by claim_id desc limit ?",
+                [measure, INDEX_CANDIDATES],
             ):
                 found[claim_id] = None
         for actor_id in report.asserters:
@@ -224,15 +267,17 @@ class Matcher:
         found.pop(report.id, None)
         return list(found)
 
-    def matches(self, claim_id: int, *, limit: int = DEFAULT_LIMIT, min_score: float = SHOWN_SCORE,
-                among=None) -> list[Candidate]:  # fmt: skip
+    def matches(
+        self, claim_id: int, *, limit: int = DEFAULT_LIMIT, min_score: float = SHOWN_SCORE, among=None
+    ) -> list[Candidate]:
         """The best candidates of one recorded claim, best first, leaving out reports already linked to it; `among`,
         if given, holds the claim ids to consider."""
         report = self.load([claim_id]).get(claim_id)
         return self.matches_of_report(report, limit=limit, min_score=min_score, among=among) if report else []
 
-    def matches_of_report(self, report: Report, *, limit: int = DEFAULT_LIMIT, min_score: float = SHOWN_SCORE,
-                          among=None) -> list[Candidate]:  # fmt: skip
+    def matches_of_report(
+        self, report: Report, *, limit: int = DEFAULT_LIMIT, min_score: float = SHOWN_SCORE, among=None
+    ) -> list[Candidate]:
         """The best candidates of a report, recorded or not (a draft), one per claim, best first."""
         scored = []
         for other, features in self.compared(report, among):
@@ -260,8 +305,16 @@ class Matcher:
                 features[flag] = float(top > 0 and features[name] == top)
         return pairs
 
-    def draft(self, text: str, *, language: str | None, translation: str | None = None, said_on: str | None = None,
-              parties: dict[str, list[int]] | None = None, figures: dict[str, tuple] | None = None) -> Report:  # fmt: skip
+    def draft(
+        self,
+        text: str,
+        *,
+        language: str | None,
+        translation: str | None = None,
+        said_on: str | None = None,
+        parties: dict[str, list[int]] | None = None,
+        figures: dict[str, tuple] | None = None,
+    ) -> Report:
         """A report of a claim not recorded yet (id 0), e.g. drafted by `claims extract`, to match against the database."""
         report = Report(0, 0, 0, said_on, language, text, translation)
         report.parties = {role: frozenset(ids) for role, ids in (parties or {}).items()}
@@ -424,7 +477,7 @@ def candidate_pairs(
     matcher = Matcher(db)
     best: list[tuple] = []
     seen: set[tuple[int, int]] = set()
-    for count, claim_id in enumerate(claim_ids):
+    for _count, claim_id in enumerate(claim_ids):
         among = range(1, claim_id) if earlier_only else None
         for candidate in matcher.matches(claim_id, limit=per_claim, min_score=min_score, among=among):
             pair = (min(candidate.claim_id, candidate.other_id), max(candidate.claim_id, candidate.other_id))
@@ -443,7 +496,9 @@ def candidate_pairs(
     return [item[-1] for item in sorted(best, reverse=True)]
 
 
-def suggestions_for(db: Database, claim_ids: Iterable[int], *, per_claim: int = DEFAULT_LIMIT) -> dict[int, list[Candidate]]:
+def suggestions_for(
+    db: Database, claim_ids: Iterable[int], *, per_claim: int = DEFAULT_LIMIT
+) -> dict[int, list[Candidate]]:
     """The links to suggest for each of these (new) claims: what `claims add`, `import` and `extract` show."""
     matcher = Matcher(db)
     return {claim_id: suggested(matcher.matches(claim_id, limit=per_claim)) for claim_id in claim_ids}
@@ -480,12 +535,19 @@ def draft_links(db: Database, claim: dict, language: str | None, source: dict | 
             continue
         figures.setdefault(figure.measure, (figure.qualifier, figure.low, figure.high))
     matcher = Matcher(db)
-    report = matcher.draft(claim["text"], language=claim.get("language") or language,
-                           translation=claim.get("translation"), said_on=claim.get("said_on"),
-                           parties=parties, figures=figures)  # fmt: skip
+    report = matcher.draft(
+        claim["text"],
+        language=claim.get("language") or language,
+        translation=claim.get("translation"),
+        said_on=claim.get("said_on"),
+        parties=parties,
+        figures=figures,
+    )
     if source and source.get("title"):
         fields = {name: source.get(name) for name in ("url", "outlet", "published", "language")}
-        report.source_id = registry.find_matching_source(db, source["title"], **{k: str(v) for k, v in fields.items() if v})
+        report.source_id = registry.find_matching_source(
+            db, source["title"], **{k: str(v) for k, v in fields.items() if v}
+        )
         report.source_id = report.source_id or 0
     from .records import SOURCE_FIELDS
 
@@ -495,11 +557,13 @@ def draft_links(db: Database, claim: dict, language: str | None, source: dict | 
             continue
         other = registry.get_claim_row(db, c.other_id)
         source = registry.get_source(db, other["source_id"])
-        links.append({  # the other claim by its source and text: imported into another database, it links nothing wrong
-            "relation": c.relation,
-            "source": {name: source[name] for name in SOURCE_FIELDS if source[name] is not None},
-            "text": other["text"],
-            "reason": f"Suggested by claims: claim {c.other_id} (score {c.score:.2f}: {'; '.join(c.reasons)}); "
-                      "keep it or delete it",
-        })  # fmt: skip
+        links.append(
+            {  # the other claim by its source and text: imported into another database, it links nothing wrong
+                "relation": c.relation,
+                "source": {name: source[name] for name in SOURCE_FIELDS if source[name] is not None},
+                "text": other["text"],
+                "reason": f"Suggested by claims: claim {c.other_id} (score {c.score:.2f}: {'; '.join(c.reasons)}); "
+                "keep it or delete it",
+            }
+        )
     return links

@@ -46,71 +46,49 @@ from .vocabulary import DEFAULT_STATUS
 from .writing import WRITTEN_TABLES, ClaimWriter, Stance, claim_id_by_key, role_columns, set_reports_status
 
 __all__ = [
-    "STANCE_REASON", "actor_keys", "actor_kinds", "add_actor", "add_claim", "add_source", "add_stance",
-    "candidate_links", "check_kind", "check_role", "check_status", "claim_ids_from", "current_user", "find_actor_id",
-    "find_matching_source", "get_actor", "get_claim", "get_claim_row", "get_source", "keep_source", "list_actors",
-    "list_claims", "list_sources", "measure_names", "next_claim_id", "now", "role_columns", "set_reports_status",
-    "set_status", "update_actor", "vocabulary",
+    "STANCE_REASON",
+    "actor_keys",
+    "actor_kinds",
+    "add_actor",
+    "add_claim",
+    "add_source",
+    "add_stance",
+    "candidate_links",
+    "check_kind",
+    "check_role",
+    "check_status",
+    "claim_ids_from",
+    "current_user",
+    "find_actor_id",
+    "find_matching_source",
+    "get_actor",
+    "get_claim",
+    "get_claim_row",
+    "get_source",
+    "keep_source",
+    "list_actors",
+    "list_claims",
+    "list_sources",
+    "measure_names",
+    "next_claim_id",
+    "now",
+    "role_columns",
+    "set_reports_status",
+    "set_status",
+    "update_actor",
+    "vocabulary",
 ]
 
 STANCE_REASON = "Stance recorded with 'claims stance'."
 
 
-
-
-
-
 # Vocabulary: the lookup tables created by the migrations are the authority.
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 # Sources
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 # Actors
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 # Claims
@@ -157,9 +135,11 @@ def add_claim(
         existing = claim_id_by_key(db, source_row["id"], identity_key(record.text))
         if existing is not None:
             raise AlreadyExists(_duplicate_message(db, existing, source_row["id"], record.text))
-        stances = [Stance(writer.actor(actor)[0], role) for (actor, _), role in zip(parties, roles)]
+        stances = [Stance(writer.actor(actor)[0], role) for (actor, _), role in zip(parties, roles, strict=False)]
         claim_id = counts.next_ids(db, ["claims"])["claims"]
-        rows = writer.new_claim_rows(claim_id, record, source_row, list({(s.actor_id, s.role): s for s in stances}.values()))
+        rows = writer.new_claim_rows(
+            claim_id, record, source_row, list({(s.actor_id, s.role): s for s in stances}.values())
+        )
         for table in WRITTEN_TABLES:
             writer.insert(table, rows[table])
     return claim_id
@@ -169,8 +149,6 @@ def _duplicate_message(db: Database, claim_id: int, source_id: int, text: str) -
     recorded = db.execute("select text from claims where id = ?", [claim_id]).fetchone()[0]
     how = "" if recorded == text else " (the same text but for case, spacing, quotation marks or final punctuation)"
     return f"this claim is already recorded from source {source_id} as claim {claim_id}{how}"
-
-
 
 
 def set_status(
@@ -200,11 +178,15 @@ def set_status(
             db, group_of(db, claim_id), status, reason=reason, user=user, timestamp=timestamp, evidence=evidence, on=on
         )
     return {
-        "claim_id": claim_id, "from": claim["status"], "to": status, "reason": reason, "evidence": evidence, "on": on, "by": user,
+        "claim_id": claim_id,
+        "from": claim["status"],
+        "to": status,
+        "reason": reason,
+        "evidence": evidence,
+        "on": on,
+        "by": user,
         "reports": [change["claim_id"] for change in changes],
-    }  # fmt: skip
-
-
+    }
 
 
 def add_stance(
@@ -317,7 +299,10 @@ def get_claim(db: Database, claim_id: int) -> dict:
     claim["revisions"] = [
         row | {"old_value": json.loads(row["old_value"]), "new_value": json.loads(row["new_value"])}
         for row in db["revisions"].rows_where(
-            "claim_id = ?", [claim_id], select="field, old_value, new_value, reason, recorded_by, recorded_at", order_by="id"
+            "claim_id = ?",
+            [claim_id],
+            select="field, old_value, new_value, reason, recorded_by, recorded_at",
+            order_by="id",
         )
     ]
     claim["reports"] = reports_of(db, claim_id)
@@ -345,7 +330,10 @@ def candidate_links(
         ids, earlier_only = [claim_id], False
     elif given_ref(source):
         source_id = get_source(db, source)["id"]
-        ids, earlier_only = (row[0] for row in db.execute("select id from claims where source_id = ? order by id", [source_id])), False
+        ids, earlier_only = (
+            (row[0] for row in db.execute("select id from claims where source_id = ? order by id", [source_id])),
+            False,
+        )
     else:
         ids, earlier_only = (row[0] for row in db.execute("select id from claims order by id")), True
     pairs = candidate_pairs(db, ids, min_score=min_score, limit=limit, earlier_only=earlier_only)

@@ -31,11 +31,10 @@ from typing import Any
 
 from .errors import ClaimsError, InvalidValue
 from .evidence import SourceText, parse_body, parse_html_zlib, parse_sha256, parse_span, parse_stored_at, sha256
-from .vocabulary import DEFAULT_STATUS, ROLE_OF_COLUMN, STATUS_NAMES
 from .values import (
     MAX_NAME_LENGTH,
-    Figure,
     MAX_TEXT_LENGTH,
+    Figure,
     fold,
     optional_text,
     parse_date,
@@ -45,6 +44,7 @@ from .values import (
     parse_url,
     require_text,
 )
+from .vocabulary import DEFAULT_STATUS, ROLE_OF_COLUMN, STATUS_NAMES
 
 SOURCE_FIELDS = ("title", "url", "outlet", "published", "language", "archive_url")
 SOURCE_TEXT_FIELDS = ("body", "body_sha256", "stored_at", "html_zlib")  # a source's stored text, where files carry it
@@ -52,9 +52,21 @@ CHANGE_FIELDS = ("status", "reason", "evidence", "date")
 PARTY_FIELDS = ("actor", "date", "source")
 LINK_FIELDS = ("relation", "claim", "source", "text", "reason")
 CLAIM_FIELDS = (
-    "text", "translation", "language", "quote", "said_on", "notes", "status", "reason", "changes",
-    *ROLE_OF_COLUMN, "figures", "links", "span", "source",
-)  # fmt: skip
+    "text",
+    "translation",
+    "language",
+    "quote",
+    "said_on",
+    "notes",
+    "status",
+    "reason",
+    "changes",
+    *ROLE_OF_COLUMN,
+    "figures",
+    "links",
+    "span",
+    "source",
+)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -143,9 +155,12 @@ class ClaimRecord:
         """The record `values()` describes."""
         *fields, changes, parties, figures, links = values
         return cls(
-            *fields, [Change(*c) for c in changes], [Party(*p) for p in parties], [Figure(*f) for f in figures],
+            *fields,
+            [Change(*c) for c in changes],
+            [Party(*p) for p in parties],
+            [Figure(*f) for f in figures],
             [LinkRecord(*link) for link in links],
-        )  # fmt: skip
+        )
 
 
 @dataclass

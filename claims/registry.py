@@ -6,8 +6,8 @@ checked against its lookup table, a claim's row). It imports no module that writ
 
 from __future__ import annotations
 
-import json
 import difflib
+import json
 from collections.abc import Iterable
 
 from sqlite_utils import Database
@@ -26,7 +26,6 @@ from .values import (
     require_text,
 )
 from .vocabulary import ROLE_OPTIONS
-
 
 # Vocabulary: the lookup tables created by the migrations are the authority.
 
@@ -76,7 +75,6 @@ def _role_key(spelling: str) -> str:
 def check_kind(db: Database, kind: str | None) -> str:
     """Return `kind` if it is an allowed actor kind, else raise InvalidValue."""
     return _check_name(db, "actor_kinds", kind, "actor kind")
-
 
 
 # Sources
@@ -167,7 +165,6 @@ def list_sources(db: Database) -> list[dict]:
             "from sources order by id"
         )
     )
-
 
 
 def keep_source(
@@ -309,7 +306,9 @@ def actor_keys(db: Database) -> dict[str, str]:
     """Every matching key (folded name or alias) and the name of the actor it belongs to."""
     return {
         row["match_key"]: row["name"]
-        for row in db.query("select actor_aliases.match_key, actors.name from actor_aliases join actors on actors.id = actor_aliases.actor_id")
+        for row in db.query(
+            "select actor_aliases.match_key, actors.name from actor_aliases join actors on actors.id = actor_aliases.actor_id"
+        )
     }
 
 
@@ -320,9 +319,10 @@ def actor_kinds(db: Database) -> dict[str, str]:
 
 def measure_names(db: Database) -> list[str]:
     """The measure names the figures use, the most used first (then by name)."""
-    return [row["measure"] for row in db.query(
-        "select measure, count(*) as n from figures group by measure order by n desc, measure")]
-
+    return [
+        row["measure"]
+        for row in db.query("select measure, count(*) as n from figures group by measure order by n desc, measure")
+    ]
 
 
 # Claims

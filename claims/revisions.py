@@ -16,8 +16,8 @@ from sqlite_utils import Database
 from . import model
 from .db import write_transaction
 from .errors import AlreadyExists, InvalidValue
-from .values import Figure, optional_text, parse_date, parse_figure, parse_language, require_text
 from .links import regroup
+from .values import Figure, optional_text, parse_date, parse_figure, parse_language, require_text
 from .writing import ClaimWriter
 
 UNCHANGED: Any = object()  # an edit argument left out: keep the current value

@@ -67,7 +67,7 @@ def fold(name: str) -> str:
 
 
 # Quotation marks removed and apostrophes made one, for identity: « x », "x" and “x” are the same text.
-_IDENTITY_MARKS = str.maketrans({**dict.fromkeys("\"«»“”„‟‹›", ""), **dict.fromkeys("’‘‛`´", "'")})
+_IDENTITY_MARKS = str.maketrans({**dict.fromkeys('"«»“”„‟‹›', ""), **dict.fromkeys("’‘‛`´", "'")})
 _FINAL_PUNCTUATION = " .!?;:,…"
 
 
@@ -153,19 +153,39 @@ _FRACTION = r"(?:(?P<mark>[.,])(?P<decimals>\d+))?"
 _NUMBER = re.compile(rf"(?P<whole>[1-9]\d{{0,2}}(?P<sep>{_SEP})\d{{3}}(?!\d)(?:(?P=sep)\d{{3}}(?!\d))*|\d+){_FRACTION}")
 _DOT_GROUPED = re.compile(rf"(?P<whole>[1-9]\d{{0,2}}(?:(?P<sep>\.)\d{{3}}(?!\d))+){_FRACTION}")
 _LOOSE_GROUP = re.compile(rf"(?:{_SEP}|[.,])\d")  # digits right after a number: a group that is not 3 digits long
-SCALES = {"k": 1000, "thousand": 1000, "mille": 1000, "million": 10**6, "millions": 10**6,
-          "milliard": 10**9, "milliards": 10**9, "billion": 10**9, "billions": 10**9}  # fmt: skip
+SCALES = {
+    "k": 1000,
+    "thousand": 1000,
+    "mille": 1000,
+    "million": 10**6,
+    "millions": 10**6,
+    "milliard": 10**9,
+    "milliards": 10**9,
+    "billion": 10**9,
+    "billions": 10**9,
+}
 SCALE_PATTERN = r"thousand|mille|millions?|milliards?|billions?"  # the words; "k" is written against the digits
 _SCALE = re.compile(rf"(?P<k>[kK])(?!\w)|\s+(?P<word>{SCALE_PATTERN})(?!\w)", re.I)
 _SCALE_OF = re.compile(r"\s+(?:de|of)(?=\s)|\s+d['’](?=\w)", re.I)  # "3 millions de personnes": unit "personnes"
 _METRE = re.compile(r"[mM](?!\w)")
 MAX_FIGURE = 10**15  # below it every whole number is exact as a float too; above it a typo is likelier than a count
 _QUALIFIER_PREFIXES = {
-    ">=": "at_least", "<=": "up_to", "~": "about", ">": "more_than", "<": "less_than",
-    "about": "about", "environ": "about", "more than": "more_than", "plus de": "more_than",
-    "at least": "at_least", "au moins": "at_least", "less than": "less_than", "moins de": "less_than",
-    "up to": "up_to", "jusqu'à": "up_to",
-}  # fmt: skip
+    ">=": "at_least",
+    "<=": "up_to",
+    "~": "about",
+    ">": "more_than",
+    "<": "less_than",
+    "about": "about",
+    "environ": "about",
+    "more than": "more_than",
+    "plus de": "more_than",
+    "at least": "at_least",
+    "au moins": "at_least",
+    "less than": "less_than",
+    "moins de": "less_than",
+    "up to": "up_to",
+    "jusqu'à": "up_to",
+}
 _PREFIX = re.compile(
     r"(?P<prefix>>=|<=|~|>|<|(?:"
     + "|".join(k.replace(" ", r"\s+").replace("'", "['’]") for k in _QUALIFIER_PREFIXES if k[0].isalpha())
@@ -174,8 +194,10 @@ _PREFIX = re.compile(
 )
 _RANGE_LEADS = {"between": "and", "entre": "et", "from": "to", "de": "à"}  # the word that joins a range's ends
 _RANGE_LEAD = re.compile(r"(?P<lead>between|entre|from|de)\s+(?=\d)", re.I)
-_CONNECTORS = {lead: re.compile(rf"\s*[-–]\s*(?=\d)|\s+(?:{word})\s+(?=\d)", re.I)
-               for lead, word in {**_RANGE_LEADS, None: "to|à"}.items()}  # fmt: skip
+_CONNECTORS = {
+    lead: re.compile(rf"\s*[-–]\s*(?=\d)|\s+(?:{word})\s+(?=\d)", re.I)
+    for lead, word in {**_RANGE_LEADS, None: "to|à"}.items()
+}
 
 
 class _NotAValue(Exception):
@@ -313,14 +335,20 @@ class Figure:
         return f"{amount} {self.unit}" if self.unit else amount
 
     @classmethod
-    def from_row(cls, row: dict) -> "Figure":
+    def from_row(cls, row: dict) -> Figure:
         """The figure a `figures` row (or any mapping with its columns) describes."""
         return cls(row["measure"], row["qualifier"], row["low"], row["high"], row["unit"])
 
     def row(self, claim_id: int) -> dict:
         """This figure as a row of the `figures` table."""
-        return {"claim_id": claim_id, "measure": self.measure, "qualifier": self.qualifier,
-                "low": self.low, "high": self.high, "unit": self.unit}  # fmt: skip
+        return {
+            "claim_id": claim_id,
+            "measure": self.measure,
+            "qualifier": self.qualifier,
+            "low": self.low,
+            "high": self.high,
+            "unit": self.unit,
+        }
 
     def spec(self) -> str:
         """The SPEC that parses back to this figure, e.g. 'troops_sent=>10000 soldiers'."""
@@ -332,8 +360,14 @@ class Figure:
         return f"{self.measure}={value}" + (f" {self.unit}" if self.unit else "")
 
 
-_BOUNDED = {"exact": (True, True), "about": (True, True), "more_than": (True, False), "at_least": (True, False),
-            "less_than": (False, True), "up_to": (False, True)}  # whether a qualifier sets low, high
+_BOUNDED = {
+    "exact": (True, True),
+    "about": (True, True),
+    "more_than": (True, False),
+    "at_least": (True, False),
+    "less_than": (False, True),
+    "up_to": (False, True),
+}  # whether a qualifier sets low, high
 _SPEC_PREFIXES = {"about": "~", "more_than": ">", "at_least": ">=", "less_than": "<", "up_to": "<="}
 _VALUE_SHAPES = "the value must be N, ~N, >N, >=N, <N, <=N or N-M, optionally followed by a unit"
 
@@ -365,9 +399,7 @@ def parse_figure(spec: str) -> Figure:
     if not sep or not measure or not value:
         raise InvalidValue(f"invalid figure {spec!r}: use MEASURE=VALUE, e.g. killed=~600 or troops_sent=>10000")
     if not _MEASURE.match(measure):
-        raise InvalidValue(
-            f"invalid figure {spec!r}: the measure must be lowercase snake_case, e.g. troops_sent"
-        )
+        raise InvalidValue(f"invalid figure {spec!r}: the measure must be lowercase snake_case, e.g. troops_sent")
     try:
         qualifier, low, high, end, scaled = _read_value(value)
     except _NotAValue:
@@ -402,8 +434,12 @@ def _read_value(value: str) -> tuple[str, int | float | None, int | float | None
         raise _NotAValue  # "between 600"
     else:
         words = prefix and prefix["prefix"]
-        qualifier = "exact" if not words else _QUALIFIER_PREFIXES.get(words) or _QUALIFIER_PREFIXES[
-            " ".join(words.lower().replace("’", "'").split())]  # fmt: skip
+        qualifier = (
+            "exact"
+            if not words
+            else _QUALIFIER_PREFIXES.get(words)
+            or _QUALIFIER_PREFIXES[" ".join(words.lower().replace("’", "'").split())]
+        )
         number = _exact(low, value[start:end])
         has_low, has_high = _BOUNDED[qualifier]
         low, high = number if has_low else None, number if has_high else None
@@ -422,3 +458,32 @@ def parse_relation(relation: str | None) -> str:
     close = difflib.get_close_matches(name, RELATION_NAMES, n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]}?)" if close else ""
     raise InvalidValue(f"unknown relation {relation!r}{hint}: expected one of {', '.join(RELATION_NAMES)}")
+
+
+# Month names as dates write them in French, English and German, folded (`fold`): their number.
+MONTH_NUMBERS = {
+    name: number
+    for number, names in enumerate(
+        [
+            "january jan janvier janv januar janner",
+            "february feb fevrier fevr februar",
+            "march mar mars marz",
+            "april apr avril avr",
+            "may mai",
+            "june jun juin juni",
+            "july jul juillet juil juli",
+            "august aug aout",
+            "september sep sept septembre",
+            "october oct octobre oktober okt",
+            "november nov novembre",
+            "december dec decembre dezember dez",
+        ],
+        1,
+    )
+    for name in names.split()
+}
+
+
+def without_empty(mapping: dict) -> dict:
+    """The mapping without its None and empty values, as exports leave them out."""
+    return {key: value for key, value in mapping.items() if value not in (None, "", [], {})}

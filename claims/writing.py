@@ -20,20 +20,42 @@ from sqlite_utils import Database
 from . import registry
 from .errors import InvalidValue
 from .evidence import bodies, check_span
-from .vocabulary import STANCE_ROLES
 from .records import ClaimRecord
 from .values import Figure, fold, identity_key
+from .vocabulary import STANCE_ROLES
 
 INITIAL_STATUS_REASON = "Status when the claim was recorded."
 UNKNOWN_ACTOR_HINT = "add it with 'claims actor add' or pass --create-actors"
 # The columns of the rows written, in the order of their tuples (claims: these, then role columns, then STAMPED).
-CLAIM_ROW = ("id", "group_id", "text", "text_key", "translation", "language", "is_quote", "source_id", "said_on",
-             "dated", "status", "notes", "span_start", "span_end")  # fmt: skip
+CLAIM_ROW = (
+    "id",
+    "group_id",
+    "text",
+    "text_key",
+    "translation",
+    "language",
+    "is_quote",
+    "source_id",
+    "said_on",
+    "dated",
+    "status",
+    "notes",
+    "span_start",
+    "span_end",
+)
 STAMPED = ("created_at", "updated_at", "status_changed_at", "created_by")
 ATTRIBUTION_ROW = ("claim_id", "actor_id", "role", "source_id", "stated_on", "created_at", "recorded_by")
 FIGURE_ROW = ("claim_id", *(f.name for f in fields(Figure)))
-CHANGE_ROW = ("claim_id", "from_status", "to_status", "reason", "evidence_url", "changed_on", "recorded_at",
-              "recorded_by")  # fmt: skip
+CHANGE_ROW = (
+    "claim_id",
+    "from_status",
+    "to_status",
+    "reason",
+    "evidence_url",
+    "changed_on",
+    "recorded_at",
+    "recorded_by",
+)
 WRITTEN_TABLES = ["claims", "attributions", "figures", "status_changes"]
 EDITABLE_FIELDS = ("text", "translation", "language", "is_quote", "said_on", "notes", "source_id")
 
@@ -95,7 +117,9 @@ class ClaimWriter:
         self.created_actors: list[str] = []
         self.texts: dict[int, str] | None = None  # the stored text of each source that has one, read when first needed
         self.inserts = {  # one prepared statement per table, for rows as tuples
-            table: "insert into [{}] ({}) values ({})".format(table, ", ".join(columns), ", ".join("?" for _ in columns))
+            table: "insert into [{}] ({}) values ({})".format(
+                table, ", ".join(columns), ", ".join("?" for _ in columns)
+            )
             for table, columns in [
                 ("claims", (*CLAIM_ROW, *self.columns.values(), *STAMPED)),
                 ("attributions", ATTRIBUTION_ROW),
@@ -153,10 +177,26 @@ class ClaimWriter:
             names[self.columns[stance.role]].append(self.actor_name(stance.actor_id))
         dated = record.said_on or source["published"]
         span = self.span(source["id"], record.text, record.span)
-        claim = (claim_id, claim_id, record.text, identity_key(record.text), record.translation,
-                 record.language or source["language"], int(record.quote), source["id"], record.said_on, dated,
-                 status, record.notes, *span, *map(json_list, names.values()),
-                 self.timestamp, self.timestamp, self.timestamp, self.user)  # fmt: skip
+        claim = (
+            claim_id,
+            claim_id,
+            record.text,
+            identity_key(record.text),
+            record.translation,
+            record.language or source["language"],
+            int(record.quote),
+            source["id"],
+            record.said_on,
+            dated,
+            status,
+            record.notes,
+            *span,
+            *map(json_list, names.values()),
+            self.timestamp,
+            self.timestamp,
+            self.timestamp,
+            self.user,
+        )
         return {
             "claims": [claim],
             "attributions": [self.attribution_row(claim_id, stance) for stance in stances],
@@ -182,7 +222,9 @@ class ClaimWriter:
     def attribution_row(self, claim_id: int, stance: Stance) -> tuple:
         return (claim_id, stance.actor_id, stance.role, stance.source_id, stance.date, self.timestamp, self.user)
 
-    def history_rows(self, claim_id: int, record: ClaimRecord, published: str | None, start: int = 0) -> Iterator[tuple]:
+    def history_rows(
+        self, claim_id: int, record: ClaimRecord, published: str | None, start: int = 0
+    ) -> Iterator[tuple]:
         """`status_changes` rows from the `start`th entry of the record's history (initial status first) on."""
         entries = history(record, published)
         for index in range(start, len(entries)):
@@ -243,8 +285,12 @@ class ClaimWriter:
         """
         recorded = self.stances_of(claim_id)
         if any(row["actor_id"] == stance.actor_id and row["role"] == stance.role for row in recorded):
-            raise InvalidValue(f"claim {claim_id} already records that {self.actor_name(stance.actor_id)!r} {stance.role}")
-        replaced = [row for row in recorded if row["actor_id"] == stance.actor_id and supersedes(stance.role, row["role"])]
+            raise InvalidValue(
+                f"claim {claim_id} already records that {self.actor_name(stance.actor_id)!r} {stance.role}"
+            )
+        replaced = [
+            row for row in recorded if row["actor_id"] == stance.actor_id and supersedes(stance.role, row["role"])
+        ]
         if replaced and not supersede:
             raise InvalidValue(
                 f"claim {claim_id} records that {self.actor_name(stance.actor_id)!r} {replaced[0]['role']}"
@@ -314,8 +360,14 @@ class ClaimWriter:
         does not mention (a field left out, a party or figure recorded since) is kept unless `prune`."""
         outcome = Outcome()
         row = self.db["claims"].get(claim_id)
-        wanted = {"text": record.text, "translation": record.translation, "language": record.language,
-                  "is_quote": int(record.quote), "said_on": record.said_on, "notes": record.notes}  # fmt: skip
+        wanted = {
+            "text": record.text,
+            "translation": record.translation,
+            "language": record.language,
+            "is_quote": int(record.quote),
+            "said_on": record.said_on,
+            "notes": record.notes,
+        }
         changes = {}
         for name, value in wanted.items():
             if name == "language" and value is None:
@@ -352,10 +404,12 @@ class ClaimWriter:
                     changed = True
                 continue
             rivals = [
-                r for r in recorded
-                if r["actor_id"] == stance.actor_id and supersedes(stance.role, r["role"])
+                r
+                for r in recorded
+                if r["actor_id"] == stance.actor_id
+                and supersedes(stance.role, r["role"])
                 and (r["actor_id"], r["role"]) not in wanted
-            ]  # fmt: skip
+            ]
             if rivals and not prune:
                 outcome.kept.append(
                     f"claim {claim_id}: {name} {rivals[0]['role']} (the file says {stance.role}; --prune applies the file)"
@@ -418,14 +472,23 @@ def set_reports_status(
     on = on or datetime.date.today().isoformat()
     changes = []
     placeholders = ", ".join("?" for _ in claim_ids)
-    for report_id, old in db.execute(f"select id, status from claims where id in ({placeholders}) order by id", claim_ids).fetchall():
+    for report_id, old in db.execute(
+        f"select id, status from claims where id in ({placeholders}) order by id", claim_ids
+    ).fetchall():
         if old == status:
             continue
         db["status_changes"].insert(
-            {"claim_id": report_id, "from_status": old, "to_status": status, "reason": reason, "evidence_url": evidence,
-             "changed_on": on, "recorded_at": timestamp, "recorded_by": user}  # fmt: skip
+            {
+                "claim_id": report_id,
+                "from_status": old,
+                "to_status": status,
+                "reason": reason,
+                "evidence_url": evidence,
+                "changed_on": on,
+                "recorded_at": timestamp,
+                "recorded_by": user,
+            }
         )
         db["claims"].update(report_id, {"status": status, "status_changed_at": timestamp, "updated_at": timestamp})
         changes.append({"claim_id": report_id, "from": old, "to": status})
     return changes
-

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from claims.io.bundle import load_example
 from claims.db import open_db
+from claims.io.bundle import load_example
 from claims.revisions import edit_claim
 from claims.web.server import free_port, start_in_background
 

@@ -1,8 +1,8 @@
 import pytest
 from sqlite_utils import Database
 
-from claims.io.bundle import load_example, load_seed_article
 from claims.db import open_db
+from claims.io.bundle import load_example, load_seed_article
 from claims.values import parse_figure
 
 
@@ -65,7 +65,7 @@ def example_db(example_db_path):
 # The bundled example's claim 4 (Seoul: about 600 North Korean soldiers killed, in French, 30 Aug 2025), reported
 # again, updated and contradicted. Ids, in the order they are added after the example's 12 claims.
 LINKED = {"english": 13, "german": 14, "update": 15, "update_again": 16, "denial": 17}
-HOSTILE_WORDING = "<script>window.pwned = 8</script><img src=x onerror=\"window.pwned = 9\"> Laut Seoul 600 Tote"
+HOSTILE_WORDING = '<script>window.pwned = 8</script><img src=x onerror="window.pwned = 9"> Laut Seoul 600 Tote'
 HOSTILE_LINK_REASON = "<b onmouseover=window.pwned=10>NIS briefing</b>"
 
 
@@ -79,18 +79,48 @@ def add_linked_reports(db) -> None:
         source = model.add_source(db, title, url=url, outlet=outlet, published=published, language=language)
         return model.add_claim(db, text, source=source, parties=[(by, "asserts")], figures=[parse_figure(figure)])
 
-    english = report("Seoul: 600 North Korean soldiers killed", "According to Seoul, about 600 North Korean soldiers "
-                     "were killed.", outlet="Yonhap", published="2025-08-31", language="en",
-                     figure="killed=~600 soldiers", url="https://example.org/yonhap")  # fmt: skip
-    german = report("Seoul: 600 Tote", HOSTILE_WORDING, outlet="<i>DPA</i>", published="2025-08-28", language="de",
-                    figure="killed=~600 soldiers")  # fmt: skip
-    update = report("Seoul revises its estimate", "Seoul now says about 2,000 North Korean soldiers were killed.",
-                    outlet="Yonhap", published="2025-09-20", language="en", figure="killed=~2000 soldiers")  # fmt: skip
-    update_again = report("Seoul: 2.000 Tote", "Laut Seoul wurden etwa 2.000 nordkoreanische Soldaten getötet.",
-                          outlet="DPA", published="2025-09-21", language="de",
-                          figure="killed=~2000 soldiers")  # fmt: skip
-    denial = report("KCNA: no soldier killed", "Pyongyang says no North Korean soldier was killed.", outlet="KCNA",
-                    published="2025-09-02", language="en", figure="killed=0 soldiers", by="Pyongyang")  # fmt: skip
+    english = report(
+        "Seoul: 600 North Korean soldiers killed",
+        "According to Seoul, about 600 North Korean soldiers were killed.",
+        outlet="Yonhap",
+        published="2025-08-31",
+        language="en",
+        figure="killed=~600 soldiers",
+        url="https://example.org/yonhap",
+    )
+    german = report(
+        "Seoul: 600 Tote",
+        HOSTILE_WORDING,
+        outlet="<i>DPA</i>",
+        published="2025-08-28",
+        language="de",
+        figure="killed=~600 soldiers",
+    )
+    update = report(
+        "Seoul revises its estimate",
+        "Seoul now says about 2,000 North Korean soldiers were killed.",
+        outlet="Yonhap",
+        published="2025-09-20",
+        language="en",
+        figure="killed=~2000 soldiers",
+    )
+    update_again = report(
+        "Seoul: 2.000 Tote",
+        "Laut Seoul wurden etwa 2.000 nordkoreanische Soldaten getötet.",
+        outlet="DPA",
+        published="2025-09-21",
+        language="de",
+        figure="killed=~2000 soldiers",
+    )
+    denial = report(
+        "KCNA: no soldier killed",
+        "Pyongyang says no North Korean soldier was killed.",
+        outlet="KCNA",
+        published="2025-09-02",
+        language="en",
+        figure="killed=0 soldiers",
+        by="Pyongyang",
+    )
     assert [english, german, update, update_again, denial] == list(LINKED.values())
     links.link(db, english, 4, "same", reason="The same estimate, translated")
     links.link(db, german, 4, "same", reason="The same estimate, in German")
@@ -109,20 +139,67 @@ def linked_example_path(tmp_path_factory):
     return path
 
 
-@pytest.fixture
-def cli():
-    """Run the `claims` command line in-process: `cli("list", db=path)` returns click's Result."""
+def run_claims(*args, db=None, input=None, env=None):
+    """Run the `claims` command line in-process (`db` passed as --db); return click's Result."""
     from typer.testing import CliRunner
 
     from claims.cli import app
 
-    runner = CliRunner()
+    arguments = [str(a) for a in args] + (["--db", str(db)] if db else [])
+    return CliRunner().invoke(app, arguments, input=input, env=env)
 
-    def run(*args, db=None, input=None):
-        arguments = [str(a) for a in args] + (["--db", str(db)] if db else [])
-        return runner.invoke(app, arguments, input=input)
 
-    return run
+@pytest.fixture
+def cli():
+    """Run the `claims` command line in-process: `cli("list", db=path)` returns click's Result."""
+    return run_claims
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_in_background(db_path, port: int, *, timeout: float = 30):
+    """Start `claims serve` on 127.0.0.1:`port` in a child process and wait until it answers; return the process."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "claims", "serve", "--db", str(db_path), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1)
+            return process
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"claims serve did not start: {process.stderr.read().strip()}") from None
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def datasette(example_db_path):
+    """The project's Datasette (metadata, plugin) over the bundled example, in-process: `await datasette.client.get`."""
+    from claims.web.server import build_datasette
+
+    return build_datasette(example_db_path)
+
+
+def facet_counts(data: dict, facet: str) -> dict:
+    """{value: count} of one facet of a Datasette table page's JSON."""
+    return {item["value"]: item["count"] for item in data["facet_results"][facet]["results"]}
 
 
 def database_bytes(path):
@@ -135,25 +212,56 @@ def reports(db, actors):
     """Reports of one story in two sources (French, then English a week later): ids by name."""
     from claims import model
 
-    ats = model.add_source(db, "Kim réconforte les familles", outlet="ATS", published="2025-08-30", language="fr",
-                           url="https://example.org/ats")  # fmt: skip
-    wire = model.add_source(db, "Seoul revises toll", outlet="Meridian", published="2025-09-06", language="en",
-                            url="https://example.org/meridian")  # fmt: skip
+    ats = model.add_source(
+        db,
+        "Kim réconforte les familles",
+        outlet="ATS",
+        published="2025-08-30",
+        language="fr",
+        url="https://example.org/ats",
+    )
+    wire = model.add_source(
+        db,
+        "Seoul revises toll",
+        outlet="Meridian",
+        published="2025-09-06",
+        language="en",
+        url="https://example.org/meridian",
+    )
     model.add_actor(db, "KCNA", kind="state-media", country="KP")
     model.add_actor(db, "NIS", kind="intelligence", country="KR")
     add = model.add_claim
     return {
-        "fr_600": add(db, "Selon Séoul, environ 600 soldats nord-coréens ont été tués.", source=ats,
-                      parties=[("Seoul", "asserts")], figures=[parse_figure("killed=~600 soldiers")],
-                      translation="According to Seoul, about 600 North Korean soldiers were killed."),
+        "fr_600": add(
+            db,
+            "Selon Séoul, environ 600 soldats nord-coréens ont été tués.",
+            source=ats,
+            parties=[("Seoul", "asserts")],
+            figures=[parse_figure("killed=~600 soldiers")],
+            translation="According to Seoul, about 600 North Korean soldiers were killed.",
+        ),
         "fr_trips": add(db, "Kim n'a effectué qu'une dizaine de déplacements à l'étranger.", source=ats),
-        "en_600": add(db, "Seoul has said about 600 North Korean soldiers were killed in Kursk.", source=wire,
-                      parties=[("Seoul", "asserts")], figures=[parse_figure("killed=~600 soldiers")]),
-        "en_2000": add(db, "The NIS now says about 2,000 North Korean soldiers were killed.", source=wire,
-                       parties=[("NIS", "asserts")], figures=[parse_figure("killed=~2000 soldiers")]),
-        "en_denial": add(db, "KCNA called the reports of North Korean soldiers killed a fabrication.", source=wire,
-                         parties=[("KCNA", "asserts")]),
-    }  # fmt: skip
+        "en_600": add(
+            db,
+            "Seoul has said about 600 North Korean soldiers were killed in Kursk.",
+            source=wire,
+            parties=[("Seoul", "asserts")],
+            figures=[parse_figure("killed=~600 soldiers")],
+        ),
+        "en_2000": add(
+            db,
+            "The NIS now says about 2,000 North Korean soldiers were killed.",
+            source=wire,
+            parties=[("NIS", "asserts")],
+            figures=[parse_figure("killed=~2000 soldiers")],
+        ),
+        "en_denial": add(
+            db,
+            "KCNA called the reports of North Korean soldiers killed a fabrication.",
+            source=wire,
+            parties=[("KCNA", "asserts")],
+        ),
+    }
 
 
 PAGES = __import__("pathlib").Path(__file__).parent / "data" / "pages"
@@ -180,8 +288,17 @@ def kept(db, actors):
     from claims.evidence import SourceText
 
     page = f"<html><body><article><p>{KEPT_BODY}</p></article></body></html>".encode()
-    source = model.add_source(db, "Kim réconforte les familles", url="https://example.org/ats-kim", outlet="ATS",
-                              published="2025-08-30", language="fr", text=SourceText(KEPT_BODY, page))  # fmt: skip
-    ids = {name: model.add_claim(db, text, source=source, parties=[("Seoul", "asserts")])
-           for name, text in KEPT_CLAIMS.items()}  # fmt: skip
+    source = model.add_source(
+        db,
+        "Kim réconforte les familles",
+        url="https://example.org/ats-kim",
+        outlet="ATS",
+        published="2025-08-30",
+        language="fr",
+        text=SourceText(KEPT_BODY, page),
+    )
+    ids = {
+        name: model.add_claim(db, text, source=source, parties=[("Seoul", "asserts")])
+        for name, text in KEPT_CLAIMS.items()
+    }
     return {"source": source, **ids}

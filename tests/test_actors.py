@@ -1,11 +1,11 @@
 """claims.actors and `claims actor alias|rename|merge|delete`: mending actors once a typo is in."""
 
 import pytest
+from conftest import database_bytes
 
 from claims import model
 from claims.actors import actor_changes
 from claims.db import open_db
-from conftest import database_bytes
 
 
 @pytest.fixture
@@ -16,7 +16,16 @@ def typo_db(db_path, cli):
         ("actor", "add", "Ministry of Interior", "--kind", "government"),
         ("add", "Forty-one people died in the floods.", "--source", "1", "--by", "Ministry of Interior"),
         ("add", "Twelve people are missing.", "--source", "1", "--by", "Ministry of Interor", "--create-actors"),
-        ("add", "Rescuers saved 300 people.", "--source", "1", "--by", "Ministry of Interior", "--by", "Ministry of Interor"),
+        (
+            "add",
+            "Rescuers saved 300 people.",
+            "--source",
+            "1",
+            "--by",
+            "Ministry of Interior",
+            "--by",
+            "Ministry of Interor",
+        ),
     ]:
         assert cli(*args, db=db_path).exit_code == 0
     return db_path
@@ -37,13 +46,20 @@ def test_merge_moves_every_attribution_and_keeps_the_old_name_as_an_alias(typo_d
 
 
 def test_rename_keeps_the_old_name_as_an_alias_and_rewrites_the_claims(typo_db, cli):
-    assert cli("actor", "rename", "Ministry of Interor", "Interior Ministry (typo)", "--reason", "r", db=typo_db).exit_code == 0
+    assert (
+        cli("actor", "rename", "Ministry of Interor", "Interior Ministry (typo)", "--reason", "r", db=typo_db).exit_code
+        == 0
+    )
     with open_db(typo_db) as db:
         assert model.get_claim(db, 2)["asserted_by"] == ["Interior Ministry (typo)"]
         assert model.get_actor(db, "Ministry of Interor")["name"] == "Interior Ministry (typo)"
         assert actor_changes(db)[0]["old_value"] == "Ministry of Interor"
     result = cli("actor", "rename", "Interior Ministry (typo)", "Ministry of Interior", "--reason", "r", db=typo_db)
-    assert result.exit_code == 1 and "already names actor 'Ministry of Interior'" in result.stderr and "merge" in result.stderr
+    assert (
+        result.exit_code == 1
+        and "already names actor 'Ministry of Interior'" in result.stderr
+        and "merge" in result.stderr
+    )
 
 
 def test_delete_only_an_actor_without_attributions(typo_db, cli):
@@ -59,7 +75,12 @@ def test_delete_only_an_actor_without_attributions(typo_db, cli):
 
 
 def test_alias_makes_another_name_find_the_actor(typo_db, cli):
-    assert cli("actor", "alias", "Ministry of Interior", "Interior Ministry", "ministère de l'Intérieur", db=typo_db).exit_code == 0
+    assert (
+        cli(
+            "actor", "alias", "Ministry of Interior", "Interior Ministry", "ministère de l'Intérieur", db=typo_db
+        ).exit_code
+        == 0
+    )
     result = cli("add", "Roads are closed.", "--source", "1", "--by", "interior ministry", db=typo_db)
     assert result.exit_code == 0
     result = cli("actor", "alias", "Ministry of Interior", "Ministry of Interor", db=typo_db)

@@ -12,14 +12,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import HOSTILE_LINK_REASON, HOSTILE_WORDING
+from conftest import HOSTILE_LINK_REASON, HOSTILE_WORDING, free_port, start_in_background
 from playwright.sync_api import expect, sync_playwright
 
 from claims import model
-from claims.io.bundle import load_example
 from claims.db import open_db
+from claims.io.bundle import load_example
 from claims.revisions import edit_claim
-from claims.web.server import free_port, start_in_background
 from claims.values import parse_figure
 
 CHROMIUM = os.environ.get("CLAIMS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -31,7 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-HOSTILE_TEXT = "<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\"> Séoul hostile"
+HOSTILE_TEXT = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"> Séoul hostile'
 HOSTILE_ACTOR = "<img src=x onerror=window.pwned=3>"
 HOSTILE_NOTES = "<svg onload=window.pwned=5></svg>"
 HOSTILE_TRANSLATION = "<img src=x onerror=window.pwned=6> Seoul says"
@@ -46,9 +45,14 @@ def server(tmp_path_factory):
     with open_db(path, create=True) as db:
         load_example(db)
         hostile = model.add_claim(
-            db, HOSTILE_TEXT, source=1, parties=[("Seoul", "asserts"), (HOSTILE_ACTOR, "denies")],
-            status="disputed", notes=HOSTILE_NOTES, create_actors=True,
-        )  # fmt: skip
+            db,
+            HOSTILE_TEXT,
+            source=1,
+            parties=[("Seoul", "asserts"), (HOSTILE_ACTOR, "denies")],
+            status="disputed",
+            notes=HOSTILE_NOTES,
+            create_actors=True,
+        )
         model.set_status(db, hostile, "denied", reason="<b>bold?</b>", evidence="https://example.org/evidence")
         edit_claim(db, hostile, translation=HOSTILE_TRANSLATION, reason=HOSTILE_REASON, recorded_by="zoé")
         # A URL that bypassed validation (edited outside claims) must still never become a link.
@@ -69,16 +73,26 @@ def busy_server(tmp_path_factory):
         load_example(db)
         for n in range(30):
             source = model.add_source(
-                db, f"Report {n}: a long headline about estimates of soldiers killed in the Kursk region, again",
-                url=f"https://example.org/report/{n}", outlet=f"Outlet {n % 7}", published=f"2025-09-{n % 28 + 1:02d}",
-            )  # fmt: skip
+                db,
+                f"Report {n}: a long headline about estimates of soldiers killed in the Kursk region, again",
+                url=f"https://example.org/report/{n}",
+                outlet=f"Outlet {n % 7}",
+                published=f"2025-09-{n % 28 + 1:02d}",
+            )
             model.add_claim(
-                db, f"Estimate {n}: " + "a long claim text that goes on as claims do in wire copy " * 4,
-                source=source, parties=[(f"Actor {n % 12}", "asserts"), (f"Outlet {n % 7}", "relays"),
-                                        (f"Government {n % 5}", "not-confirmed")],
-                said_on=f"2025-09-{n % 28 + 1:02d}", figures=[parse_figure(f"killed=>{1000 + 100 * n} soldiers")],
-                notes="Checked against the wire " * 3, create_actors=True,
-            )  # fmt: skip
+                db,
+                f"Estimate {n}: " + "a long claim text that goes on as claims do in wire copy " * 4,
+                source=source,
+                parties=[
+                    (f"Actor {n % 12}", "asserts"),
+                    (f"Outlet {n % 7}", "relays"),
+                    (f"Government {n % 5}", "not-confirmed"),
+                ],
+                said_on=f"2025-09-{n % 28 + 1:02d}",
+                figures=[parse_figure(f"killed=>{1000 + 100 * n} soldiers")],
+                notes="Checked against the wire " * 3,
+                create_actors=True,
+            )
     port = free_port()
     process = start_in_background(path, port)
     yield f"http://127.0.0.1:{port}"
@@ -98,7 +112,9 @@ def linked_server(linked_example_path):
 
 @pytest.fixture(scope="module")
 def browser():
-    assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CLAIMS_CHROMIUM)"
+    assert Path(CHROMIUM).exists(), (
+        f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CLAIMS_CHROMIUM)"
+    )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from claims.io import imports, importer, writers
-from claims.io.bulk import in_background
 from claims.db import open_db
+from claims.io import importer, imports, writers
+from claims.io.bulk import in_background
 from claims.io.imports import import_path
 from claims.maintenance import check
 from claims.records import InvalidRecords
@@ -27,10 +27,13 @@ def claims_file(path, count, start=0, **extra):
     with path.open("w", encoding="utf-8") as f:
         for n in range(start, start + count):
             record = {
-                "text": f"Claim {n}: Séoul says {n} soldiers", "said_on": "2025-08-30",
+                "text": f"Claim {n}: Séoul says {n} soldiers",
+                "said_on": "2025-08-30",
                 "source": {"title": f"Source {n % 20}", "url": f"https://example.org/{n % 20}", "language": "fr"},
-                "asserted_by": [f"Actor {n % 7}"], "relayed_by": ["AFP"], "figures": [f"killed=~{n}"],
-            }  # fmt: skip
+                "asserted_by": [f"Actor {n % 7}"],
+                "relayed_by": ["AFP"],
+                "figures": [f"killed=~{n}"],
+            }
             if n % 3 == 0:
                 record["changes"] = [{"status": "confirmed", "reason": "Checked", "date": "2025-09-01"}]
             f.write(json.dumps(record | extra, ensure_ascii=False) + "\n")
@@ -45,7 +48,9 @@ def content(db) -> dict:
     """Every table's rows but the timestamps, which differ from one run to the next."""
     tables = [t for t in db.table_names() if not t.startswith("claims_fts")]
     return {
-        table: db.execute(f"select {', '.join(f'[{c}]' for c in db[table].columns_dict if c not in TIMESTAMPS)} from [{table}]").fetchall()
+        table: db.execute(
+            f"select {', '.join(f'[{c}]' for c in db[table].columns_dict if c not in TIMESTAMPS)} from [{table}]"
+        ).fetchall()
         for table in tables
     }
 
@@ -66,7 +71,9 @@ def test_a_large_import_rebuilds_indexes_and_triggers_and_indexes_every_claim(db
     run = statements(db)
     summary = import_path(db, claims_file(tmp_path / "big.jsonl", 300), create_actors=True)
     assert summary.added == 300
-    assert any(s.lower().startswith("drop index") for s in run) and any(s.lower().startswith("drop trigger") for s in run)
+    assert any(s.lower().startswith("drop index") for s in run) and any(
+        s.lower().startswith("drop trigger") for s in run
+    )
     assert schema(db) == before
     assert check(db) == []  # full-text index, counts, derived columns all in step
     assert matches(db, "seoul") == 300 and matches(db, "soldiers") == 300
@@ -156,7 +163,9 @@ def test_a_failed_large_import_leaves_the_database_as_it_was(db, tmp_path):
         f.write(json.dumps({"text": "No source"}) + "\n")
     with pytest.raises(InvalidRecords) as e:
         import_path(db, path, create_actors=True)
-    assert [str(p) for p in e.value.problems] == ["big.jsonl:301: source: a source (title, url, outlet, published, language) is required"]
+    assert [str(p) for p in e.value.problems] == [
+        "big.jsonl:301: source: a source (title, url, outlet, published, language) is required"
+    ]
     assert schema(db) == before_schema
     assert content(db) == before_content
     assert check(db) == []
@@ -204,7 +213,11 @@ def test_a_second_process_checking_records_changes_nothing_but_speed(tmp_path, m
     path = claims_file(tmp_path / "claims.jsonl", 200)
     lines = path.read_text(encoding="utf-8").splitlines()
     rewritten = json.loads(lines[3]) | {"changes": [{"status": "false", "reason": "Rewritten", "date": "2025-09-01"}]}
-    lines[3:3] = ['{"broken', json.dumps({"text": "x", "source": {"title": "S"}, "status": "maybe"}), json.dumps(rewritten)]
+    lines[3:3] = [
+        '{"broken',
+        json.dumps({"text": "x", "source": {"title": "S"}, "status": "maybe"}),
+        json.dumps(rewritten),
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     if suffix == ".csv":
         with open_db(tmp_path / "export.db", create=True) as db:
@@ -216,8 +229,14 @@ def test_a_second_process_checking_records_changes_nothing_but_speed(tmp_path, m
     monkeypatch.setattr(imports, "BACKGROUND_BYTES", 0)
     assert imported(path, tmp_path, "helped") == alone
     if suffix == ".jsonl":
-        assert [json.loads(line)["where"] for line in alone[2].splitlines()] == ["claims.jsonl:4", "claims.jsonl:5", "claims.jsonl:6"]
-        assert json.loads(alone[2].splitlines()[2])["record"] == rewritten  # a history conflict, found by the writing process
+        assert [json.loads(line)["where"] for line in alone[2].splitlines()] == [
+            "claims.jsonl:4",
+            "claims.jsonl:5",
+            "claims.jsonl:6",
+        ]
+        assert (
+            json.loads(alone[2].splitlines()[2])["record"] == rewritten
+        )  # a history conflict, found by the writing process
 
 
 def numbers(count):
@@ -245,7 +264,10 @@ def children(pid: int) -> list[int]:
 def test_killing_the_import_ends_its_second_process(db_path, tmp_path):
     path = claims_file(tmp_path / "big.jsonl", 20_000)
     assert path.stat().st_size > imports.BACKGROUND_BYTES
-    importing = subprocess.Popen([sys.executable, "-m", "claims", "import", str(path), "--db", str(db_path), "--create-actors"], stderr=subprocess.DEVNULL)
+    importing = subprocess.Popen(
+        [sys.executable, "-m", "claims", "import", str(path), "--db", str(db_path), "--create-actors"],
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 20
     while not (workers := children(importing.pid)) and time.monotonic() < deadline:
         time.sleep(0.05)

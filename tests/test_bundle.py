@@ -47,9 +47,12 @@ def test_every_example_claim_is_quoted_from_its_article(example_db):
 def test_example_shows_a_claim_in_many_reports(example_db):
     groups = list(example_db.query("select * from claim_groups where reports > 1 order by claim_id"))
     assert [(g["claim_id"], g["reports"], g["status"]) for g in groups] == [
-        (1, 2, "unconfirmed"), (2, 2, "corroborated"), (3, 2, "unconfirmed"), (4, 2, "unconfirmed"),
+        (1, 2, "unconfirmed"),
+        (2, 2, "corroborated"),
+        (3, 2, "unconfirmed"),
+        (4, 2, "unconfirmed"),
         (7, 2, "unconfirmed"),
-    ]  # fmt: skip
+    ]
     assert all(g["outlets"] == '["ATS","Northgate Wire"]' and g["languages"] == '["fr","en"]' for g in groups)
     troops = claim_with(example_db, "more than 10,000 soldiers")
     assert troops["status"] == "corroborated", "one claim, one status: the ATS report's"
@@ -62,8 +65,9 @@ def test_example_shows_the_update_chain_and_the_contradiction(example_db):
     assert [(f["measure"], f["qualifier"], f["low"]) for f in newer["figures"]] == [("killed", "about", 2000)]
     assert (older["figures"][0]["measure"], older["figures"][0]["low"]) == ("killed", 600)
     assert [(link["phrase"], link["claim_id"]) for link in newer["links"]] == [
-        ("updates", older["id"]), ("contradicted by", claim_with(example_db, "pure fabrication")["id"])
-    ]  # fmt: skip
+        ("updates", older["id"]),
+        ("contradicted by", claim_with(example_db, "pure fabrication")["id"]),
+    ]
     kcna = claim_with(example_db, "pure fabrication")
     assert kcna["asserted_by"] == ["KCNA"] and [link["relation"] for link in kcna["links"]] == ["contradicts"]
     assert newer["group_id"] != older["group_id"], "an update is another claim, not a report of it"

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from claims import model
+from claims.errors import InvalidValue
 from claims.io.claimreview import (
     DEFAULT_MAPPING,
     export_claimreviews,
     load_mapping,
     to_claimreview,
 )
-from claims.errors import InvalidValue
 from claims.io.claimreview_reader import parse_claimreviews
 from claims.vocabulary import STATUS_NAMES
 
@@ -48,8 +48,19 @@ def parse_one(obj, **kwargs):
 def assert_canonical(record):
     """The canonical claim record: every key present, with the right types."""
     assert set(record) == {
-        "text", "translation", "language", "quote", "said_on", "notes", "status", "reason", "changes",
-        "figures", "links", "source", *ROLE_COLUMNS,
+        "text",
+        "translation",
+        "language",
+        "quote",
+        "said_on",
+        "notes",
+        "status",
+        "reason",
+        "changes",
+        "figures",
+        "links",
+        "source",
+        *ROLE_COLUMNS,
     }
     assert record["text"] == record["text"].strip() and record["text"]
     assert record["status"] in STATUS_NAMES
@@ -74,10 +85,15 @@ def test_single_object_politifact_like():
     assert record["status"] == "false"
     assert record["reason"] == "ClaimReview rating 'Pants on Fire!' by PolitiFact (2024-03-12)"
     assert record["said_on"] == "2024-03-07"
-    review_url = "https://www.politifact.com/factchecks/2024/mar/12/facebook-posts/no-wind-turbine-noise-doesnt-cause-cancer/"
+    review_url = (
+        "https://www.politifact.com/factchecks/2024/mar/12/facebook-posts/no-wind-turbine-noise-doesnt-cause-cancer/"
+    )
     assert record["source"] == {
-        "title": "ClaimReview by PolitiFact", "url": review_url, "outlet": "PolitiFact",
-        "published": "2024-03-12", "language": None,
+        "title": "ClaimReview by PolitiFact",
+        "url": review_url,
+        "outlet": "PolitiFact",
+        "published": "2024-03-12",
+        "language": None,
     }
     assert review_url in record["notes"] and "ratingValue 1, bestRating 6, worstRating 1" in record["notes"]
 
@@ -119,16 +135,25 @@ def test_graph_yoast_like_ignores_other_types_and_resolves_references():
     ]
     tea, on_tiktok, maker = records
     assert on_tiktok["source"]["url"] == "https://www.tiktok.com/@example/video/7355000000000000000"
-    assert on_tiktok["links"] == [{"relation": "same", "source": tea["source"], "text": tea["text"],
-                                   "reason": "ClaimReview: another appearance of the claim reviewed"}]  # fmt: skip
+    assert on_tiktok["links"] == [
+        {
+            "relation": "same",
+            "source": tea["source"],
+            "text": tea["text"],
+            "reason": "ClaimReview: another appearance of the claim reviewed",
+        }
+    ]
     assert tea["status"] == "disputed"
     assert tea["reason"] == "ClaimReview rating 'Misleading' by Check Your Fact (2024-04-15)"  # author {"@id"} resolved
     assert tea["asserted_by"] == ["Instagram user"]
     assert tea["language"] == "en-US"
     assert tea["said_on"] == "2024-04-09"
     assert tea["source"] == {
-        "title": "This tea reversed my diabetes in 14 days", "url": "https://www.instagram.com/p/C5examplePost/",
-        "outlet": "Instagram", "published": "2024-04-09", "language": None,
+        "title": "This tea reversed my diabetes in 14 days",
+        "url": "https://www.instagram.com/p/C5examplePost/",
+        "outlet": "Instagram",
+        "published": "2024-04-09",
+        "language": None,
     }
     # Nested @graph, "schema:ClaimReview", a rating text nobody knows: the number decides, and the notes say so.
     assert maker["status"] == "corroborated"
@@ -156,7 +181,9 @@ def test_html_page_afp_factuel_like():
     assert record["source"] == {
         "title": "Panique bancaire en France : les gens retirent leur argent !",
         "url": "https://x.com/infoverite_example/status/1784500000000000000",
-        "outlet": "X", "published": "2024-04-28", "language": None,
+        "outlet": "X",
+        "published": "2024-04-28",
+        "language": None,
     }
     assert warnings == ["afp-factuel.html block 3: invalid JSON: Expecting ',' delimiter at line 5"]
 
@@ -174,7 +201,9 @@ def test_german_correctiv_like():
     assert strompreis["reason"] == "ClaimReview rating 'Teilweise falsch' by CORRECTIV.Faktencheck (2024-04-22)"
     assert strompreis["source"]["published"] == "2024-04-22"  # "22.04.2024" can only be read one way
     assert strompreis["said_on"] is None
-    assert warnings == ["correctiv.json item 2: unparseable itemReviewed datePublished 'irgendwann im April': left empty"]
+    assert warnings == [
+        "correctiv.json item 2: unparseable itemReviewed datePublished 'irgendwann im April': left empty"
+    ]
 
 
 def test_snopes_like_ratings():
@@ -194,7 +223,7 @@ def test_snopes_like_ratings():
 def test_hostile_text_comes_through_as_literal_text():
     records, warnings = parse_fixture("hostile.json")
     [record] = records
-    assert record["text"] == "<script>alert(\"claim\")</script>'; DROP TABLE claims; --"
+    assert record["text"] == '<script>alert("claim")</script>\'; DROP TABLE claims; --'
     assert record["asserted_by"] == ["Robert'); DROP TABLE actors;--"]
     assert record["reason"] == "ClaimReview rating '<i>False</i>' by <b>Evil</b> Checker (2024-06-01)"
     assert record["status"] == "false"
@@ -205,8 +234,15 @@ def test_hostile_text_comes_through_as_literal_text():
     assert warnings[1].startswith("hostile.json item 1: invalid appearance url")
 
 
-FIXTURES = ["politifact-single.json", "fullfact-list.json", "yoast-graph.json", "afp-factuel.html",
-            "correctiv.json", "snopes.json", "hostile.json"]
+FIXTURES = [
+    "politifact-single.json",
+    "fullfact-list.json",
+    "yoast-graph.json",
+    "afp-factuel.html",
+    "correctiv.json",
+    "snopes.json",
+    "hostile.json",
+]
 
 
 def test_every_imported_record_loads_through_the_model(db):
@@ -217,9 +253,16 @@ def test_every_imported_record_loads_through_the_model(db):
             source = record["source"]
             source_id = model.find_matching_source(db, **source) or model.add_source(db, **source)
             claim_id = model.add_claim(
-                db, record["text"], source=source_id, status=record["status"], reason=record["reason"],
-                parties=[(actor, "asserts") for actor in record["asserted_by"]], said_on=record["said_on"],
-                language=record["language"], notes=record["notes"], create_actors=True,
+                db,
+                record["text"],
+                source=source_id,
+                status=record["status"],
+                reason=record["reason"],
+                parties=[(actor, "asserts") for actor in record["asserted_by"]],
+                said_on=record["said_on"],
+                language=record["language"],
+                notes=record["notes"],
+                create_actors=True,
             )
             claim = model.get_claim(db, claim_id)
             assert (claim["text"], claim["asserted_by"]) == (record["text"], record["asserted_by"])
@@ -261,11 +304,19 @@ def test_block_holding_a_list_and_a_graph():
 
 @pytest.mark.parametrize(
     "data",
-    ["", "   ", "not json at all", "<html><body><p>No structured data</p></body></html>", '{"@type": "ClaimReview",',
-     '{"@type": "WebPage", "name": "x"}', '[]',
-     '<script type="application/ld+json">{"@type": "ClaimReview" "claimReviewed": "x"}</script>',
-     '<script type="text/javascript">var x = {"@type": "ClaimReview", "claimReviewed": "x"};</script>',
-     "[" * 100_000, '<script type="application/ld+json">' + "[" * 100_000 + "</script>"],
+    [
+        "",
+        "   ",
+        "not json at all",
+        "<html><body><p>No structured data</p></body></html>",
+        '{"@type": "ClaimReview",',
+        '{"@type": "WebPage", "name": "x"}',
+        "[]",
+        '<script type="application/ld+json">{"@type": "ClaimReview" "claimReviewed": "x"}</script>',
+        '<script type="text/javascript">var x = {"@type": "ClaimReview", "claimReviewed": "x"};</script>',
+        "[" * 100_000,
+        '<script type="application/ld+json">' + "[" * 100_000 + "</script>",
+    ],
 )
 def test_nothing_parseable_raises_naming_the_origin(data):
     with pytest.raises(InvalidValue) as error:
@@ -274,7 +325,9 @@ def test_nothing_parseable_raises_naming_the_origin(data):
 
 
 def test_reviews_without_text_are_skipped_but_found():
-    records, warnings = parse_claimreviews(json.dumps([review(claimReviewed=""), review(claimReviewed=None)]), origin="x")
+    records, warnings = parse_claimreviews(
+        json.dumps([review(claimReviewed=""), review(claimReviewed=None)]), origin="x"
+    )
     assert records == []
     assert warnings == ["x item 1: skipped: no claimReviewed text", "x item 2: skipped: no claimReviewed text"]
 
@@ -341,8 +394,10 @@ def test_appearance_shapes(appearance, url, title):
 
 
 def test_a_review_with_several_appearances_is_one_report_per_appearance():
-    appearances = [{"url": "https://example.org/b", "headline": "B", "text": "The moon: cheese, really."},
-                   {"url": "https://example.org/a", "headline": "A", "datePublished": "2024-01-02"}]  # fmt: skip
+    appearances = [
+        {"url": "https://example.org/b", "headline": "B", "text": "The moon: cheese, really."},
+        {"url": "https://example.org/a", "headline": "A", "datePublished": "2024-01-02"},
+    ]
     item = {"@type": "Claim", "firstAppearance": appearances[1], "appearance": appearances}
     records, warnings = parse_claimreviews(json.dumps(review(itemReviewed=item)), origin="r")
     assert warnings == []
@@ -351,14 +406,23 @@ def test_a_review_with_several_appearances_is_one_report_per_appearance():
         ("https://example.org/b", None, "The moon: cheese, really."),  # an appearance's own wording
     ]
     assert records[0]["links"] == []
-    assert records[1]["links"] == [{"relation": "same", "source": records[0]["source"], "text": records[0]["text"],
-                                    "reason": "ClaimReview: another appearance of the claim reviewed"}]  # fmt: skip
+    assert records[1]["links"] == [
+        {
+            "relation": "same",
+            "source": records[0]["source"],
+            "text": records[0]["text"],
+            "reason": "ClaimReview: another appearance of the claim reviewed",
+        }
+    ]
     assert {r["status"] for r in records} == {"false"}
 
 
 def test_review_headline_titles_the_fallback_source_and_language_objects_are_read():
     record, warnings = parse_one(
-        review(headline=" Fact check:  the moon ", inLanguage={"@type": "Language", "name": "French", "alternateName": "fr"})
+        review(
+            headline=" Fact check:  the moon ",
+            inLanguage={"@type": "Language", "name": "French", "alternateName": "fr"},
+        )
     )
     assert record["source"]["title"] == "Fact check: the moon"
     assert record["language"] == record["source"]["language"] == "fr"
@@ -369,21 +433,55 @@ def test_review_headline_titles_the_fallback_source_and_language_objects_are_rea
 @pytest.mark.parametrize(
     "label,status",
     [
-        ("False", "false"), ("Faux", "false"), ("Falsch", "false"), ("Pants on Fire!", "false"),
-        ("pants-fire", "false"), ("Mostly False", "false"), ("Plutôt faux", "false"), ("Fabricated", "false"),
-        ("Altered", "false"), ("Satire", "false"), ("Labeled Satire", "false"), ("Größtenteils falsch", "false"),
-        ("Frei erfunden", "false"), ("Incorrect", "false"), ("This is not true.", "false"), ("FAUX", "false"),
-        ("Misleading", "disputed"), ("Trompeur", "disputed"), ("Irreführend", "disputed"),
-        ("Missing context", "disputed"), ("Manque de contexte", "disputed"), ("Fehlender Kontext", "disputed"),
-        ("Falscher Kontext", "disputed"), ("Half True", "disputed"), ("À moitié vrai", "disputed"),
-        ("Partly false", "disputed"), ("Partiellement faux", "disputed"), ("Teilweise falsch", "disputed"),
-        ("Exaggerated", "disputed"), ("Exagéré", "disputed"), ("Mixture", "disputed"),
-        ("C'est plus compliqué", "disputed"), ("Correct, but misleading", "disputed"),
-        ("Mostly True", "corroborated"), ("Plutôt vrai", "corroborated"), ("Größtenteils richtig", "corroborated"),
-        ("True", "confirmed"), ("Vrai", "confirmed"), ("Correct", "confirmed"), ("Richtig", "confirmed"),
-        ("Correct Attribution", "confirmed"), ("Wahr", "confirmed"),
-        ("Unproven", "unconfirmed"), ("Unverified", "unconfirmed"), ("Non vérifié", "unconfirmed"),
-        ("Unbelegt", "unconfirmed"), ("Denied", "denied"), ("Démenti", "denied"), ("Retracted", "retracted"),
+        ("False", "false"),
+        ("Faux", "false"),
+        ("Falsch", "false"),
+        ("Pants on Fire!", "false"),
+        ("pants-fire", "false"),
+        ("Mostly False", "false"),
+        ("Plutôt faux", "false"),
+        ("Fabricated", "false"),
+        ("Altered", "false"),
+        ("Satire", "false"),
+        ("Labeled Satire", "false"),
+        ("Größtenteils falsch", "false"),
+        ("Frei erfunden", "false"),
+        ("Incorrect", "false"),
+        ("This is not true.", "false"),
+        ("FAUX", "false"),
+        ("Misleading", "disputed"),
+        ("Trompeur", "disputed"),
+        ("Irreführend", "disputed"),
+        ("Missing context", "disputed"),
+        ("Manque de contexte", "disputed"),
+        ("Fehlender Kontext", "disputed"),
+        ("Falscher Kontext", "disputed"),
+        ("Half True", "disputed"),
+        ("À moitié vrai", "disputed"),
+        ("Partly false", "disputed"),
+        ("Partiellement faux", "disputed"),
+        ("Teilweise falsch", "disputed"),
+        ("Exaggerated", "disputed"),
+        ("Exagéré", "disputed"),
+        ("Mixture", "disputed"),
+        ("C'est plus compliqué", "disputed"),
+        ("Correct, but misleading", "disputed"),
+        ("Mostly True", "corroborated"),
+        ("Plutôt vrai", "corroborated"),
+        ("Größtenteils richtig", "corroborated"),
+        ("True", "confirmed"),
+        ("Vrai", "confirmed"),
+        ("Correct", "confirmed"),
+        ("Richtig", "confirmed"),
+        ("Correct Attribution", "confirmed"),
+        ("Wahr", "confirmed"),
+        ("Unproven", "unconfirmed"),
+        ("Unverified", "unconfirmed"),
+        ("Non vérifié", "unconfirmed"),
+        ("Unbelegt", "unconfirmed"),
+        ("Denied", "denied"),
+        ("Démenti", "denied"),
+        ("Retracted", "retracted"),
     ],
 )
 def test_default_import_rules(label, status):
@@ -410,7 +508,9 @@ def test_default_import_rules(label, status):
     ],
 )
 def test_unknown_rating_text_falls_back_on_the_number(rating, status):
-    record, warnings = parse_one(review(reviewRating={"@type": "Rating", "alternateName": "Fishy", **rating}), origin="r")
+    record, warnings = parse_one(
+        review(reviewRating={"@type": "Rating", "alternateName": "Fishy", **rating}), origin="r"
+    )
     assert record["status"] == status
     assert record["reason"].startswith("ClaimReview rating 'Fishy' by Checker")
     if status == "unconfirmed":
@@ -509,13 +609,23 @@ def reviewed_db(db, source_id, actors):
     model.add_actor(db, "Kim Jong Un", kind="person", country="KP")
     web = model.add_source(db, "KCNA report", url="https://news.example/kcna", outlet="KCNA", published="2025-08-29")
     disputed = model.add_claim(
-        db, "About 600 soldiers were killed.", source=web, said_on="2025-08-28", language="en",
+        db,
+        "About 600 soldiers were killed.",
+        source=web,
+        said_on="2025-08-28",
+        language="en",
         parties=[("Seoul", "asserts"), ("Kim Jong Un", "asserts"), ("ATS", "relays")],
     )
     model.set_status(db, disputed, "disputed", reason="Kyiv gives another figure", on="2025-09-02")
     model.add_claim(db, "Kim met the families.", source=source_id, parties=[("Pyongyang", "asserts")])
-    model.add_claim(db, "<script>x</script>'; DROP TABLE claims; --", source=source_id, status="false",
-                    reason="Shown untrue", parties=[("Pyongyang", "asserts")])
+    model.add_claim(
+        db,
+        "<script>x</script>'; DROP TABLE claims; --",
+        source=source_id,
+        status="false",
+        reason="Shown untrue",
+        parties=[("Pyongyang", "asserts")],
+    )
     return db
 
 
@@ -525,14 +635,25 @@ def test_export_a_claim_from_the_model(reviewed_db):
     assert_google_claimreview(obj)
     assert obj["url"] == "https://desk.example/claims/claims/1"
     assert obj["claimReviewed"] == "About 600 soldiers were killed."
-    assert obj["reviewRating"] == {"@type": "Rating", "alternateName": "Disputed", "ratingValue": 3,
-                                   "bestRating": 5, "worstRating": 1}
+    assert obj["reviewRating"] == {
+        "@type": "Rating",
+        "alternateName": "Disputed",
+        "ratingValue": 3,
+        "bestRating": 5,
+        "worstRating": 1,
+    }
     assert obj["author"] == {"@type": "Organization", "name": "Claims Desk", "url": "https://desk.example/"}
     assert obj["datePublished"] == "2025-09-02"  # the date of the latest status change
     assert obj["inLanguage"] == "en"
-    appearance = {"@type": "CreativeWork", "url": "https://news.example/kcna", "headline": "KCNA report",
-                  "publisher": {"@type": "Organization", "name": "KCNA"}, "datePublished": "2025-08-29",
-                  "text": "About 600 soldiers were killed.", "inLanguage": "en"}  # fmt: skip
+    appearance = {
+        "@type": "CreativeWork",
+        "url": "https://news.example/kcna",
+        "headline": "KCNA report",
+        "publisher": {"@type": "Organization", "name": "KCNA"},
+        "datePublished": "2025-08-29",
+        "text": "About 600 soldiers were killed.",
+        "inLanguage": "en",
+    }
     assert obj["itemReviewed"] == {
         "@type": "Claim",
         "author": [{"@type": "Organization", "name": "Seoul"}, {"@type": "Person", "name": "Kim Jong Un"}],
@@ -546,7 +667,8 @@ def test_export_only_reviewed_claims_with_their_page_url(reviewed_db):
     claims = [model.get_claim(reviewed_db, claim["id"]) for claim in model.list_claims(reviewed_db)]
     exported = export_claimreviews(claims, reviewer=REVIEWER, base_url="https://claims.example/")
     assert [obj["url"] for obj in exported] == [
-        "https://claims.example/claims/claims/1", "https://claims.example/claims/claims/3"
+        "https://claims.example/claims/claims/1",
+        "https://claims.example/claims/claims/3",
     ]
     for obj in exported:
         assert_google_claimreview(obj)
@@ -576,12 +698,16 @@ def test_export_round_trips_through_import(reviewed_db):
 @pytest.mark.parametrize("status", STATUS_NAMES)
 def test_every_status_exports_and_comes_back(status):
     claim = {
-        "id": 7, "text": "A claim.", "status": status, "language": "fr", "said_on": "2025-08-30",
-        "asserted_by": ["Seoul"], "source": {"title": "T", "url": None, "outlet": None, "published": None},
+        "id": 7,
+        "text": "A claim.",
+        "status": status,
+        "language": "fr",
+        "said_on": "2025-08-30",
+        "asserted_by": ["Seoul"],
+        "source": {"title": "T", "url": None, "outlet": None, "published": None},
         "history": [{"from": None, "to": status, "on": "2025-08-30", "recorded_at": "2025-08-30T10:00:00Z"}],
     }
-    mapping = load_mapping(DATA / "mapping.yml")
-    for mapping in (DEFAULT_MAPPING, mapping):
+    for mapping in (DEFAULT_MAPPING, load_mapping(DATA / "mapping.yml")):
         obj = to_claimreview(claim, reviewer=REVIEWER, mapping=mapping)
         assert_google_claimreview(obj)
         assert obj["reviewRating"]["alternateName"] == mapping["export"][status]["alternateName"]
@@ -616,10 +742,12 @@ def reported_db(reviewed_db):
     from claims import links
 
     db = reviewed_db
-    earlier = model.add_source(db, "Dépêche ATS", url="https://news.example/ats", outlet="ATS",
-                               published="2025-08-27", language="fr")  # fmt: skip
-    later = model.add_source(db, "Hexa follow-up", url="https://news.example/hexa", outlet="Hexa",
-                             published="2025-09-24", language="en")  # fmt: skip
+    earlier = model.add_source(
+        db, "Dépêche ATS", url="https://news.example/ats", outlet="ATS", published="2025-08-27", language="fr"
+    )
+    later = model.add_source(
+        db, "Hexa follow-up", url="https://news.example/hexa", outlet="Hexa", published="2025-09-24", language="en"
+    )
     french = model.add_claim(db, "Environ 600 soldats ont été tués.", source=earlier, parties=[("Seoul", "asserts")])
     again = model.add_claim(db, "Some 600 soldiers died.", source=later, parties=[("Seoul", "asserts")])
     links.link(db, french, 1, "same", reason="The same figure in French")
@@ -634,7 +762,8 @@ def all_claims(db):
 def test_a_claim_reported_several_times_is_one_review_with_every_report_as_an_appearance(reported_db):
     exported = export_claimreviews(all_claims(reported_db), reviewer=REVIEWER, base_url="https://claims.example")
     assert [obj["url"] for obj in exported] == [
-        "https://claims.example/claims/claims/1", "https://claims.example/claims/claims/3"
+        "https://claims.example/claims/claims/1",
+        "https://claims.example/claims/claims/3",
     ]  # claims 4 and 5 are reports of claim 1: no review of their own
     [obj] = [obj for obj in exported if obj["claimReviewed"] == "About 600 soldiers were killed."]
     assert_google_claimreview(obj)
@@ -677,11 +806,13 @@ def test_exported_reviews_import_as_the_same_claim_in_each_report(reported_db, d
         summary = import_reviews(db, tmp_path, exported)
         assert (summary.added, summary.links_added) == (4, 2)
         assert groups(db) == [
-            [("https://news.example/ats", "Environ 600 soldats ont été tués."),
-             ("https://news.example/kcna", "About 600 soldiers were killed."),
-             ("https://news.example/hexa", "Some 600 soldiers died.")],
+            [
+                ("https://news.example/ats", "Environ 600 soldats ont été tués."),
+                ("https://news.example/kcna", "About 600 soldiers were killed."),
+                ("https://news.example/hexa", "Some 600 soldiers died."),
+            ],
             [(None, "<script>x</script>'; DROP TABLE claims; --")],
-        ]  # fmt: skip
+        ]
         assert {model.get_claim(db, n)["status"] for n in (1, 2, 3)} == {"disputed"}
         assert model.get_claim(db, 1)["language"] == "fr"
         again = import_reviews(db, tmp_path, exported)
@@ -700,23 +831,37 @@ def test_reviews_of_the_same_claim_are_linked_as_the_same_claim(db, tmp_path):
 
     reviews = [
         review(url="https://a.example/1", itemReviewed=appearing("https://post.example/1", "Post 1")),
-        review(url="https://b.example/1", author={"name": "Other checker"},
-               itemReviewed=appearing("https://post.example/2", "Post 2")),  # the same claimReviewed text
-        review(url="https://c.example/1", claimReviewed="The moon is cheese, says a post.",
-               itemReviewed=appearing("https://post.example/2", "Post 2")),  # another wording where review 2 saw it
-        review(url="https://d.example/1", claimReviewed="The sun is cold.",
-               itemReviewed=appearing("https://post.example/3", "Post 3")),
-        review(url="https://e.example/1", reviewRating={"alternateName": "Mostly true"},
-               itemReviewed=appearing("https://post.example/1", "Post 1")),  # review 1's claim where it saw it
-    ]  # fmt: skip
+        review(
+            url="https://b.example/1",
+            author={"name": "Other checker"},
+            itemReviewed=appearing("https://post.example/2", "Post 2"),
+        ),  # the same claimReviewed text
+        review(
+            url="https://c.example/1",
+            claimReviewed="The moon is cheese, says a post.",
+            itemReviewed=appearing("https://post.example/2", "Post 2"),
+        ),  # another wording where review 2 saw it
+        review(
+            url="https://d.example/1",
+            claimReviewed="The sun is cold.",
+            itemReviewed=appearing("https://post.example/3", "Post 3"),
+        ),
+        review(
+            url="https://e.example/1",
+            reviewRating={"alternateName": "Mostly true"},
+            itemReviewed=appearing("https://post.example/1", "Post 1"),
+        ),  # review 1's claim where it saw it
+    ]
     summary = import_reviews(db, tmp_path, reviews)
     assert (summary.added, summary.links_added) == (4, 2)
     assert groups(db) == [
-        [("https://post.example/1", "The moon is made of cheese."),
-         ("https://post.example/2", "The moon is made of cheese."),
-         ("https://post.example/2", "The moon is cheese, says a post.")],
+        [
+            ("https://post.example/1", "The moon is made of cheese."),
+            ("https://post.example/2", "The moon is made of cheese."),
+            ("https://post.example/2", "The moon is cheese, says a post."),
+        ],
         [("https://post.example/3", "The sun is cold.")],
-    ]  # fmt: skip
+    ]
     reasons = db.execute("select claim_id, other_id, reason from current_links order by claim_id").fetchall()
     assert reasons == [
         (2, 1, "ClaimReview: the same claim reviewed again (the same claimReviewed text)"),

@@ -4,20 +4,11 @@ import json
 
 import pytest
 import yaml
-from typer.testing import CliRunner
+from conftest import database_bytes, free_port
+from conftest import run_claims as claims
 
 from claims import __version__
-from claims.cli import app
 from claims.db import open_db
-from claims.web.server import free_port
-
-runner = CliRunner()
-
-
-def claims(*args, db=None):
-    """Run the CLI in-process; `db` is passed as --db."""
-    arguments = [str(a) for a in args] + (["--db", str(db)] if db else [])
-    return runner.invoke(app, arguments)
 
 
 def ok(*args, db=None):
@@ -26,27 +17,67 @@ def ok(*args, db=None):
     return result.stdout
 
 
-def database_files(path):
-    """Every byte of the database and its sidecar files (-wal, -shm, -journal)."""
-    return {p.name: p.read_bytes() for p in sorted(path.parent.glob(path.name + "*"))}
-
-
-COMMANDS = ["init", "add", "status", "stance", "list", "show", "statuses", "serve", "demo", "source add", "source list",
-            "source keep",
-            "actor add", "actor list", "import", "export", "check", "backup", "edit", "delete", "extract"]  # fmt: skip
+COMMANDS = [
+    "init",
+    "add",
+    "status",
+    "stance",
+    "list",
+    "show",
+    "statuses",
+    "serve",
+    "demo",
+    "source add",
+    "source list",
+    "source keep",
+    "actor add",
+    "actor list",
+    "import",
+    "export",
+    "check",
+    "backup",
+    "edit",
+    "delete",
+    "extract",
+]
 
 
 @pytest.fixture
 def filled(db_path):
     """A database with a source, three actors and one claim (id 1)."""
-    ok("source", "add", "--title", "Kim comforts families", "--outlet", "ATS", "--published", "2025-08-30",
-       "--language", "fr", db=db_path)  # fmt: skip
+    ok(
+        "source",
+        "add",
+        "--title",
+        "Kim comforts families",
+        "--outlet",
+        "ATS",
+        "--published",
+        "2025-08-30",
+        "--language",
+        "fr",
+        db=db_path,
+    )
     ok("actor", "add", "Seoul", "--kind", "government", "--country", "KR", "--alias", "South Korea", db=db_path)
     ok("actor", "add", "Pyongyang", "--kind", "government", "--country", "KP", db=db_path)
     ok("actor", "add", "ATS", "--kind", "media", db=db_path)
-    ok("add", "Selon Séoul, environ 600 soldats nord-coréens ont été tués", "--source", "1", "--by", "séoul",
-       "--via", "ATS", "--not-confirmed-by", "Pyongyang", "--figure", "killed=~600 soldiers",
-       "--said-on", "2025-08-30", db=db_path)  # fmt: skip
+    ok(
+        "add",
+        "Selon Séoul, environ 600 soldats nord-coréens ont été tués",
+        "--source",
+        "1",
+        "--by",
+        "séoul",
+        "--via",
+        "ATS",
+        "--not-confirmed-by",
+        "Pyongyang",
+        "--figure",
+        "killed=~600 soldiers",
+        "--said-on",
+        "2025-08-30",
+        db=db_path,
+    )
     return db_path
 
 
@@ -59,9 +90,9 @@ def test_init_creates_and_is_idempotent(tmp_path):
     result = claims("init", db=path)
     assert result.exit_code == 0
     assert "Database ready" in result.stderr
-    before = database_files(path)
+    before = database_bytes(path)
     assert claims("init", db=path).exit_code == 0
-    assert database_files(path) == before
+    assert database_bytes(path) == before
 
 
 def test_db_defaults_to_env_var(isolated_db_env):
@@ -106,36 +137,84 @@ def test_add_prints_id_and_show_json_has_the_contract_keys(filled):
 
 def test_add_with_every_role_and_options(filled):
     claim_id = ok(
-        "add", "Pyongyang denies everything", "--source", "1", "--by", "KCNA", "--confirmed-by", "Seoul",
-        "--denied-by", "Pyongyang", "--disputed-by", "ATS", "--status", "disputed", "--reason", "Contested",
-        "--quote", "--lang", "en", "--translation", "Pyongyang nie tout", "--notes", "Check later",
-        "--figure", "sent=1500-12000", "--figure", "wounded=>=1000", "--create-actors", db=filled,
-    ).strip()  # fmt: skip
+        "add",
+        "Pyongyang denies everything",
+        "--source",
+        "1",
+        "--by",
+        "KCNA",
+        "--confirmed-by",
+        "Seoul",
+        "--denied-by",
+        "Pyongyang",
+        "--disputed-by",
+        "ATS",
+        "--status",
+        "disputed",
+        "--reason",
+        "Contested",
+        "--quote",
+        "--lang",
+        "en",
+        "--translation",
+        "Pyongyang nie tout",
+        "--notes",
+        "Check later",
+        "--figure",
+        "sent=1500-12000",
+        "--figure",
+        "wounded=>=1000",
+        "--create-actors",
+        db=filled,
+    ).strip()
     claim = json.loads(ok("show", claim_id, "-f", "json", db=filled))
-    assert (claim["status"], claim["is_quote"], claim["language"], claim["notes"]) == ("disputed", True, "en", "Check later")
+    assert (claim["status"], claim["is_quote"], claim["language"], claim["notes"]) == (
+        "disputed",
+        True,
+        "en",
+        "Check later",
+    )
     assert claim["translation"] == "Pyongyang nie tout"
     assert (claim["asserted_by"], claim["confirmed_by"], claim["denied_by"], claim["disputed_by"]) == (
-        ["KCNA"], ["Seoul"], ["Pyongyang"], ["ATS"],
-    )  # fmt: skip
-    assert [(f["qualifier"], f["low"], f["high"]) for f in claim["figures"]] == [("range", 1500, 12000), ("at_least", 1000, None)]
+        ["KCNA"],
+        ["Seoul"],
+        ["Pyongyang"],
+        ["ATS"],
+    )
+    assert [(f["qualifier"], f["low"], f["high"]) for f in claim["figures"]] == [
+        ("range", 1500, 12000),
+        ("at_least", 1000, None),
+    ]
     assert claim["history"][0]["reason"] == "Contested"
 
 
 def test_add_stores_a_figure_as_it_reads(filled):
-    claim_id = ok("add", "25 000 manifestants selon les organisateurs", "--source", "1", "--by", "Seoul",
-                  "--figure", "protesters=25 000", "--figure", "displaced=1,2 million", db=filled).strip()  # fmt: skip
+    claim_id = ok(
+        "add",
+        "25 000 manifestants selon les organisateurs",
+        "--source",
+        "1",
+        "--by",
+        "Seoul",
+        "--figure",
+        "protesters=25 000",
+        "--figure",
+        "displaced=1,2 million",
+        db=filled,
+    ).strip()
     claim = json.loads(ok("show", claim_id, "-f", "json", db=filled))
     assert [(f["measure"], f["low"], f["high"], f["unit"]) for f in claim["figures"]] == [
-        ("protesters", 25000, 25000, None), ("displaced", 1200000, 1200000, None),
-    ]  # fmt: skip
-    before = database_files(filled)
+        ("protesters", 25000, 25000, None),
+        ("displaced", 1200000, 1200000, None),
+    ]
+    before = database_bytes(filled)
     result = claims("add", "x", "--source", "1", "--figure", "protesters=25 00", db=filled)
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: invalid figure 'protesters=25 00': '25 00' is not a number: digits after a thousands separator come "
         "in groups of three with the same separator throughout (25 000, 1,500), and a unit cannot start with a digit\n"
     )
-    assert database_files(filled) == before
+    assert database_bytes(filled) == before
 
 
 def test_add_by_source_url(db_path):
@@ -145,8 +224,18 @@ def test_add_by_source_url(db_path):
 
 
 def test_status_and_stance(filled):
-    result = claims("status", "1", "corroborated", "--reason", "NIS says so too", "--evidence",
-                    "https://example.org/nis", "--on", "2025-09-01", db=filled)  # fmt: skip
+    result = claims(
+        "status",
+        "1",
+        "corroborated",
+        "--reason",
+        "NIS says so too",
+        "--evidence",
+        "https://example.org/nis",
+        "--on",
+        "2025-09-01",
+        db=filled,
+    )
     assert result.exit_code == 0, result.output
     assert "unconfirmed -> corroborated" in result.stderr
     ok("stance", "1", "PYONGYANG", "denies", "--on", "2025-09-02", db=filled)
@@ -154,10 +243,14 @@ def test_status_and_stance(filled):
     claim = json.loads(ok("show", "1", "-f", "json", db=filled))
     assert claim["status"] == "corroborated"
     assert claim["history"][-1] == {
-        "from": "unconfirmed", "to": "corroborated", "reason": "NIS says so too",
-        "evidence": "https://example.org/nis", "on": "2025-09-01", "recorded_at": claim["history"][-1]["recorded_at"],
+        "from": "unconfirmed",
+        "to": "corroborated",
+        "reason": "NIS says so too",
+        "evidence": "https://example.org/nis",
+        "on": "2025-09-01",
+        "recorded_at": claim["history"][-1]["recorded_at"],
         "recorded_by": "tester",
-    }  # fmt: skip
+    }
     assert claim["denied_by"] == ["Pyongyang"]
     assert claim["disputed_by"] == ["Kyiv"]
 
@@ -169,7 +262,9 @@ def test_list_formats_and_filters(filled):
     assert rows[0]["asserted_by"] == ["Seoul"]
     assert [r["id"] for r in json.loads(ok("list", "--by", "SEOUL", "-f", "json", db=filled))] == [1]
     assert [r["id"] for r in json.loads(ok("list", "--search", "seoul", "-f", "json", db=filled))] == [1]
-    assert [r["id"] for r in json.loads(ok("list", "--status", "unconfirmed", "--source", "1", "-f", "json", db=filled))] == [1, 2]
+    assert [
+        r["id"] for r in json.loads(ok("list", "--status", "unconfirmed", "--source", "1", "-f", "json", db=filled))
+    ] == [1, 2]
     assert json.loads(ok("list", "--status", "confirmed", "-f", "json", db=filled)) == []
     table = list(csv.DictReader(io.StringIO(ok("list", "-f", "csv", db=filled))))
     assert table[0]["asserted_by"] == "Seoul" and table[0]["not_confirmed_by"] == "Pyongyang"
@@ -182,8 +277,15 @@ def test_list_formats_and_filters(filled):
 
 def test_show_text(filled):
     output = ok("show", "1", db=filled)
-    for expected in ["Claim 1", "unconfirmed", "Selon Séoul", "Kim comforts families", "not-confirmed",
-                     "about 600 soldiers", "Status history"]:  # fmt: skip
+    for expected in [
+        "Claim 1",
+        "unconfirmed",
+        "Selon Séoul",
+        "Kim comforts families",
+        "not-confirmed",
+        "about 600 soldiers",
+        "Status history",
+    ]:
         assert expected in output
 
 
@@ -210,8 +312,14 @@ def test_vocabulary_and_help_need_no_database(tmp_path, monkeypatch, isolated_db
     assert result.exit_code == 0, result.output
     assert "unconfirmed" in result.stdout and "retracted" in result.stdout and result.stderr == ""
     assert [r["name"] for r in json.loads(ok("statuses", "-f", "json"))] == [
-        "unconfirmed", "corroborated", "confirmed", "disputed", "denied", "false", "retracted",
-    ]  # fmt: skip
+        "unconfirmed",
+        "corroborated",
+        "confirmed",
+        "disputed",
+        "denied",
+        "false",
+        "retracted",
+    ]
     assert json.loads(ok("statuses", "-f", "json", db=tmp_path / "elsewhere.db"))[0]["name"] == "unconfirmed"
     for args in HELP_ONLY:
         result = claims(*args)
@@ -227,31 +335,51 @@ def test_vocabulary_and_help_need_no_database(tmp_path, monkeypatch, isolated_db
     "args,error",
     [
         (["add", "", "--source", "1"], "Error: claim text is empty"),
-        (["add", "x", "--source", "1", "--status", "bogus"],
-         "Error: unknown status 'bogus': expected one of unconfirmed, corroborated, confirmed, disputed, denied, false, retracted"),
-        (["add", "x", "--source", "1", "--said-on", "2025-02-30"],
-         "Error: invalid date said '2025-02-30': day is out of range for month"),
-        (["add", "x", "--source", "1", "--said-on", "30/08/2025"],
-         "Error: invalid date said '30/08/2025': use YYYY-MM-DD (or YYYY-MM, or YYYY when that is all that is known)"),
-        (["add", "x", "--source", "1", "--figure", "killed=many"],
-         "Error: invalid figure 'killed=many': the value must be N, ~N, >N, >=N, <N, <=N or N-M, optionally followed by a unit"),
+        (
+            ["add", "x", "--source", "1", "--status", "bogus"],
+            "Error: unknown status 'bogus': expected one of unconfirmed, corroborated, confirmed, disputed, denied, false, retracted",
+        ),
+        (
+            ["add", "x", "--source", "1", "--said-on", "2025-02-30"],
+            "Error: invalid date said '2025-02-30': day is out of range for month",
+        ),
+        (
+            ["add", "x", "--source", "1", "--said-on", "30/08/2025"],
+            "Error: invalid date said '30/08/2025': use YYYY-MM-DD (or YYYY-MM, or YYYY when that is all that is known)",
+        ),
+        (
+            ["add", "x", "--source", "1", "--figure", "killed=many"],
+            "Error: invalid figure 'killed=many': the value must be N, ~N, >N, >=N, <N, <=N or N-M, optionally followed by a unit",
+        ),
         (["add", "x", "--source", "9"], "Error: no source '9': give a source id or URL (see 'claims source list')"),
-        (["add", "x", "--source", "1", "--by", "Seol"],
-         "Error: unknown actor 'Seol' (did you mean Seoul?): add it with 'claims actor add' or pass --create-actors"),
-        (["add", "x", "--source", "1", "--lang", "French"], "Error: invalid language 'French': use an ISO 639 code such as fr or en"),
-        (["add", "Selon Séoul, environ 600 soldats nord-coréens ont été tués", "--source", "1"],
-         "Error: this claim is already recorded from source 1 as claim 1"),
+        (
+            ["add", "x", "--source", "1", "--by", "Seol"],
+            "Error: unknown actor 'Seol' (did you mean Seoul?): add it with 'claims actor add' or pass --create-actors",
+        ),
+        (
+            ["add", "x", "--source", "1", "--lang", "French"],
+            "Error: invalid language 'French': use an ISO 639 code such as fr or en",
+        ),
+        (
+            ["add", "Selon Séoul, environ 600 soldats nord-coréens ont été tués", "--source", "1"],
+            "Error: this claim is already recorded from source 1 as claim 1",
+        ),
         (["add", "x"], "Error: Missing option '--source'. (see 'claims add --help')"),
         (["status", "1", "confirmed"], "Error: Missing option '--reason'. (see 'claims status --help')"),
         (["status", "1", "confirmed", "--reason", ""], "Error: reason is empty"),
         (["status", "1", "bogus", "--reason", "x"], "Error: unknown status 'bogus'"),
         (["status", "42", "confirmed", "--reason", "x"], "Error: no claim with id 42"),
         (["status", "1", "unconfirmed", "--reason", "x"], "Error: claim 1 is already unconfirmed"),
-        (["status", "1", "confirmed", "--reason", "x", "--evidence", "javascript:alert(1)"],
-         "Error: invalid evidence URL 'javascript:alert(1)': it must start with http:// or https://"),
+        (
+            ["status", "1", "confirmed", "--reason", "x", "--evidence", "javascript:alert(1)"],
+            "Error: invalid evidence URL 'javascript:alert(1)': it must start with http:// or https://",
+        ),
         (["status", "abc", "confirmed", "--reason", "x"], "Error: Invalid value for 'ID'"),
         (["stance", "42", "Seoul", "confirms"], "Error: no claim with id 42"),
-        (["stance", "1", "Seoul", "agrees"], "Error: unknown role 'agrees': expected one of asserts, relays, confirms, denies, not-confirmed, disputes"),
+        (
+            ["stance", "1", "Seoul", "agrees"],
+            "Error: unknown role 'agrees': expected one of asserts, relays, confirms, denies, not-confirmed, disputes",
+        ),
         (["stance", "1", "Seoul", "asserts"], "Error: claim 1 already records that 'Seoul' asserts"),
         (["stance", "1", "Tokyo", "confirms"], "Error: unknown actor 'Tokyo'"),
         (["show", "42"], "Error: no claim with id 42"),
@@ -260,25 +388,33 @@ def test_vocabulary_and_help_need_no_database(tmp_path, monkeypatch, isolated_db
         (["list", "--format", "xml"], "Error: Invalid value for '--format'"),
         (["source", "add", "--title", " "], "Error: source title is empty"),
         (["source", "add", "--title", "x", "--published", "yesterday"], "Error: invalid publication date 'yesterday'"),
-        (["source", "add", "--title", "x", "--published", "2999-01-01"], "Error: invalid publication date '2999-01-01': it is in the future"),
+        (
+            ["source", "add", "--title", "x", "--published", "2999-01-01"],
+            "Error: invalid publication date '2999-01-01': it is in the future",
+        ),
         (["source", "add", "--title", "x", "--url", "not a url"], "Error: invalid source URL 'not a url'"),
         (["actor", "add", "Someone", "--kind", "spy"], "Error: unknown actor kind 'spy'"),
         (["actor", "add", "Seoul", "--kind", "government"], "Error: 'Seoul' already names actor 'Seoul' (id 1)"),
-        (["actor", "add", "Séoul city", "--kind", "government", "--alias", "south korea"],
-         "Error: 'south korea' already names actor 'Seoul' (id 1)"),
+        (
+            ["actor", "add", "Séoul city", "--kind", "government", "--alias", "south korea"],
+            "Error: 'south korea' already names actor 'Seoul' (id 1)",
+        ),
         (["actor", "add", "X", "--kind", "person", "--country", "Korea"], "Error: invalid country 'Korea'"),
-        (["serve", "--host", "0.0.0.0"], "Error: refusing to serve on 0.0.0.0, which other machines can reach: pass --public to publish"),
+        (
+            ["serve", "--host", "0.0.0.0"],
+            "Error: refusing to serve on 0.0.0.0, which other machines can reach: pass --public to publish",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_input_is_one_line_error_and_database_unchanged(filled, args, error):
-    before = database_files(filled)
+    before = database_bytes(filled)
     result = claims(*args, db=filled)
     assert result.exit_code != 0
     assert result.stdout == ""
     assert result.stderr.startswith(error), result.stderr
     assert result.stderr.count("\n") == 1, "one line"
     assert "Traceback" not in result.output
-    assert database_files(filled) == before
+    assert database_bytes(filled) == before
 
 
 @pytest.mark.parametrize(
@@ -310,7 +446,9 @@ def test_every_command_has_help_with_an_example():
 
 def test_demo_loads_example_once_then_serves(tmp_path, monkeypatch):
     served = []
-    monkeypatch.setattr("claims.web.server.serve", lambda path, host, port, **options: served.append((str(path), host, port)))
+    monkeypatch.setattr(
+        "claims.web.server.serve", lambda path, host, port, **options: served.append((str(path), host, port))
+    )
     path, port = tmp_path / "demo.db", free_port()
     first = claims("demo", "--port", port, db=path)
     assert first.exit_code == 0, first.output
@@ -334,7 +472,10 @@ def test_serve_refuses_a_taken_port(filled, monkeypatch):
         port = taken.getsockname()[1]
         result = claims("serve", "--port", port, db=filled)
     assert result.exit_code == 1
-    assert result.stderr == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; pass --port to use another\n"
+    assert (
+        result.stderr
+        == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; pass --port to use another\n"
+    )
 
 
 def test_serve_public_host_needs_flag(filled, monkeypatch):
@@ -386,20 +527,22 @@ def test_export_and_import_commands(tmp_path):
 
 def test_import_from_stdin_needs_a_format(filled):
     line = json.dumps({"text": "From a pipe", "source": {"title": "Pipe"}, "asserted_by": ["Seoul"]})
-    result = runner.invoke(app, ["import", "-", "--format", "jsonl", "--db", str(filled)], input=line + "\n")
+    result = claims("import", "-", "--format", "jsonl", db=filled, input=line + "\n")
     assert result.exit_code == 0 and "1 claims added" in result.stderr
-    result = runner.invoke(app, ["import", "-", "--db", str(filled)], input=line)
+    result = claims("import", "-", db=filled, input=line)
     assert result.exit_code == 1 and result.stderr == "Error: reading standard input needs --format\n"
 
 
 def test_import_lists_every_problem_and_changes_nothing(filled, tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text(
-        json.dumps({"text": "a", "source": {"title": "S"}, "status": "maybe"}) + "\n"
+        json.dumps({"text": "a", "source": {"title": "S"}, "status": "maybe"})
+        + "\n"
         + "{broken\n"
-        + json.dumps({"text": "b", "source": {"title": "S"}, "colour": 1}) + "\n"
-    )  # fmt: skip
-    before = database_files(filled)
+        + json.dumps({"text": "b", "source": {"title": "S"}, "colour": 1})
+        + "\n"
+    )
+    before = database_bytes(filled)
     result = claims("import", path, db=filled)
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -409,7 +552,7 @@ def test_import_lists_every_problem_and_changes_nothing(filled, tmp_path):
         "  bad.jsonl:3: colour: unknown field",
         "Error: 3 invalid records in bad.jsonl; nothing was imported (fix them, or pass --skip-invalid)",
     ]
-    assert database_files(filled) == before
+    assert database_bytes(filled) == before
 
 
 def test_import_skip_invalid_writes_rejects(filled, tmp_path):
@@ -426,7 +569,10 @@ def test_import_skip_invalid_writes_rejects(filled, tmp_path):
     "args,error",
     [
         (["import", "nowhere.jsonl"], "Error: no such file or folder: nowhere.jsonl"),
-        (["import", "notes.txt"], "Error: cannot tell the format of notes.txt: pass --format yaml|jsonl|csv|claimreview"),
+        (
+            ["import", "notes.txt"],
+            "Error: cannot tell the format of notes.txt: pass --format yaml|jsonl|csv|claimreview",
+        ),
         (["export", "--format", "pdf"], "Error: Invalid value for '--format'"),
     ],
 )
@@ -439,8 +585,10 @@ def test_import_export_bad_arguments(filled, tmp_path, monkeypatch, args, error)
 
 def test_export_jsonl_and_csv(filled):
     lines = [json.loads(line) for line in ok("export", "--format", "jsonl", db=filled).splitlines()]
-    assert {"actor": {"name": "Seoul", "kind": "government", "country": "KR", "aliases": ["South Korea"]}} in lines  # first, so that a re-import keeps them
-    assert [line for line in lines if "text" in line][0]["asserted_by"] == ["Seoul"]
+    assert {
+        "actor": {"name": "Seoul", "kind": "government", "country": "KR", "aliases": ["South Korea"]}
+    } in lines  # first, so that a re-import keeps them
+    assert next(line for line in lines if "text" in line)["asserted_by"] == ["Seoul"]
     result = claims("export", "-f", "csv", db=filled)
     assert "CSV keeps actor names only" in result.stderr  # says what a CSV round trip loses
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
@@ -471,20 +619,37 @@ def test_check_and_backup_commands(filled, tmp_path):
 
 
 def test_edit_and_delete_commands(filled):
-    result = claims("edit", "1", "--notes", "Checked", "--no-quote", "--quote", "--reason", "Added context", "--by-user", "zoe", db=filled)
+    result = claims(
+        "edit",
+        "1",
+        "--notes",
+        "Checked",
+        "--no-quote",
+        "--quote",
+        "--reason",
+        "Added context",
+        "--by-user",
+        "zoe",
+        db=filled,
+    )
     assert result.exit_code == 0 and "Claim 1: notes, is_quote revised" in result.stderr
     claim = json.loads(ok("show", "1", "-f", "json", db=filled))
     assert claim["notes"] == "Checked" and claim["is_quote"] is True
     assert [(r["field"], r["recorded_by"]) for r in claim["revisions"]] == [("notes", "zoe"), ("is_quote", "zoe")]
-    assert claims("edit", "1", "--reason", "nothing", db=filled).stderr == "Error: nothing to change: give at least one field to edit\n"
-    assert claims("edit", "1", "--figure", "x=1", "--clear-figures", "--reason", "r", db=filled).stderr.startswith("Error: --figure and --clear-figures")
+    assert (
+        claims("edit", "1", "--reason", "nothing", db=filled).stderr
+        == "Error: nothing to change: give at least one field to edit\n"
+    )
+    assert claims("edit", "1", "--figure", "x=1", "--clear-figures", "--reason", "r", db=filled).stderr.startswith(
+        "Error: --figure and --clear-figures"
+    )
     result = claims("delete", "1", "--reason", "Withdrawn", db=filled)
     assert result.exit_code == 0 and "retracted" in result.stderr
     assert json.loads(ok("show", "1", "-f", "json", db=filled))["status"] == "retracted"
-    before = database_files(filled)
-    result = runner.invoke(app, ["delete", "1", "--purge", "--reason", "mistake", "--db", str(filled)], input="n\n")
+    before = database_bytes(filled)
+    result = claims("delete", "1", "--purge", "--reason", "mistake", db=filled, input="n\n")
     assert result.exit_code == 1 and "Error: not purged" in result.stderr
-    assert database_files(filled) == before
+    assert database_bytes(filled) == before
     result = claims("delete", "1", "--purge", "--yes", "--reason", "mistake", db=filled)
     assert result.exit_code == 0
     assert claims("show", "1", db=filled).stderr == "Error: no claim with id 1\n"
@@ -527,8 +692,11 @@ def test_extract_drafts_claims_that_import(tmp_path, example_db_path):
 
 def test_extract_reuses_the_databases_measure_names(tmp_path, example_db_path):
     article = tmp_path / "article.txt"
-    article.write_text("Ferry\n\nATS\n\n2025-09-01\n\nSelon Séoul, les secours ont retrouvé 12 corps et 40 "
-                       "bateaux ont été mobilisés.\n", encoding="utf-8")
+    article.write_text(
+        "Ferry\n\nATS\n\n2025-09-01\n\nSelon Séoul, les secours ont retrouvé 12 corps et 40 "
+        "bateaux ont été mobilisés.\n",
+        encoding="utf-8",
+    )
     draft = tmp_path / "draft.yml"
     result = claims("extract", article, "--output", draft, db=example_db_path)
     assert result.exit_code == 0, result.stderr
@@ -552,7 +720,7 @@ def test_extract_bad_input(tmp_path):
 def test_list_limits_tables_but_not_exports(db_path):
     ok("source", "add", "--title", "Many", db=db_path)
     lines = "".join(json.dumps({"text": f"Claim {n}", "source": {"title": "Many"}}) + "\n" for n in range(105))
-    runner.invoke(app, ["import", "-", "--format", "jsonl", "--db", str(db_path)], input=lines)
+    claims("import", "-", "--format", "jsonl", db=db_path, input=lines)
     result = claims("list", db=db_path)
     assert "Showing the first 100 claims; --limit 0 shows all of them." in result.stderr
     assert "Claim 99" in result.stdout and "Claim 100" not in result.stdout
@@ -635,7 +803,7 @@ def test_source_add_reads_a_saved_page_and_keeps_its_text(db_path):
     assert source["url"].startswith("https://www.reuters.example/") and source["text_characters"] > 1500
     result = claims("source", "add", "--file", page, db=db_path)
     assert result.exit_code == 1 and "already recorded as source 1" in result.stderr
-    before = database_files(db_path)
+    before = database_bytes(db_path)
     for args, error in [
         (["--file", PAGES / "no-metadata.html"], "a source needs a title: give --title"),
         (["--title", "X", "--archive-url", "javascript:alert(1)"], "invalid archive URL 'javascript:alert(1)'"),
@@ -643,7 +811,7 @@ def test_source_add_reads_a_saved_page_and_keeps_its_text(db_path):
     ]:
         result = claims("source", "add", *args, db=db_path)
         assert result.exit_code == 1 and error in result.stderr and result.stderr.count("Error") == 1, result.output
-    assert database_files(db_path) == before
+    assert database_bytes(db_path) == before
     result = claims("source", "add", "--file", PAGES / "no-metadata.html", "--title", "Storm", db=db_path)
     assert result.exit_code == 0 and "note: " in result.stderr and "the page gives no" in result.stderr
 
@@ -654,20 +822,31 @@ def test_source_keep_replaces_a_text_only_with_a_reason(db_path):
     ok("source", "add", "--title", "Inondations au Valdor", "--outlet", "AFP", db=db_path)
     result = claims("source", "keep", "1", "--file", ARTICLES / "afp-inondations.txt", db=db_path)
     assert result.exit_code == 0 and "Source 1: text kept" in result.stderr
-    before = database_files(db_path)
+    before = database_bytes(db_path)
     result = claims("source", "keep", "1", "--file", PAGES / "afp-inondations.html", db=db_path)
     assert result.exit_code == 1 and "already keeps a different text" in result.stderr and "--reason" in result.stderr
-    assert database_files(db_path) == before
-    result = claims("source", "keep", "1", "--file", PAGES / "afp-inondations.html", "--reason",
-                    "The page, not the wire", "--archive-url", "https://perma.cc/AB12-CD34", db=db_path)  # fmt: skip
+    assert database_bytes(db_path) == before
+    result = claims(
+        "source",
+        "keep",
+        "1",
+        "--file",
+        PAGES / "afp-inondations.html",
+        "--reason",
+        "The page, not the wire",
+        "--archive-url",
+        "https://perma.cc/AB12-CD34",
+        db=db_path,
+    )
     assert result.exit_code == 0, result.output
     assert "text replaced (the old one is in source_changes), archived copy recorded" in result.stderr
     with open_db(db_path) as db:
         changes = list(db["source_changes"].rows_where(order_by="id"))
     assert [(c["field"], c["reason"], c["recorded_by"]) for c in changes] == [
-        ("text", "Text stored.", "tester"), ("text", "The page, not the wire", "tester"),
+        ("text", "Text stored.", "tester"),
+        ("text", "The page, not the wire", "tester"),
         ("archive_url", "The page, not the wire", "tester"),
-    ]  # fmt: skip
+    ]
     assert json.loads(changes[1]["old_value"])["body"] == (ARTICLES / "afp-inondations.txt").read_text()
     result = claims("source", "keep", "1", db=db_path)
     assert result.exit_code == 1 and "nothing to keep" in result.stderr

@@ -8,13 +8,12 @@ import sys
 
 import pytest
 import typer.main
+from conftest import database_bytes
 from typer.testing import CliRunner
 
 from claims import model, registry
-from claims.cli import completion
-from claims.cli import app
+from claims.cli import app, completion
 from claims.db import open_db
-from test_cli import database_files
 
 runner = CliRunner()
 
@@ -25,8 +24,13 @@ def complete(line, shell="bash", env=None):
     Returns (candidates, stderr): values for bash, "value:help" for zsh.
     """
     words = shlex.split(line) + ([""] if line.endswith(" ") else [])
-    variables = {"_CLAIMS_COMPLETE": f"complete_{shell}", "COMP_WORDS": line, "COMP_CWORD": str(len(words) - 1),
-                 "_TYPER_COMPLETE_ARGS": line, **(env or {})}  # fmt: skip
+    variables = {
+        "_CLAIMS_COMPLETE": f"complete_{shell}",
+        "COMP_WORDS": line,
+        "COMP_CWORD": str(len(words) - 1),
+        "_TYPER_COMPLETE_ARGS": line,
+        **(env or {}),
+    }
     result = runner.invoke(app, [], env=variables, prog_name="claims")
     assert result.exit_code == 0, result.output
     return parse(result.stdout, shell), result.stderr
@@ -60,12 +64,18 @@ def test_actor_prefix_ignores_case_and_accents(filled, typed):
     assert candidates(f"claims list --db {filled} --by {typed}") == ["Seoul"]
 
 
-@pytest.mark.parametrize("typed, expected", [
-    ("south", ["Seoul"]), ("South\\ K", ["Seoul"]), ("nor", ["Pyongyang"]), ("Kim\\ Jong-", ["Kim\\ Jong\\ Un"]),
-    ("s", ["Seoul"]),  # Seoul and South Korea both match: Seoul once
-    ("", ["ATS", "Kim\\ Jong\\ Un", "Pyongyang", "Seoul"]),
-    ("x", []),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("south", ["Seoul"]),
+        ("South\\ K", ["Seoul"]),
+        ("nor", ["Pyongyang"]),
+        ("Kim\\ Jong-", ["Kim\\ Jong\\ Un"]),
+        ("s", ["Seoul"]),  # Seoul and South Korea both match: Seoul once
+        ("", ["ATS", "Kim\\ Jong\\ Un", "Pyongyang", "Seoul"]),
+        ("x", []),
+    ],
+)
 def test_alias_completes_to_the_actors_name_once(filled, typed, expected):
     assert sorted(candidates(f"claims list --db {filled} --by {typed}")) == expected
 
@@ -85,6 +95,7 @@ def test_bash_escapes_what_it_would_split(filled):
 
 def click_params():
     """(command path, parameter) for every parameter of every command."""
+
     def walk(command, path):
         for param in command.params:
             yield path, param
@@ -99,7 +110,11 @@ ACTOR_PARAMS = {"by", "via", "confirmed_by", "denied_by", "not_confirmed_by", "d
 
 @pytest.mark.parametrize(
     "command, param",
-    [(path, param) for path, param in click_params() if param.name in ACTOR_PARAMS | {"status", "new_status", "source"}],
+    [
+        (path, param)
+        for path, param in click_params()
+        if param.name in ACTOR_PARAMS | {"status", "new_status", "source"}
+    ],
     ids=lambda value: "-".join(value) if isinstance(value, list) else value.name,
 )
 def test_every_actor_status_and_source_parameter_completes(filled, command, param):
@@ -116,19 +131,43 @@ def test_every_actor_status_and_source_parameter_completes(filled, command, para
 
 
 def test_the_survey_of_parameters_finds_them_all():
-    surveyed = {f"{' '.join(path)} {param.name}" for path, param in click_params()
-                if param.name in ACTOR_PARAMS | {"status", "new_status", "source"}}  # fmt: skip
+    surveyed = {
+        f"{' '.join(path)} {param.name}"
+        for path, param in click_params()
+        if param.name in ACTOR_PARAMS | {"status", "new_status", "source"}
+    }
     assert surveyed == {
-        "add by", "add via", "add confirmed_by", "add denied_by", "add not_confirmed_by", "add disputed_by",
-        "add status", "add source", "status new_status", "stance actor", "stance source", "edit source",
-        "list status", "list by", "list source", "link status", "match source",
+        "add by",
+        "add via",
+        "add confirmed_by",
+        "add denied_by",
+        "add not_confirmed_by",
+        "add disputed_by",
+        "add status",
+        "add source",
+        "status new_status",
+        "stance actor",
+        "stance source",
+        "edit source",
+        "list status",
+        "list by",
+        "list source",
+        "link status",
+        "match source",
         "source keep source",
-    }  # fmt: skip
+    }
 
 
 def test_statuses_with_their_meaning(filled):
     assert candidates(f"claims status --db {filled} 1 ") == [
-        "unconfirmed", "corroborated", "confirmed", "disputed", "denied", "false", "retracted"]  # fmt: skip
+        "unconfirmed",
+        "corroborated",
+        "confirmed",
+        "disputed",
+        "denied",
+        "false",
+        "retracted",
+    ]
     assert candidates(f"claims add x --db {filled} --status d") == ["disputed", "denied"]
     assert candidates(f"claims list --db {filled} --status C", shell="zsh") == [
         "corroborated:Supported by more than one independent source, but not confirmed by…",
@@ -185,7 +224,12 @@ def test_database_given_earlier_on_the_line_or_in_the_environment(filled, tmp_pa
 def test_nothing_from_a_missing_database_and_nothing_created(tmp_path, isolated_db_env):
     missing = tmp_path / "nowhere" / "claims.db"
     for shell in ("bash", "zsh"):
-        for line in [f"claims list --db {missing} --by s", "claims list --by s", "claims status 1 ", "claims add x --source "]:
+        for line in [
+            f"claims list --db {missing} --by s",
+            "claims list --by s",
+            "claims status 1 ",
+            "claims add x --source ",
+        ]:
             assert candidates(line, shell=shell) == []
     assert not missing.parent.exists() and not isolated_db_env.parent.exists()
 
@@ -212,28 +256,35 @@ def test_nothing_from_what_is_not_a_claims_database(tmp_path, content):
             conn.execute("drop table actor_aliases")
             conn.execute("drop table statuses")
         conn.close()
-    before = database_files(path) if path.is_file() else None
+    before = database_bytes(path) if path.is_file() else None
     for shell in ("bash", "zsh"):
         assert candidates(f"claims list --db {path} --by s --status ", shell=shell) == []
-    assert (database_files(path) if path.is_file() else None) == before
+    assert (database_bytes(path) if path.is_file() else None) == before
 
 
 def test_database_at_rest_left_byte_for_byte_without_wal_or_shm(filled):
-    before = database_files(filled)
+    before = database_bytes(filled)
     assert set(before) == {filled.name}
     assert candidates(f"claims list --db {filled} --by seo --status ") == [
-        "unconfirmed", "corroborated", "confirmed", "disputed", "denied", "false", "retracted"]  # fmt: skip
+        "unconfirmed",
+        "corroborated",
+        "confirmed",
+        "disputed",
+        "denied",
+        "false",
+        "retracted",
+    ]
     assert candidates(f"claims list --db {filled} --by seo") == ["Seoul"]
-    assert database_files(filled) == before
+    assert database_bytes(filled) == before
 
 
 def test_database_in_use_is_read_with_what_was_committed(filled):
     with open_db(filled) as writer:
         model.add_actor(writer, "Séoul-Est", kind="other")
         assert (filled.parent / f"{filled.name}-wal").exists()
-        before = database_files(filled)
+        before = database_bytes(filled)
         assert candidates(f"claims list --db {filled} --by seoul-e") == ["Séoul-Est"]
-        after = database_files(filled)
+        after = database_bytes(filled)
     # -shm is the shared memory of a database in use, where every reader marks what it reads
     assert after.keys() == before.keys() and after[filled.name] == before[filled.name]
     assert after[f"{filled.name}-wal"] == before[f"{filled.name}-wal"]
@@ -258,7 +309,9 @@ def test_lookups_search_indexes_and_never_scan_a_table(sixty_sources):
 def run_claims(*arguments, env=None, cwd=None):
     """`python -m claims`, as a shell runs it: a whole process."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "claims", *arguments], capture_output=True, text=True, env=full_env, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "claims", *arguments], capture_output=True, text=True, env=full_env, cwd=cwd
+    )
 
 
 def test_a_real_process_answers_and_stays_silent(filled, tmp_path):
@@ -271,10 +324,17 @@ def test_a_real_process_answers_and_stays_silent(filled, tmp_path):
 
 
 def test_completion_imports_no_datasette_yaml_or_rich_tables(filled):
-    script = ("import atexit, sys\n"
-              "atexit.register(lambda: print(sorted(m for m in ('datasette', 'yaml', 'rich', 'rich.table') if m in sys.modules)))\n"
-              "from claims.cli import app\napp(prog_name='claims')\n")  # fmt: skip
-    env = {**os.environ, "_CLAIMS_COMPLETE": "complete_bash", "COMP_WORDS": f"claims list --db {filled} --by seo", "COMP_CWORD": "5"}
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(sorted(m for m in ('datasette', 'yaml', 'rich', 'rich.table') if m in sys.modules)))\n"
+        "from claims.cli import app\napp(prog_name='claims')\n"
+    )
+    env = {
+        **os.environ,
+        "_CLAIMS_COMPLETE": "complete_bash",
+        "COMP_WORDS": f"claims list --db {filled} --by seo",
+        "COMP_CWORD": "5",
+    }
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     assert result.stdout.splitlines() == ["Seoul", "[]"], result.stderr
 
@@ -283,7 +343,10 @@ def test_show_and_install_completion(tmp_path):
     env = {"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1", "HOME": str(tmp_path)}
     shown = run_claims("--show-completion", "bash", env=env)
     assert shown.returncode == 0, shown.stderr
-    assert "_CLAIMS_COMPLETE=complete_bash" in shown.stdout and "complete -o default -F _claims_completion claims" in shown.stdout
+    assert (
+        "_CLAIMS_COMPLETE=complete_bash" in shown.stdout
+        and "complete -o default -F _claims_completion claims" in shown.stdout
+    )
     installed = run_claims("--install-completion", "bash", env=env)
     assert installed.returncode == 0, installed.stderr
     assert "_CLAIMS_COMPLETE=complete_bash" in (tmp_path / ".bash_completions" / "claims.sh").read_text()
@@ -300,10 +363,15 @@ def test_bash_itself_through_the_installed_script(filled, tmp_path):
     session = script + "".join(
         f"COMP_WORDS=({words}); COMP_CWORD=${{#COMP_WORDS[@]}}; COMP_CWORD=$((COMP_CWORD - 1)); "
         f"_claims_completion {program}; printf '<%s>' \"${{COMPREPLY[@]}}\"; echo\n"
-        for words in [f"claims list --db {filled} --by Séo", f"claims list --db {filled} --by 'Kim\\ J'",
-                      f"claims stance --db {filled} 1 ''", f"claims status --db {filled} 1 con"]
-    )  # fmt: skip
+        for words in [
+            f"claims list --db {filled} --by Séo",
+            f"claims list --db {filled} --by 'Kim\\ J'",
+            f"claims stance --db {filled} 1 ''",
+            f"claims status --db {filled} 1 con",
+        ]
+    )
     result = subprocess.run(["bash", "--norc", "--noprofile"], input=session, capture_output=True, text=True)
     assert (result.stdout, result.stderr) == (
-        "<Seoul>\n<Kim\\ Jong\\ Un>\n<ATS><Kim\\ Jong\\ Un><Pyongyang><Seoul>\n<confirmed>\n", ""
+        "<Seoul>\n<Kim\\ Jong\\ Un>\n<ATS><Kim\\ Jong\\ Un><Pyongyang><Seoul>\n<confirmed>\n",
+        "",
     )

@@ -62,22 +62,31 @@ def test_concurrent_writers_lose_nothing_while_datasette_reads(served_db):
                     with urllib.request.urlopen(base + url, timeout=10) as response:
                         json.load(response)
                         reads[0] += 1
-                except Exception as e:  # noqa: BLE001 - any failure is what the test looks for
+                except Exception as e:
                     reader_errors.append(f"{url}: {e}")
 
     reader = threading.Thread(target=read_continuously)
     reader.start()
     bulk = path.parent / "bulk.jsonl"
-    bulk.write_text("".join(
-        json.dumps({"text": f"Imported claim {n}", "source": {"title": "Shared story"}, "asserted_by": ["Seoul"]}) + "\n"
-        for n in range(CLAIMS_EACH)
-    ))  # fmt: skip
+    bulk.write_text(
+        "".join(
+            json.dumps({"text": f"Imported claim {n}", "source": {"title": "Shared story"}, "asserted_by": ["Seoul"]})
+            + "\n"
+            for n in range(CLAIMS_EACH)
+        )
+    )
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(n), str(CLAIMS_EACH)], stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), str(n), str(CLAIMS_EACH)], stderr=subprocess.PIPE, text=True
+        )
         for n in range(WRITERS)
     ]
     writers.append(
-        subprocess.Popen([sys.executable, "-m", "claims", "import", str(bulk), "--db", str(path), "--create-actors"], stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "claims", "import", str(bulk), "--db", str(path), "--create-actors"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     )
     failures = [w.stderr.read() for w in writers if w.wait(timeout=600) != 0]
     done.set()
@@ -89,7 +98,10 @@ def test_concurrent_writers_lose_nothing_while_datasette_reads(served_db):
         imported = {row["text"] for row in db.query("select text from claims where text like 'Imported claim %'")}
         assert imported == {f"Imported claim {n}" for n in range(CLAIMS_EACH)}
         for n in range(WRITERS):
-            texts = {row["text"].split(":")[0] for row in db.query("select text from claims where text like ?", [f"Writer {n} %"])}
+            texts = {
+                row["text"].split(":")[0]
+                for row in db.query("select text from claims where text like ?", [f"Writer {n} %"])
+            }
             assert texts == {f"Writer {n} claim {i}" for i in range(CLAIMS_EACH)}
         assert db["status_changes"].count == WRITERS * CLAIMS_EACH + WRITERS * CLAIMS_EACH // 10 + CLAIMS_EACH
         assert db["figures"].count == WRITERS * CLAIMS_EACH
@@ -99,8 +111,13 @@ def test_concurrent_writers_lose_nothing_while_datasette_reads(served_db):
 def generate(path, count):
     with path.open("w") as f:
         for n in range(count):
-            record = {"text": f"Bulk claim {n}", "source": {"title": f"Source {n % 100}"}, "asserted_by": [f"Actor {n % 40}"],
-                      "figures": [f"killed=~{n}"], "changes": [{"status": "disputed", "reason": "second source"}]}  # fmt: skip
+            record = {
+                "text": f"Bulk claim {n}",
+                "source": {"title": f"Source {n % 100}"},
+                "asserted_by": [f"Actor {n % 40}"],
+                "figures": [f"killed=~{n}"],
+                "changes": [{"status": "disputed", "reason": "second source"}],
+            }
             f.write(json.dumps(record) + "\n")
 
 
@@ -112,8 +129,11 @@ def test_kill_9_mid_import_leaves_the_database_as_it_was(tmp_path, example_db_pa
         before = {t: db[t].count for t in ("claims", "sources", "actors", "attributions", "status_changes", "figures")}
     data = tmp_path / "big.jsonl"
     generate(data, 150_000)
-    process = subprocess.Popen([sys.executable, "-m", "claims", "import", str(data), "--db", str(path), "--create-actors"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "claims", "import", str(data), "--db", str(path), "--create-actors"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wal = tmp_path / "victim.db-wal"
     deadline = time.monotonic() + 120
     while not (wal.exists() and wal.stat().st_size >= wal_bytes):

@@ -1,7 +1,6 @@
 """The counts behind facets and charts stay exact through every kind of write."""
 
 import pytest
-
 from sqlite_utils import Database
 
 from claims import counts, model
@@ -21,7 +20,10 @@ def facet(db, name: str) -> dict:
 
 
 def monthly(db) -> dict:
-    return {(m, s): n for m, s, n in db.execute("select month, status, count from status_changes_per_month where count != 0")}
+    return {
+        (m, s): n
+        for m, s, n in db.execute("select month, status, count from status_changes_per_month where count != 0")
+    }
 
 
 def actor_id(db, name: str) -> int:
@@ -30,10 +32,15 @@ def actor_id(db, name: str) -> int:
 
 def test_counts_follow_every_kind_of_write(db, source_id, actors):
     first = model.add_claim(
-        db, "Seoul says 600 killed", source=source_id, parties=[("Seoul", "asserts"), ("Pyongyang", "not-confirmed")],
+        db,
+        "Seoul says 600 killed",
+        source=source_id,
+        parties=[("Seoul", "asserts"), ("Pyongyang", "not-confirmed")],
         said_on="2025-08-29",
-    )  # fmt: skip
-    second = model.add_claim(db, "ATS reports a visit", source=source_id, parties=[("ATS", "asserts")], said_on="2025-08-30")
+    )
+    second = model.add_claim(
+        db, "ATS reports a visit", source=source_id, parties=[("ATS", "asserts")], said_on="2025-08-30"
+    )
     assert facet(db, "status") == {"unconfirmed": 2}
     assert facet(db, "asserted_by") == {actor_id(db, "Seoul"): 1, actor_id(db, "ATS"): 1}
     assert facet(db, "not_confirmed_by") == {actor_id(db, "Pyongyang"): 1}
@@ -132,15 +139,33 @@ def test_upgrade_counts_only_changes_and_replaces_the_monthly_triggers(tmp_path)
         old.execute(sql)
     old["sources"].insert({"id": 1, "title": "Wire", "created_at": "x"})
     old["claims"].insert_all(
-        [{"id": n, "text": f"Claim {n}", "text_key": f"claim {n}", "source_id": 1, "status": "unconfirmed",
-          "created_at": "x", "updated_at": "x"} for n in (1, 2)]
-    )  # fmt: skip
+        [
+            {
+                "id": n,
+                "text": f"Claim {n}",
+                "text_key": f"claim {n}",
+                "source_id": 1,
+                "status": "unconfirmed",
+                "created_at": "x",
+                "updated_at": "x",
+            }
+            for n in (1, 2)
+        ]
+    )
     old["status_changes"].insert_all(
-        [{"claim_id": 1, "to_status": "unconfirmed", "reason": "r", "changed_on": "2025-08-30", "recorded_at": "x"},
-         {"claim_id": 2, "to_status": "unconfirmed", "reason": "r", "changed_on": "2025-08-30", "recorded_at": "x"},
-         {"claim_id": 2, "from_status": "unconfirmed", "to_status": "denied", "reason": "r", "changed_on": "2025-09-01",
-          "recorded_at": "x"}]
-    )  # fmt: skip
+        [
+            {"claim_id": 1, "to_status": "unconfirmed", "reason": "r", "changed_on": "2025-08-30", "recorded_at": "x"},
+            {"claim_id": 2, "to_status": "unconfirmed", "reason": "r", "changed_on": "2025-08-30", "recorded_at": "x"},
+            {
+                "claim_id": 2,
+                "from_status": "unconfirmed",
+                "to_status": "denied",
+                "reason": "r",
+                "changed_on": "2025-09-01",
+                "recorded_at": "x",
+            },
+        ]
+    )
     old["claims"].update(2, {"status": "denied"})
     assert monthly(old) == {("2025-08", "unconfirmed"): 2, ("2025-09", "denied"): 1}
     old.close()
@@ -230,13 +255,24 @@ def test_upgrade_counts_the_claims_and_groups_already_recorded(tmp_path):
     migrations.apply(old, stop_before="m009_claims_counted_once")
     old["sources"].insert({"id": 1, "title": "Wire", "outlet": "ATS", "published": "2025-08-30", "created_at": "x"})
     old["claims"].insert_all(
-        [{"id": n, "group_id": group, "text": f"Claim {n}", "text_key": f"claim {n}", "source_id": 1,
-          "status": "confirmed", "created_at": "x", "updated_at": "x"} for n, group in ((1, 1), (2, 1), (3, 3))]
-    )  # fmt: skip
+        [
+            {
+                "id": n,
+                "group_id": group,
+                "text": f"Claim {n}",
+                "text_key": f"claim {n}",
+                "source_id": 1,
+                "status": "confirmed",
+                "created_at": "x",
+                "updated_at": "x",
+            }
+            for n, group in ((1, 1), (2, 1), (3, 3))
+        ]
+    )
     old["actors"].insert({"id": 1, "name": "Seoul", "kind": "government", "created_at": "x"})
     old["attributions"].insert_all(
         [{"claim_id": n, "actor_id": 1, "role": "asserts", "created_at": "x"} for n in (1, 2, 3)]
-    )  # fmt: skip
+    )
     old.close()
     with open_db(path) as db:
         assert repeated(db, "repeated_parties") == {("asserted_by", 1): 1}  # claims 1 and 2 are one claim

@@ -4,11 +4,11 @@ import pytest
 from sqlite_utils import Database
 
 from claims.db import open_db
-from claims.writing import INITIAL_STATUS_REASON
 from claims.errors import DatabaseProblem
 from claims.maintenance import check
 from claims.migrations import known_migration_names, migrations
 from claims.schema import DATED_TRIGGERS
+from claims.writing import INITIAL_STATUS_REASON
 
 
 def test_init_creates_every_table_and_records_migrations(db):
@@ -40,7 +40,13 @@ def test_init_creates_every_table_and_records_migrations(db):
         "m009_claims_counted_once",
         "m010_source_texts_and_claim_spans",
     ]
-    assert set(db.view_names()) == {"estimates", "contested_claims", "unconfirmed_claims", "current_links", "claim_groups"}
+    assert set(db.view_names()) == {
+        "estimates",
+        "contested_claims",
+        "unconfirmed_claims",
+        "current_links",
+        "claim_groups",
+    }
     assert applied == known_migration_names()
     assert applied == sorted(applied), "steps run in the order of their numbers"
 
@@ -48,11 +54,31 @@ def test_init_creates_every_table_and_records_migrations(db):
 def test_schema_of_claims_table(db):
     columns = db["claims"].columns_dict
     assert list(columns) == [
-        "id", "text", "translation", "language", "is_quote", "source_id", "said_on", "status", "notes",
-        "asserted_by", "relayed_by", "confirmed_by", "denied_by", "not_confirmed_by", "disputed_by",
-        "created_at", "updated_at", "status_changed_at", "created_by", "dated", "text_key", "group_id", "span_start",
+        "id",
+        "text",
+        "translation",
+        "language",
+        "is_quote",
+        "source_id",
+        "said_on",
+        "status",
+        "notes",
+        "asserted_by",
+        "relayed_by",
+        "confirmed_by",
+        "denied_by",
+        "not_confirmed_by",
+        "disputed_by",
+        "created_at",
+        "updated_at",
+        "status_changed_at",
+        "created_by",
+        "dated",
+        "text_key",
+        "group_id",
+        "span_start",
         "span_end",
-    ]  # fmt: skip
+    ]
     foreign_keys = {(fk.column, fk.other_table) for fk in db["claims"].foreign_keys}
     assert foreign_keys == {("source_id", "sources"), ("status", "statuses")}
 
@@ -76,7 +102,7 @@ def test_database_uses_wal_and_foreign_keys(db):
 
 
 def test_missing_database_is_an_error_unless_created(tmp_path):
-    with pytest.raises(DatabaseProblem, match="no database at .*run 'claims init' first"):
+    with pytest.raises(DatabaseProblem, match=r"no database at .*run 'claims init' first"):
         open_db(tmp_path / "missing.db")
     assert not (tmp_path / "missing.db").exists()
 
@@ -126,13 +152,29 @@ def test_upgrading_to_stored_dates_dates_every_claim_and_keeps_the_full_text_ind
     old = Database(path)
     migrations.apply(old, stop_before="m005_claim_dates_for_sorting")
     old["sources"].insert_all(
-        [{"id": 1, "title": "Dated", "published": "2025-08-30", "created_at": "x"}, {"id": 2, "title": "Undated", "created_at": "x"}]
+        [
+            {"id": 1, "title": "Dated", "published": "2025-08-30", "created_at": "x"},
+            {"id": 2, "title": "Undated", "created_at": "x"},
+        ]
     )
     for id, source, said_on in [(1, 1, None), (2, 1, "2025-08-28"), (3, 2, None)]:
-        old["claims"].insert({"id": id, "text": f"Claim {id}", "source_id": source, "said_on": said_on, "created_at": "x", "updated_at": "x"})
+        old["claims"].insert(
+            {
+                "id": id,
+                "text": f"Claim {id}",
+                "source_id": source,
+                "said_on": said_on,
+                "created_at": "x",
+                "updated_at": "x",
+            }
+        )
     old.close()
     with open_db(path) as db:
-        assert [(row["id"], row["dated"]) for row in db["claims"].rows] == [(1, "2025-08-30"), (2, "2025-08-28"), (3, None)]
+        assert [(row["id"], row["dated"]) for row in db["claims"].rows] == [
+            (1, "2025-08-30"),
+            (2, "2025-08-28"),
+            (3, None),
+        ]
         assert db.execute("select count(*) from claims_fts where claims_fts match 'claim'").fetchone()[0] == 3
         assert {"claims_au", *DATED_TRIGGERS} <= {t.name for t in db.triggers}
         assert not [p for p in check(db) if "full-text" in p or "dated" in p]  # (no status history: made by hand)
@@ -156,19 +198,25 @@ def test_a_claims_date_is_when_it_was_said_else_when_its_source_was_published(db
     db.execute("update claims set source_id = ? where id = ?", [unpublished, unsaid])
     assert (dated(db, said), dated(db, unsaid)) == ("2025-09-02", None)
     db.execute("update claims set dated = '1900-01-01' where id = ?", [said])  # by hand: put right at once
-    db.execute("insert into claims (text, source_id, said_on, created_at, updated_at) values ('Raw', ?, '2025-07-01', 'x', 'x')", [unpublished])
+    db.execute(
+        "insert into claims (text, source_id, said_on, created_at, updated_at) values ('Raw', ?, '2025-07-01', 'x', 'x')",
+        [unpublished],
+    )
     assert dated(db, said) == "2025-09-02"
     assert db.execute("select dated from claims where text = 'Raw'").fetchone()[0] == "2025-07-01"
     # the full-text index holds the raw claim once: dating it as it was inserted did not re-index it
     raw = db.execute("select max(id) from claims").fetchone()[0]
-    assert check(db) == [f"claim {raw}: no status history", f"claim {raw}: text_key is not the identity key of its text"]
+    assert check(db) == [
+        f"claim {raw}: no status history",
+        f"claim {raw}: text_key is not the identity key of its text",
+    ]
 
 
 def test_only_a_change_of_text_or_translation_reindexes_a_claim(db, source_id):
     from claims import model
 
     claim = model.add_claim(db, "Seoul says 600 soldiers were killed", source=source_id)
-    index = lambda: db.execute("select * from claims_fts_data").fetchall()  # noqa: E731
+    index = lambda: db.execute("select * from claims_fts_data").fetchall()
     before = index()
     db.execute("update claims set notes = 'checked', said_on = '2025-08-29' where id = ?", [claim])
     assert index() == before
@@ -183,7 +231,7 @@ def test_newer_schema_is_refused(db_path):
         {"migration_set": "claims", "name": "m999_from_the_future", "applied_at": "2030-01-01"}
     )
     raw.close()
-    with pytest.raises(DatabaseProblem, match="newer version of claims .*m999_from_the_future"):
+    with pytest.raises(DatabaseProblem, match=r"newer version of claims .*m999_from_the_future"):
         open_db(db_path)
 
 
@@ -221,14 +269,41 @@ def test_blank_database_migrates_to_the_expected_schema(db):
         "actors": ["id", "name", "kind", "country", "created_at"],
         "actor_aliases": ["id", "actor_id", "alias", "match_key"],
         "claims": [
-            "id", "text", "translation", "language", "is_quote", "source_id", "said_on", "status", "notes",
-            "asserted_by", "relayed_by", "confirmed_by", "denied_by", "not_confirmed_by", "disputed_by",
-            "created_at", "updated_at", "status_changed_at", "created_by", "dated", "text_key", "group_id",
-            "span_start", "span_end",
+            "id",
+            "text",
+            "translation",
+            "language",
+            "is_quote",
+            "source_id",
+            "said_on",
+            "status",
+            "notes",
+            "asserted_by",
+            "relayed_by",
+            "confirmed_by",
+            "denied_by",
+            "not_confirmed_by",
+            "disputed_by",
+            "created_at",
+            "updated_at",
+            "status_changed_at",
+            "created_by",
+            "dated",
+            "text_key",
+            "group_id",
+            "span_start",
+            "span_end",
         ],
         "attributions": ["id", "claim_id", "actor_id", "role", "source_id", "stated_on", "created_at", "recorded_by"],
         "status_changes": [
-            "id", "claim_id", "from_status", "to_status", "reason", "evidence_url", "changed_on", "recorded_at",
+            "id",
+            "claim_id",
+            "from_status",
+            "to_status",
+            "reason",
+            "evidence_url",
+            "changed_on",
+            "recorded_at",
             "recorded_by",
         ],
         "figures": ["id", "claim_id", "measure", "qualifier", "low", "high", "unit"],
@@ -241,20 +316,31 @@ def test_blank_database_migrates_to_the_expected_schema(db):
         "claim_links": ["id", "claim_id", "other_id", "relation", "action", "reason", "recorded_by", "recorded_at"],
         "claims_per_status": ["status", "count"],
         "claim_group_counts": [
-            "claim_id", "status", "reports", "outlets_count", "first_appearance", "latest_appearance", "outlets",
+            "claim_id",
+            "status",
+            "reports",
+            "outlets_count",
+            "first_appearance",
+            "latest_appearance",
+            "outlets",
             "languages",
         ],
         "repeated_parties": ["facet", "value", "count"],
         "repeated_status_changes": ["month", "status", "count"],
         "source_texts": ["source_id", "body", "body_sha256", "html_zlib", "stored_at", "change_id"],
         "source_changes": [
-            "id", "source_id", "field", "old_value", "new_value", "old_html_zlib", "reason", "recorded_by",
+            "id",
+            "source_id",
+            "field",
+            "old_value",
+            "new_value",
+            "old_html_zlib",
+            "reason",
+            "recorded_by",
             "recorded_at",
         ],
-    }  # fmt: skip
-    unique = {
-        (table.name, tuple(index.columns)) for table in db.tables for index in table.indexes if index.unique
     }
+    unique = {(table.name, tuple(index.columns)) for table in db.tables for index in table.indexes if index.unique}
     assert {
         ("sources", ("url",)),
         ("actors", ("name",)),

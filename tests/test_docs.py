@@ -6,7 +6,7 @@ import shlex
 import subprocess
 from pathlib import Path
 
-from test_cli import claims
+from conftest import run_claims as claims
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -56,8 +56,15 @@ def test_readme_shows_the_screenshots():
 def make(*args, env=None):
     """Run make in the repository with `args` (variables and targets); the browser lookup is pointed by each test."""
     environment = {**os.environ, "CLAIMS_CHROMIUM": "", **(env or {})}
-    return subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    return subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_make_test_stops_at_once_without_chromium(tmp_path):
@@ -87,8 +94,10 @@ def test_make_test_installs_chromium_as_root_with_apt(tmp_path):
     """As root with apt-get (a fresh Debian machine, CI), Chromium is installed: here by a stand-in apt-get."""
     chromium, log = tmp_path / "chromium", tmp_path / "apt.log"
     apt = tmp_path / "apt-get"
-    apt.write_text(f'#!/bin/sh\necho "$@" >> {log}\n[ "$1" = install ] && printf "#!/bin/sh\\n" > {chromium} '
-                   f'&& chmod +x {chromium}\nexit 0\n')  # fmt: skip
+    apt.write_text(
+        f'#!/bin/sh\necho "$@" >> {log}\n[ "$1" = install ] && printf "#!/bin/sh\\n" > {chromium} '
+        f"&& chmod +x {chromium}\nexit 0\n"
+    )
     apt.chmod(0o755)
     result = make("chromium", f"CHROMIUM={chromium}", "ROOT=0", f"APT_GET={apt}")
     assert result.returncode == 0, result.stderr

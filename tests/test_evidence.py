@@ -7,7 +7,6 @@ from conftest import KEPT_BODY, KEPT_CLAIMS
 
 from claims import evidence, model
 from claims.errors import AlreadyExists, InvalidValue
-from claims.registry import keep_source
 from claims.evidence import (
     SourceText,
     check_span,
@@ -16,6 +15,7 @@ from claims.evidence import (
     pieces,
     span_matches,
 )
+from claims.registry import keep_source
 
 
 def test_a_span_is_where_the_text_is_word_for_word():
@@ -83,8 +83,12 @@ def test_claims_get_their_spans_when_written(db, kept):
 def test_an_edited_claim_text_gets_its_new_span(db, kept):
     from claims.revisions import edit_claim
 
-    edit_claim(db, kept["elsewhere"], text="Pyongyang et Moscou sont liés par un accord de défense depuis 2024.",
-               reason="The article's wording")  # fmt: skip
+    edit_claim(
+        db,
+        kept["elsewhere"],
+        text="Pyongyang et Moscou sont liés par un accord de défense depuis 2024.",
+        reason="The article's wording",
+    )
     row = db["claims"].get(kept["elsewhere"])
     assert KEPT_BODY[row["span_start"] : row["span_end"]].startswith("Pyongyang et Moscou")
     edit_claim(db, kept["elsewhere"], text="Reworded, not in the article.", reason="Paraphrase")
@@ -144,8 +148,9 @@ def test_an_archived_copy_is_an_http_url_replaced_only_with_a_reason(db, kept):
     assert db["sources"].get(source)["archive_url"] == "https://perma.cc/AB12-CD34"
     changes = [row for row in db["source_changes"].rows if row["field"] == "archive_url"]
     assert [json.loads(row["old_value"]) for row in changes] == [
-        None, "https://web.archive.org/web/2025/https://example.org/ats-kim"
-    ]  # fmt: skip
+        None,
+        "https://web.archive.org/web/2025/https://example.org/ats-kim",
+    ]
 
 
 def test_pieces_cut_a_paragraph_around_its_claims():
@@ -154,9 +159,9 @@ def test_pieces_cut_a_paragraph_around_its_claims():
     assert paragraph_bounds(body, start, end) == (10, 30)
     assert pieces(body, 10, 30, [(start, end, 7)]) == [("Three ", None), ("four five", 7), (" six.", None)]
     overlapping = [(start, end, 7), (start + 2, end + 3, 8), (29, 30, 9)]
-    assert pieces(body, 10, 30, overlapping) == [
-        ("Three ", None), ("four five", 7), (" six", None), (".", 9)
-    ], "of spans that overlap, the shortest is marked"  # fmt: skip
+    assert pieces(body, 10, 30, overlapping) == [("Three ", None), ("four five", 7), (" six", None), (".", 9)], (
+        "of spans that overlap, the shortest is marked"
+    )
     text = "Three [...] five [...] six."
     span = find_span(body, text)
     assert [body[a:b] for a, b in evidence.part_spans(body, text, *span)] == ["Three", "five", "six."]

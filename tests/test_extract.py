@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from claims.io.bundle import example_path
 from claims.db import open_db
+from claims.io.bundle import example_path
 from claims.io.extract import (
     article_metadata,
     detect_language,
@@ -89,8 +89,9 @@ def score(extracted: list[dict], gold: list[dict]) -> dict:
         "actors": share(lambda g, e: names(g) == names(e)),
         "figures": share(lambda g, e: figure_keys(g.get("figures")) == figure_keys(e["figures"])),
         "figure values": share(
-            lambda g, e: figure_keys(g.get("figures"), with_measure=False)
-            == figure_keys(e["figures"], with_measure=False)
+            lambda g, e: (
+                figure_keys(g.get("figures"), with_measure=False) == figure_keys(e["figures"], with_measure=False)
+            )
         ),
         "said_on": share(lambda g, e: str(g.get("said_on") or "") == str(e.get("said_on") or "")),
     }
@@ -198,7 +199,10 @@ def test_english_wire_story():
     assert toll["asserted_by"] == ["Elena Marsh"] and toll["relayed_by"] == ["Reuters"]
     assert toll["said_on"] == "2025-09-03"
     assert figure_keys(toll["figures"]) == [
-        ("killed", "at_least", 14), ("killed", "exact", 3), ("wounded", "more_than", 40)]
+        ("killed", "at_least", 14),
+        ("killed", "exact", 3),
+        ("wounded", "more_than", 40),
+    ]
     assert claim_with(bundle, "Marsh said the strikes")["asserted_by"] == ["Elena Marsh"]  # surname
     citing = claim_with(bundle, "citing Veldoria's Defence Ministry")
     assert citing["asserted_by"] == ["Veldoria's Defence Ministry"] and citing["relayed_by"] == ["VEDA", "Reuters"]
@@ -210,7 +214,10 @@ def test_english_wire_story():
     assert drones["not_confirmed_by"] == ["Reuters", "Veldoria"]
     assert "Reuters: could not be independently verified" in drones["notes"]
     assert figure_keys(drones["figures"]) == [
-        ("drones_launched", "exact", 112), ("drones_shot_down", "exact", 95), ("missiles_launched", "exact", 4)]
+        ("drones_launched", "exact", 112),
+        ("drones_shot_down", "exact", 95),
+        ("missiles_launched", "exact", 4),
+    ]
     assert not any(c["text"].startswith(("Reuters could not", "Veldoria has not")) for c in bundle["claims"])
     un = claim_with(bundle, "According to the United Nations")
     assert un["disputed_by"] == ["Veldoria"] and figure_keys(un["figures"]) == [("killed", "more_than", 1200)]
@@ -275,8 +282,11 @@ def test_new_actors_of_the_other_fixtures_and_their_kinds():
         ("The army said more than 30 soldiers had been killed.", "Army", "military"),
         ("Selon l'agence officielle KCNA, 30 soldats ont été tués.", "KCNA", "state-media"),
         ("The Red Cross said about 30 people had been killed.", "Red Cross", "organisation"),
-        ("Le ministère ukrainien de la Défense a affirmé que 30 drones ont été abattus.",
-         "Ministère ukrainien de la Défense", "government"),
+        (
+            "Le ministère ukrainien de la Défense a affirmé que 30 drones ont été abattus.",
+            "Ministère ukrainien de la Défense",
+            "government",
+        ),
         ("John Smith said 30 people had been killed.", "John Smith", "person"),
     ],
 )
@@ -313,7 +323,7 @@ def test_titles_names_and_conditionals():
     english = extract_claims(
         "Quake\n\nAssociated Press\n\nFebruary 7, 2025\n\nMore than 900 people were injured, Health Minister "
         "Kemal Ayan told reporters. Rescuers pulled a 6-year-old girl from the rubble, state broadcaster TRT "
-        "reported. \"We are doing everything we can,\" Ayan said. Anna Theresa said 12 homes burned. Opposition "
+        'reported. "We are doing everything we can," Ayan said. Anna Theresa said 12 homes burned. Opposition '
         "lawmakers accused the government of negligence, an allegation the ministry rejected."
     )
     injured, girl, quote, homes, accusation = english["claims"]
@@ -447,12 +457,14 @@ def test_years_dates_and_ages_are_not_figures(text):
 
 
 def test_every_extracted_figure_parses():
+    figures, dates = [], []
     for text, _ in CASES.values():
         for claim in extract_claims(text)["claims"]:
-            for spec in claim["figures"]:
-                parse_figure(spec)
-            if "said_on" in claim:
-                parse_date(claim["said_on"])
+            figures += [(spec, parse_figure(spec)) for spec in claim["figures"]]  # raises if a draft's figure is bad
+            dates += [parse_date(claim["said_on"])] if "said_on" in claim else []
+    assert len(figures) >= 10, "the cases draft figures"
+    assert all(spec.startswith(figure.measure) for spec, figure in figures)
+    assert all(date[:4].isdigit() for date in dates)
 
 
 def test_split_sentences_keeps_abbreviations_numbers_and_quotes_together():
@@ -473,10 +485,14 @@ def test_split_sentences_keeps_abbreviations_numbers_and_quotes_together():
     ("header", "expected"),
     [
         ("Titre\n\nATS\n\n30.8.2025 - 08:22\n\nTexte.", {"title": "Titre", "outlet": "ATS", "published": "2025-08-30"}),
-        ("Title\nReuters\nAugust 30, 2025\n\nText.",
-         {"title": "Title", "outlet": "Reuters", "published": "2025-08-30"}),
-        ("Titre\n\nAFP\n\nsamedi 30 août 2025\n\nTexte.",
-         {"title": "Titre", "outlet": "AFP", "published": "2025-08-30"}),
+        (
+            "Title\nReuters\nAugust 30, 2025\n\nText.",
+            {"title": "Title", "outlet": "Reuters", "published": "2025-08-30"},
+        ),
+        (
+            "Titre\n\nAFP\n\nsamedi 30 août 2025\n\nTexte.",
+            {"title": "Titre", "outlet": "AFP", "published": "2025-08-30"},
+        ),
         ("Title\n\nKYIV, Sept 3 (Reuters) - Text.", {"title": "Title", "outlet": "Reuters", "published": None}),
         ("A plain sentence that ends with a period.", {"title": None, "outlet": None, "published": None}),
         ("", {"title": None, "outlet": None, "published": None}),
@@ -496,8 +512,15 @@ def test_detect_language():
 def test_source_fields_can_be_given():
     bundle = extract_claims(SEED, source={"url": "https://example.org/a", "key": "a1", "title": "T"})
     assert bundle["sources"] == [
-        {"key": "a1", "title": "T", "outlet": "ATS", "published": "2025-08-30", "language": "fr",
-         "url": "https://example.org/a"}]
+        {
+            "key": "a1",
+            "title": "T",
+            "outlet": "ATS",
+            "published": "2025-08-30",
+            "language": "fr",
+            "url": "https://example.org/a",
+        }
+    ]
     assert {c["source"] for c in bundle["claims"]} == {"a1"}
 
 
@@ -595,12 +618,30 @@ def claims_of(body: str, outlet: str = "Northwire", published: str = "2026-05-04
 @pytest.mark.parametrize(
     ("article", "outlet", "published", "first_words"),
     [
-        (("Floods\n\nGALDOR, March 3, 2026 (Baltic Wire) - The regional government said on Tuesday that 17 people "
-          "had died in the floods."), "Baltic Wire", "2026-03-03", "The regional government said"),
-        ("Incendie\n\nSORBEC, 12 juin 2026 (Presse Alpine) - Selon les pompiers, 300 hectares ont brûlé.",
-         "Presse Alpine", "2026-06-12", "Selon les pompiers"),
-        (("Grève\n\nPresse Alpine\n\n12 juin 2026\n\nLYON, 12 juin (Presse Alpine) - La police a annoncé 40 "
-          "interpellations."), "Presse Alpine", "2026-06-12", "La police a annoncé"),
+        (
+            (
+                "Floods\n\nGALDOR, March 3, 2026 (Baltic Wire) - The regional government said on Tuesday that 17 people "
+                "had died in the floods."
+            ),
+            "Baltic Wire",
+            "2026-03-03",
+            "The regional government said",
+        ),
+        (
+            "Incendie\n\nSORBEC, 12 juin 2026 (Presse Alpine) - Selon les pompiers, 300 hectares ont brûlé.",
+            "Presse Alpine",
+            "2026-06-12",
+            "Selon les pompiers",
+        ),
+        (
+            (
+                "Grève\n\nPresse Alpine\n\n12 juin 2026\n\nLYON, 12 juin (Presse Alpine) - La police a annoncé 40 "
+                "interpellations."
+            ),
+            "Presse Alpine",
+            "2026-06-12",
+            "La police a annoncé",
+        ),
     ],
 )
 def test_a_datelines_outlet_and_date_go_to_the_source_and_out_of_the_claim(article, outlet, published, first_words):
@@ -611,8 +652,10 @@ def test_a_datelines_outlet_and_date_go_to_the_source_and_out_of_the_claim(artic
 
 
 def test_a_dateline_abbreviates_the_header_outlet_and_gives_no_guessed_year():
-    bundle = extract_claims("Strike\n\nNordic Press Service\n\nVARDO, May 4 (NPS) - Union leader Ola Brekke said "
-                            "4,000 workers had walked out.")
+    bundle = extract_claims(
+        "Strike\n\nNordic Press Service\n\nVARDO, May 4 (NPS) - Union leader Ola Brekke said "
+        "4,000 workers had walked out."
+    )
     assert bundle["sources"][0]["outlet"] == "Nordic Press Service"
     assert "published" not in bundle["sources"][0]  # "May 4" without a year: none is guessed
     assert {"name": "Nordic Press Service", "kind": "media", "aliases": ["NPS"]} in bundle["actors"]
@@ -622,40 +665,73 @@ def test_a_dateline_abbreviates_the_header_outlet_and_gives_no_guessed_year():
 @pytest.mark.parametrize(
     ("body", "first", "second", "speaker"),
     [
-        (('"We have no water left in the camp," said Teresa Honmark, a volunteer who runs the kitchen. '
-          '"The children are sick."'), '"We have no water left in the camp,"', '"The children are sick."',
-         "Teresa Honmark"),
-        (("«Nous manquons de tout depuis trois jours», a affirmé le maire de Lessac, Jules Varin. « Personne n'est "
-          "venu. »"), "«Nous manquons de tout depuis trois jours»", "« Personne n'est venu. »", "Jules Varin"),
+        (
+            (
+                '"We have no water left in the camp," said Teresa Honmark, a volunteer who runs the kitchen. '
+                '"The children are sick."'
+            ),
+            '"We have no water left in the camp,"',
+            '"The children are sick."',
+            "Teresa Honmark",
+        ),
+        (
+            (
+                "«Nous manquons de tout depuis trois jours», a affirmé le maire de Lessac, Jules Varin. « Personne n'est "
+                "venu. »"
+            ),
+            "«Nous manquons de tout depuis trois jours»",
+            "« Personne n'est venu. »",
+            "Jules Varin",
+        ),
     ],
 )
 def test_a_quote_keeps_its_speaker_and_goes_on_after_the_attribution(body, first, second, speaker):
     quotes = claims_of(body)
     assert [(c["text"], c["asserted_by"], c.get("quote")) for c in quotes] == [
-        (first, [speaker], True), (second, [speaker], True)]
+        (first, [speaker], True),
+        (second, [speaker], True),
+    ]
 
 
 def test_a_surname_after_a_quote_is_the_person_its_title_named():
-    first, quote = claims_of('Labour Minister Ilona Varga said talks would resume on Monday. "We will not sign '
-                             'a blank cheque," Varga said.', known_actors={"ilona varga": "Ilona Varga"})
+    first, quote = claims_of(
+        'Labour Minister Ilona Varga said talks would resume on Monday. "We will not sign a blank cheque," Varga said.',
+        known_actors={"ilona varga": "Ilona Varga"},
+    )
     assert first["asserted_by"] == quote["asserted_by"] == ["Ilona Varga"]
 
 
 @pytest.mark.parametrize(
     ("body", "parts"),
     [
-        ("Organisers said 30,000 people marched, while police put the crowd at 9,000.",
-         [("Organisers said 30,000 people marched", "Organisers", 30000),
-          ("police put the crowd at 9,000.", "Police", 9000)]),
-        ("Selon les organisateurs, 12 000 personnes ont défilé à Lessac, tandis que la police en a compté 4 000.",
-         [("Selon les organisateurs, 12 000 personnes ont défilé à Lessac", "Organisateurs", 12000),
-          ("la police en a compté 4 000.", "Police", 4000)]),
-        ("Selon la CFDT, deux usines seraient fermées, tandis que la CGT évoque trois usines menacées.",
-         [("Selon la CFDT, deux usines seraient fermées", "CFDT", 2),
-          ("la CGT évoque trois usines menacées.", "CGT", 3)]),
-        ("La préfecture a recensé 2 000 manifestants, contre 8 000 selon le syndicat.",
-         [("La préfecture a recensé 2 000 manifestants", "Préfecture", 2000),
-          ("8 000 selon le syndicat.", "Syndicat", 8000)]),
+        (
+            "Organisers said 30,000 people marched, while police put the crowd at 9,000.",
+            [
+                ("Organisers said 30,000 people marched", "Organisers", 30000),
+                ("police put the crowd at 9,000.", "Police", 9000),
+            ],
+        ),
+        (
+            "Selon les organisateurs, 12 000 personnes ont défilé à Lessac, tandis que la police en a compté 4 000.",
+            [
+                ("Selon les organisateurs, 12 000 personnes ont défilé à Lessac", "Organisateurs", 12000),
+                ("la police en a compté 4 000.", "Police", 4000),
+            ],
+        ),
+        (
+            "Selon la CFDT, deux usines seraient fermées, tandis que la CGT évoque trois usines menacées.",
+            [
+                ("Selon la CFDT, deux usines seraient fermées", "CFDT", 2),
+                ("la CGT évoque trois usines menacées.", "CGT", 3),
+            ],
+        ),
+        (
+            "La préfecture a recensé 2 000 manifestants, contre 8 000 selon le syndicat.",
+            [
+                ("La préfecture a recensé 2 000 manifestants", "Préfecture", 2000),
+                ("8 000 selon le syndicat.", "Syndicat", 8000),
+            ],
+        ),
     ],
 )
 def test_two_claimants_in_one_sentence_are_two_claims(body, parts):
@@ -669,14 +745,20 @@ def test_two_claimants_in_one_sentence_are_two_claims(body, parts):
 @pytest.mark.parametrize(
     ("body", "party"),
     [
-        ("The health ministry said 40 people had died. Northwire could not independently confirm the figure.",
-         "Northwire"),
-        ("The health ministry said 40 people had died. The Red Crescent was unable to verify the toll.",
-         "Red Crescent"),
+        (
+            "The health ministry said 40 people had died. Northwire could not independently confirm the figure.",
+            "Northwire",
+        ),
+        (
+            "The health ministry said 40 people had died. The Red Crescent was unable to verify the toll.",
+            "Red Crescent",
+        ),
         ("Selon l'armée, douze rebelles ont été tués. L’ATS n’a pas pu confirmer ce bilan.", "ATS"),
         ("Selon l'armée, douze rebelles ont été tués. Les rebelles n’ont pas confirmé ce bilan.", "Rebelles"),
-        ("Selon l'armée, douze rebelles ont été tués. Le Front n’était pas en mesure de vérifier ces chiffres.",
-         "Front"),
+        (
+            "Selon l'armée, douze rebelles ont été tués. Le Front n’était pas en mesure de vérifier ces chiffres.",
+            "Front",
+        ),
     ],
 )
 def test_could_not_confirm_is_a_stance_on_the_claim_before_not_a_claim(body, party):
@@ -685,9 +767,11 @@ def test_could_not_confirm_is_a_stance_on_the_claim_before_not_a_claim(body, par
 
 
 def test_an_outlets_caveat_names_the_outlet_or_nobody():
-    drones, toll = claims_of("The army said it had shot down 14 drones. The claim could not be independently "
-                             "verified. The rebels said 30 fighters had been killed. Northwire was unable to "
-                             "independently verify the figure.")
+    drones, toll = claims_of(
+        "The army said it had shot down 14 drones. The claim could not be independently "
+        "verified. The rebels said 30 fighters had been killed. Northwire was unable to "
+        "independently verify the figure."
+    )
     assert drones["not_confirmed_by"] == [] and "could not be independently verified" in drones["notes"]
     assert toll["not_confirmed_by"] == ["Northwire"]
 
@@ -695,16 +779,34 @@ def test_an_outlets_caveat_names_the_outlet_or_nobody():
 @pytest.mark.parametrize(
     ("body", "role", "party"),
     [
-        ("Organisers said police had used tear gas. The interior ministry denied that gas had been used.",
-         "denied_by", "Interior ministry"),
-        (("Selon la police, le suspect dirigeait le réseau. Son avocat, Me Paul Roche, a démenti toute implication "
-          "de son client dans la direction du réseau."), "denied_by", "Paul Roche"),
-        ("Police said 23 people had been arrested, a figure opposition activists said was far higher.",
-         "disputed_by", "Opposition activists"),
-        ("Analysts said the firm would need to cut 3,000 jobs, a view the company has disputed.", "disputed_by",
-         "Company"),
-        ("Selon la direction, l'usine perd 2 millions d'euros par an. Un chiffre que conteste le syndicat.",
-         "disputed_by", "Syndicat"),
+        (
+            "Organisers said police had used tear gas. The interior ministry denied that gas had been used.",
+            "denied_by",
+            "Interior ministry",
+        ),
+        (
+            (
+                "Selon la police, le suspect dirigeait le réseau. Son avocat, Me Paul Roche, a démenti toute implication "
+                "de son client dans la direction du réseau."
+            ),
+            "denied_by",
+            "Paul Roche",
+        ),
+        (
+            "Police said 23 people had been arrested, a figure opposition activists said was far higher.",
+            "disputed_by",
+            "Opposition activists",
+        ),
+        (
+            "Analysts said the firm would need to cut 3,000 jobs, a view the company has disputed.",
+            "disputed_by",
+            "Company",
+        ),
+        (
+            "Selon la direction, l'usine perd 2 millions d'euros par an. Un chiffre que conteste le syndicat.",
+            "disputed_by",
+            "Syndicat",
+        ),
     ],
 )
 def test_a_denial_gives_its_party_a_role_on_the_claim_before(body, role, party):
@@ -715,21 +817,26 @@ def test_a_denial_gives_its_party_a_role_on_the_claim_before(body, role, party):
 def test_a_description_is_its_head_noun_not_the_body_it_works_for():
     spokesman, residents = claims_of(
         "A spokesman for the regional government, Tomas Reyes, said 450 soldiers were on their way. Residents "
-        "accused the authorities of reacting too slowly. The regional government rejected the criticism.")
+        "accused the authorities of reacting too slowly. The regional government rejected the criticism."
+    )
     assert spokesman["asserted_by"] == ["Tomas Reyes"] and residents["asserted_by"] == ["Residents"]
     assert residents["disputed_by"] == ["Regional government"]  # not the spokesman, nor another "regional" body
 
 
 def test_a_witness_quote_goes_on():
-    first, second = claims_of("« L'eau est montée en quelques minutes », a témoigné un habitant de Port-Marin. "
-                              "« Nous avons tout perdu. »", outlet="AFP")
+    first, second = claims_of(
+        "« L'eau est montée en quelques minutes », a témoigné un habitant de Port-Marin. « Nous avons tout perdu. »",
+        outlet="AFP",
+    )
     assert first["asserted_by"] == second["asserted_by"] == ["Habitant de Port-Marin"] and second["quote"]
 
 
 def test_a_pronoun_may_be_the_body_named_before_and_figures_named_by_who_gave_them():
     unions, ministry = claims_of(
         "Verlac va supprimer 1 200 postes, ont annoncé mardi les syndicats. Le ministère de l'Industrie a dit suivre "
-        "la situation. Il n'a pas souhaité commenter les chiffres avancés par les syndicats.", outlet="AFP")
+        "la situation. Il n'a pas souhaité commenter les chiffres avancés par les syndicats.",
+        outlet="AFP",
+    )
     assert unions["not_confirmed_by"] == ["Ministère de l'Industrie"] and ministry["not_confirmed_by"] == []
 
 
@@ -741,8 +848,10 @@ def test_the_count_a_speaker_puts_a_number_at():
 
 
 def test_a_stance_in_the_sentence_does_not_date_the_claim():
-    _, charge = claims_of("Health Minister Sofia Laine said on Monday that doses would arrive. Opposition lawmakers "
-                          "said the government had ignored warnings, a charge the minister denied.")
+    _, charge = claims_of(
+        "Health Minister Sofia Laine said on Monday that doses would arrive. Opposition lawmakers "
+        "said the government had ignored warnings, a charge the minister denied."
+    )
     assert charge["denied_by"] == ["Sofia Laine"] and "said_on" not in charge
 
 
@@ -755,7 +864,8 @@ def test_a_stance_finds_the_claims_it_names():
     group, governor = claims_of(
         "Relief group Terra Viva said 300 families had lost their homes. The governor, Ana Ruiz, said 40 schools "
         "were closed. The ministry has not confirmed the group's figures. Kessel Times could not independently "
-        "confirm either figure.")
+        "confirm either figure."
+    )
     assert group["not_confirmed_by"] == ["Ministry", "Kessel Times"]  # the group's, past the governor's claim
     assert governor["not_confirmed_by"] == ["Kessel Times"]  # "either figure": both claims
 
@@ -763,19 +873,23 @@ def test_a_stance_finds_the_claims_it_names():
 def test_a_stance_that_names_no_figure_covers_the_report_before_it():
     first, second, union = claims_of(
         "Dalmar Motors will close its Brest plant, two people familiar with the plan said. One of the sources said "
-        "the closure would be announced in June. The union said 900 jobs were at risk. Dalmar declined to comment.")
+        "the closure would be announced in June. The union said 900 jobs were at risk. Dalmar declined to comment."
+    )
     assert first["asserted_by"] == second["asserted_by"] == ["People familiar with the plan"]  # "one of the sources"
     assert union["not_confirmed_by"] == ["Dalmar Motors"]
     assert first["not_confirmed_by"] == second["not_confirmed_by"] == []
     first, second = claims_of(
         "Dalmar Motors will close its Brest plant, two people familiar with the plan said. One of the sources said "
-        "the closure would be announced in June. Dalmar declined to comment.")
+        "the closure would be announced in June. Dalmar declined to comment."
+    )
     assert first["not_confirmed_by"] == second["not_confirmed_by"] == ["Dalmar Motors"]
 
 
 def test_a_denial_and_a_claim_in_one_sentence():
-    drafted = claims_of("The commission said the president had won 58 percent of the vote. The challenger, Dora "
-                        "Lind, rejected the results and said her campaign had counted 200 irregularities.")
+    drafted = claims_of(
+        "The commission said the president had won 58 percent of the vote. The challenger, Dora "
+        "Lind, rejected the results and said her campaign had counted 200 irregularities."
+    )
     result, challenge = drafted
     assert result["disputed_by"] == ["Dora Lind"] and challenge["asserted_by"] == ["Dora Lind"]
 
@@ -802,13 +916,19 @@ def test_french_reporting_verbs_give_the_claim_to_the_speaker(body, speaker):
 @pytest.mark.parametrize(
     ("body", "speaker"),
     [
-        ("A senior police official, speaking on condition of anonymity, said about 200 people had been detained.",
-         "Senior police official"),
+        (
+            "A senior police official, speaking on condition of anonymity, said about 200 people had been detained.",
+            "Senior police official",
+        ),
         ("Marta Kovac, a lawyer for two of the suspects, said her clients had never met.", "Marta Kovac"),
-        ("The haul was the largest this year, according to the customs office, which said it had seized 2 tonnes.",
-         "Customs office"),
-        ("Two diplomats familiar with the talks said a deal could be reached within days.",
-         "Diplomats familiar with the talks"),
+        (
+            "The haul was the largest this year, according to the customs office, which said it had seized 2 tonnes.",
+            "Customs office",
+        ),
+        (
+            "Two diplomats familiar with the talks said a deal could be reached within days.",
+            "Diplomats familiar with the talks",
+        ),
         ("Selon des sources sécuritaires, 14 soldats ont été tués.", "Sources sécuritaires"),
         ("Selon le procureur chargé du dossier, Alain Favre, le réseau a écoulé 3 tonnes de tabac.", "Alain Favre"),
         ("«Nous avons tenu la position», a déclaré à l'AFP un officier sous couvert d'anonymat.", "Officier"),
@@ -835,10 +955,11 @@ def test_descriptions_are_the_known_actors_they_fit():
     drafted = claims_of(
         "The Norland government said 12 people had died in Velm. The health ministry said 30 patients were in "
         "hospital. Dalmar Motors plans to cut 900 jobs. The company said sales fell 8 percent.",
-        outlet="Kessel Times", known_actors=known,
-        actor_kinds={"Dalmar Motors": "organisation", "Norland health ministry": "government"})
-    assert [c["asserted_by"] for c in drafted[1:]] == [["Norland health ministry"], ["Kessel Times"],
-                                                        ["Dalmar Motors"]]
+        outlet="Kessel Times",
+        known_actors=known,
+        actor_kinds={"Dalmar Motors": "organisation", "Norland health ministry": "government"},
+    )
+    assert [c["asserted_by"] for c in drafted[1:]] == [["Norland health ministry"], ["Kessel Times"], ["Dalmar Motors"]]
 
 
 def test_the_number_of_people_who_speak_is_no_figure():
@@ -857,7 +978,7 @@ def test_the_number_of_people_who_speak_is_no_figure():
         ("la fermeture coûterait «au bas mot» 2 000 emplois", "fr", ">=2000"),
         ("les rafales pourraient atteindre 90 km/h", "fr", "<=90"),
         ("un préjudice estimé à 11,5 millions de francs", "fr", "~11500000"),
-        ("they turned back \"a few hundred\" people", "en", ">=100"),
+        ('they turned back "a few hundred" people', "en", ">=100"),
         ("police fired rubber bullets, injuring at least six", "en", ">=6"),
         ("the drugs had an estimated street value of 60 million dollars", "en", "~60000000"),
         ("gusts could reach 120 km/h overnight", "en", "<=120"),
@@ -869,7 +990,8 @@ def test_amounts_in_words_and_their_qualifiers(text, language, value):
 
 
 @pytest.mark.parametrize(
-    "text", ["troops massed near the village of Tiralt, 15 km north of the city", "une usine située à 30 km de Lyon"])
+    "text", ["troops massed near the village of Tiralt, 15 km north of the city", "une usine située à 30 km de Lyon"]
+)
 def test_a_distance_that_places_something_is_no_figure(text):
     assert figures_in(text, "fr" if "usine" in text else "en") == []
 

@@ -7,13 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import database_bytes
+from conftest import run_claims as claims
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from claims.db import open_db
 from claims.io.imports import import_path
 from claims.records import InvalidRecords
-from test_cli import claims, database_files
 
 EXAMPLES = 150
 PAYLOADS = [
@@ -50,7 +51,7 @@ def stored_exactly_or_refused(result, path, before, read_back, value):
     assert result.exit_code == 1, result.output
     assert result.stdout == ""
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
-    assert database_files(path) == before
+    assert database_bytes(path) == before
     return False
 
 
@@ -79,7 +80,7 @@ def show(path, claim_id):
 @given(text=TEXT)
 @payload_examples
 def test_add_claim_text(hostile_db, text):
-    before = database_files(hostile_db)
+    before = database_bytes(hostile_db)
     result = claims("add", "--source", "1", "--by", "Seoul", "--db", hostile_db, "--", text)
     stored_exactly_or_refused(result, hostile_db, before, lambda: show(hostile_db, result.stdout.strip())["text"], text)
 
@@ -88,8 +89,8 @@ def test_add_claim_text(hostile_db, text):
 @given(text=TEXT)
 @payload_examples
 def test_translation_and_notes(hostile_db, text):
-    before = database_files(hostile_db)
-    claim_text = f"claim with notes {len(database_files(hostile_db)[hostile_db.name])}-{hash(text)}"
+    before = database_bytes(hostile_db)
+    claim_text = f"claim with notes {len(database_bytes(hostile_db)[hostile_db.name])}-{hash(text)}"
     result = claims("add", claim_text, "--source", "1", "--translation", text, "--notes", text, db=hostile_db)
     if result.exit_code == 0:
         claim = show(hostile_db, result.stdout.strip())
@@ -102,7 +103,7 @@ def test_translation_and_notes(hostile_db, text):
 @given(name=TEXT)
 @payload_examples
 def test_actor_names(hostile_db, name):
-    before = database_files(hostile_db)
+    before = database_bytes(hostile_db)
     result = claims("actor", "add", "--kind", "person", "--db", hostile_db, "--", name)
 
     def read_back():
@@ -116,7 +117,7 @@ def test_actor_names(hostile_db, name):
 @given(title=TEXT)
 @payload_examples
 def test_source_titles(hostile_db, title):
-    before = database_files(hostile_db)
+    before = database_bytes(hostile_db)
     result = claims("source", "add", "--title", title, "--outlet", "Wire", db=hostile_db)
 
     def read_back():
@@ -130,10 +131,15 @@ def test_source_titles(hostile_db, title):
 @given(reason=TEXT)
 @payload_examples
 def test_status_reasons(hostile_db, reason):
-    claim_id = claims("add", f"status claim {hash(reason)} {len(reason)}", "--source", "1", db=hostile_db).stdout.strip() or "1"
-    before = database_files(hostile_db)
+    claim_id = (
+        claims("add", f"status claim {hash(reason)} {len(reason)}", "--source", "1", db=hostile_db).stdout.strip()
+        or "1"
+    )
+    before = database_bytes(hostile_db)
     result = claims("status", "--reason", reason, "--db", hostile_db, "--", claim_id, "disputed")
-    stored_exactly_or_refused(result, hostile_db, before, lambda: show(hostile_db, claim_id)["history"][-1]["reason"], reason)
+    stored_exactly_or_refused(
+        result, hostile_db, before, lambda: show(hostile_db, claim_id)["history"][-1]["reason"], reason
+    )
 
 
 @settings(max_examples=EXAMPLES // 3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -150,12 +156,12 @@ def test_every_option_refuses_garbage_in_one_line(hostile_db, value):
         ["stance", "--", "1", "Seoul", value],
         ["source", "add", "--title", "t", "--url", value, "--published", value],
     ):
-        before = database_files(hostile_db)
+        before = database_bytes(hostile_db)
         result = claims(*_with_db(args, hostile_db))
         assert "Traceback" not in result.output
         if result.exit_code != 0:
             assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, (args, result.stderr)
-            assert database_files(hostile_db) == before, args  # refused: nothing written
+            assert database_bytes(hostile_db) == before, args  # refused: nothing written
     result = claims("list", "--search", value, "-f", "json", db=hostile_db)
     assert result.exit_code in (0, 1) and "Traceback" not in result.output
     if result.exit_code == 0:
@@ -163,22 +169,28 @@ def test_every_option_refuses_garbage_in_one_line(hostile_db, value):
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
-@given(record=st.dictionaries(st.sampled_from(["text", "translation", "status", "said_on", "asserted_by", "figures", "notes", "quote", "changes", "extra"]),
-                              st.one_of(TEXT, st.integers(), st.none(), st.lists(TEXT, max_size=3), st.dictionaries(TEXT, TEXT, max_size=2))))
+@given(
+    record=st.dictionaries(
+        st.sampled_from(
+            ["text", "translation", "status", "said_on", "asserted_by", "figures", "notes", "quote", "changes", "extra"]
+        ),
+        st.one_of(TEXT, st.integers(), st.none(), st.lists(TEXT, max_size=3), st.dictionaries(TEXT, TEXT, max_size=2)),
+    )
+)
 def test_jsonl_import_of_arbitrary_records(tmp_path_factory, record):
     path = tmp_path_factory.mktemp("jsonl") / "claims.db"
     open_db(path, create=True).close()
     record = {"source": {"title": "S"}, **record}
     data = path.parent / "in.jsonl"
     data.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
-    before = database_files(path)
+    before = database_bytes(path)
     with open_db(path) as db:
         try:
             summary = import_path(db, data)
         except InvalidRecords as e:
             assert e.problems and all(str(p).startswith("in.jsonl:1: ") for p in e.problems)
             db.close()
-            assert database_files(path) == before
+            assert database_bytes(path) == before
             return
         assert summary.added == 1
         stored = db.execute("select text from claims").fetchone()[0]
@@ -205,23 +217,23 @@ NOT_UTF8 = "\udced\udca0\udc80"  # how Python reads the bytes ED A0 80 (an encod
     ],
 )
 def test_arguments_that_are_not_utf8_are_refused_in_one_line(hostile_db, args, name):
-    before = database_files(hostile_db)
+    before = database_bytes(hostile_db)
     result = claims(*_with_db(args, hostile_db))
     assert result.exit_code == 1, result.output
     at = next(a for a in args if NOT_UTF8 in a).removeprefix("--notes=").index(NOT_UTF8) + 1
     assert result.stderr == f"Error: {name} is not valid UTF-8: byte 0xED at character {at}\n"
     assert result.stdout == ""
-    assert database_files(hostile_db) == before
+    assert database_bytes(hostile_db) == before
 
 
 def test_environment_and_lone_surrogates_are_named(hostile_db, monkeypatch):
-    before = database_files(hostile_db)
+    before = database_bytes(hostile_db)
     result = claims("add", "claim \ud800", "--source", "1", db=hostile_db)
     assert result.stderr == "Error: TEXT is not valid UTF-8: a lone surrogate (U+D800) at character 7\n"
     monkeypatch.setenv("CLAIMS_USER", "\udcff")
     result = claims("add", "claim", "--source", "1", db=hostile_db)
     assert result.stderr == "Error: $CLAIMS_USER is not valid UTF-8: byte 0xFF at character 1\n"
-    assert database_files(hostile_db) == before
+    assert database_bytes(hostile_db) == before
     assert claims("list", "-f", "json", db=hostile_db).exit_code == 0  # read-only commands do not use it
 
 
@@ -230,42 +242,64 @@ def test_bytes_that_are_not_utf8_on_a_real_command_line(hostile_db):
     import subprocess
     import sys
 
-    before = database_files(hostile_db)
+    before = database_bytes(hostile_db)
     command = [sys.executable, "-m", "claims", "add", b"\xed\xa0\x80 x", "--source", "1", "--db", str(hostile_db)]
     result = subprocess.run(command, capture_output=True, cwd=Path(__file__).parent.parent, check=False)
     assert (result.returncode, result.stdout) == (1, b"")
     assert result.stderr == b"Error: TEXT is not valid UTF-8: byte 0xED at character 1\n"
-    assert database_files(hostile_db) == before
+    assert database_bytes(hostile_db) == before
 
 
 @settings(max_examples=EXAMPLES // 3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(before=TEXT, surrogate=st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), after=TEXT)
 def test_any_text_with_a_surrogate_is_refused(hostile_db, before, surrogate, after):
-    files = database_files(hostile_db)
+    files = database_bytes(hostile_db)
     result = claims("add", "--source", "1", "--translation", before + surrogate + after, "--db", hostile_db, "--", "t")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stderr.startswith("Error: --translation is not valid UTF-8: ") and result.stderr.count("\n") == 1
-    assert database_files(hostile_db) == files
+    assert database_bytes(hostile_db) == files
 
 
 SURROGATE_FILES = [
-    ("in.jsonl", '{"text": "bad \\ud800 x", "source": {"title": "t"}}\n',
-     ["in.jsonl:1: text: not valid Unicode: character 5 is a lone surrogate (U+D800)"]),
-    ("in.jsonl", ('{"text": "ok", "source": {"title": "t\\udfff"}, "asserted_by": ["A\\ud83d"], '
-                  '"figures": ["killed=5 \\udc00"], "changes": [{"status": "confirmed", "reason": "r\\ud800"}]}\n'),
-     ["in.jsonl:1: source.title: not valid Unicode: character 2 is a lone surrogate (U+DFFF)",
-      "in.jsonl:1: changes[1].reason: not valid Unicode: character 2 is a lone surrogate (U+D800)",
-      "in.jsonl:1: asserted_by[1]: not valid Unicode: character 2 is a lone surrogate (U+D83D)",
-      "in.jsonl:1: figures[1]: not valid Unicode: character 10 is a lone surrogate (U+DC00)"]),
-    ("in.yml", ('actors:\n  - name: "A\\ud800"\n    kind: person\n    aliases: ["x\\udc00"]\n'
-                'claims:\n  - text: "T \\ud800"\n    source: {title: S}\n'),
-     ["in.yml:2: name: not valid Unicode: character 2 is a lone surrogate (U+D800)",
-      "in.yml:2: aliases[1]: not valid Unicode: character 2 is a lone surrogate (U+DC00)",
-      "in.yml:6: text: not valid Unicode: character 3 is a lone surrogate (U+D800)"]),
-    ("in.json", ('{"@type": "ClaimReview", "claimReviewed": "bad \\ud800", "reviewRating": {"alternateName": "False"},'
-                 ' "url": "https://example.org/r"}'),
-     ["in.json review 1: text: not valid Unicode: character 5 is a lone surrogate (U+D800)"]),
-]  # fmt: skip
+    (
+        "in.jsonl",
+        '{"text": "bad \\ud800 x", "source": {"title": "t"}}\n',
+        ["in.jsonl:1: text: not valid Unicode: character 5 is a lone surrogate (U+D800)"],
+    ),
+    (
+        "in.jsonl",
+        (
+            '{"text": "ok", "source": {"title": "t\\udfff"}, "asserted_by": ["A\\ud83d"], '
+            '"figures": ["killed=5 \\udc00"], "changes": [{"status": "confirmed", "reason": "r\\ud800"}]}\n'
+        ),
+        [
+            "in.jsonl:1: source.title: not valid Unicode: character 2 is a lone surrogate (U+DFFF)",
+            "in.jsonl:1: changes[1].reason: not valid Unicode: character 2 is a lone surrogate (U+D800)",
+            "in.jsonl:1: asserted_by[1]: not valid Unicode: character 2 is a lone surrogate (U+D83D)",
+            "in.jsonl:1: figures[1]: not valid Unicode: character 10 is a lone surrogate (U+DC00)",
+        ],
+    ),
+    (
+        "in.yml",
+        (
+            'actors:\n  - name: "A\\ud800"\n    kind: person\n    aliases: ["x\\udc00"]\n'
+            'claims:\n  - text: "T \\ud800"\n    source: {title: S}\n'
+        ),
+        [
+            "in.yml:2: name: not valid Unicode: character 2 is a lone surrogate (U+D800)",
+            "in.yml:2: aliases[1]: not valid Unicode: character 2 is a lone surrogate (U+DC00)",
+            "in.yml:6: text: not valid Unicode: character 3 is a lone surrogate (U+D800)",
+        ],
+    ),
+    (
+        "in.json",
+        (
+            '{"@type": "ClaimReview", "claimReviewed": "bad \\ud800", "reviewRating": {"alternateName": "False"},'
+            ' "url": "https://example.org/r"}'
+        ),
+        ["in.json review 1: text: not valid Unicode: character 5 is a lone surrogate (U+D800)"],
+    ),
+]
 
 
 @pytest.mark.parametrize("name,content,problems", SURROGATE_FILES)
@@ -274,7 +308,7 @@ def test_lone_surrogate_escapes_in_files_are_refused_naming_file_line_and_field(
     open_db(path, create=True).close()
     data = tmp_path / name
     data.write_text(content, encoding="utf-8")
-    before = database_files(path)
+    before = database_bytes(path)
     result = claims("import", data, db=path)
     assert result.exit_code == 1 and "Traceback" not in result.output
     records = len({problem.split(": ")[0] for problem in problems})
@@ -282,7 +316,7 @@ def test_lone_surrogate_escapes_in_files_are_refused_naming_file_line_and_field(
     assert result.stderr.splitlines() == [f"  {p}" for p in problems] + [
         f"Error: {summary} (fix them, or pass --skip-invalid)"
     ]
-    assert database_files(path) == before
+    assert database_bytes(path) == before
 
 
 def test_rejected_records_keep_their_surrogate_escapes(tmp_path):

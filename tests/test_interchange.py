@@ -5,17 +5,16 @@ import tracemalloc
 import pytest
 
 from claims import model
-from claims.writing import INITIAL_STATUS_REASON
-from claims.io.bundle import example_path, load_example
 from claims.db import open_db
-from claims.maintenance import check
+from claims.errors import ClaimsError, InvalidValue
+from claims.io.bundle import example_path, load_example
 from claims.io.imports import import_path
 from claims.io.readers import CSV_COLUMNS, read_jsonl
 from claims.io.writers import actor_records, iter_claims, write_csv, write_jsonl, write_yaml
-from claims.errors import ClaimsError, InvalidValue
+from claims.maintenance import check
 from claims.records import InvalidRecords
 from claims.values import parse_figure
-
+from claims.writing import INITIAL_STATUS_REASON
 
 EXAMPLE_CLAIMS = 19  # the bundled example: the ATS story's 12 claims and the 7 of its later report
 RICH_CLAIMS = EXAMPLE_CLAIMS + 1
@@ -31,13 +30,28 @@ def rich_db(tmp_path):
     path = tmp_path / "rich.db"
     with open_db(path, create=True) as db:
         load_example(db)
-        later = model.add_source(db, "KCNA statement", url="https://example.org/kcna", outlet="KCNA", published="2025-09-02", language="en")
+        later = model.add_source(
+            db, "KCNA statement", url="https://example.org/kcna", outlet="KCNA", published="2025-09-02", language="en"
+        )
         model.add_stance(db, 4, "Pyongyang", "denies", source=later, on="2025-09-02")
-        model.set_status(db, 4, "disputed", reason="Pyongyang denies the figure", evidence="https://example.org/kcna", on="2025-09-02")
+        model.set_status(
+            db,
+            4,
+            "disputed",
+            reason="Pyongyang denies the figure",
+            evidence="https://example.org/kcna",
+            on="2025-09-02",
+        )
         model.add_claim(
-            db, "Between 1,500 and 12,000 troops", source=later, parties=[("KCNA", "asserts")], is_quote=True,
-            figures=[parse_figure("troops_sent=1500-12000 troops")], translation="Entre 1 500 et 12 000", notes="Range",
-        )  # fmt: skip
+            db,
+            "Between 1,500 and 12,000 troops",
+            source=later,
+            parties=[("KCNA", "asserts")],
+            is_quote=True,
+            figures=[parse_figure("troops_sent=1500-12000 troops")],
+            translation="Entre 1 500 et 12 000",
+            notes="Range",
+        )
     return path
 
 
@@ -99,16 +113,34 @@ def test_jsonl_record_shape(rich_db):
     lines = [json.loads(line) for line in export(rich_db, write_jsonl).splitlines()]
     actors = [line["actor"] for line in lines if "actor" in line]
     seoul_actor = next(actor for actor in actors if actor["name"] == "Seoul")
-    assert seoul_actor["kind"] == "government" and seoul_actor["country"] == "KR" and "South Korea" in seoul_actor["aliases"]
-    records = lines[len(actors):]
+    assert (
+        seoul_actor["kind"] == "government"
+        and seoul_actor["country"] == "KR"
+        and "South Korea" in seoul_actor["aliases"]
+    )
+    records = lines[len(actors) :]
     seoul = records[3]
     assert seoul["asserted_by"] == ["Seoul"]
     assert seoul["denied_by"] == [
-        {"actor": "Pyongyang", "date": "2025-09-02", "source": {
-            "title": "KCNA statement", "url": "https://example.org/kcna", "outlet": "KCNA", "published": "2025-09-02", "language": "en"}}
-    ]  # fmt: skip
+        {
+            "actor": "Pyongyang",
+            "date": "2025-09-02",
+            "source": {
+                "title": "KCNA statement",
+                "url": "https://example.org/kcna",
+                "outlet": "KCNA",
+                "published": "2025-09-02",
+                "language": "en",
+            },
+        }
+    ]
     assert seoul["changes"] == [
-        {"status": "disputed", "reason": "Pyongyang denies the figure", "evidence": "https://example.org/kcna", "date": "2025-09-02"}
+        {
+            "status": "disputed",
+            "reason": "Pyongyang denies the figure",
+            "evidence": "https://example.org/kcna",
+            "date": "2025-09-02",
+        }
     ]
     assert seoul["figures"] == ["killed=~600 soldiers", "wounded=>=1000 soldiers"]
 
@@ -137,7 +169,9 @@ def test_reimporting_edited_yaml_updates_and_appends_history(rich_db, tmp_path):
     claim["translation"] = "Edited translation"
     claim["not_confirmed_by"] = ["Seoul"]
     claim["figures"] = ["killed=12"]
-    claim["changes"] = [{"status": "confirmed", "reason": "Seen on video", "evidence": "https://example.org/v", "date": "2025-09-05"}]
+    claim["changes"] = [
+        {"status": "confirmed", "reason": "Seen on video", "evidence": "https://example.org/v", "date": "2025-09-05"}
+    ]
     (tmp_path / "edited.yml").write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
     with open_db(rich_db) as db:
         summary = import_path(db, tmp_path / "edited.yml")
@@ -174,7 +208,9 @@ def test_folder_of_yaml_files(tmp_path, db):
     folder = tmp_path / "claims-as-code"
     folder.mkdir()
     (folder / "actors.yml").write_text("actors:\n- {name: Seoul, kind: government, aliases: [Séoul]}\n")
-    (folder / "sources.yml").write_text("sources:\n- {key: wire, title: Wire story, outlet: AFP, published: 2025-08-30}\n")
+    (folder / "sources.yml").write_text(
+        "sources:\n- {key: wire, title: Wire story, outlet: AFP, published: 2025-08-30}\n"
+    )
     (folder / "claims.yaml").write_text(
         "claims:\n- source: wire\n  text: Selon Séoul, 600 morts\n  asserted_by: [séoul]\n  figures: ['killed=~600']\n"
     )
@@ -225,9 +261,18 @@ def test_every_problem_is_reported_with_line_and_field(db_path, tmp_path):
 @pytest.mark.parametrize(
     "content,problem",
     [
-        (GOOD.encode() + b"\n" + b'{"text": "caf\xe9", "source": {"title": "S"}}\n', "claims.jsonl:2: not valid UTF-8 (byte 14 of the line)"),
-        (GOOD.encode() + b"\n" + GOOD.encode()[:25], "claims.jsonl:2: invalid JSON (Unterminated string starting at, character 24) (the line is cut short: is the file truncated?)"),
-        (b'{"text": "' + b"x" * 3_000_001 + b'"}\n' + GOOD.encode() + b"\n", "claims.jsonl:1: line is longer than 1,000,000 bytes"),
+        (
+            GOOD.encode() + b"\n" + b'{"text": "caf\xe9", "source": {"title": "S"}}\n',
+            "claims.jsonl:2: not valid UTF-8 (byte 14 of the line)",
+        ),
+        (
+            GOOD.encode() + b"\n" + GOOD.encode()[:25],
+            "claims.jsonl:2: invalid JSON (Unterminated string starting at, character 24) (the line is cut short: is the file truncated?)",
+        ),
+        (
+            b'{"text": "' + b"x" * 3_000_001 + b'"}\n' + GOOD.encode() + b"\n",
+            "claims.jsonl:1: line is longer than 1,000,000 bytes",
+        ),
     ],
 )
 def test_broken_files_are_refused_untouched(db_path, tmp_path, content, problem):
@@ -267,11 +312,18 @@ def test_csv_problems_name_rows(db_path, tmp_path):
 
 FIGURE_RECORDS = {
     "yml": "sources:\n- {key: s, title: Story}\nclaims:\n- source: s\n  text: Protest\n  asserted_by: [Seoul]\n"
-           "  figures: ['protesters=%s', 'killed=~3']\n",
+    "  figures: ['protesters=%s', 'killed=~3']\n",
     "csv": ",".join(CSV_COLUMNS) + "\nProtest,,,,,,,,Story,,,,,Seoul,,,,,,protesters=%s; killed=~3\n",
-    "jsonl": json.dumps({"text": "Protest", "source": {"title": "Story"}, "asserted_by": ["Seoul"],
-                         "figures": ["protesters=%s", "killed=~3"]}) + "\n",
-}  # fmt: skip
+    "jsonl": json.dumps(
+        {
+            "text": "Protest",
+            "source": {"title": "Story"},
+            "asserted_by": ["Seoul"],
+            "figures": ["protesters=%s", "killed=~3"],
+        }
+    )
+    + "\n",
+}
 
 
 @pytest.mark.parametrize("suffix,line", [("yml", 4), ("csv", 2), ("jsonl", 1)])
@@ -280,22 +332,29 @@ def test_a_figure_is_stored_as_it_reads_or_refused(db_path, tmp_path, suffix, li
     before = snapshot(db_path)
     with open_db(db_path) as db, pytest.raises(InvalidRecords) as e:
         import_path(db, refused)
-    assert [str(p) for p in e.value.problems] == [(
-        f"bad.{suffix}:{line}: figures[1]: invalid figure 'protesters=25 00': '25 00' is not a number: digits after "
-        "a thousands separator come in groups of three with the same separator throughout (25 000, 1,500), and a "
-        "unit cannot start with a digit"
-    )]
+    assert [str(p) for p in e.value.problems] == [
+        (
+            f"bad.{suffix}:{line}: figures[1]: invalid figure 'protesters=25 00': '25 00' is not a number: digits after "
+            "a thousands separator come in groups of three with the same separator throughout (25 000, 1,500), and a "
+            "unit cannot start with a digit"
+        )
+    ]
     assert snapshot(db_path) == before
     with open_db(db_path) as db:
         import_path(db, write(tmp_path, f"good.{suffix}", FIGURE_RECORDS[suffix] % "25 000"), create_actors=True)
         figures = model.get_claim(db, 1)["figures"]
     assert [(f["measure"], f["low"], f["high"], f["unit"]) for f in figures] == [
-        ("protesters", 25000, 25000, None), ("killed", 3, 3, None),
-    ]  # fmt: skip
+        ("protesters", 25000, 25000, None),
+        ("killed", 3, 3, None),
+    ]
 
 
 def test_yaml_problems_name_lines(db_path, tmp_path):
-    path = write(tmp_path, "claims.yml", "sources:\n- {key: s, title: Story}\nclaims:\n- source: s\n  text: ok\n- source: s\n  text: bad\n  status: maybe\n- source: nowhere\n  text: lost\n")
+    path = write(
+        tmp_path,
+        "claims.yml",
+        "sources:\n- {key: s, title: Story}\nclaims:\n- source: s\n  text: ok\n- source: s\n  text: bad\n  status: maybe\n- source: nowhere\n  text: lost\n",
+    )
     with open_db(db_path) as db, pytest.raises(InvalidRecords) as e:
         import_path(db, path)
     assert [str(p) for p in e.value.problems] == [
@@ -311,7 +370,7 @@ def test_yaml_problems_name_lines(db_path, tmp_path):
 SEED = example_path().read_text(encoding="utf-8")
 FIRST_TEXT = '    text: "Le dirigeant nord-coréen'
 FIRST_TRANSLATION = '    translation: "North Korean leader'
-SECOND_CLAIM = "  - source: ats-2025-08-30\n    text: \"Les services secrets de la Corée du Sud et de pays occidentaux"
+SECOND_CLAIM = '  - source: ats-2025-08-30\n    text: "Les services secrets de la Corée du Sud et de pays occidentaux'
 
 
 def line_of(text, snippet):
@@ -327,32 +386,82 @@ def hand_edited(old, new):
 # (what went wrong, the edit, the message with {line}: where the edit is, and {first}: line of the first claim)
 ALIGN = "an entry's fields line up"
 HAND_BROKEN = [
-    ("field indented one space short", FIRST_TRANSLATION, FIRST_TRANSLATION[1:],
-     "{line}: bad indentation: 'translation' is indented by 3 spaces, 'text' on line {previous} by 4: " + ALIGN),
-    ("field indented like the '-'", "    said_on: 2025-08-30\n", "  said_on: 2025-08-30\n",
-     "{line}: bad indentation: 'said_on' is indented by 2 spaces, 'translation' on line {previous} by 4: " + ALIGN),
-    ("closing quote deleted", "un média officiel samedi.\"", "un média officiel samedi.",
-     "{line}: the quote opened on this line is not closed (its value runs on to line {next})"),
-    ("tab before a field", "    relayed_by: [ATS]", "\trelayed_by: [ATS]",
-     "{line}: a tab character: use spaces instead (YAML does not accept tabs for indentation)"),
-    ("'- ' of a claim deleted", SECOND_CLAIM, SECOND_CLAIM.replace("  - source", "    source"),
-     "{line}: 'source' is given twice (first on line {first}): if it starts another entry, begin that with '- '"),
-    ("field given twice", FIRST_TRANSLATION, FIRST_TRANSLATION.replace("translation", "text"),
-     "{line}: 'text' is given twice (first on line {previous}): if it starts another entry, begin that with '- '"),
-    ("section name misspelled", "\nclaims:\n", "\nclaim:\n",
-     "{line}: unknown section 'claim' (expected actors, claims, sources; did you mean claims?)"),
-    ("claim field left at the top level", "\nclaims:\n", "\nstatus: confirmed\nclaims:\n",
-     ("{line}: unknown section 'status' (expected actors, claims, sources; 'status' is a field of a claim:"
-      " indent it under its claim)")),
-    ("colon in an unquoted value", '    notes: "The \'official media\'', "    notes: Source: KCNA, 'official media'",
-     "{line}: a value holds ': ' (a colon and a space): put the whole value in quotes"),
-    ("apostrophe inside '...'", FIRST_TRANSLATION, "    translation: 'North Korea's leader' and",
-     "{line}: the value's closing quote comes early: inside '...' write ' as '' (or quote with \"...\")"),
-    ("list left open", "    asserted_by: [KCNA]", "    asserted_by: [KCNA",
-     "{line}: the '[' at column 18 is not closed with ']'"),
-    ("no space after a colon", "    said_on: 2025-08-30", "    said_on:2025-08-30",
-     "{line}: put a space after the ':' of 'said_on'"),
-]  # fmt: skip
+    (
+        "field indented one space short",
+        FIRST_TRANSLATION,
+        FIRST_TRANSLATION[1:],
+        "{line}: bad indentation: 'translation' is indented by 3 spaces, 'text' on line {previous} by 4: " + ALIGN,
+    ),
+    (
+        "field indented like the '-'",
+        "    said_on: 2025-08-30\n",
+        "  said_on: 2025-08-30\n",
+        "{line}: bad indentation: 'said_on' is indented by 2 spaces, 'translation' on line {previous} by 4: " + ALIGN,
+    ),
+    (
+        "closing quote deleted",
+        'un média officiel samedi."',
+        "un média officiel samedi.",
+        "{line}: the quote opened on this line is not closed (its value runs on to line {next})",
+    ),
+    (
+        "tab before a field",
+        "    relayed_by: [ATS]",
+        "\trelayed_by: [ATS]",
+        "{line}: a tab character: use spaces instead (YAML does not accept tabs for indentation)",
+    ),
+    (
+        "'- ' of a claim deleted",
+        SECOND_CLAIM,
+        SECOND_CLAIM.replace("  - source", "    source"),
+        "{line}: 'source' is given twice (first on line {first}): if it starts another entry, begin that with '- '",
+    ),
+    (
+        "field given twice",
+        FIRST_TRANSLATION,
+        FIRST_TRANSLATION.replace("translation", "text"),
+        "{line}: 'text' is given twice (first on line {previous}): if it starts another entry, begin that with '- '",
+    ),
+    (
+        "section name misspelled",
+        "\nclaims:\n",
+        "\nclaim:\n",
+        "{line}: unknown section 'claim' (expected actors, claims, sources; did you mean claims?)",
+    ),
+    (
+        "claim field left at the top level",
+        "\nclaims:\n",
+        "\nstatus: confirmed\nclaims:\n",
+        (
+            "{line}: unknown section 'status' (expected actors, claims, sources; 'status' is a field of a claim:"
+            " indent it under its claim)"
+        ),
+    ),
+    (
+        "colon in an unquoted value",
+        "    notes: \"The 'official media'",
+        "    notes: Source: KCNA, 'official media'",
+        "{line}: a value holds ': ' (a colon and a space): put the whole value in quotes",
+    ),
+    (
+        "apostrophe inside '...'",
+        FIRST_TRANSLATION,
+        "    translation: 'North Korea's leader' and",
+        "{line}: the value's closing quote comes early: inside '...' write ' as '' (or quote with \"...\")",
+    ),
+    (
+        "list left open",
+        "    asserted_by: [KCNA]",
+        "    asserted_by: [KCNA",
+        "{line}: the '[' at column 18 is not closed with ']'",
+    ),
+    (
+        "no space after a colon",
+        "    said_on: 2025-08-30",
+        "    said_on:2025-08-30",
+        "{line}: put a space after the ':' of 'said_on'",
+    ),
+]
 
 
 @pytest.mark.parametrize("old,new,message", [case[1:] for case in HAND_BROKEN], ids=[case[0] for case in HAND_BROKEN])
@@ -391,17 +500,14 @@ def test_hand_edited_yaml_entries_that_are_not_claims(db_path, tmp_path):
 
 def test_yaml_structure_problems_name_their_line(db_path, tmp_path):
     cases = {
-        "sources:\n  key: s\n  title: T\nclaims:\n  - {source: s, text: x}\n":
-            "x.yml:1: sources must be a list: begin each entry with '- '",
+        "sources:\n  key: s\n  title: T\nclaims:\n  - {source: s, text: x}\n": "x.yml:1: sources must be a list: begin each entry with '- '",
         "actors:\n  - name: Seoul\n    kind: government\n    said_on: 2025\n": "x.yml:2: said_on: unknown field",
         "- text: x\n": "x.yml:1: a claims YAML file is a mapping of actors, claims, sources",
-        "claims:\n  - text: a\nclaims:\n  - text: b\n":
-            "x.yml:3: 'claims' is given twice (first on line 1): put all its entries under one 'claims:'",
-        "claims:\n  - text: \"a\\x01b\"\n  - text: \"C:\\dossier\"\n":
-            "x.yml:3: a backslash inside \"...\" starts an escape such as \\n: write \\\\ for one, or quote with '...'",
+        "claims:\n  - text: a\nclaims:\n  - text: b\n": "x.yml:3: 'claims' is given twice (first on line 1): put all its entries under one 'claims:'",
+        'claims:\n  - text: "a\\x01b"\n  - text: "C:\\dossier"\n': "x.yml:3: a backslash inside \"...\" starts an escape such as \\n: write \\\\ for one, or quote with '...'",
         "claims:\n  - text: @Seoul says\n": "x.yml:2: a value cannot start with '@': put the value in quotes",
-        "claims:\n  - text: \"never closed\n  - text: b\n": "x.yml:2: the quote opened on this line is never closed",
-    }  # fmt: skip
+        'claims:\n  - text: "never closed\n  - text: b\n': "x.yml:2: the quote opened on this line is never closed",
+    }
     for content, expected in cases.items():
         with open_db(db_path) as db, pytest.raises(ClaimsError) as e:
             import_path(db, write(tmp_path, "x.yml", content))
@@ -412,7 +518,17 @@ def test_yaml_structure_problems_name_their_line(db_path, tmp_path):
 def generated(path, count):
     with path.open("w") as f:
         for n in range(count):
-            f.write(json.dumps({"text": f"Claim {n} é", "source": {"title": f"Source {n % 50}"}, "asserted_by": [f"Actor {n % 30}"], "figures": [f"killed=~{n}"]}) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "text": f"Claim {n} é",
+                        "source": {"title": f"Source {n % 50}"},
+                        "asserted_by": [f"Actor {n % 30}"],
+                        "figures": [f"killed=~{n}"],
+                    }
+                )
+                + "\n"
+            )
     return path
 
 
@@ -474,15 +590,28 @@ def linked_db(rich_db):
     from claims import links
 
     with open_db(rich_db) as db:
-        later = model.add_source(db, "Seoul now puts the toll at 2,000", url="https://example.org/hexa/2000",
-                                 outlet="Hexa", published="2025-09-24", language="en")  # fmt: skip
+        later = model.add_source(
+            db,
+            "Seoul now puts the toll at 2,000",
+            url="https://example.org/hexa/2000",
+            outlet="Hexa",
+            published="2025-09-24",
+            language="en",
+        )
         nis = [("South Korean intelligence", "asserts")]
-        newer = model.add_claim(db, "About 2,000 North Korean soldiers were killed, the NIS says.", source=later,
-                                parties=nis, figures=[parse_figure("killed=~2000")])  # fmt: skip
-        denial = model.add_claim(db, "KCNA called the estimates a fabrication.", source=later,
-                                 parties=[("KCNA", "asserts")])  # fmt: skip
-        repeated = model.add_claim(db, "Pyongyang sent more than 10,000 soldiers to Kursk in 2024.", source=later,
-                                   parties=nis)  # fmt: skip
+        newer = model.add_claim(
+            db,
+            "About 2,000 North Korean soldiers were killed, the NIS says.",
+            source=later,
+            parties=nis,
+            figures=[parse_figure("killed=~2000")],
+        )
+        denial = model.add_claim(
+            db, "KCNA called the estimates a fabrication.", source=later, parties=[("KCNA", "asserts")]
+        )
+        repeated = model.add_claim(
+            db, "Pyongyang sent more than 10,000 soldiers to Kursk in 2024.", source=later, parties=nis
+        )
         links.link(db, newer, 4, "updates", reason="The NIS revised its figure")
         links.link(db, denial, newer, "contradicts", reason="KCNA denies the toll")
         links.link(db, repeated, 2, "same", reason="The troop figure again")
@@ -516,8 +645,12 @@ def test_links_are_written_as_their_holder_holds_them(linked_db):
     records = [line for line in lines if "actor" not in line]
     with open_db(linked_db) as db:
         updated = model.get_claim(db, 4)["text"]
-    seed = {"title": "Soutien à la Russie: Kim Jong Un réconforte familles de ses soldats morts", "outlet": "ATS",
-            "published": "2025-08-30", "language": "fr"}  # fmt: skip
+    seed = {
+        "title": "Soutien à la Russie: Kim Jong Un réconforte familles de ses soldats morts",
+        "outlet": "ATS",
+        "published": "2025-08-30",
+        "language": "fr",
+    }
     assert records[20]["links"] == [
         {"relation": "updates", "source": seed, "text": updated, "reason": "The NIS revised its figure"}
     ]
@@ -525,10 +658,14 @@ def test_links_are_written_as_their_holder_holds_them(linked_db):
     import yaml
 
     document = yaml.safe_load(export(linked_db, write_yaml))
-    assert document["claims"][21]["links"] == [{
-        "relation": "contradicts", "source": "hexa-2025-09-24",
-        "text": "About 2,000 North Korean soldiers were killed, the NIS says.", "reason": "KCNA denies the toll",
-    }]  # fmt: skip
+    assert document["claims"][21]["links"] == [
+        {
+            "relation": "contradicts",
+            "source": "hexa-2025-09-24",
+            "text": "About 2,000 North Korean soldiers were killed, the NIS says.",
+            "reason": "KCNA denies the toll",
+        }
+    ]
     import csv
 
     rows = list(csv.DictReader(io.StringIO(export(linked_db, write_csv))))
@@ -587,8 +724,10 @@ def test_a_different_current_link_is_replaced_and_the_replacement_recorded(rich_
         summary = import_path(db, path)
         assert (summary.links_added, summary.links_replaced) == (0, 1)
         assert (21, 4, "updates", "Imported from later.yml:4") in current_links(db)
-        history = db.execute("select claim_id, other_id, relation, action, reason from claim_links where "
-                             "(claim_id, other_id) in (values (4, 21), (21, 4)) order by id").fetchall()  # fmt: skip
+        history = db.execute(
+            "select claim_id, other_id, relation, action, reason from claim_links where "
+            "(claim_id, other_id) in (values (4, 21), (21, 4)) order by id"
+        ).fetchall()
     assert history[-2:] == [
         (4, 21, "contradicts", "unlink", "Replaced by '21 updates 4': Imported from later.yml:4"),
         (21, 4, "updates", "link", "Imported from later.yml:4"),
@@ -660,11 +799,14 @@ def test_link_problems_name_line_and_field_and_nothing_is_written(rich_db, tmp_p
     before = snapshot(rich_db)
     with open_db(rich_db) as db, pytest.raises(InvalidRecords) as e:
         import_path(db, path)
-    first, second, third, fourth = (line_of(BAD_LINKS, f"    text: {n} claim.") - 1
-                                    for n in ("First", "Second", "Third", "Fourth"))  # fmt: skip
+    first, second, third, fourth = (
+        line_of(BAD_LINKS, f"    text: {n} claim.") - 1 for n in ("First", "Second", "Third", "Fourth")
+    )
     assert [str(p) for p in e.value.problems] == [
-        (f"bad.yml:{first}: links[1].relation: unknown relation 'updtes' (did you mean updates?): expected one of "
-         "same, updates, contradicts"),
+        (
+            f"bad.yml:{first}: links[1].relation: unknown relation 'updtes' (did you mean updates?): expected one of "
+            "same, updates, contradicts"
+        ),
         f"bad.yml:{first}: links[2]: the other claim is missing: give it as claim: ID, or as source and text",
         f"bad.yml:{first}: links[3]: give the other claim either as claim: ID or as source and text, not both",
         f"bad.yml:{first}: links[4].colour: unknown field",
@@ -674,8 +816,10 @@ def test_link_problems_name_line_and_field_and_nothing_is_written(rich_db, tmp_p
         f"bad.yml:{third}: links: must be a list of {{relation, claim}} or {{relation, source, text}}",
         f"bad.yml:{fourth}: links[1].source: unknown source key 'nowhere' (not in any sources section)",
         # a valid record's links are checked once the claims are: the third claim is in the file, not written
-        (f"bad.yml:{second}: links[1]: no claim 'Not anywhere' in source 'Later story', neither in the file nor in "
-         "the database"),
+        (
+            f"bad.yml:{second}: links[1]: no claim 'Not anywhere' in source 'Later story', neither in the file nor in "
+            "the database"
+        ),
         f"bad.yml:{second}: links[2]: a claim cannot be linked to itself",
         f"bad.yml:{second}: links[3].claim: no claim 999 in the database",
     ]
@@ -726,14 +870,21 @@ def test_a_record_sent_to_another_process_keeps_its_links():
     from claims.records import ClaimRecord, clean_record
 
     record, problems = clean_record(
-        {"text": "x", "source": {"title": "S"}, "links": [{"relation": "update", "source": {"title": "T"}, "text": "y",
-                                                           "reason": "Newer"}, {"relation": "same", "claim": "3"}]},
+        {
+            "text": "x",
+            "source": {"title": "S"},
+            "links": [
+                {"relation": "update", "source": {"title": "T"}, "text": "y", "reason": "Newer"},
+                {"relation": "same", "claim": "3"},
+            ],
+        },
         "x.jsonl:1",
-    )  # fmt: skip
+    )
     assert problems == []
     assert [(link.relation, link.claim_id, link.text, link.reason) for link in record.links] == [
-        ("updates", None, "y", "Newer"), ("same", 3, None, None)
-    ]  # fmt: skip
+        ("updates", None, "y", "Newer"),
+        ("same", 3, None, None),
+    ]
     assert ClaimRecord.from_values(record.values()) == record
 
 
@@ -860,7 +1011,8 @@ def test_a_span_a_file_gives_is_kept_if_it_is_where_the_text_is_else_refused(db,
     with open_db(fresh) as other:
         import_path(other, write_document(tmp_path, document))
         assert other.execute("select span_start, span_end from claims where text = ?", [record["text"]]).fetchone() == (
-            start, end
+            start,
+            end,
         ), "a span left out is found"
 
 
@@ -868,8 +1020,9 @@ def test_a_yaml_source_no_claim_names_is_recorded_with_its_text(tmp_path, db):
     path = tmp_path / "sources.yml"
     path.write_text(
         "sources:\n- key: wire\n  title: A wire story\n  outlet: ATS\n  archive_url: https://perma.cc/AB12\n"
-        "  body: |\n    First paragraph.\n\n    Second paragraph.\n", encoding="utf-8"
-    )  # fmt: skip
+        "  body: |\n    First paragraph.\n\n    Second paragraph.\n",
+        encoding="utf-8",
+    )
     summary = import_path(db, path)
     assert (summary.sources, summary.texts) == (1, 1)
     assert db["sources"].get(1)["archive_url"] == "https://perma.cc/AB12"

@@ -52,7 +52,7 @@ def test_no_module_imports_itself_back():
         def walk(node):
             for other in sorted(GRAPH[node]):
                 if other == start:
-                    return path + [start]
+                    return [*path, start]
                 if other not in seen:
                     seen.add(other)
                     path.append(other)
@@ -67,7 +67,9 @@ def test_no_module_imports_itself_back():
     assert not cycles, " -> ".join(cycles[0])
 
 
-@pytest.mark.parametrize("name", [name for name in MODULES if not name.startswith((*AROUND_THE_CORE, "claims.__main__"))])
+@pytest.mark.parametrize(
+    "name", [name for name in MODULES if not name.startswith((*AROUND_THE_CORE, "claims.__main__"))]
+)
 def test_the_core_imports_nothing_around_it(name):
     outer = [other for other in GRAPH[name] if other.startswith(AROUND_THE_CORE)]
     assert not outer, f"{name} imports {outer}: the CLI, web and data-in/out code call the core, not the reverse"

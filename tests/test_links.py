@@ -4,18 +4,22 @@ import json
 import sqlite3
 
 import pytest
+from conftest import database_bytes
 
 from claims import links, model
 from claims.errors import AlreadyExists, InvalidValue, NotFound
 from claims.revisions import purge_claim
-from conftest import database_bytes
 
 
 def test_same_links_make_one_claim_of_two_reports(db, reports):
     links.link(db, reports["en_600"], reports["fr_600"], "same", reason="Meridian repeats Seoul")
     assert links.group_of(db, reports["en_600"]) == [reports["fr_600"], reports["en_600"]]
     [group] = db.query("select * from claim_groups where claim_id = ?", [reports["fr_600"]])
-    assert group["reports"] == 2 and group["first_appearance"] == "2025-08-30" and group["latest_appearance"] == "2025-09-06"
+    assert (
+        group["reports"] == 2
+        and group["first_appearance"] == "2025-08-30"
+        and group["latest_appearance"] == "2025-09-06"
+    )
     assert sorted(json.loads(group["outlets"])) == ["ATS", "Meridian"]
     # the claim is counted once: a report alone is its own group
     assert db.execute("select count(*) from claims where id = group_id").fetchone()[0] == len(reports) - 1
@@ -35,14 +39,18 @@ def test_linking_reports_with_different_statuses_takes_the_latest_change_and_say
     model.set_status(db, reports["fr_600"], "corroborated", reason="two sources")
     result = links.link(db, reports["en_600"], reports["fr_600"], "same", reason="same claim")
     assert result["status_changes"] == [{"claim_id": reports["en_600"], "from": "unconfirmed", "to": "corroborated"}]
-    reason = db.execute("select reason from status_changes where claim_id = ? order by id desc", [reports["en_600"]]).fetchone()[0]
+    reason = db.execute(
+        "select reason from status_changes where claim_id = ? order by id desc", [reports["en_600"]]
+    ).fetchone()[0]
     assert "Linked as the same claim" in reason
 
 
 def test_the_status_given_wins(db, reports):
     model.set_status(db, reports["fr_600"], "corroborated", reason="two sources")
     links.link(db, reports["en_600"], reports["fr_600"], "same", reason="same", status="disputed")
-    assert {row[0] for row in db.execute("select status from claims where group_id = ?", [reports["fr_600"]])} == {"disputed"}
+    assert {row[0] for row in db.execute("select status from claims where group_id = ?", [reports["fr_600"]])} == {
+        "disputed"
+    }
 
 
 def test_groups_are_transitive_and_unlinking_splits_them(db, reports, source_id):
@@ -58,7 +66,9 @@ def test_groups_are_transitive_and_unlinking_splits_them(db, reports, source_id)
 def test_links_are_history_unlinking_is_recorded(db, reports):
     links.link(db, reports["en_2000"], reports["fr_600"], "updates", reason="NIS revised the toll", recorded_by="ana")
     links.unlink(db, reports["fr_600"], reports["en_2000"], reason="mistake", recorded_by="ben")
-    rows = db.execute("select claim_id, other_id, relation, action, reason, recorded_by from claim_links order by id").fetchall()
+    rows = db.execute(
+        "select claim_id, other_id, relation, action, reason, recorded_by from claim_links order by id"
+    ).fetchall()
     assert rows == [
         (reports["en_2000"], reports["fr_600"], "updates", "link", "NIS revised the toll", "ana"),
         (reports["en_2000"], reports["fr_600"], "updates", "unlink", "mistake", "ben"),
@@ -114,22 +124,31 @@ def test_show_lists_links_both_ways_and_the_reports(db, reports):
     links.link(db, reports["en_600"], reports["fr_600"], "same", reason="same")
     links.link(db, reports["en_2000"], reports["en_600"], "updates", reason="revised")
     claim = model.get_claim(db, reports["en_600"])
-    assert {(l["claim_id"], l["relation"], l["direction"]) for l in claim["links"]} == {
-        (reports["fr_600"], "same", "outgoing"), (reports["en_2000"], "updates", "incoming")}
+    assert {(link["claim_id"], link["relation"], link["direction"]) for link in claim["links"]} == {
+        (reports["fr_600"], "same", "outgoing"),
+        (reports["en_2000"], "updates", "incoming"),
+    }
     assert [r["claim_id"] for r in claim["reports"]] == [reports["fr_600"], reports["en_600"]]
     assert [r["outlet"] for r in claim["reports"]] == ["ATS", "Meridian"]
 
 
 def test_cli_link_unlink_and_show(cli, db_path, db, reports):
-    result = cli("link", reports["en_600"], reports["fr_600"], "--as", "same", "--reason", "Meridian repeats it", db=db_path)
+    result = cli(
+        "link", reports["en_600"], reports["fr_600"], "--as", "same", "--reason", "Meridian repeats it", db=db_path
+    )
     assert result.exit_code == 0, result.output
     assert f"Claim {reports['en_600']} same as claim {reports['fr_600']}" in result.output
     shown = cli("show", reports["fr_600"], db=db_path)
     assert "Reports of this claim (2)" in shown.output and "Meridian" in shown.output
     as_json = json.loads(cli("show", reports["fr_600"], "--format", "json", db=db_path).output)
     assert as_json["links"][0] | {"phrase": None} == {
-        "claim_id": reports["en_600"], "relation": "same", "direction": "incoming", "phrase": None,
-        "reason": "Meridian repeats it", "report_id": reports["fr_600"]}  # fmt: skip
+        "claim_id": reports["en_600"],
+        "relation": "same",
+        "direction": "incoming",
+        "phrase": None,
+        "reason": "Meridian repeats it",
+        "report_id": reports["fr_600"],
+    }
     result = cli("unlink", reports["fr_600"], reports["en_600"], "--reason", "no", db=db_path)
     assert result.exit_code == 0 and "kept in the history" in result.output
 
@@ -137,9 +156,11 @@ def test_cli_link_unlink_and_show(cli, db_path, db, reports):
 def test_cli_link_errors_are_one_line_and_write_nothing(cli, db_path, db, reports):
     db.close()
     before = database_bytes(db_path)
-    for args in (["link", reports["fr_600"], 999, "--as", "same", "--reason", "r"],
-                 ["link", reports["fr_600"], reports["fr_600"], "--as", "same", "--reason", "r"],
-                 ["unlink", reports["fr_600"], reports["en_600"], "--reason", "r"]):  # fmt: skip
+    for args in (
+        ["link", reports["fr_600"], 999, "--as", "same", "--reason", "r"],
+        ["link", reports["fr_600"], reports["fr_600"], "--as", "same", "--reason", "r"],
+        ["unlink", reports["fr_600"], reports["en_600"], "--reason", "r"],
+    ):
         result = cli(*args, db=db_path)
         assert result.exit_code == 1
         assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
@@ -151,7 +172,11 @@ def test_a_claim_has_the_links_of_every_report_of_it(db, reports):
     links.link(db, reports["en_2000"], reports["en_600"], "updates", reason="revised")
     claim = model.get_claim(db, reports["fr_600"])
     update = next(link for link in claim["links"] if link["relation"] == "updates")
-    assert (update["claim_id"], update["direction"], update["report_id"]) == (reports["en_2000"], "incoming", reports["en_600"])
+    assert (update["claim_id"], update["direction"], update["report_id"]) == (
+        reports["en_2000"],
+        "incoming",
+        reports["en_600"],
+    )
 
 
 def test_a_report_appears_when_its_source_is_published_not_when_the_claim_was_said(db, reports, actors):

@@ -32,21 +32,44 @@ def test_a_healthy_database_has_no_problem(example):
 @pytest.mark.parametrize(
     "script,problem,fix",
     [
-        ("update claims set asserted_by = '[\"Nobody\"]' where id = 4",
-         "claim 4: asserted_by says ['Nobody'] but its attributions say ['Seoul']", "claim 4: asserted_by set to ['Seoul']"),
-        ("update claims set status = 'false' where id = 4",
-         "claim 4: status is 'false' but its history ends with 'unconfirmed'", "claim 4: status set from 'false' to 'unconfirmed', the end of its history"),
-        ("drop trigger claims_au; update claims set text = 'rewritten behind our back' where id = 3",
-         "trigger claims_au is missing", "full-text index and its triggers recreated"),
-        ("drop trigger status_changes_no_delete", "trigger status_changes_no_delete is missing", "trigger status_changes_no_delete recreated"),
-        ("drop trigger claims_dated_au; update claims set dated = '1999-01-01' where id = 4",
-         "claim 4: dated says '1999-01-01' but its date said and its source's say '2025-08-30'", "claim 4: dated set from '1999-01-01' to '2025-08-30'"),
+        (
+            "update claims set asserted_by = '[\"Nobody\"]' where id = 4",
+            "claim 4: asserted_by says ['Nobody'] but its attributions say ['Seoul']",
+            "claim 4: asserted_by set to ['Seoul']",
+        ),
+        (
+            "update claims set status = 'false' where id = 4",
+            "claim 4: status is 'false' but its history ends with 'unconfirmed'",
+            "claim 4: status set from 'false' to 'unconfirmed', the end of its history",
+        ),
+        (
+            "drop trigger claims_au; update claims set text = 'rewritten behind our back' where id = 3",
+            "trigger claims_au is missing",
+            "full-text index and its triggers recreated",
+        ),
+        (
+            "drop trigger status_changes_no_delete",
+            "trigger status_changes_no_delete is missing",
+            "trigger status_changes_no_delete recreated",
+        ),
+        (
+            "drop trigger claims_dated_au; update claims set dated = '1999-01-01' where id = 4",
+            "claim 4: dated says '1999-01-01' but its date said and its source's say '2025-08-30'",
+            "claim 4: dated set from '1999-01-01' to '2025-08-30'",
+        ),
         ("drop trigger claims_dated_ai", "trigger claims_dated_ai is missing", "trigger claims_dated_ai recreated"),
-        ("insert into claims_fts(claims_fts) values ('delete-all')", "full-text index: out of sync with the claims table", "full-text index rebuilt"),
-        ("pragma foreign_keys = off; insert into attributions (claim_id, actor_id, role, created_at) values (999, 1, 'asserts', 'x')",
-         "foreign key: attributions row 43 points to a missing claims row", None),
+        (
+            "insert into claims_fts(claims_fts) values ('delete-all')",
+            "full-text index: out of sync with the claims table",
+            "full-text index rebuilt",
+        ),
+        (
+            "pragma foreign_keys = off; insert into attributions (claim_id, actor_id, role, created_at) values (999, 1, 'asserts', 'x')",
+            "foreign key: attributions row 43 points to a missing claims row",
+            None,
+        ),
     ],
-)  # fmt: skip
+)
 def test_check_names_each_problem_and_repair_fixes_what_is_derived(example, script, problem, fix):
     damage(example, script)
     with open_db(example) as db:
@@ -82,13 +105,16 @@ def test_backup_is_a_consistent_copy(example, tmp_path):
 
 def test_backup_while_another_process_writes(example, tmp_path):
     writer = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys\nfrom claims.db import open_db\nfrom claims import model\n"
-         "for n in range(300):\n"
-         "    with open_db(sys.argv[1]) as db:\n"
-         "        model.add_claim(db, f'Written during backup {n}', source=1, parties=[('Seoul', 'asserts')])\n",
-         str(example)],
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom claims.db import open_db\nfrom claims import model\n"
+            "for n in range(300):\n"
+            "    with open_db(sys.argv[1]) as db:\n"
+            "        model.add_claim(db, f'Written during backup {n}', source=1, parties=[('Seoul', 'asserts')])\n",
+            str(example),
+        ],
+    )
     copies = []
     while writer.poll() is None and len(copies) < 20:
         target = tmp_path / f"backup-{len(copies)}.db"

@@ -9,8 +9,15 @@ from claims.matching import Matcher, candidate_pairs, draft_links, suggested, su
 from claims.wording import anchors, join_numbers
 
 
-@pytest.mark.parametrize("text, expected", [("10'000 soldats", "10000 soldats"), ("10 000", "10000"),
-                                            ("10,000 troops", "10000 troops"), ("in 2024, 600", "in 2024, 600")])  # fmt: skip
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("10'000 soldats", "10000 soldats"),
+        ("10 000", "10000"),
+        ("10,000 troops", "10000 troops"),
+        ("in 2024, 600", "in 2024, 600"),
+    ],
+)
 def test_numbers_are_written_alike(text, expected):
     assert join_numbers(text) == expected
 
@@ -28,8 +35,10 @@ def test_a_repeat_in_another_language_is_the_best_candidate(db, reports):
 
 
 def test_the_same_sides_new_figure_updates_the_older_one(db, reports):
-    candidates = {c.other_id if c.claim_id == reports["en_2000"] else c.claim_id: c
-                  for c in Matcher(db).matches(reports["en_2000"], min_score=0)}  # fmt: skip
+    candidates = {
+        c.other_id if c.claim_id == reports["en_2000"] else c.claim_id: c
+        for c in Matcher(db).matches(reports["en_2000"], min_score=0)
+    }
     update = candidates[reports["fr_600"]]
     assert (update.relation, update.claim_id, update.other_id) == ("updates", reports["en_2000"], reports["fr_600"])
     assert "different figure for killed" in update.reasons
@@ -49,8 +58,9 @@ def test_reports_of_the_same_source_linked_or_grouped_are_left_out(db, reports):
 
 
 def test_a_report_is_one_candidate_per_claim(db, reports, source_id):
-    copy = model.add_claim(db, "Seoul: about 600 North Korean soldiers killed.", source=source_id,
-                           parties=[("Seoul", "asserts")])  # fmt: skip
+    copy = model.add_claim(
+        db, "Seoul: about 600 North Korean soldiers killed.", source=source_id, parties=[("Seoul", "asserts")]
+    )
     links.link(db, copy, reports["fr_600"], "same", reason="same")
     others = [c.other_id for c in Matcher(db).matches(reports["en_600"], min_score=0)]
     assert len({links.group_of(db, other)[0] for other in others}) == len(others)
@@ -65,14 +75,19 @@ def test_candidate_pairs_list_each_pair_once_best_first_within_the_limit(db, rep
 
 
 def test_only_one_same_is_suggested_per_report(db, reports, source_id):
-    model.add_claim(db, "Seoul said 600 North Korean soldiers were killed.", source=source_id, parties=[("Seoul", "asserts")])
+    model.add_claim(
+        db, "Seoul said 600 North Korean soldiers were killed.", source=source_id, parties=[("Seoul", "asserts")]
+    )
     [suggestions] = suggestions_for(db, [reports["en_600"]]).values()
     assert [c.relation for c in suggestions].count("same") <= 1
 
 
 def test_a_draft_gets_its_likely_links_in_the_import_format(db, reports):
-    draft = {"text": "Seoul says some 600 North Korean soldiers were killed", "asserted_by": ["Seoul"],
-             "figures": ["killed=~600 soldiers"]}  # fmt: skip
+    draft = {
+        "text": "Seoul says some 600 North Korean soldiers were killed",
+        "asserted_by": ["Seoul"],
+        "figures": ["killed=~600 soldiers"],
+    }
     [suggestion, *_] = draft_links(db, draft, "en")
     texts = {model.get_claim(db, reports[name])["text"] for name in ("fr_600", "en_600")}
     assert suggestion["relation"] == "same" and suggestion["text"] in texts and suggestion["source"]["title"]
@@ -103,13 +118,30 @@ def test_cli_match_takes_a_claim_or_a_source_not_both(cli, db_path, reports):
 
 
 def test_cli_add_tells_what_the_new_claim_repeats(cli, db_path, db, reports, source_id):
-    result = cli("add", "Seoul said about 600 North Korean soldiers had been killed.", "--source", source_id,
-                 "--by", "Seoul", "--figure", "killed=~600 soldiers", db=db_path)  # fmt: skip
+    result = cli(
+        "add",
+        "Seoul said about 600 North Korean soldiers had been killed.",
+        "--source",
+        source_id,
+        "--by",
+        "Seoul",
+        "--figure",
+        "killed=~600 soldiers",
+        db=db_path,
+    )
     assert result.exit_code == 0, result.output
     new_id = int(result.stdout.split()[0])
     assert f"claim {new_id}: possibly same as claim" in result.stderr
-    quiet = cli("add", "Seoul also said 600 North Korean soldiers had been killed.", "--source", source_id,
-                "--by", "Seoul", "--no-match", db=db_path)  # fmt: skip
+    quiet = cli(
+        "add",
+        "Seoul also said 600 North Korean soldiers had been killed.",
+        "--source",
+        source_id,
+        "--by",
+        "Seoul",
+        "--no-match",
+        db=db_path,
+    )
     assert "possibly" not in quiet.output
 
 
@@ -128,8 +160,10 @@ def test_cli_import_tells_what_the_new_claims_repeat(cli, db_path, db, reports, 
 
 def test_cli_extract_writes_links_into_the_draft(cli, db_path, db, reports, tmp_path):
     article = tmp_path / "article.txt"
-    article.write_text("Seoul revises nothing\n\nSeoul said about 600 North Korean soldiers were killed, "
-                       "according to the ministry.\n", encoding="utf-8")  # fmt: skip
+    article.write_text(
+        "Seoul revises nothing\n\nSeoul said about 600 North Korean soldiers were killed, according to the ministry.\n",
+        encoding="utf-8",
+    )
     draft = tmp_path / "draft.yml"
     result = cli("extract", article, "--lang", "en", "-o", draft, db=db_path)
     assert result.exit_code == 0, result.output
@@ -141,8 +175,10 @@ def test_cli_extract_writes_links_into_the_draft(cli, db_path, db, reports, tmp_
 
 def test_a_drafts_suggested_links_import_into_the_database_drafted_from(cli, db_path, db, reports, tmp_path):
     article = tmp_path / "article.txt"
-    article.write_text("Seoul revises nothing\n\nSeoul said about 600 North Korean soldiers were killed, "
-                       "according to the ministry.\n", encoding="utf-8")  # fmt: skip
+    article.write_text(
+        "Seoul revises nothing\n\nSeoul said about 600 North Korean soldiers were killed, according to the ministry.\n",
+        encoding="utf-8",
+    )
     draft = tmp_path / "draft.yml"
     assert cli("extract", article, "--lang", "en", "-o", draft, db=db_path).exit_code == 0
     result = cli("import", draft, "--create-actors", db=db_path)
@@ -150,5 +186,7 @@ def test_a_drafts_suggested_links_import_into_the_database_drafted_from(cli, db_
     assert db.execute("select count(*) from current_links").fetchone()[0] >= 1
     elsewhere = tmp_path / "elsewhere.db"
     assert cli("init", db=elsewhere).exit_code == 0
-    refused = cli("import", draft, "--create-actors", db=elsewhere)  # the suggested claims are not there: said, not guessed
+    refused = cli(
+        "import", draft, "--create-actors", db=elsewhere
+    )  # the suggested claims are not there: said, not guessed
     assert refused.exit_code == 1 and "neither in the file nor in the database" in refused.stderr

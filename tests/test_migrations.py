@@ -68,8 +68,9 @@ def test_the_identity_keys_m006_gives_existing_claims(tmp_path):
     older = Database(tmp_path / "old.db")
     migrations.apply(older, stop_before="m006_claim_identity_keys_and_actor_changes")
     older["sources"].insert({"id": 1, "title": "T", "created_at": "2025-01-01T00:00:00Z"})
-    older["claims"].insert({"id": 1, "text": "« Nous  reconstruirons tout. »", "source_id": 1,
-                            "created_at": "x", "updated_at": "x"})  # fmt: skip
+    older["claims"].insert(
+        {"id": 1, "text": "« Nous  reconstruirons tout. »", "source_id": 1, "created_at": "x", "updated_at": "x"}
+    )
     migrations.apply(older)
     assert older.execute("select text_key from claims").fetchone()[0] == "nous reconstruirons tout"
 

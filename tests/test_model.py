@@ -3,9 +3,9 @@ import json
 import pytest
 
 from claims import model
-from claims.writing import INITIAL_STATUS_REASON
 from claims.errors import AlreadyExists, InvalidValue, NotFound
 from claims.values import parse_figure
+from claims.writing import INITIAL_STATUS_REASON
 
 
 def add_seoul_claim(db, source_id, **kwargs):
@@ -35,7 +35,14 @@ def test_add_claim_records_parties_figures_and_initial_status(db, source_id, act
     assert claim["not_confirmed_by"] == ["Pyongyang"]
     assert claim["confirmed_by"] == claim["denied_by"] == claim["disputed_by"] == []
     assert claim["figures"] == [
-        {"measure": "killed", "qualifier": "about", "low": 600, "high": 600, "unit": "soldiers", "text": "about 600 soldiers"}
+        {
+            "measure": "killed",
+            "qualifier": "about",
+            "low": 600,
+            "high": 600,
+            "unit": "soldiers",
+            "text": "about 600 soldiers",
+        }
     ]
     assert [(h["from"], h["to"], h["on"]) for h in claim["history"]] == [(None, "unconfirmed", "2025-08-30")]
 
@@ -63,8 +70,12 @@ def test_two_asserting_actors(db, source_id, actors):
 def test_measure_names_most_used_first_and_actor_kinds(db, source_id, actors):
     assert model.measure_names(db) == []
     add_seoul_claim(db, source_id)
-    model.add_claim(db, "Plus de 10'000 soldats", source=source_id,
-                    figures=[parse_figure("troops_sent=>10000"), parse_figure("wounded=>=1000")])
+    model.add_claim(
+        db,
+        "Plus de 10'000 soldats",
+        source=source_id,
+        figures=[parse_figure("troops_sent=>10000"), parse_figure("wounded=>=1000")],
+    )
     model.add_claim(db, "1000 blessés", source=source_id, figures=[parse_figure("wounded=1000")])
     assert model.measure_names(db) == ["wounded", "killed", "troops_sent"]
     kinds = model.actor_kinds(db)
@@ -207,8 +218,12 @@ def test_add_stance_updates_parties(db, source_id, actors):
     assert claim["confirmed_by"] == ["Pyongyang"]
     assert claim["not_confirmed_by"] == []  # superseded by the new stance, kept in the revisions
     assert claim["attributions"][-1] == {
-        "actor": "Pyongyang", "role": "confirms", "kind": "government", "source_id": later, "stated_on": "2025-09-02",
-    }  # fmt: skip
+        "actor": "Pyongyang",
+        "role": "confirms",
+        "kind": "government",
+        "source_id": later,
+        "stated_on": "2025-09-02",
+    }
     changed = {r["field"]: (r["old_value"], r["new_value"], r["reason"]) for r in claim["revisions"]}
     assert changed["not_confirmed_by"] == (["Pyongyang"], [], "KCNA says so")
     assert "confirmed_by" not in changed  # a party only added needs no revision: its attribution says who and when

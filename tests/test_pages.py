@@ -10,14 +10,41 @@ from claims.io.pages import read_article
 
 # What surrounds the articles in the test pages: none of it is the article's text.
 AROUND_THE_ARTICLE = {
-    "afp-inondations.html": ["cookies", "Publicité", "Tout accepter", "Politique", "Lire aussi", "alerte rouge",
-                             "Sur le même sujet", "Réactions", "Jeanne B.", "mon cousin", "matelas",
-                             "Mentions légales",
-                             "Abonnez-vous", "PHOTO AFP", "Partager", "dataLayer", "Mots-clés"],
-    "reuters-drone-strikes.html": ["cookies", "Accept All", "Advertisement", "energy bill", "Breakingviews",
-                                   "Read Next", "More from Reuters", "truthseeker99", "Stay safe", "All quotes delayed",
-                                   "Reporting by", "Fusion", "Jane Holt"],
-}  # fmt: skip
+    "afp-inondations.html": [
+        "cookies",
+        "Publicité",
+        "Tout accepter",
+        "Politique",
+        "Lire aussi",
+        "alerte rouge",
+        "Sur le même sujet",
+        "Réactions",
+        "Jeanne B.",
+        "mon cousin",
+        "matelas",
+        "Mentions légales",
+        "Abonnez-vous",
+        "PHOTO AFP",
+        "Partager",
+        "dataLayer",
+        "Mots-clés",
+    ],
+    "reuters-drone-strikes.html": [
+        "cookies",
+        "Accept All",
+        "Advertisement",
+        "energy bill",
+        "Breakingviews",
+        "Read Next",
+        "More from Reuters",
+        "truthseeker99",
+        "Stay safe",
+        "All quotes delayed",
+        "Reporting by",
+        "Fusion",
+        "Jane Holt",
+    ],
+}
 
 
 @pytest.fixture(autouse=True)
@@ -54,8 +81,11 @@ def test_a_french_page_gives_its_article_and_its_json_ld_metadata():
 def test_an_english_page_gives_its_article_and_its_opengraph_metadata():
     article = read_article(PAGES / "reuters-drone-strikes.html")
     assert (article.title, article.outlet, article.published, article.language) == (
-        "Drone strikes kill at least 14 in Marenian port city, governor says", "Reuters", "2025-09-03", "en"
-    )  # fmt: skip
+        "Drone strikes kill at least 14 in Marenian port city, governor says",
+        "Reuters",
+        "2025-09-03",
+        "en",
+    )
     assert article.url.startswith("https://www.reuters.example/world/europe/drone-strikes-kill-least-14")
     assert article.text.startswith("KARVONA, Marenia, Sept 3 (Reuters) - Drones killed at least 14 people")
     assert article.text.count("\n\n") == 11
@@ -147,8 +177,11 @@ def test_a_text_file_is_read_with_its_header_lines_as_extract_reads_them():
         assert article.text == path.read_text(encoding="utf-8")
         meta = article_metadata(article.text)
         assert (article.title, article.outlet, article.published, article.language) == (
-            meta["title"], meta["outlet"], meta["published"], meta["language"]
-        )  # fmt: skip
+            meta["title"],
+            meta["outlet"],
+            meta["published"],
+            meta["language"],
+        )
         assert article.url is None and article.html is None and article.title
 
 
@@ -157,5 +190,5 @@ def test_a_text_file_not_in_utf8_or_missing_is_refused_in_one_line(tmp_path):
     path.write_bytes(b"caf\xe9 au lait")
     with pytest.raises(InvalidValue, match=r"article.txt is not valid UTF-8 \(byte 4\)$"):
         read_article(path)
-    with pytest.raises(InvalidValue, match="cannot read .*missing.html"):
+    with pytest.raises(InvalidValue, match=r"cannot read .*missing\.html"):
         read_article(tmp_path / "missing.html")

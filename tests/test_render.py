@@ -11,11 +11,21 @@ from claims.values import parse_figure
 @pytest.fixture
 def edited(db, source_id, actors):
     claim = model.add_claim(
-        db, "Selon Séoul, 600 soldats", source=source_id, parties=[("Seoul", "asserts")],
-        figures=[parse_figure("killed=~600")], notes="First draft", recorded_by="alice",
-    )  # fmt: skip
+        db,
+        "Selon Séoul, 600 soldats",
+        source=source_id,
+        parties=[("Seoul", "asserts")],
+        figures=[parse_figure("killed=~600")],
+        notes="First draft",
+        recorded_by="alice",
+    )
     edit_claim(
-        db, claim, notes="", figures=[parse_figure("killed=>600")], reason="[bold]Wire[/bold] corrected", recorded_by="zoé"
+        db,
+        claim,
+        notes="",
+        figures=[parse_figure("killed=>600")],
+        reason="[bold]Wire[/bold] corrected",
+        recorded_by="zoé",
     )
     return model.get_claim(db, claim)
 
@@ -30,8 +40,17 @@ def test_show_prints_every_edit_with_what_who_when_why(edited, capsys, monkeypat
     """Edits were invisible in `claims show`: what changed, from what to what, who, when and why."""
     output = shown(edited, capsys, monkeypatch)
     edits = output[output.index("Edits") :]
-    for expected in ["notes", "First draft", "(empty)", "figures", "killed: about 600", "killed: more than 600", "zoé",
-                     "[bold]Wire[/bold] corrected", edited["revisions"][0]["recorded_at"]]:  # fmt: skip
+    for expected in [
+        "notes",
+        "First draft",
+        "(empty)",
+        "figures",
+        "killed: about 600",
+        "killed: more than 600",
+        "zoé",
+        "[bold]Wire[/bold] corrected",
+        edited["revisions"][0]["recorded_at"],
+    ]:
         assert expected in edits, expected
     assert "alice" in output[output.index("Status history") : output.index("Edits")]  # who set the status
 

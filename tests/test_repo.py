@@ -12,10 +12,10 @@ import claims
 from claims import model
 from claims.db import open_db
 from claims.io.imports import import_path
-from claims.io.writers import yaml_document
 from claims.io.readers import conflict_marker
 from claims.io.repo import FIELD_ORDER, ITEM_FIELD_ORDER, folder_documents, source_key
 from claims.io.repo_merge import Unmergeable, merge_texts
+from claims.io.writers import yaml_document
 from claims.values import parse_figure
 
 CODE_ROOT = Path(claims.__file__).resolve().parent.parent
@@ -48,9 +48,21 @@ def test_source_file_names_never_collide():
 
 @pytest.mark.parametrize(
     "title",
-    ["../x", "../../etc/passwd", "/absolute", "CON", "nul.txt", "a\\b:c*d?e\"f<g>h|i", "조선중앙통신 보도",
-     ".hidden", " ", "é" * 300, "x" * 500, "\u202etxt.exe"],
-)  # fmt: skip
+    [
+        "../x",
+        "../../etc/passwd",
+        "/absolute",
+        "CON",
+        "nul.txt",
+        'a\\b:c*d?e"f<g>h|i',
+        "조선중앙통신 보도",
+        ".hidden",
+        " ",
+        "é" * 300,
+        "x" * 500,
+        "\u202etxt.exe",
+    ],
+)
 def test_source_file_names_are_safe_on_every_file_system(title):
     key = source_key({"title": title, "outlet": None, "published": None})
     stem, digest = key.rsplit("-", 1)
@@ -69,22 +81,39 @@ def rich_db_path(tmp_path):
     dates, a source that keeps its text, claims with spans."""
     from conftest import KEPT_BODY, add_linked_reports
 
-    from claims.io.bundle import load_seed_article
     from claims.evidence import SourceText
+    from claims.io.bundle import load_seed_article
 
     path = tmp_path / "rich.db"
     with open_db(path, create=True) as db:
         load_seed_article(db)
         add_linked_reports(db)
-        kept = model.add_source(db, "Kim réconforte les familles", url="https://example.org/ats-kim", outlet="ATS",
-                                published="2025-08-30", language="fr", text=SourceText(KEPT_BODY, None))  # fmt: skip
-        model.add_claim(db, "Le dirigeant a promis un monument, a rapporté KCNA.", source=kept,
-                        parties=[("KCNA", "relays"), ("Seoul", "asserts")])  # fmt: skip
-        model.add_claim(db, "Selon Séoul, environ 600 soldats nord-coréens ont été tués.", source=kept,
-                        parties=[("Seoul", "asserts")], figures=[parse_figure("killed=~600 soldiers")])  # fmt: skip
+        kept = model.add_source(
+            db,
+            "Kim réconforte les familles",
+            url="https://example.org/ats-kim",
+            outlet="ATS",
+            published="2025-08-30",
+            language="fr",
+            text=SourceText(KEPT_BODY, None),
+        )
+        model.add_claim(
+            db,
+            "Le dirigeant a promis un monument, a rapporté KCNA.",
+            source=kept,
+            parties=[("KCNA", "relays"), ("Seoul", "asserts")],
+        )
+        model.add_claim(
+            db,
+            "Selon Séoul, environ 600 soldats nord-coréens ont été tués.",
+            source=kept,
+            parties=[("Seoul", "asserts")],
+            figures=[parse_figure("killed=~600 soldiers")],
+        )
         model.add_source(db, "A source no claim cites", outlet="AFP", published="2025-09-01")
-        model.set_status(db, 4, "corroborated", reason="NIS briefing", evidence="https://example.org/nis",
-                         on="2025-09-01")  # fmt: skip
+        model.set_status(
+            db, 4, "corroborated", reason="NIS briefing", evidence="https://example.org/nis", on="2025-09-01"
+        )
         model.add_stance(db, 4, "Pyongyang", "denies", source=kept, on="2025-09-02")
     return path
 
@@ -147,10 +176,14 @@ def test_export_again_leaves_unchanged_files_alone_and_removes_those_of_sources_
 
 @pytest.mark.parametrize(
     "args, message",
-    [(["--layout", "folder"], "Error: --layout folder needs the folder to write: -o FOLDER"),
-     (["--layout", "folder", "-f", "jsonl", "-o", "x"],
-      "Error: --layout folder writes YAML files, not jsonl: use --format yaml")],
-)  # fmt: skip
+    [
+        (["--layout", "folder"], "Error: --layout folder needs the folder to write: -o FOLDER"),
+        (
+            ["--layout", "folder", "-f", "jsonl", "-o", "x"],
+            "Error: --layout folder writes YAML files, not jsonl: use --format yaml",
+        ),
+    ],
+)
 def test_export_folder_needs_a_folder_and_yaml(cli, db_path, args, message):
     result = cli("export", *args, db=db_path)
     assert result.exit_code == 1
@@ -201,14 +234,16 @@ def test_import_refuses_a_file_with_git_conflict_markers(cli, rich_db_path, tmp_
     path = next(out.glob("sources/ats-2025-08-30-soutien*.yml"))
     lines = path.read_text().splitlines(keepends=True)
     at = next(i for i, line in enumerate(lines) if line.startswith("  notes:"))
-    lines[at:at + 1] = ["<<<<<<< ours\n", lines[at], "=======\n", "  notes: Another note\n", ">>>>>>> theirs\n"]
+    lines[at : at + 1] = ["<<<<<<< ours\n", lines[at], "=======\n", "  notes: Another note\n", ">>>>>>> theirs\n"]
     path.write_text("".join(lines))
     before = database_bytes(rich_db_path)
     result = cli("import", out, db=rich_db_path)
     assert result.exit_code == 1
-    assert result.stderr.strip() == (f"Error: {path.name}:{at + 1}: unresolved git conflict marker '<<<<<<< ours': "
-                                     "resolve the conflict (keep one side, or both), remove the markers, then import "
-                                     "again")  # fmt: skip
+    assert result.stderr.strip() == (
+        f"Error: {path.name}:{at + 1}: unresolved git conflict marker '<<<<<<< ours': "
+        "resolve the conflict (keep one side, or both), remove the markers, then import "
+        "again"
+    )
     assert database_bytes(rich_db_path) == before
 
 
@@ -291,8 +326,12 @@ def test_merge_keeps_claims_and_parties_added_on_both_sides_in_canonical_order()
     assert conflicts == []
     assert "  asserted_by:\n  - DIA\n  - NIS\n  - Seoul\n" in merged
     texts = [line for line in merged.splitlines() if line.startswith("- text:")]
-    assert texts == ["- text: A claim from ours.", "- text: A claim from theirs.", "- text: Kim visited ten countries.",
-                     "- text: Seoul says 600 soldiers were killed."]  # fmt: skip
+    assert texts == [
+        "- text: A claim from ours.",
+        "- text: A claim from theirs.",
+        "- text: Kim visited ten countries.",
+        "- text: Seoul says 600 soldiers were killed.",
+    ]
     assert merge_texts(BASE, theirs, ours)[0] == merged
 
 
@@ -308,8 +347,10 @@ def test_the_same_field_changed_two_ways_is_a_conflict_at_that_field():
     theirs = BASE.replace("killed=~600 soldiers", "killed=~800 soldiers")
     merged, conflicts = merge_texts(BASE, ours, theirs)
     assert conflicts == ["claim 'Seoul says 600 soldiers were killed.': figures changed two ways"]
-    assert ("  - Seoul\n<<<<<<< ours\n  figures:\n  - killed=~700 soldiers\n=======\n  figures:\n"
-            "  - killed=~800 soldiers\n>>>>>>> theirs\n  status: unconfirmed\n") in merged  # fmt: skip
+    assert (
+        "  - Seoul\n<<<<<<< ours\n  figures:\n  - killed=~700 soldiers\n=======\n  figures:\n"
+        "  - killed=~800 soldiers\n>>>>>>> theirs\n  status: unconfirmed\n"
+    ) in merged
     assert "title: Wire story" in merged  # what merged cleanly is merged
 
 
@@ -318,8 +359,9 @@ def test_a_claim_changed_on_one_side_and_removed_on_the_other_is_a_conflict():
     theirs = BASE.replace("- text: Kim visited ten countries.\n  status: unconfirmed\n  source: wire\n", "")
     merged, conflicts = merge_texts(BASE, ours, theirs)
     assert conflicts == ["claim 'Kim visited ten countries.': changed on ours, removed on the other side"]
-    assert ("<<<<<<< ours\n- text: Kim visited ten countries.\n  status: false\n  source: wire\n=======\n"
-            ">>>>>>> theirs\n") in merged  # fmt: skip
+    assert (
+        "<<<<<<< ours\n- text: Kim visited ten countries.\n  status: false\n  source: wire\n=======\n>>>>>>> theirs\n"
+    ) in merged
 
 
 def test_merge_of_actors_keeps_aliases_and_actors_added_on_both_sides():
@@ -406,8 +448,12 @@ def test_repo_init_sets_up_git_once(cli, tmp_path):
 
 
 def _git(folder, *args, check=True):
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(CODE_ROOT), os.environ.get("PYTHONPATH")]))}  # fmt: skip
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(CODE_ROOT), os.environ.get("PYTHONPATH")])),
+    }
     result = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, env=env, check=False)
     if check and result.returncode != 0:
         raise AssertionError(f"git {' '.join(args)}: {result.stdout}{result.stderr}")
@@ -458,8 +504,9 @@ def desks(cli, tmp_path):
         model.add_actor(db, "Seoul", kind="government", country="KR")
         model.add_actor(db, "Pyongyang", kind="government", country="KP")
         source = model.add_source(db, "Article Y", outlet="Yonhap", published="2025-08-30", language="en")
-        model.add_claim(db, ARTICLE_Y, source=source, parties=[("Seoul", "asserts")],
-                        figures=[parse_figure("killed=~600 soldiers")])  # fmt: skip
+        model.add_claim(
+            db, ARTICLE_Y, source=source, parties=[("Seoul", "asserts")], figures=[parse_figure("killed=~600 soldiers")]
+        )
     origin.commit("Article Y")
     return Desk(cli, tmp_path / "a", origin.folder), Desk(cli, tmp_path / "b", origin.folder)
 
@@ -485,8 +532,9 @@ def _fresh_build(desk: Desk, tmp_path: Path):
 
 def test_two_desks_recording_different_articles_merge_cleanly(desks, tmp_path):
     a, b = desks
-    _article(a, "Article X", "AFP", ["NIS says 2,000 were wounded.", "NIS says troops were sent."],
-             ("NIS", "intelligence"))  # fmt: skip
+    _article(
+        a, "Article X", "AFP", ["NIS says 2,000 were wounded.", "NIS says troops were sent."], ("NIS", "intelligence")
+    )
     a.commit("Article X")
     _article(b, "Article Z", "KCNA", ["KCNA calls the reports a fabrication."], ("KCNA", "state-media"))
     b.commit("Article Z")
@@ -496,8 +544,12 @@ def test_two_desks_recording_different_articles_merge_cleanly(desks, tmp_path):
     for db in (a.db(), _fresh_build(a, tmp_path)):
         with db:
             texts = {row["text"] for row in model.list_claims(db)}
-            assert texts == {ARTICLE_Y, "NIS says 2,000 were wounded.", "NIS says troops were sent.",
-                             "KCNA calls the reports a fabrication."}  # fmt: skip
+            assert texts == {
+                ARTICLE_Y,
+                "NIS says 2,000 were wounded.",
+                "NIS says troops were sent.",
+                "KCNA calls the reports a fabrication.",
+            }
             assert {actor["name"] for actor in model.list_actors(db)} == {"Seoul", "Pyongyang", "NIS", "KCNA"}
     assert a.cli("export", "--layout", "folder", "-o", a.folder, db=a.db_path).exit_code == 0
     assert _git(a.folder, "status", "--porcelain").stdout == ""  # the merge wrote what an export writes
@@ -520,7 +572,10 @@ def test_status_changes_appended_on_both_desks_are_all_kept_in_date_order(desks,
         with db:
             claim = _claim(db, ARTICLE_Y)
             assert [(c["to"], c["on"]) for c in claim["history"]] == [
-                ("unconfirmed", "2025-08-30"), ("corroborated", "2025-09-02"), ("disputed", "2025-09-03")]
+                ("unconfirmed", "2025-08-30"),
+                ("corroborated", "2025-09-02"),
+                ("disputed", "2025-09-03"),
+            ]
             assert claim["status"] == "disputed"
             assert db["claims"].count == 3
 
@@ -541,8 +596,10 @@ def test_the_same_claim_edited_two_ways_is_a_clear_conflict(desks):
     assert "CONFLICT (content): Merge conflict in sources/yonhap-" in merge.stdout
     path = next(a.folder.glob("sources/yonhap-*.yml"))
     text = path.read_text()
-    assert ("<<<<<<< ours\n  translation: Selon Séoul, 600 soldats tués.\n=======\n"
-            "  translation: Laut Seoul 600 Soldaten getötet.\n>>>>>>> theirs\n") in text  # fmt: skip
+    assert (
+        "<<<<<<< ours\n  translation: Selon Séoul, 600 soldats tués.\n=======\n"
+        "  translation: Laut Seoul 600 Soldaten getötet.\n>>>>>>> theirs\n"
+    ) in text
     assert "status: corroborated" in text  # the rest merged
     before = database_bytes(a.db_path)
     result = a.cli("import", a.folder, db=a.db_path)

@@ -12,17 +12,28 @@ from claims.values import parse_figure
 @pytest.fixture
 def claim(db, source_id, actors):
     return model.add_claim(
-        db, "Selon Séoul, environ 600 soldats", source=source_id, parties=[("Seoul", "asserts")],
-        figures=[parse_figure("killed=~600")], translation="According to Seoul", recorded_by="alice",
-    )  # fmt: skip
+        db,
+        "Selon Séoul, environ 600 soldats",
+        source=source_id,
+        parties=[("Seoul", "asserts")],
+        figures=[parse_figure("killed=~600")],
+        translation="According to Seoul",
+        recorded_by="alice",
+    )
 
 
 def test_edit_keeps_every_old_value_with_who_when_why(db, claim):
     other = model.add_source(db, "Correction", url="https://example.org/correction")
     revisions = edit_claim(
-        db, claim, reason="Typo and better source", text="Selon Séoul, environ 600 soldats tués", translation="",
-        source=other, figures=[parse_figure("killed=~600 soldiers"), parse_figure("wounded=>=1000")], recorded_by="bob",
-    )  # fmt: skip
+        db,
+        claim,
+        reason="Typo and better source",
+        text="Selon Séoul, environ 600 soldats tués",
+        translation="",
+        source=other,
+        figures=[parse_figure("killed=~600 soldiers"), parse_figure("wounded=>=1000")],
+        recorded_by="bob",
+    )
     assert [r["field"] for r in revisions] == ["text", "translation", "source_id", "figures"]
     after = model.get_claim(db, claim)
     assert after["text"] == "Selon Séoul, environ 600 soldats tués" and after["translation"] is None
@@ -106,12 +117,21 @@ def test_recorded_by_defaults_to_the_environment(db, source_id, monkeypatch):
 
 @pytest.mark.parametrize(
     "field,value,shown",
-    [("notes", None, "(empty)"), ("notes", "x", "x"), ("is_quote", 1, "yes"), ("is_quote", 0, "no"),
-     ("source_id", 3, "source 3"), ("figures", [], "(empty)"),
-     ("figures", ["killed=~600", "wounded=>=1000 soldiers"], "killed: about 600; wounded: at least 1,000 soldiers"),
-     ("denied_by", ["Seoul", {"actor": "Pyongyang", "date": "2025-09-02", "source": 2}],
-      "Seoul; Pyongyang (2025-09-02, source 2)")],
-)  # fmt: skip
+    [
+        ("notes", None, "(empty)"),
+        ("notes", "x", "x"),
+        ("is_quote", 1, "yes"),
+        ("is_quote", 0, "no"),
+        ("source_id", 3, "source 3"),
+        ("figures", [], "(empty)"),
+        ("figures", ["killed=~600", "wounded=>=1000 soldiers"], "killed: about 600; wounded: at least 1,000 soldiers"),
+        (
+            "denied_by",
+            ["Seoul", {"actor": "Pyongyang", "date": "2025-09-02", "source": 2}],
+            "Seoul; Pyongyang (2025-09-02, source 2)",
+        ),
+    ],
+)
 def test_readable_value_of_a_revision(field, value, shown):
     from claims.revisions import readable_value
 

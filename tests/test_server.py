@@ -3,11 +3,12 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from conftest import facet_counts
 
 from claims import model
 from claims.db import open_db
-from claims.web.server import build_datasette, check_host, is_local
 from claims.errors import InvalidValue
+from claims.web.server import build_datasette, check_host, is_local
 
 
 class Links(HTMLParser):
@@ -41,15 +42,6 @@ def link_to(page_html, text, containing, *, base):
     return f"{url.path}?{url.query}"
 
 
-@pytest.fixture
-def datasette(example_db_path):
-    return build_datasette(example_db_path)
-
-
-def facet_counts(data, facet):
-    return {item["value"]: item["count"] for item in data["facet_results"][facet]["results"]}
-
-
 async def test_claims_table_has_configured_facets(datasette):
     response = await datasette.client.get("/claims/claims.json")
     assert response.status_code == 200
@@ -58,8 +50,13 @@ async def test_claims_table_has_configured_facets(datasette):
     assert facet_counts(data, "status") == {"unconfirmed": 16, "corroborated": 2, "confirmed": 1}
     assert facet_counts(data, "language") == {"fr": 12, "en": 7}
     assert facet_counts(data, "asserted_by") == {
-        "ATS": 5, "KCNA": 4, "Kim Jong Un": 3, "South Korean intelligence": 5, "Western intelligence": 4, "Seoul": 2,
-    }  # fmt: skip
+        "ATS": 5,
+        "KCNA": 4,
+        "Kim Jong Un": 3,
+        "South Korean intelligence": 5,
+        "Western intelligence": 4,
+        "Seoul": 2,
+    }
     assert facet_counts(data, "relayed_by") == {"ATS": 7, "KCNA": 2, "Northgate Wire": 7}
     assert facet_counts(data, "not_confirmed_by") == {"Pyongyang": 3}
     source_facet = data["facet_results"]["source_id"]["results"]
@@ -86,9 +83,15 @@ async def test_filter_asserted_by_seoul_and_unconfirmed_by_clicking(datasette):
 
 @pytest.mark.parametrize(
     "query,fragment,found",
-    [("seoul", "Selon Séoul", 2), ("SÉOUL", "Selon Séoul", 2), ("confirme", "Selon Séoul", 2),
-     ("koursk", "10'000", 1), ("ceremony", "Kim s'est adressé", 1), ("pekin", "assistera mercredi à Pékin", 1)],
-)  # fmt: skip
+    [
+        ("seoul", "Selon Séoul", 2),
+        ("SÉOUL", "Selon Séoul", 2),
+        ("confirme", "Selon Séoul", 2),
+        ("koursk", "10'000", 1),
+        ("ceremony", "Kim s'est adressé", 1),
+        ("pekin", "assistera mercredi à Pékin", 1),
+    ],
+)
 async def test_search_ignores_case_and_accents(datasette, query, fragment, found):
     response = await datasette.client.get(f"/claims/claims.json?_search={query}&_shape=objects")
     rows = response.json()["rows"]

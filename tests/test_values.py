@@ -96,8 +96,13 @@ def test_parse_figure(spec, expected):
 
 
 def test_figures_keep_their_exact_value_and_type():
-    for spec, value in [("x=1,2 million", 1200000), ("x=4,1 millions", 4100000), ("x=2.05 million", 2050000),
-                        ("x=25 000", 25000), ("x=1.5k", 1500)]:  # fmt: skip
+    for spec, value in [
+        ("x=1,2 million", 1200000),
+        ("x=4,1 millions", 4100000),
+        ("x=2.05 million", 2050000),
+        ("x=25 000", 25000),
+        ("x=1.5k", 1500),
+    ]:
         figure = parse_figure(spec)
         assert (figure.low, type(figure.low)) == (value, int), spec  # 4.1 * 10**6 is 4099999.9999999995
     assert type(parse_figure("x=2,5").low) is float
@@ -135,11 +140,18 @@ def test_spec_writes_plain_digits():
         ("protesters=25  000", "a unit cannot start with a digit ('000')"),
         ("protesters=1,500,5", "'1,500,5' uses ',' both between thousands and before the decimals"),
         ("protesters=0,500", "a comma before exactly three digits separates thousands"),
-        ("protesters=10.000", ("'10.000' is ambiguous (a dot also separates thousands in many languages): "
-                               "write 10000 for the whole number, or 10.0000 for the decimal")),
+        (
+            "protesters=10.000",
+            (
+                "'10.000' is ambiguous (a dot also separates thousands in many languages): "
+                "write 10000 for the whole number, or 10.0000 for the decimal"
+            ),
+        ),
         ("protesters=1.500.000", "'1.500' is ambiguous"),
-        ("cost=1,5 billion", ("'1,5 billion' is ambiguous (a French billion is a million millions): "
-                              "write 1.5 billion, or 1,5 milliard")),
+        (
+            "cost=1,5 billion",
+            ("'1,5 billion' is ambiguous (a French billion is a million millions): write 1.5 billion, or 1,5 milliard"),
+        ),
         ("displaced=1.2m", "m is not read as million (it could be metres): write 1.2 million, or 1.2 m"),
         ("displaced=500 to 2 million", "low end is above its high end (a scale word after the high end only"),
         ("killed=between 600", "the value must be"),
@@ -169,8 +181,10 @@ def test_read_amount_and_range_for_running_text():
         parse_range("3 000", "2 000")
 
 
-_UNIT = st.text(st.sampled_from("abcdeéxyzKMÀ%'’.- "), min_size=1, max_size=40).map(str.strip).filter(
-    lambda unit: unit and not re.match(rf"(?:{SCALE_PATTERN})(?!\w)", unit, re.I)
+_UNIT = (
+    st.text(st.sampled_from("abcdeéxyzKMÀ%'’.- "), min_size=1, max_size=40)
+    .map(str.strip)
+    .filter(lambda unit: unit and not re.match(rf"(?:{SCALE_PATTERN})(?!\w)", unit, re.I))
 )  # a unit that begins with a scale word ("million people") is read as the scale: no parsed figure has one
 _NUMBER = st.integers(0, MAX_FIGURE) | st.floats(0, MAX_FIGURE, allow_nan=False, allow_infinity=False)
 
@@ -180,8 +194,14 @@ def figures(draw):
     measure = draw(st.from_regex(r"[a-z][a-z0-9_]{0,63}", fullmatch=True))
     qualifier = draw(st.sampled_from(["exact", "about", "more_than", "at_least", "less_than", "up_to", "range"]))
     low, high = sorted([draw(_NUMBER), draw(_NUMBER)])
-    low, high = {"exact": (low, low), "about": (low, low), "more_than": (low, None), "at_least": (low, None),
-                 "less_than": (None, high), "up_to": (None, high)}.get(qualifier, (low, high))  # fmt: skip
+    low, high = {
+        "exact": (low, low),
+        "about": (low, low),
+        "more_than": (low, None),
+        "at_least": (low, None),
+        "less_than": (None, high),
+        "up_to": (None, high),
+    }.get(qualifier, (low, high))
     return Figure(measure, qualifier, low, high, draw(st.none() | _UNIT))
 
 

@@ -17,4 +17,6 @@ def test_derived_maps_agree_with_the_vocabulary():
     assert vocabulary.DEFAULT_STATUS == "unconfirmed" == vocabulary.STATUSES[0][0]
     assert set(vocabulary.ROLE_OPTIONS.values()) == set(vocabulary.ROLE_NAMES)
     assert set(vocabulary.STANCE_ROLES) < set(vocabulary.ROLE_NAMES)
-    assert {vocabulary.ROLE_OF_COLUMN[column]: column for column in vocabulary.ROLE_OF_COLUMN} == vocabulary.PARTY_COLUMNS
+    assert {
+        vocabulary.ROLE_OF_COLUMN[column]: column for column in vocabulary.ROLE_OF_COLUMN
+    } == vocabulary.PARTY_COLUMNS

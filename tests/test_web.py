@@ -9,7 +9,6 @@ from conftest import HOSTILE_LINK_REASON, HOSTILE_WORDING
 
 from claims import model
 from claims.db import open_db
-from claims.web.server import build_datasette, metadata_path
 from claims.web import (
     actor_links,
     describe_sources,
@@ -19,6 +18,7 @@ from claims.web import (
     render_cell,
     status_badge,
 )
+from claims.web.server import build_datasette, metadata_path
 
 METADATA = yaml.safe_load(metadata_path().read_text())
 DASHBOARD = METADATA["plugins"]["datasette-dashboards"]["claims-overview"]
@@ -45,7 +45,7 @@ def test_status_badge_has_meaning_as_tooltip():
 
 
 def test_only_web_urls_become_links():
-    assert link_if_web("https://example.org/a?b=1&c=\"x\"") == (
+    assert link_if_web('https://example.org/a?b=1&c="x"') == (
         '<a href="https://example.org/a?b=1&amp;c=&#34;x&#34;" rel="nofollow noopener">'
         "https://example.org/a?b=1&amp;c=&#34;x&#34;</a>"
     )
@@ -59,7 +59,10 @@ def test_readable_dates():
     assert readable_date("2024-06") == '<time datetime="2024-06">Jun 2024</time>'
     assert readable_date("2024") == '<time datetime="2024">2024</time>'
     assert readable_date("<b>soon</b>") == "&lt;b&gt;soon&lt;/b&gt;"
-    assert readable_timestamp("2025-08-30T16:50:09Z") == '<time datetime="2025-08-30T16:50:09Z">30 Aug 2025 16:50 UTC</time>'
+    assert (
+        readable_timestamp("2025-08-30T16:50:09Z")
+        == '<time datetime="2025-08-30T16:50:09Z">30 Aug 2025 16:50 UTC</time>'
+    )
 
 
 def test_actor_links_escape_names_and_encode_urls():
@@ -91,9 +94,13 @@ def workbench(tmp_path):
         load_example(db)
         later = model.add_source(db, "Later report", url="https://example.org/later", published="2025-09-20")
         claim = model.add_claim(
-            db, "Seoul now says about 2,000 were killed", source=later, parties=[("Seoul", "asserts")],
-            said_on="2025-09-20", figures=[parse_figure("killed=~2000 soldiers")],
-        )  # fmt: skip
+            db,
+            "Seoul now says about 2,000 were killed",
+            source=later,
+            parties=[("Seoul", "asserts")],
+            said_on="2025-09-20",
+            figures=[parse_figure("killed=~2000 soldiers")],
+        )
         model.add_stance(db, claim, "Pyongyang", "denies", on="2025-09-21")
         model.set_status(db, claim, "disputed", reason="Pyongyang denies", evidence="https://example.org/kcna")
     return build_datasette(path)
@@ -133,10 +140,17 @@ async def test_claim_page_shows_every_edit_with_what_who_when_why(tmp_path):
     page = (await datasette.client.get(f"/claims/claims/{claim}")).text
     edits = page[page.index("<h2>Edits</h2>") : page.index("<h2>Stored row</h2>")]
     assert edits.count("<tr>") == 3  # the header and two fields
-    for expected in ["notes", "&lt;b&gt;first&lt;/b&gt;", "(empty)", "source_id", "zoé &lt;z@x&gt;",
-                     f'<a href="/claims/sources/{source}">source {source}</a>',
-                     f'<a href="/claims/sources/{other}">source {other}</a>',
-                     "&lt;i&gt;Wire&lt;/i&gt; corrected", f'<time datetime="{recorded_at}">']:  # fmt: skip
+    for expected in [
+        "notes",
+        "&lt;b&gt;first&lt;/b&gt;",
+        "(empty)",
+        "source_id",
+        "zoé &lt;z@x&gt;",
+        f'<a href="/claims/sources/{source}">source {source}</a>',
+        f'<a href="/claims/sources/{other}">source {other}</a>',
+        "&lt;i&gt;Wire&lt;/i&gt; corrected",
+        f'<time datetime="{recorded_at}">',
+    ]:
         assert expected in edits, expected
     assert "<b>first</b>" not in page and "<i>Wire</i>" not in page
     page = (await datasette.client.get(f"/claims/claims/{untouched}")).text
@@ -176,7 +190,9 @@ async def test_dashboard_chart_queries_run(workbench, slug):
 
 async def test_estimates_over_time_reads_as_a_series(workbench):
     sql = DASHBOARD["charts"]["estimates"]["query"].replace("[[", "").replace("]]", "")
-    rows = (await workbench.client.get("/claims.json", params={"sql": sql, "measure": "killed", "_shape": "objects"})).json()["rows"]
+    rows = (
+        await workbench.client.get("/claims.json", params={"sql": sql, "measure": "killed", "_shape": "objects"})
+    ).json()["rows"]
     assert [(r["dated"], r["value"], r["asserted_by"]) for r in rows] == [
         ("2025-08-30", 600, "Seoul"),
         ("2025-09-20", 2000, "Seoul"),
@@ -202,7 +218,7 @@ async def test_estimates_without_a_measure_show_the_most_estimated_one(workbench
 
 
 async def test_estimates_say_how_each_figure_reads(workbench):
-    """"More than 10,000" was drawn like an exact point: each row says how its figure reads, for its marker."""
+    """ "More than 10,000" was drawn like an exact point: each row says how its figure reads, for its marker."""
     troops = await chart_rows(workbench, "estimates", measure="troops_sent")
     assert {(row["reads_as"], row["estimate"], row["value"]) for row in troops} == {
         ("more than", "more than 10,000 soldiers", 10000)
@@ -210,7 +226,7 @@ async def test_estimates_say_how_each_figure_reads(workbench):
     wounded = await chart_rows(workbench, "estimates", measure="wounded")
     assert [(row["reads_as"], row["estimate"]) for row in wounded] == [("at least", "at least 1,000 soldiers")] * 2
     shapes = DASHBOARD["charts"]["estimates"]["display"]["layer"][2]["encoding"]["shape"]["scale"]
-    assert dict(zip(shapes["domain"], shapes["range"]))["more than"] == "triangle-up"
+    assert dict(zip(shapes["domain"], shapes["range"], strict=False))["more than"] == "triangle-up"
 
 
 def test_estimates_chart_reads_one_measure_through_its_index(example_db_path):
@@ -228,9 +244,11 @@ async def test_status_changes_per_month_count_only_changes(workbench):
     """The example's claims recorded as unconfirmed were each counted as a change."""
     rows = await chart_rows(workbench, "changes")
     assert sorted((row["month"], row["status"], row["changes"]) for row in rows) == [
-        ("2025-08", "confirmed", 1), ("2025-08", "corroborated", 1), ("2025-09", "corroborated", 1),
+        ("2025-08", "confirmed", 1),
+        ("2025-08", "corroborated", 1),
+        ("2025-09", "corroborated", 1),
         (datetime.date.today().strftime("%Y-%m"), "disputed", 1),
-    ]  # fmt: skip
+    ]
 
 
 async def canned(datasette, name, **params):
@@ -251,8 +269,11 @@ async def test_canned_queries(workbench):
     assert await canned(workbench, "asserted_by_actor", actor="south korea") == by_seoul
     killed = await canned(workbench, "estimates_of_a_measure", measure="killed")
     assert [(r["dated"], r["low"]) for r in killed] == [
-        ("2025-08-30", 600), ("2025-09-20", 2000), ("2025-09-23", 2000), ("2025-09-24", 600)
-    ]  # fmt: skip
+        ("2025-08-30", 600),
+        ("2025-09-20", 2000),
+        ("2025-09-23", 2000),
+        ("2025-09-24", 600),
+    ]
 
 
 def query_plan(path, sql: str, params: dict | None = None) -> list[str]:
@@ -292,8 +313,18 @@ def data_sources(page: str) -> list[str]:
     return [" ".join(found.split()) for found in re.findall(r"Data source:(.*?)(?:&middot;|<)", page, re.S)]
 
 
-@pytest.mark.parametrize("path", ["/", "/claims", "/claims/claims", "/claims/claims/1", "/claims/sources",
-                                  "/claims/contested_claims_query", "/-/dashboards/claims-overview"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/claims",
+        "/claims/claims",
+        "/claims/claims/1",
+        "/claims/sources",
+        "/claims/contested_claims_query",
+        "/-/dashboards/claims-overview",
+    ],
+)
 async def test_every_page_describes_the_database_served(example_db_path, path):
     """Every page said "Bundled example: ATS wire story" whatever database was served."""
     page = (await build_datasette(example_db_path).client.get(path)).text
@@ -438,11 +469,15 @@ async def test_claim_groups_lists_the_claims_reported_more_than_once(linked):
     rows = (await linked.client.get("/claims/claim_groups.json?_shape=objects")).json()["rows"]
     columns = ["claim_id", "reports", "outlets_count", "first_appearance", "latest_appearance"]
     assert [tuple(row[c] for c in columns) for row in rows] == [
-        (4, 3, 3, "2025-08-28", "2025-08-31"), (15, 2, 2, "2025-09-20", "2025-09-21"),
-    ]  # fmt: skip  (sorted by reports, most first)
+        (4, 3, 3, "2025-08-28", "2025-08-31"),
+        (15, 2, 2, "2025-09-20", "2025-09-21"),
+    ]  # sorted by reports, most first
     assert rows[0]["outlets"] == '["ATS","Yonhap","<i>DPA</i>"]' and rows[0]["languages"] == '["fr","en","de"]'
-    for sort, expected in [("_sort=reports", [15, 4]), ("_sort_desc=first_appearance", [15, 4]),
-                           ("_sort=latest_appearance", [4, 15])]:  # fmt: skip
+    for sort, expected in [
+        ("_sort=reports", [15, 4]),
+        ("_sort_desc=first_appearance", [15, 4]),
+        ("_sort=latest_appearance", [4, 15]),
+    ]:
         sorted_rows = (await linked.client.get(f"/claims/claim_groups.json?{sort}&_shape=objects")).json()["rows"]
         assert [r["claim_id"] for r in sorted_rows] == expected, sort
 
@@ -477,8 +512,11 @@ def test_claim_groups_sort_by_an_index_of_the_claims_reported_more_than_once(lin
     plan = query_plan(linked_example_path, f"select * from claim_groups order by {order} limit 51")
     assert plan[0] == f"SCAN counted USING INDEX idx_claim_group_counts_{order.split()[0]}", plan
     assert not [step for step in plan if "SCAN" in step and "counted" not in step], plan
-    for sql in ["select count(*) from claim_groups", "select status, count(*) from claim_groups group by status",
-                "select value, count(*) from claim_groups join json_each(claim_groups.outlets) group by value"]:
+    for sql in [
+        "select count(*) from claim_groups",
+        "select status, count(*) from claim_groups group by status",
+        "select value, count(*) from claim_groups join json_each(claim_groups.outlets) group by value",
+    ]:
         plan = query_plan(linked_example_path, sql)  # without reading a single report: they are in claim_group_counts
         assert re.match(r"SCAN (counted|claim_group_counts)\b", plan[0]), plan
         assert not [step for step in plan if re.search(r"\bclaims\b", step)], plan
@@ -495,7 +533,8 @@ async def test_dashboard_counts_a_claim_reported_several_times_once(linked_examp
     by_status = {r["status"]: r["claims"] for r in await chart_rows(datasette, "by-status")}
     assert by_status["unconfirmed"] == 11 and by_status["disputed"] == 1  # 17 reports, 14 claims
     assert [(r["counted"], r["number"]) for r in await chart_rows(datasette, "reports-and-claims")] == [
-        ("reports", 17), ("claims", 14)
+        ("reports", 17),
+        ("claims", 14),
     ]
     parties = {(r["actor"], r["role"]): r["claims"] for r in await chart_rows(datasette, "parties")}
     assert parties[("Seoul", "asserts")] == 2  # claims 4 (three reports) and 15 (two)
@@ -519,8 +558,18 @@ def test_dashboard_counts_read_only_counts_and_the_claims_reported_more_than_onc
     plan = query_plan(linked_example_path, DASHBOARD["charts"][slug]["query"])
     scans = [step for step in plan if step.startswith("SCAN") and "USING" not in step]
     scanned = {step.split()[1] for step in scans}
-    assert scanned <= {"statuses", "roles", "facet_counts", "status_changes_per_month", "claims_per_status", "counted",
-                       "top", "repeated", "copies", "(subquery-1)"}, plan  # fmt: skip
+    assert scanned <= {
+        "statuses",
+        "roles",
+        "facet_counts",
+        "status_changes_per_month",
+        "claims_per_status",
+        "counted",
+        "top",
+        "repeated",
+        "copies",
+        "(subquery-1)",
+    }, plan
 
 
 async def test_estimates_of_a_claim_follow_its_updates_and_their_reports(linked):
@@ -536,8 +585,9 @@ async def test_estimates_of_a_claim_follow_its_updates_and_their_reports(linked)
         ], claim_id  # claim 17 contradicts 4: not one of its versions
     alone = await canned(linked, "estimates_of_a_claim", claim_id=2)  # asserted by two: one row for each
     assert [(r["claim_id"], r["measure"], r["outlet"], r["asserted_by"]) for r in alone] == [
-        (2, "troops_sent", "ATS", "South Korean intelligence"), (2, "troops_sent", "ATS", "Western intelligence"),
-    ]  # fmt: skip
+        (2, "troops_sent", "ATS", "South Korean intelligence"),
+        (2, "troops_sent", "ATS", "Western intelligence"),
+    ]
     assert await canned(linked, "estimates_of_a_claim", claim_id="nothing") == []
     page = (await linked.client.get("/claims/claims/4")).text
     assert '<a href="/claims/estimates_of_a_claim?claim_id=4">' in page
@@ -611,7 +661,7 @@ async def test_source_page_of_a_source_without_text_says_how_to_keep_one(kept_si
     page = (await site.client.get(f"/claims/sources/{other}")).text
     assert "No claim recorded from this source." in page and f"claims source keep {other} --file PAGE" in page
     assert '<a href="https://perma.cc/AB12-CD34" rel="nofollow noopener">' in page
-    hostile = model.add_source(db, "Hostile archive", archive_url="https://perma.cc/x\"onmouseover=\"alert(1)")
+    hostile = model.add_source(db, "Hostile archive", archive_url='https://perma.cc/x"onmouseover="alert(1)')
     page = (await site.client.get(f"/claims/sources/{hostile}")).text
     assert 'x"onmouseover' not in page
 
@@ -621,6 +671,7 @@ async def test_claim_page_marks_the_parts_of_an_elided_claim_not_what_it_leaves_
     page = (await site.client.get(f"/claims/claims/{kept['elided']}")).text
     context = page.split('<p class="claims-in-context" lang="fr">')[1].split("</p>")[0]
     assert re.findall(r'<mark class="claims-span">(.*?)</mark>', context) == [
-        "Selon Séoul, environ 600 soldats", "liés par un accord de défense depuis 2024"
-    ]  # fmt: skip
+        "Selon Séoul, environ 600 soldats",
+        "liés par un accord de défense depuis 2024",
+    ]
     assert "aux familles" in context, "its paragraphs, from the first part's to the last's"

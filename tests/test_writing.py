@@ -4,6 +4,7 @@ import json
 
 import pytest
 import yaml
+from conftest import database_bytes
 
 from claims import model
 from claims.db import open_db
@@ -12,7 +13,6 @@ from claims.io.imports import import_path
 from claims.io.writers import write_yaml
 from claims.records import InvalidRecords
 from claims.values import identity_key
-from conftest import database_bytes
 
 STORY = """\
 sources:
@@ -137,8 +137,10 @@ def test_a_misspelled_actor_in_a_file_is_refused_with_close_matches(db, db_path,
     texts = {
         ".yml": STORY.replace("actors:\n", "actors: []\nunused:\n").split("unused:")[0]
         + "claims:\n  - source: {title: Autre}\n    text: Une autre affirmation\n    asserted_by: [Ministry of Interor]\n",
-        ".jsonl": json.dumps({"text": "Une autre affirmation", "source": {"title": "Autre"},
-                              "asserted_by": ["Ministry of Interor"]}) + "\n",  # fmt: skip
+        ".jsonl": json.dumps(
+            {"text": "Une autre affirmation", "source": {"title": "Autre"}, "asserted_by": ["Ministry of Interor"]}
+        )
+        + "\n",
         ".csv": "text,source_title,asserted_by\nUne autre affirmation,Autre,Ministry of Interor\n",
     }
     path = tmp_path / f"typo{suffix}"
@@ -159,10 +161,13 @@ def test_a_misspelled_actor_in_a_file_is_refused_with_close_matches(db, db_path,
 def test_an_actor_declared_in_the_file_is_not_a_problem(db, tmp_path):
     path = tmp_path / "new.jsonl"
     path.write_text(
-        json.dumps({"actor": {"name": "Garde côtière", "kind": "military", "country": "FR", "aliases": ["Coast guard"]}})
-        + "\n" + json.dumps({"text": "Trois bateaux ont chaviré.", "source": {"title": "S"}, "asserted_by": ["coast guard"]})
+        json.dumps(
+            {"actor": {"name": "Garde côtière", "kind": "military", "country": "FR", "aliases": ["Coast guard"]}}
+        )
         + "\n"
-    )  # fmt: skip
+        + json.dumps({"text": "Trois bateaux ont chaviré.", "source": {"title": "S"}, "asserted_by": ["coast guard"]})
+        + "\n"
+    )
     summary = import_path(db, path)
     assert summary.added == 1 and summary.actors == 1
     assert model.get_claim(db, 1)["asserted_by"] == ["Garde côtière"]

@@ -7,20 +7,20 @@ import json
 import os
 import sqlite3
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Iterator, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from .. import __version__
-from .completion import complete_actor, complete_source
 from ..db import ENV_VAR, open_db
 from ..errors import ClaimsError
 from ..records import InvalidRecords, surrogate_at
-
+from .completion import complete_actor, complete_source
 
 
 class ClaimsGroup(TyperGroup):
@@ -106,13 +106,13 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class ShowFormat(str, Enum):
+class ShowFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -229,5 +229,3 @@ def emit(rows: list[dict], format: Format, columns: list[str], *, title: str) ->
         from .render import print_table
 
         print_table(rows, columns, title=title)
-
-

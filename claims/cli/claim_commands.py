@@ -9,13 +9,25 @@ from typing import Annotated
 import typer
 
 from .. import model
-from .base import ActorList, ByUserOption, DateOption, DbOption, Format, FormatOption, ShowFormat, SourceRef, database, emit, fail, party_option, print_rows
-from .completion import complete_actor, complete_source, complete_status
 from ..db import DEFAULT_DB
-from ..vocabulary import ROLE_OPTIONS, STATUSES
 from ..values import parse_figure
-
-
+from ..vocabulary import ROLE_OPTIONS, STATUSES
+from .base import (
+    ActorList,
+    ByUserOption,
+    DateOption,
+    DbOption,
+    Format,
+    FormatOption,
+    ShowFormat,
+    SourceRef,
+    database,
+    emit,
+    fail,
+    party_option,
+    print_rows,
+)
+from .completion import complete_actor, complete_source, complete_status
 
 commands = typer.Typer()
 
@@ -33,13 +45,17 @@ def init(db_path: DbOption = DEFAULT_DB) -> None:
 
 @commands.command()
 def add(
-    text: Annotated[str, typer.Argument(metavar="TEXT", help="The claim as it appears in the source (original language).")],
+    text: Annotated[
+        str, typer.Argument(metavar="TEXT", help="The claim as it appears in the source (original language).")
+    ],
     source: SourceRef,
     by: Annotated[ActorList | None, party_option("--by", "Actor who asserts the claim")] = None,
     via: Annotated[ActorList | None, party_option("--via", "Actor who relays or reports it")] = None,
     confirmed_by: Annotated[ActorList | None, party_option("--confirmed-by", "Actor who confirms it")] = None,
     denied_by: Annotated[ActorList | None, party_option("--denied-by", "Actor who denies it")] = None,
-    not_confirmed_by: Annotated[ActorList | None, party_option("--not-confirmed-by", "Actor who has not confirmed it")] = None,
+    not_confirmed_by: Annotated[
+        ActorList | None, party_option("--not-confirmed-by", "Actor who has not confirmed it")
+    ] = None,
     disputed_by: Annotated[ActorList | None, party_option("--disputed-by", "Actor who disputes it")] = None,
     status: Annotated[
         str, typer.Option(help="Initial status (see 'claims statuses').", shell_complete=complete_status)
@@ -52,9 +68,14 @@ def add(
     notes: Annotated[str | None, typer.Option(help="Context for colleagues.")] = None,
     figure: Annotated[
         list[str] | None,
-        typer.Option(metavar="SPEC", help="A number in the claim, MEASURE=VALUE [UNIT]: killed=~600, troops_sent=>10000 (repeatable)."),
+        typer.Option(
+            metavar="SPEC",
+            help="A number in the claim, MEASURE=VALUE [UNIT]: killed=~600, troops_sent=>10000 (repeatable).",
+        ),
     ] = None,
-    create_actors: Annotated[bool, typer.Option(help="Record unknown actors (kind 'other') instead of failing.")] = False,
+    create_actors: Annotated[
+        bool, typer.Option(help="Record unknown actors (kind 'other') instead of failing.")
+    ] = False,
     match: Annotated[
         bool, typer.Option(help="Tell which recorded claims it most likely repeats, updates or contradicts.")
     ] = True,
@@ -67,8 +88,14 @@ def add(
 
     Example: claims add "Selon Séoul, environ 600 soldats nord-coréens ont été tués" --source 1 --by Seoul --via ATS --not-confirmed-by Pyongyang --figure "killed=~600 soldiers" --said-on 2025-08-30
     """
-    given = {"by": by, "via": via, "confirmed_by": confirmed_by, "denied_by": denied_by,
-             "not_confirmed_by": not_confirmed_by, "disputed_by": disputed_by}
+    given = {
+        "by": by,
+        "via": via,
+        "confirmed_by": confirmed_by,
+        "denied_by": denied_by,
+        "not_confirmed_by": not_confirmed_by,
+        "disputed_by": disputed_by,
+    }
     parties = [(actor, ROLE_OPTIONS[option]) for option, actors in given.items() for actor in actors or []]
     with database(db_path) as db:
         claim_id = model.add_claim(
@@ -89,8 +116,8 @@ def add(
         )
         typer.echo(claim_id)
         if match:
-            from .links import print_suggestions
             from ..matching import suggestions_for
+            from .links import print_suggestions
 
             print_suggestions(suggestions_for(db, [claim_id]))
 
@@ -99,7 +126,8 @@ def add(
 def status(
     claim_id: Annotated[int, typer.Argument(metavar="ID", help="Claim id.")],
     new_status: Annotated[
-        str, typer.Argument(metavar="STATUS", help="New status (see 'claims statuses').", shell_complete=complete_status)
+        str,
+        typer.Argument(metavar="STATUS", help="New status (see 'claims statuses').", shell_complete=complete_status),
     ],
     reason: Annotated[str, typer.Option(help="Why the status changes (required).")],
     evidence: Annotated[str | None, typer.Option(help="URL of the evidence.")] = None,
@@ -112,7 +140,9 @@ def status(
     Example: claims status 4 confirmed --reason "Pyongyang acknowledged the losses" --evidence https://example.org/kcna --on 2025-09-02
     """
     with database(db_path) as db:
-        change = model.set_status(db, claim_id, new_status, reason=reason, evidence=evidence, on=on, recorded_by=by_user)
+        change = model.set_status(
+            db, claim_id, new_status, reason=reason, evidence=evidence, on=on, recorded_by=by_user
+        )
     typer.echo(f"Claim {claim_id}: {change['from']} -> {change['to']}", err=True)
 
 
@@ -130,7 +160,9 @@ def stance(
         str | None, typer.Option(help="Source id or URL where this stance appears.", shell_complete=complete_source)
     ] = None,
     on: DateOption = None,
-    reason: Annotated[str | None, typer.Option(help="Why this stance is recorded (kept with what it supersedes).")] = None,
+    reason: Annotated[
+        str | None, typer.Option(help="Why this stance is recorded (kept with what it supersedes).")
+    ] = None,
     create_actors: Annotated[bool, typer.Option(help="Record the actor (kind 'other') if unknown.")] = False,
     by_user: ByUserOption = None,
     db_path: DbOption = DEFAULT_DB,
@@ -144,7 +176,15 @@ def stance(
     """
     with database(db_path) as db:
         stance = model.add_stance(
-            db, claim_id, actor, role, source=source, on=on, reason=reason, create_actor=create_actors, recorded_by=by_user
+            db,
+            claim_id,
+            actor,
+            role,
+            source=source,
+            on=on,
+            reason=reason,
+            create_actor=create_actors,
+            recorded_by=by_user,
         )
     message = f"Claim {claim_id}: {stance['actor']} {stance['role']}"
     if stance["superseded"]:
@@ -164,7 +204,9 @@ def edit(
     lang: Annotated[str | None, typer.Option(help="Language of the text ('' clears it).")] = None,
     said_on: DateOption = None,
     notes: Annotated[str | None, typer.Option(help="New notes ('' clears them).")] = None,
-    quote: Annotated[bool | None, typer.Option("--quote/--no-quote", help="Whether the text is a direct quote.")] = None,
+    quote: Annotated[
+        bool | None, typer.Option("--quote/--no-quote", help="Whether the text is a direct quote.")
+    ] = None,
     figure: Annotated[
         list[str] | None, typer.Option(metavar="SPEC", help="Replace the figures with these (repeatable).")
     ] = None,
@@ -178,7 +220,14 @@ def edit(
     """
     from ..revisions import UNCHANGED, edit_claim
 
-    given = {"text": text, "translation": translation, "source": source, "language": lang, "said_on": said_on, "notes": notes}
+    given = {
+        "text": text,
+        "translation": translation,
+        "source": source,
+        "language": lang,
+        "said_on": said_on,
+        "notes": notes,
+    }
     fields = {name: value for name, value in given.items() if value is not None}
     if figure and clear_figures:
         fail("--figure and --clear-figures cannot be used together")
@@ -223,7 +272,9 @@ def delete(
 
 @commands.command("list")
 def list_(
-    status: Annotated[str | None, typer.Option(help="Only claims with this status.", shell_complete=complete_status)] = None,
+    status: Annotated[
+        str | None, typer.Option(help="Only claims with this status.", shell_complete=complete_status)
+    ] = None,
     by: Annotated[
         str | None, typer.Option("--by", help="Only claims asserted by this actor.", shell_complete=complete_actor)
     ] = None,
@@ -232,7 +283,8 @@ def list_(
     ] = None,
     search: Annotated[str | None, typer.Option(help="Full-text search, ignoring case and accents.")] = None,
     limit: Annotated[
-        int | None, typer.Option(min=0, help="At most this many claims (default: 100 in a table, all in JSON or CSV; 0: all).")
+        int | None,
+        typer.Option(min=0, help="At most this many claims (default: 100 in a table, all in JSON or CSV; 0: all)."),
     ] = None,
     format: FormatOption = Format.table,
     db_path: DbOption = DEFAULT_DB,
@@ -245,7 +297,9 @@ def list_(
         limit = TABLE_LIMIT
 
     def matching_claims(db):
-        rows = model.list_claims(db, status=status, by=by, source=source, search=search, limit=limit + 1 if limit else None)
+        rows = model.list_claims(
+            db, status=status, by=by, source=source, search=search, limit=limit + 1 if limit else None
+        )
         if limit and len(rows) > limit:
             typer.echo(f"Showing the first {limit} claims; --limit 0 shows all of them.", err=True)
         return rows[:limit] if limit else rows

@@ -18,7 +18,6 @@ import re
 import textwrap
 from pathlib import Path
 
-
 from ..db import open_read_only
 from ..registry import actors_by_prefix, sources_by_id_prefix, statuses_by_prefix
 
@@ -28,9 +27,13 @@ _BASH_SPECIAL = re.compile(r"([^\w@%+=:,./-])")  # what bash would split on or e
 
 def complete_actor(ctx, param, incomplete: str) -> list:
     """Actor names (kind and country as help) matching what is typed, as any of their spellings."""
-    return _offer(ctx, lambda db: [
-        (row["name"], ", ".join(filter(None, [row["kind"], row["country"]]))) for row in actors_by_prefix(db, incomplete)
-    ])  # fmt: skip
+    return _offer(
+        ctx,
+        lambda db: [
+            (row["name"], ", ".join(filter(None, [row["kind"], row["country"]])))
+            for row in actors_by_prefix(db, incomplete)
+        ],
+    )
 
 
 def complete_status(ctx, param, incomplete: str) -> list:
@@ -40,7 +43,9 @@ def complete_status(ctx, param, incomplete: str) -> list:
 
 def complete_source(ctx, param, incomplete: str) -> list:
     """The most recent source ids (their title as help) starting with the digits typed."""
-    return _offer(ctx, lambda db: [(str(row["id"]), row["title"]) for row in sources_by_id_prefix(db, incomplete.strip())])
+    return _offer(
+        ctx, lambda db: [(str(row["id"]), row["title"]) for row in sources_by_id_prefix(db, incomplete.strip())]
+    )
 
 
 def _offer(ctx, lookup) -> list:
@@ -60,8 +65,10 @@ def _offer(ctx, lookup) -> list:
         return [CompletionItem(_BASH_SPECIAL.sub(r"\\\1", value)) for value, _ in candidates]
     from rich.markup import escape  # zsh, fish and PowerShell show help, which Typer renders with Rich
 
-    return [CompletionItem(value, help=escape(textwrap.shorten(help, HELP_WIDTH, placeholder="…")) or None)
-            for value, help in candidates]  # fmt: skip
+    return [
+        CompletionItem(value, help=escape(textwrap.shorten(help, HELP_WIDTH, placeholder="…")) or None)
+        for value, help in candidates
+    ]
 
 
 def _shell(ctx) -> str:
@@ -69,4 +76,3 @@ def _shell(ctx) -> str:
     program = ctx.find_root().info_name or "claims"
     instruction = os.environ.get(f"_{program}_COMPLETE".replace("-", "_").upper(), "")
     return instruction.rpartition("_")[2]
-

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,8 +15,9 @@ import typer
 
 from .. import model
 from ..db import DEFAULT_DB
-from .base import DbOption, database, fail
 from ..errors import ClaimsError
+from ..io.readers import FORMATS
+from .base import DbOption, database, fail
 
 commands = typer.Typer()
 
@@ -24,18 +25,15 @@ commands = typer.Typer()
 KEPT_SHOWN = 20  # lines of what an import kept that are printed
 
 
-class ImportFormat(str, Enum):
-    yaml = "yaml"
-    jsonl = "jsonl"
-    csv = "csv"
-    claimreview = "claimreview"
+# The formats claims reads and writes (`io.readers.FORMATS`), as an option's choices.
+FileFormat = StrEnum("FileFormat", {name: name for name in FORMATS})
 
 
 @commands.command("import")
 def import_(
     path: Annotated[Path, typer.Argument(metavar="PATH", help="File or folder to import; - reads standard input.")],
     format: Annotated[
-        ImportFormat | None, typer.Option("--format", "-f", help="Input format (default: from the file name).")
+        FileFormat | None, typer.Option("--format", "-f", help="Input format (default: from the file name).")
     ] = None,
     skip_invalid: Annotated[
         bool, typer.Option(help="Import the valid records; write the rejected ones to --rejects.")
@@ -56,7 +54,10 @@ def import_(
         bool, typer.Option(help="Record actors the file names but neither declares nor are known (kind 'other').")
     ] = False,
     match: Annotated[
-        bool, typer.Option(help="Tell, for each new claim, the recorded claims it most likely repeats, updates or contradicts.")
+        bool,
+        typer.Option(
+            help="Tell, for each new claim, the recorded claims it most likely repeats, updates or contradicts."
+        ),
     ] = True,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
@@ -79,9 +80,16 @@ def import_(
         first_new = model.next_claim_id(db)
         with _rejects_file(rejects_path if skip_invalid else None) as rejected, _progress("Importing") as progress:
             summary = import_path(
-                db, source, format=chosen, skip_invalid=skip_invalid, rejects=rejected,
-                mapping=claimreview_mapping, progress=progress, prune=prune, create_actors=create_actors,
-            )  # fmt: skip
+                db,
+                source,
+                format=chosen,
+                skip_invalid=skip_invalid,
+                rejects=rejected,
+                mapping=claimreview_mapping,
+                progress=progress,
+                prune=prune,
+                create_actors=create_actors,
+            )
         suggestions = _suggestions(db, first_new, summary.added) if match else {}
     typer.echo(f"Imported {path}: {summary.describe()}", err=True)
     if suggestions:
@@ -108,8 +116,8 @@ def import_(
 
 def _suggestions(db, first_new: int, added: int) -> dict:
     """Candidate links of an import's new claims; a large import is left to 'claims match --source'."""
-    from .links import MATCHED_ON_IMPORT
     from ..matching import suggestions_for
+    from .links import MATCHED_ON_IMPORT
 
     if not added:
         return {}
@@ -119,22 +127,17 @@ def _suggestions(db, first_new: int, added: int) -> dict:
     return suggestions_for(db, model.claim_ids_from(db, first_new))
 
 
-class ExportFormat(str, Enum):
-    yaml = "yaml"
-    jsonl = "jsonl"
-    csv = "csv"
-    claimreview = "claimreview"
-
-
-class Layout(str, Enum):
+class Layout(StrEnum):
     file = "file"
     folder = "folder"
 
 
 @commands.command()
 def export(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.yaml,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
+    format: Annotated[FileFormat, typer.Option("--format", "-f", help="Output format.")] = FileFormat.yaml,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")
+    ] = None,
     reviewer: Annotated[str, typer.Option(help="ClaimReview: the organisation publishing the reviews.")] = "claims",
     reviewer_url: Annotated[str | None, typer.Option(help="ClaimReview: the reviewer's web site.")] = None,
     base_url: Annotated[
@@ -162,13 +165,13 @@ def export(
         return export_folder(db_path, output, format.value)
 
     with database(db_path) as db, _output_file(output) as out:
-        if format is ExportFormat.yaml:
+        if format is FileFormat.yaml:
             count = writers.write_yaml(db, out)
-        elif format is ExportFormat.jsonl:
+        elif format is FileFormat.jsonl:
             count = writers.write_jsonl(
                 writers.iter_claims(db), out, writers.actor_records(db), writers.source_declarations(db)
             )
-        elif format is ExportFormat.csv:
+        elif format is FileFormat.csv:
             count = writers.write_csv(writers.iter_claims(db), out)
             typer.echo(
                 "Note: CSV keeps actor names only (no kind, country or alias), stance names without their dates or "
@@ -179,10 +182,14 @@ def export(
             )
         else:
             reviewer_org = {"name": reviewer, **({"url": reviewer_url} if reviewer_url else {})}
-            count = writers.write_claimreviews(db, out, reviewer=reviewer_org, mapping=_load_mapping(mapping),
-                                               base_url=base_url)  # fmt: skip
-    typer.echo(f"Exported {count} {'reviews' if format is ExportFormat.claimreview else 'claims'}"
-               + (f" to {output}" if output else ""), err=True)  # fmt: skip
+            count = writers.write_claimreviews(
+                db, out, reviewer=reviewer_org, mapping=_load_mapping(mapping), base_url=base_url
+            )
+    typer.echo(
+        f"Exported {count} {'reviews' if format is FileFormat.claimreview else 'claims'}"
+        + (f" to {output}" if output else ""),
+        err=True,
+    )
 
 
 def _load_mapping(path: Path | None):
@@ -193,7 +200,7 @@ def _load_mapping(path: Path | None):
 
 
 @contextmanager
-def _input_file(path: Path, format: ImportFormat | None):
+def _input_file(path: Path, format: FileFormat | None):
     """The file to import and its format; standard input is copied to a temporary file first."""
     import shutil
     import tempfile
@@ -258,9 +265,14 @@ def extract(
         Path, typer.Argument(metavar="ARTICLE", help="Saved page (.html, .htm) or text file (UTF-8) of a news article.")
     ],
     lang: Annotated[str | None, typer.Option(help="fr or en (default: detected).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Draft YAML to write (default: standard output).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Draft YAML to write (default: standard output).")
+    ] = None,
     match: Annotated[
-        bool, typer.Option(help="Write under each drafted claim the recorded claims it most likely repeats, updates or contradicts.")
+        bool,
+        typer.Option(
+            help="Write under each drafted claim the recorded claims it most likely repeats, updates or contradicts."
+        ),
     ] = True,
     record: Annotated[
         bool,
@@ -281,8 +293,8 @@ def extract(
     Example: claims extract article.txt -o draft.yml && $EDITOR draft.yml && claims import draft.yml
              claims extract saved/page.html --record -o draft.yml
     """
-    from .sources import read_article_or_fail
     from ..io.extract import extract_claims, write_draft
+    from .sources import read_article_or_fail
 
     if lang is not None and parse_language_or_fail(lang) not in ("fr", "en"):
         fail(f"invalid language {lang!r}: extract reads fr or en")
@@ -290,9 +302,14 @@ def extract(
     suggested, recorded = 0, None
     if Path(db_path).is_file() or record:
         with database(db_path) as db:
-            bundle = extract_claims(page.text, language=lang, known_actors=model.actor_keys(db),
-                                    actor_kinds=model.actor_kinds(db), known_measures=model.measure_names(db),
-                                    source=page.source_fields())  # fmt: skip
+            bundle = extract_claims(
+                page.text,
+                language=lang,
+                known_actors=model.actor_keys(db),
+                actor_kinds=model.actor_kinds(db),
+                known_measures=model.measure_names(db),
+                source=page.source_fields(),
+            )
             suggested = _suggest_links(db, bundle) if match else 0
             if record:
                 recorded = _record_source(db, bundle["sources"][0], page)
@@ -301,11 +318,16 @@ def extract(
     with _output_file(output) as out:
         out.write(write_draft(bundle))
     if recorded:
-        typer.echo(f"Source {recorded[0]}: text {recorded[1]} ({len(page.text):,} characters"
-                   + (", with its page)" if page.html is not None else ")"), err=True)  # fmt: skip
+        typer.echo(
+            f"Source {recorded[0]}: text {recorded[1]} ({len(page.text):,} characters"
+            + (", with its page)" if page.html is not None else ")"),
+            err=True,
+        )
     typer.echo(f"{len(bundle['claims'])} candidate claims drafted" + (f" in {output}" if output else ""), err=True)
     if suggested:
-        typer.echo(f"  {suggested} of them may repeat, revise or contradict recorded claims: see their 'links'", err=True)
+        typer.echo(
+            f"  {suggested} of them may repeat, revise or contradict recorded claims: see their 'links'", err=True
+        )
 
 
 def _record_source(db, source: dict, page) -> tuple[int, str]:
@@ -345,7 +367,9 @@ def parse_language_or_fail(value: str) -> str:
 
 @commands.command("check")
 def check_(
-    repair: Annotated[bool, typer.Option("--repair", help="Rebuild what is derived: full-text index, actor columns, statuses.")] = False,
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Rebuild what is derived: full-text index, actor columns, statuses.")
+    ] = False,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
     """Verify the database: SQLite integrity, foreign keys, full-text index, derived columns, statuses.
@@ -354,7 +378,8 @@ def check_(
 
     Example: claims check        claims check --repair
     """
-    from ..maintenance import check, repair as repair_database
+    from ..maintenance import check
+    from ..maintenance import repair as repair_database
 
     with database(db_path) as db:
         if repair:
@@ -365,7 +390,10 @@ def check_(
     for problem in problems:
         typer.echo(problem, err=True)
     if problems:
-        fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {db_path}" + ("" if repair else "; 'claims check --repair' rebuilds what is derived"))
+        fail(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {db_path}"
+            + ("" if repair else "; 'claims check --repair' rebuilds what is derived")
+        )
     typer.echo(f"{db_path}: no problem found ({claims_count} claims)", err=True)
 
 

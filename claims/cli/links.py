@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -15,7 +15,7 @@ from .completion import complete_source, complete_status
 commands = typer.Typer()
 
 
-class Relation(str, Enum):
+class Relation(StrEnum):
     same = "same"
     updates = "updates"
     contradicts = "contradicts"
@@ -30,13 +30,20 @@ def link(
     claim_id: ClaimArgument,
     other_id: OtherArgument,
     relation: Annotated[
-        Relation, typer.Option("--as", help="same: one claim reported again; updates: ID is a newer version of OTHER; "
-                               "contradicts: ID cannot be true with OTHER.")
+        Relation,
+        typer.Option(
+            "--as",
+            help="same: one claim reported again; updates: ID is a newer version of OTHER; "
+            "contradicts: ID cannot be true with OTHER.",
+        ),
     ],
     reason: Annotated[str, typer.Option(help="Why (required; kept in the link history).")],
     status: Annotated[
         str | None,
-        typer.Option(help="With --as same: the claim's status if the two reports' statuses differ.", shell_complete=complete_status),
+        typer.Option(
+            help="With --as same: the claim's status if the two reports' statuses differ.",
+            shell_complete=complete_status,
+        ),
     ] = None,
     by_user: ByUserOption = None,
     db_path: DbOption = DEFAULT_DB,
@@ -47,7 +54,8 @@ def link(
 
     Example: claims link 14 4 --as same --reason "Meridian repeats Seoul's estimate"      claims link 15 4 --as updates --reason "NIS revised the toll to 2,000"
     """
-    from ..links import PHRASES, link as link_claims
+    from ..links import PHRASES
+    from ..links import link as link_claims
 
     with database(db_path) as db:
         result = link_claims(db, claim_id, other_id, relation.value, reason=reason, status=status, recorded_by=by_user)
@@ -72,7 +80,8 @@ def unlink(
 
     Example: claims unlink 14 4 --reason "Different estimate: Meridian cites the NIS, not the government"
     """
-    from ..links import PHRASES, unlink as unlink_claims
+    from ..links import PHRASES
+    from ..links import unlink as unlink_claims
 
     with database(db_path) as db:
         removed = unlink_claims(db, claim_id, other_id, reason=reason, recorded_by=by_user)
@@ -90,10 +99,12 @@ MATCHED_ON_IMPORT = 500  # an import of more new claims than this is matched wit
 def match(
     claim_id: Annotated[int | None, typer.Option("--claim", help="Only the candidates of this claim.")] = None,
     source: Annotated[
-        str | None, typer.Option(help="Only the candidates of this source's claims (id or URL).", shell_complete=complete_source)
+        str | None,
+        typer.Option(help="Only the candidates of this source's claims (id or URL).", shell_complete=complete_source),
     ] = None,
     min_score: Annotated[
-        float | None, typer.Option(min=0, max=1, help="Leave out candidates scoring less (default: the suggestion score).")
+        float | None,
+        typer.Option(min=0, max=1, help="Leave out candidates scoring less (default: the suggestion score)."),
     ] = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many pairs, best first.")] = 50,
     format: FormatOption = Format.table,
@@ -107,18 +118,15 @@ def match(
 
     Example: claims match --source 2        claims match --claim 14 --format json        claims match --min-score 0.5 --limit 20
     """
-    from .base import fail
     from ..matching import DEFAULT_MIN_SCORE
+    from .base import fail
 
     if claim_id is not None and source is not None:
         fail("give --claim or --source, not both")
     threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
     with database(db_path) as db:
         pairs = model.candidate_links(db, claim_id=claim_id, source=source, min_score=threshold, limit=limit)
-    rows = [
-        {**pair.as_dict(), "text": texts[0], "other_text": texts[1]}
-        for pair, texts in pairs
-    ]
+    rows = [{**pair.as_dict(), "text": texts[0], "other_text": texts[1]} for pair, texts in pairs]
     if format is Format.table:
         for row in rows:
             row["reasons"] = "; ".join(row["reasons"])

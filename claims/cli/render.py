@@ -42,7 +42,10 @@ def print_table(rows: list[dict], columns: list[str], *, title: str) -> None:
     table = Table(title=title)
     for column in columns:
         table.add_column(
-            column.replace("_", " "), overflow="fold", min_width=20 if column in WIDE else None, no_wrap=column in NARROW
+            column.replace("_", " "),
+            overflow="fold",
+            min_width=20 if column in WIDE else None,
+            no_wrap=column in NARROW,
         )
     for row in rows:
         cells = [_cell(row.get(column), MAX_CELL) for column in columns]
@@ -80,11 +83,19 @@ def print_claim(claim: dict) -> None:
         console.print(Text(f"Archived copy: {source['archive_url']}", style="dim"))
     kept = source.get("text")
     if kept:
-        where = (f"; this claim is characters {claim['span_start']}-{claim['span_end']} of it"
-                 if claim.get("span_start") is not None else "; this claim's text is not found in it")  # fmt: skip
+        where = (
+            f"; this claim is characters {claim['span_start']}-{claim['span_end']} of it"
+            if claim.get("span_start") is not None
+            else "; this claim's text is not found in it"
+        )
         page = ", with its page" if kept["with_page"] else ""
-        console.print(Text(f"Source text kept: {kept['characters']:,} characters{page}, stored {kept['stored_at']}, "
-                           f"SHA-256 {kept['sha256']}{where}", style="dim"))  # fmt: skip
+        console.print(
+            Text(
+                f"Source text kept: {kept['characters']:,} characters{page}, stored {kept['stored_at']}, "
+                f"SHA-256 {kept['sha256']}{where}",
+                style="dim",
+            )
+        )
     if claim["said_on"]:
         console.print(Text(f"Said on {claim['said_on']}"))
     if claim["attributions"]:
@@ -97,25 +108,43 @@ def print_claim(claim: dict) -> None:
     console.print(_titled_table("Status history", ("on", "from", "to", "reason", "evidence", "by"), rows))
     if claim["revisions"]:
         rows = [
-            (r["recorded_at"], r["recorded_by"], r["field"], readable_value(r["field"], r["old_value"]),
-             readable_value(r["field"], r["new_value"]), r["reason"])
+            (
+                r["recorded_at"],
+                r["recorded_by"],
+                r["field"],
+                readable_value(r["field"], r["old_value"]),
+                readable_value(r["field"], r["new_value"]),
+                r["reason"],
+            )
             for r in claim["revisions"]
-        ]  # fmt: skip
+        ]
         console.print(_titled_table("Edits", ("recorded", "by", "field", "was", "now", "reason"), rows))
     reports = claim.get("reports", [])
     if len(reports) > 1:
         rows = [
-            (("→ " if r["claim_id"] == claim["id"] else "") + str(r["claim_id"]), r["date"], r["outlet"] or r["source"],
-             r["language"], r["text"])
+            (
+                ("→ " if r["claim_id"] == claim["id"] else "") + str(r["claim_id"]),
+                r["date"],
+                r["outlet"] or r["source"],
+                r["language"],
+                r["text"],
+            )
             for r in reports
-        ]  # fmt: skip
-        console.print(_titled_table(f"Reports of this claim ({len(reports)})", ("claim", "date", "outlet", "lang", "wording"), rows))
+        ]
+        console.print(
+            _titled_table(
+                f"Reports of this claim ({len(reports)})", ("claim", "date", "outlet", "lang", "wording"), rows
+            )
+        )
     if claim.get("links"):
         rows = [
-            ((link["phrase"] + (f" (report {link['report_id']})" if link["report_id"] != claim["id"] else "")),
-             link["claim_id"], link["reason"])
+            (
+                (link["phrase"] + (f" (report {link['report_id']})" if link["report_id"] != claim["id"] else "")),
+                link["claim_id"],
+                link["reason"],
+            )
             for link in claim["links"]
-        ]  # fmt: skip
+        ]
         console.print(_titled_table("Links", ("this claim", "claim", "reason"), rows))
     if claim["notes"]:
         console.print(Text(f"Notes: {claim['notes']}", style="dim"))

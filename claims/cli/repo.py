@@ -14,7 +14,9 @@ from .base import ClaimsGroup, database, fail
 
 commands = typer.Typer()
 
-repo_app = typer.Typer(help="Set up a claims repository: claims as YAML files in git.", no_args_is_help=True, cls=ClaimsGroup)
+repo_app = typer.Typer(
+    help="Set up a claims repository: claims as YAML files in git.", no_args_is_help=True, cls=ClaimsGroup
+)
 commands.add_typer(repo_app, name="repo")
 
 
@@ -30,8 +32,11 @@ def export_folder(db_path: Path, output: Path | None, format: str) -> None:
         outcome = write_folder(db, output)
     for path in outcome.removed:
         typer.echo(f"  removed {path}: its source is no longer recorded", err=True)
-    typer.echo(f"Exported {outcome.claims} claims to {output}: {len(outcome.written)} files written, "
-               f"{outcome.unchanged} unchanged, {len(outcome.removed)} removed", err=True)  # fmt: skip
+    typer.echo(
+        f"Exported {outcome.claims} claims to {output}: {len(outcome.written)} files written, "
+        f"{outcome.unchanged} unchanged, {len(outcome.removed)} removed",
+        err=True,
+    )
 
 
 @commands.command("merge-file")

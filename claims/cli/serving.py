@@ -7,10 +7,8 @@ from typing import Annotated
 
 import typer
 
-from .base import DbOption, database
 from ..db import DEFAULT_DB
-
-
+from .base import DbOption, database
 
 commands = typer.Typer()
 
@@ -67,7 +65,9 @@ def demo(
     _serve(db_path, host, port, public, allow_robots)
 
 
-def _serve(db_path: Path, host: str, port: int, public: bool, allow_robots: bool = False, immutable: bool = False) -> None:
+def _serve(
+    db_path: Path, host: str, port: int, public: bool, allow_robots: bool = False, immutable: bool = False
+) -> None:
     from ..web.server import check_host, check_port, serve
 
     with database(db_path):

@@ -8,20 +8,34 @@ from typing import Annotated
 import typer
 
 from .. import model
-from .base import ClaimsGroup, ArchiveOption, ByUserOption, DateOption, DbOption, Format, FormatOption, ReasonOption, database, fail, print_rows
-from .completion import complete_actor, complete_source
 from ..db import DEFAULT_DB
 from ..errors import ClaimsError
-
-
+from .base import (
+    ArchiveOption,
+    ByUserOption,
+    ClaimsGroup,
+    DateOption,
+    DbOption,
+    Format,
+    FormatOption,
+    ReasonOption,
+    database,
+    fail,
+    print_rows,
+)
+from .completion import complete_actor, complete_source
 
 commands = typer.Typer()
 
 
-source_app = typer.Typer(help="Record and list sources (the articles claims appear in).", no_args_is_help=True, cls=ClaimsGroup)
+source_app = typer.Typer(
+    help="Record and list sources (the articles claims appear in).", no_args_is_help=True, cls=ClaimsGroup
+)
 
 
-actor_app = typer.Typer(help="Record and list actors (who asserts, relays, confirms or denies).", no_args_is_help=True, cls=ClaimsGroup)
+actor_app = typer.Typer(
+    help="Record and list actors (who asserts, relays, confirms or denies).", no_args_is_help=True, cls=ClaimsGroup
+)
 commands.add_typer(source_app, name="source")
 commands.add_typer(actor_app, name="actor")
 
@@ -38,7 +52,8 @@ def source_add(
     file: Annotated[
         Path | None,
         typer.Option(
-            "--file", help="Saved page (.html) or text file of the article: its text is kept as evidence.",
+            "--file",
+            help="Saved page (.html) or text file of the article: its text is kept as evidence.",
             dir_okay=False,
         ),
     ] = None,
@@ -96,8 +111,11 @@ def source_keep(
     text = read_article_or_fail(file).source_text() if file is not None else None
     with database(db_path) as db:
         outcome = keep_source(db, source, text=text, archive_url=archive_url, reason=reason, recorded_by=by_user)
-    said = {"stored": "text kept", "replaced": "text replaced (the old one is in source_changes)",
-            "unchanged": "text already kept"}  # fmt: skip
+    said = {
+        "stored": "text kept",
+        "replaced": "text replaced (the old one is in source_changes)",
+        "unchanged": "text already kept",
+    }
     parts = [said[outcome["text"]]] if outcome["text"] else []
     if outcome["archive_url"] is not None:
         parts.append("archived copy recorded" if outcome["archive_url"] else "archived copy already recorded")
@@ -132,12 +150,12 @@ def actor_add(
     name: Annotated[str, typer.Argument(metavar="NAME", help="Name used in the UI, e.g. Seoul.")],
     kind: Annotated[
         str,
-        typer.Option(
-            help="government, state-media, intelligence, military, media, person, organisation or other."
-        ),
+        typer.Option(help="government, state-media, intelligence, military, media, person, organisation or other."),
     ],
     country: Annotated[str | None, typer.Option(help="Two-letter ISO country code, e.g. KR.")] = None,
-    alias: Annotated[list[str] | None, typer.Option(metavar="ALIAS", help="Another spelling or name (repeatable).")] = None,
+    alias: Annotated[
+        list[str] | None, typer.Option(metavar="ALIAS", help="Another spelling or name (repeatable).")
+    ] = None,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
     """Record an actor and print its id. Names match ignoring case and accents.
@@ -155,12 +173,16 @@ def actor_list(format: FormatOption = Format.table, db_path: DbOption = DEFAULT_
 
     Example: claims actor list --format csv
     """
-    print_rows(db_path, model.list_actors, format, ["id", "name", "kind", "country", "aliases", "claims"], title="Actors")
+    print_rows(
+        db_path, model.list_actors, format, ["id", "name", "kind", "country", "aliases", "claims"], title="Actors"
+    )
 
 
 @actor_app.command("alias")
 def actor_alias(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The actor (any of its names).", shell_complete=complete_actor)],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The actor (any of its names).", shell_complete=complete_actor)
+    ],
     aliases: Annotated[list[str], typer.Argument(metavar="ALIAS...", help="Other spellings or names.")],
     reason: Annotated[str | None, typer.Option(help="Why (kept in the actor log).")] = None,
     by_user: ByUserOption = None,
@@ -179,7 +201,9 @@ def actor_alias(
 
 @actor_app.command("rename")
 def actor_rename(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The actor (any of its names).", shell_complete=complete_actor)],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The actor (any of its names).", shell_complete=complete_actor)
+    ],
     new_name: Annotated[str, typer.Argument(metavar="NEW_NAME", help="Its name from now on.")],
     reason: ReasonOption,
     by_user: ByUserOption = None,
@@ -198,7 +222,9 @@ def actor_rename(
 
 @actor_app.command("merge")
 def actor_merge(
-    name: Annotated[str, typer.Argument(metavar="A", help="The actor to merge (e.g. a misspelling).", shell_complete=complete_actor)],
+    name: Annotated[
+        str, typer.Argument(metavar="A", help="The actor to merge (e.g. a misspelling).", shell_complete=complete_actor)
+    ],
     into: Annotated[str, typer.Argument(metavar="B", help="The actor it is one with.", shell_complete=complete_actor)],
     reason: ReasonOption,
     by_user: ByUserOption = None,
@@ -214,14 +240,17 @@ def actor_merge(
         merged = merge_actors(db, name, into, reason=reason, recorded_by=by_user)
     typer.echo(
         f"Actor {merged['from']!r} merged into {merged['into']!r}: {merged['moved']} attributions moved on "
-        f"{merged['claims']} claims" + (f", {merged['dropped']} already held by {merged['into']!r}" if merged["dropped"] else ""),
+        f"{merged['claims']} claims"
+        + (f", {merged['dropped']} already held by {merged['into']!r}" if merged["dropped"] else ""),
         err=True,
     )
 
 
 @actor_app.command("delete")
 def actor_delete(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The actor (any of its names).", shell_complete=complete_actor)],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The actor (any of its names).", shell_complete=complete_actor)
+    ],
     reason: ReasonOption,
     by_user: ByUserOption = None,
     db_path: DbOption = DEFAULT_DB,

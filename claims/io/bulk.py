@@ -25,7 +25,9 @@ ITEMS, DONE, ERROR = b"i", b"d", b"e"  # what a message holds, from its first by
 COLLECTION_THRESHOLD = 50_000  # allocations between two garbage collections, instead of 700
 
 
-def in_background(produce: Callable[..., Iterable[Any]], *args: Any, idle: Callable[[], bool] | None = None) -> Iterator[Any]:
+def in_background(
+    produce: Callable[..., Iterable[Any]], *args: Any, idle: Callable[[], bool] | None = None
+) -> Iterator[Any]:
     """What `produce(*args)` yields, in order, produced by a second process; its exceptions are raised here.
 
     While nothing is ready, `idle()` is called, again and again until it returns False (nothing to do).
@@ -46,7 +48,9 @@ def in_background(produce: Callable[..., Iterable[Any]], *args: Any, idle: Calla
             try:
                 message = receiver.recv_bytes()
             except EOFError:
-                raise ClaimsError(f"the process reading the input stopped unexpectedly (exit code {process.exitcode})") from None
+                raise ClaimsError(
+                    f"the process reading the input stopped unexpectedly (exit code {process.exitcode})"
+                ) from None
             kind, payload = message[:1], message[1:]
             if kind == ERROR:
                 raise pickle.loads(payload)

@@ -61,11 +61,12 @@ from copy import deepcopy
 from pathlib import Path
 
 from ..errors import InvalidValue
-from ..vocabulary import STATUS_NAMES
 from ..values import (
     fold,
     parse_url,
+    without_empty,
 )
+from ..vocabulary import STATUS_NAMES
 
 RATING_FIELDS = ("alternateName", "ratingValue", "bestRating", "worstRating")
 
@@ -73,18 +74,33 @@ _RULES = [
     (r"\bcontext|\bkontext|misleading|trompeu|irrefuhrend|deceptive|enganoso", "disputed"),
     (r"\bretract|zuruckgezogen", "retracted"),
     (r"\bdenied\b|\bdenies\b|\bdementi|\bbestritten", "denied"),
-    (r"unproven|unverifi|unsubstantiated|not proven|no evidence|insufficient evidence|unconfirmed|non verifi"
-     r"|inverifiable|non prouve|non confirme|unbelegt|unbestatigt|nicht belegt|research in progress", "unconfirmed"),
-    (r"half (true|false)|a moitie (vrai|faux)|halb (wahr|richtig|falsch)|mixture|\bmixed\b|outdated|disput"
-     r"|\bpart(ly|ially) (true|false|correct|accurate)|partiellement|en partie|teilweise|exaggerat|exagere"
-     r"|ubertrieben|plus complique|contest|umstritten|imprecis|ungenau", "disputed"),
-    (r"\bfalse\b|\bfaux\b|\bfausse|\bfalsch|pants (on )?fire|barely true|\bincorrect|\binaccurate|\binexact"
-     r"|\buntrue|\bwrong\b|not (true|correct|accurate)|pas vrai|nicht (wahr|richtig)|fabricat|\baltered|manipul"
-     r"|\bfake\b|satir|\bhoax|\bscam\b|miscaptioned|misattributed|montage|erfunden|\bfals[oa]\b|\bintox\b", "false"),
-    (r"(mostly|largely) (true|correct|accurate)|plutot (vrai|exact)|(grosstenteils|weitgehend|uberwiegend)"
-     r" (richtig|wahr)|corroborat|corrobore", "corroborated"),
-    (r"\btrue\b|\bvrai\b|\bcorrect\b|\baccurate\b|\bexact\b|\brichtig\b|\bwahr\b|\bconfirm|\bbestatigt"
-     r"|\bverified\b|\bverdader[oa]\b", "confirmed"),
+    (
+        r"unproven|unverifi|unsubstantiated|not proven|no evidence|insufficient evidence|unconfirmed|non verifi"
+        r"|inverifiable|non prouve|non confirme|unbelegt|unbestatigt|nicht belegt|research in progress",
+        "unconfirmed",
+    ),
+    (
+        r"half (true|false)|a moitie (vrai|faux)|halb (wahr|richtig|falsch)|mixture|\bmixed\b|outdated|disput"
+        r"|\bpart(ly|ially) (true|false|correct|accurate)|partiellement|en partie|teilweise|exaggerat|exagere"
+        r"|ubertrieben|plus complique|contest|umstritten|imprecis|ungenau",
+        "disputed",
+    ),
+    (
+        r"\bfalse\b|\bfaux\b|\bfausse|\bfalsch|pants (on )?fire|barely true|\bincorrect|\binaccurate|\binexact"
+        r"|\buntrue|\bwrong\b|not (true|correct|accurate)|pas vrai|nicht (wahr|richtig)|fabricat|\baltered|manipul"
+        r"|\bfake\b|satir|\bhoax|\bscam\b|miscaptioned|misattributed|montage|erfunden|\bfals[oa]\b|\bintox\b",
+        "false",
+    ),
+    (
+        r"(mostly|largely) (true|correct|accurate)|plutot (vrai|exact)|(grosstenteils|weitgehend|uberwiegend)"
+        r" (richtig|wahr)|corroborat|corrobore",
+        "corroborated",
+    ),
+    (
+        r"\btrue\b|\bvrai\b|\bcorrect\b|\baccurate\b|\bexact\b|\brichtig\b|\bwahr\b|\bconfirm|\bbestatigt"
+        r"|\bverified\b|\bverdader[oa]\b",
+        "confirmed",
+    ),
 ]
 
 
@@ -195,14 +211,32 @@ def to_claimreview(
         author["url"] = parse_url(reviewer["url"], "reviewer URL")
     appearances = [appearance for report in _reports(claim) if len(appearance := _appearance(report)) > 1]
     kinds = {a.get("actor"): a.get("kind") for a in claim.get("attributions") or [] if a.get("role") == "asserts"}
-    claimants = [{"@type": "Person" if kinds.get(n) == "person" else "Organization", "name": n}
-                 for n in claim.get("asserted_by") or []]
-    item = _drop_empty({"@type": "Claim", "author": claimants, "datePublished": claim.get("said_on"),
-                        "appearance": appearances, "firstAppearance": appearances[0] if appearances else None})
-    return _drop_empty({"@context": "https://schema.org", "@type": "ClaimReview", "url": review_url,
-                        "claimReviewed": claim["text"], "itemReviewed": item, "author": author,
-                        "reviewRating": {"@type": "Rating", **rating}, "datePublished": _review_date(claim),
-                        "inLanguage": claim.get("language")})
+    claimants = [
+        {"@type": "Person" if kinds.get(n) == "person" else "Organization", "name": n}
+        for n in claim.get("asserted_by") or []
+    ]
+    item = without_empty(
+        {
+            "@type": "Claim",
+            "author": claimants,
+            "datePublished": claim.get("said_on"),
+            "appearance": appearances,
+            "firstAppearance": appearances[0] if appearances else None,
+        }
+    )
+    return without_empty(
+        {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": review_url,
+            "claimReviewed": claim["text"],
+            "itemReviewed": item,
+            "author": author,
+            "reviewRating": {"@type": "Rating", **rating},
+            "datePublished": _review_date(claim),
+            "inLanguage": claim.get("language"),
+        }
+    )
 
 
 def _reports(claim: dict) -> list[dict]:
@@ -210,16 +244,32 @@ def _reports(claim: dict) -> list[dict]:
     if claim.get("reports"):
         return claim["reports"]
     source = claim.get("source") or {}
-    return [{"url": source.get("url"), "source": source.get("title"), "outlet": source.get("outlet"),
-             "published": source.get("published"), "text": claim.get("text"), "language": claim.get("language")}]
+    return [
+        {
+            "url": source.get("url"),
+            "source": source.get("title"),
+            "outlet": source.get("outlet"),
+            "published": source.get("published"),
+            "text": claim.get("text"),
+            "language": claim.get("language"),
+        }
+    ]
 
 
 def _appearance(report: dict) -> dict:
     """A report of a claim as a CreativeWork: its source (url, headline, publisher, date) and the report's text."""
     publisher = {"@type": "Organization", "name": report["outlet"]} if report.get("outlet") else None
-    return _drop_empty({"@type": "CreativeWork", "url": report.get("url"), "headline": report.get("source"),
-                        "publisher": publisher, "datePublished": report.get("published"), "text": report.get("text"),
-                        "inLanguage": report.get("language")})
+    return without_empty(
+        {
+            "@type": "CreativeWork",
+            "url": report.get("url"),
+            "headline": report.get("source"),
+            "publisher": publisher,
+            "datePublished": report.get("published"),
+            "text": report.get("text"),
+            "inLanguage": report.get("language"),
+        }
+    )
 
 
 def export_claimreviews(
@@ -230,7 +280,11 @@ def export_claimreviews(
     A claim reported several times (reports linked as the same claim) is one review, of its first report, with
     every report as an appearance; the other reports are left out.
     """
-    return [review_of(claim, reviewer=reviewer, mapping=mapping, base_url=base_url) for claim in claims if is_reviewed(claim)]
+    return [
+        review_of(claim, reviewer=reviewer, mapping=mapping, base_url=base_url)
+        for claim in claims
+        if is_reviewed(claim)
+    ]
 
 
 def is_reviewed(claim: dict) -> bool:
@@ -250,7 +304,3 @@ def _review_date(claim: dict) -> str:
     """Date of the latest status change after the initial status, else today."""
     changes = [h for h in claim.get("history") or [] if h.get("from") and (h.get("on") or h.get("recorded_at"))]
     return (changes[-1].get("on") or changes[-1]["recorded_at"])[:10] if changes else datetime.date.today().isoformat()
-
-
-def _drop_empty(obj: dict) -> dict:
-    return {k: v for k, v in obj.items() if v not in (None, "", [], {})}

@@ -13,19 +13,19 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from ..errors import InvalidValue
-from ..vocabulary import PARTY_COLUMNS
 from ..records import source_identity
 from ..values import (
     MAX_NAME_LENGTH,
     MAX_TEXT_LENGTH,
+    MONTH_NUMBERS,
     fold,
     identity_key,
     parse_date,
     parse_language,
     parse_url,
 )
+from ..vocabulary import PARTY_COLUMNS
 from .claimreview import DEFAULT_MAPPING, RATING_FIELDS, RATING_SHARES
-
 
 # Import: finding the ClaimReviews
 
@@ -160,18 +160,6 @@ class _Reader:
             self.warn(f"unrecognised inLanguage {text!r}: left empty")
 
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate([
-        "january jan janvier janv januar janner", "february feb fevrier fevr februar", "march mar mars marz",
-        "april apr avril avr", "may mai", "june jun juin juni", "july jul juillet juil juli", "august aug aout",
-        "september sep sept septembre", "october oct octobre oktober okt", "november nov novembre",
-        "december dec decembre dezember dez",
-    ], 1)
-    for name in names.split()
-}
-
-
 def _iso_date(text: str) -> str:
     """YYYY[-MM[-DD]] from ISO 8601, 'May 1, 2024', '1er mai 2024', '2. Mai 2024' or an unambiguous dd/mm/yyyy."""
     if match := re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ]\d.*)?", text):
@@ -183,7 +171,7 @@ def _iso_date(text: str) -> str:
             raise ValueError("ambiguous" if readings else "unparseable")
         return readings.pop()
     words = [re.sub(r"^(\d+)(?:er|st|nd|rd|th)$", r"\1", w) for w in fold(text).split()]
-    months = [_MONTHS.get(w) for w in words]
+    months = [MONTH_NUMBERS.get(w) for w in words]
     if len(words) == 3 and re.fullmatch(r"\d{4}", words[2]):
         for month, day in ((months[0], words[1]), (months[1], words[0])):
             if month and day.isascii() and day.isdigit() and (date := _valid_date(int(words[2]), month, int(day))):
@@ -263,16 +251,28 @@ def _records(review: dict, read: _Reader, mapping: dict) -> _Review | None:
     language = read.language(review.get("inLanguage") or item.get("inLanguage"))
     said_on = read.date(item.get("datePublished"), "itemReviewed datePublished")
     status, reason, notes = _judge(read.node(review.get("reviewRating")), reviewer, reviewed_on, mapping, read)
-    review_source = {"title": read.name(review.get("headline")) or read.name(review.get("name"))
-                     or f"ClaimReview by {reviewer or 'an unnamed fact-checker'}",
-                     "url": url, "outlet": ", ".join(read.names(review.get("publisher"))) or reviewer or None,
-                     "published": reviewed_on, "language": language}  # fmt: skip
+    review_source = {
+        "title": read.name(review.get("headline"))
+        or read.name(review.get("name"))
+        or f"ClaimReview by {reviewer or 'an unnamed fact-checker'}",
+        "url": url,
+        "outlet": ", ".join(read.names(review.get("publisher"))) or reviewer or None,
+        "published": reviewed_on,
+        "language": language,
+    }
     notes = "; ".join(([f"ClaimReview: {url}"] if url else []) + notes) or None
     shared = {
-        "translation": None, "quote": False, "notes": notes,
-        "status": status, "reason": reason, "changes": [], **{column: [] for column in PARTY_COLUMNS.values()},
-        "asserted_by": read.names(item.get("author") or item.get("creator")), "figures": [], "links": [],
-    }  # fmt: skip
+        "translation": None,
+        "quote": False,
+        "notes": notes,
+        "status": status,
+        "reason": reason,
+        "changes": [],
+        **{column: [] for column in PARTY_COLUMNS.values()},
+        "asserted_by": read.names(item.get("author") or item.get("creator")),
+        "figures": [],
+        "links": [],
+    }
     records = []
     for appearance in _appearances(item, read):
         link = read.url(appearance.get("url") or appearance.get("@id"), "appearance url")
@@ -281,14 +281,26 @@ def _records(review: dict, read: _Reader, mapping: dict) -> _Review | None:
             continue
         seen_on = read.date(appearance.get("datePublished"), "appearance datePublished")
         seen_in = read.language(appearance.get("inLanguage"))
-        source = {"title": title, "url": link, "outlet": ", ".join(read.names(appearance.get("publisher"))) or None,
-                  "published": seen_on, "language": seen_in}  # fmt: skip
+        source = {
+            "title": title,
+            "url": link,
+            "outlet": ", ".join(read.names(appearance.get("publisher"))) or None,
+            "published": seen_on,
+            "language": seen_in,
+        }
         wording = read.text(appearance.get("text"))
         if wording and len(wording) > MAX_TEXT_LENGTH:
             read.warn(f"appearance text of {len(wording):,} characters: the claimReviewed text is used")
             wording = None
-        records.append({"text": wording or text, "language": seen_in or language, "said_on": said_on or seen_on,
-                        **shared, "source": source})  # fmt: skip
+        records.append(
+            {
+                "text": wording or text,
+                "language": seen_in or language,
+                "said_on": said_on or seen_on,
+                **shared,
+                "source": source,
+            }
+        )
     records = records or [{"text": text, "language": language, "said_on": said_on, **shared, "source": review_source}]
     return _Review(records, identity_key(text), reviewed_on)
 
@@ -386,6 +398,8 @@ def _judge(rating: dict, reviewer: str, reviewed_on: str | None, mapping: dict, 
         notes.append(f"rating {label!r} not recognised" if label else "no usable rating")
         notes[-1] += ": status unconfirmed"
         read.warn(notes[-1])
-    rated = repr(label) if label else f"{raw['ratingValue']} of {worst:g}-{best:g}" if "ratingValue" in raw else "missing"
+    rated = (
+        repr(label) if label else f"{raw['ratingValue']} of {worst:g}-{best:g}" if "ratingValue" in raw else "missing"
+    )
     by = f"by {reviewer or 'an unnamed fact-checker'} ({reviewed_on or 'undated'})"
     return status, f"ClaimReview rating {rated} {by}", notes

@@ -19,12 +19,12 @@ from sqlite_utils import Database
 from .. import counts, evidence, model
 from ..db import bulk_writes, unchecked_references, write_transaction
 from ..errors import AlreadyExists, ClaimsError, InvalidValue, NotFound
-from .link_import import LinkImporter
-from ..schema import FTS_COLUMNS
-from ..vocabulary import LOOKUP_TABLES
 from ..records import ClaimRecord, Problem, source_fields, source_identity
+from ..schema import FTS_COLUMNS
 from ..values import identity_key
+from ..vocabulary import LOOKUP_TABLES
 from ..writing import WRITTEN_TABLES, ClaimWriter, Stance, claim_id_by_key, history
+from .link_import import LinkImporter
 
 BATCH_SIZE = 2000
 AHEAD_STEP = 1000  # claims indexed at a time while waiting for records (see Importer.work_ahead)
@@ -64,9 +64,9 @@ def import_transaction(db: Database, expected: int) -> Iterator[Database]:
     status, role and qualifier that records are checked against.
     """
     large = _is_large(expected, counts.next_ids(db, ["claims"])["claims"] - 1)
-    with unchecked_references(db) if large and _vocabularies_complete(db) else nullcontext(db):
-        with write_transaction(db), bulk_writes(db):
-            yield db
+    references = unchecked_references(db) if large and _vocabularies_complete(db) else nullcontext(db)
+    with references, write_transaction(db), bulk_writes(db):
+        yield db
 
 
 def _is_large(expected: int, recorded: int) -> bool:
@@ -347,11 +347,13 @@ class Importer:
                             f"{source['archive_url']}: 'claims source keep {row['id']} --archive-url URL --reason ...' "
                             "replaces it",
                         )
-                    evidence.set_archive_url(self.db, row["id"], source["archive_url"], reason=None, user=user,
-                                             timestamp=timestamp)  # fmt: skip
+                    evidence.set_archive_url(
+                        self.db, row["id"], source["archive_url"], reason=None, user=user, timestamp=timestamp
+                    )
                 if source.get("text") is not None:
-                    outcome = evidence.write_text(self.db, row["id"], source["text"], reason=None, user=user,
-                                                  timestamp=timestamp)  # fmt: skip
+                    outcome = evidence.write_text(
+                        self.db, row["id"], source["text"], reason=None, user=user, timestamp=timestamp
+                    )
                     if outcome != "unchanged":
                         self.writer.text_stored(row["id"], source["text"].body)
                         self.summary.texts += 1
@@ -393,7 +395,9 @@ class Importer:
         ]
         wanted = [(status, reason) for status, reason, _, _ in history(record, None)]
         common = min(len(recorded), len(wanted))
-        if [s for s, _ in recorded[:common]] != [s for s, _ in wanted[:common]] or recorded[1:common] != wanted[1:common]:
+        if [s for s, _ in recorded[:common]] != [s for s, _ in wanted[:common]] or recorded[1:common] != wanted[
+            1:common
+        ]:
             raise HistoryConflict(
                 f"the status history differs from the one recorded for claim {claim_id}, "
                 "which cannot be rewritten: add new status changes at the end instead"

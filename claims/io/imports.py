@@ -15,10 +15,8 @@ from typing import IO, Any
 from sqlite_utils import Database
 
 from .. import model
-from .bulk import fewer_collections, in_background
 from ..db import write_transaction
 from ..errors import ClaimsError, InvalidValue
-from .importer import HistoryConflict, Importer, ImportSummary, RecordRefused, import_transaction
 from ..records import (
     ClaimRecord,
     InvalidRecords,
@@ -28,6 +26,8 @@ from ..records import (
     surrogate_at,
     valid_unicode,
 )
+from .bulk import fewer_collections, in_background
+from .importer import HistoryConflict, Importer, ImportSummary, RecordRefused, import_transaction
 from .readers import (
     ACTOR_FIELDS,
     FORMATS,
@@ -80,7 +80,9 @@ def import_path(
             for actor in actors:
                 problems += _declare_actor(db, importer, actor)
         if format in STREAMED and path.stat().st_size > BACKGROUND_BYTES:
-            checked = (_unpacked(*values) for values in in_background(_check_streamed, path, format, idle=importer.work_ahead))
+            checked = (
+                _unpacked(*values) for values in in_background(_check_streamed, path, format, idle=importer.work_ahead)
+            )
         else:
             checked = _checked(items)
         for count, (item, record, errors) in enumerate(checked, 1):
@@ -142,9 +144,11 @@ def _checked(items: Iterable[Item]) -> Iterator[tuple[Item, ClaimRecord | None, 
 def _declares_source(record: Any) -> bool:
     """Whether a record is a JSON Lines `{"source": {..., "body": ...}}` line: a source and the text it keeps."""
     return (
-        isinstance(record, dict) and record.keys() == {"source"}
-        and isinstance(record["source"], dict) and "body" in record["source"]
-    )  # fmt: skip
+        isinstance(record, dict)
+        and record.keys() == {"source"}
+        and isinstance(record["source"], dict)
+        and "body" in record["source"]
+    )
 
 
 def _check_streamed(path: Path, format: str) -> Iterator[tuple]:
@@ -218,7 +222,13 @@ def _check_actors(db: Database, actors: list[dict]) -> list[Problem]:
         if not isinstance(actor.get("name"), str) or not actor["name"].strip():
             problems.append(Problem(where, "name", "actor name is empty"))
         if actor.get("kind") not in kinds:
-            problems.append(Problem(where, "kind", f"unknown actor kind {actor.get('kind')!r}: expected one of {', '.join(sorted(kinds))}"))
+            problems.append(
+                Problem(
+                    where,
+                    "kind",
+                    f"unknown actor kind {actor.get('kind')!r}: expected one of {', '.join(sorted(kinds))}",
+                )
+            )
         if not isinstance(actor.get("aliases") or [], list):
             problems.append(Problem(where, "aliases", "must be a list"))
         texts = [("name", actor.get("name")), ("country", actor.get("country"))]
@@ -244,5 +254,3 @@ def _write_reject(out: IO[str], item: Item, problems: list[Problem]) -> None:
     if surrogate_at(line) is not None:  # a lone surrogate can only be written as the \u escape it was read from
         line = json.dumps(rejected)
     out.write(line + "\n")
-
-

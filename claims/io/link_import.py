@@ -145,8 +145,13 @@ class LinkImporter:
                 continue
             line = f"claim {link.claim_id}: link {link.relation} claim {link.other_id}"
             if self.prune:
-                links.unlink(self.db, link.claim_id, link.other_id, reason=f"Not in {where} (imported with --prune)",
-                             recorded_by=self.user)  # fmt: skip
+                links.unlink(
+                    self.db,
+                    link.claim_id,
+                    link.other_id,
+                    reason=f"Not in {where} (imported with --prune)",
+                    recorded_by=self.user,
+                )
                 self.summary.links_removed.append(line)
             else:
                 self.summary.kept.append(line)

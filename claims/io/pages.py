@@ -45,8 +45,13 @@ class Article:
 
     def source_fields(self) -> dict:
         """The source's fields as `model.add_source` takes them (title, url, outlet, published, language)."""
-        return {"title": self.title, "url": self.url, "outlet": self.outlet, "published": self.published,
-                "language": self.language}  # fmt: skip
+        return {
+            "title": self.title,
+            "url": self.url,
+            "outlet": self.outlet,
+            "published": self.published,
+            "language": self.language,
+        }
 
     def source_text(self) -> SourceText:
         """The text a source keeps as evidence: this article's, and its page."""
@@ -87,9 +92,13 @@ def read_page(data: bytes, name: str) -> Article:
     if not PAGE_END.search(data):
         raise InvalidValue(f"{name}: the page is cut short (it ends before </body></html>): save it again, whole")
     document = bare_extraction(
-        html, with_metadata=True, include_comments=False, include_images=False, include_links=False,
+        html,
+        with_metadata=True,
+        include_comments=False,
+        include_images=False,
+        include_links=False,
         date_extraction_params={"extensive_search": False, "original_date": True},
-    )  # fmt: skip
+    )
     paragraphs = [" ".join(line.split()) for line in (document.text or "").splitlines()] if document else []
     text = "\n\n".join(p for p in paragraphs if p)
     if not text:

@@ -15,25 +15,42 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-
 from ..errors import InvalidValue
-from ..vocabulary import ROLE_OF_COLUMN
 from ..records import (
     CLAIM_FIELDS,
     SOURCE_FIELDS,
     SOURCE_TEXT_FIELDS,
 )
+from ..vocabulary import ROLE_OF_COLUMN
 
 FORMATS = ("yaml", "jsonl", "csv", "claimreview")
-SUFFIXES = {".yml": "yaml", ".yaml": "yaml", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
-            ".json": "claimreview", ".html": "claimreview", ".htm": "claimreview"}  # fmt: skip
+SUFFIXES = {
+    ".yml": "yaml",
+    ".yaml": "yaml",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".json": "claimreview",
+    ".html": "claimreview",
+    ".htm": "claimreview",
+}
 MAX_LINE_BYTES = 1_000_000
 LIST_SEPARATOR = "; "
 CSV_COLUMNS = [
-    "text", "translation", "language", "quote", "said_on", "status", "reason", "notes",
-    *(f"source_{name}" for name in SOURCE_FIELDS if name != "archive_url"), *ROLE_OF_COLUMN, "figures", "links",
+    "text",
+    "translation",
+    "language",
+    "quote",
+    "said_on",
+    "status",
+    "reason",
+    "notes",
+    *(f"source_{name}" for name in SOURCE_FIELDS if name != "archive_url"),
+    *ROLE_OF_COLUMN,
+    "figures",
+    "links",
     "source_archive_url",  # last: it came last
-]  # fmt: skip
+]
 BUNDLE_SECTIONS = {"sources", "actors", "claims"}
 ACTOR_FIELDS_ORDER = ("name", "kind", "country", "aliases")
 ACTOR_FIELDS = set(ACTOR_FIELDS_ORDER)
@@ -111,7 +128,10 @@ def read_csv(path: Path) -> Iterator[Item]:
             header = reader.fieldnames or []
             unknown = [c for c in header if c not in CSV_COLUMNS]
             if unknown:
-                yield Item(f"{path.name}:1", problem=f"unknown columns {', '.join(unknown)} (expected {', '.join(CSV_COLUMNS)})")
+                yield Item(
+                    f"{path.name}:1",
+                    problem=f"unknown columns {', '.join(unknown)} (expected {', '.join(CSV_COLUMNS)})",
+                )
                 return
             for row in reader:
                 where = f"{path.name}:{reader.line_num}"
@@ -211,9 +231,10 @@ def _with_sources(claim: dict, sources: dict, used: dict | None = None) -> tuple
         if isinstance(claim.get("links"), list):
             claim["links"] = [
                 {**link, "source": source(link["source"], f"links[{n}].source")}
-                if isinstance(link, dict) and link.get("source") is not None else link
+                if isinstance(link, dict) and link.get("source") is not None
+                else link
                 for n, link in enumerate(claim["links"], 1)
-            ]  # fmt: skip
+            ]
     except LookupError as e:
         return claim, str(e)
     return claim, None
@@ -228,11 +249,12 @@ def load_yaml(file: Path) -> tuple[dict, dict[str, tuple[int, list[int]]]]:
     """
     import yaml
 
-
     text = _read_text(file)
     if marker := conflict_marker(text):
-        raise InvalidValue(f"{file.name}:{marker[0]}: unresolved git conflict marker {marker[1]!r}: resolve the "
-                           "conflict (keep one side, or both), remove the markers, then import again")  # fmt: skip
+        raise InvalidValue(
+            f"{file.name}:{marker[0]}: unresolved git conflict marker {marker[1]!r}: resolve the "
+            "conflict (keep one side, or both), remove the markers, then import again"
+        )
     loader = None
     try:
         loader = _bundle_loader()(text)
@@ -343,7 +365,7 @@ def _yaml_problem(error, text: str) -> tuple[int, str]:
     if mark is None:
         return 1, f"invalid YAML ({problem or error})"
     start = getattr(error, "context_mark", None) or mark
-    lines = text.splitlines() + [""]
+    lines = [*text.splitlines(), ""]
     line, here, opening = mark.line + 1, lines[mark.line], lines[start.line][start.column : start.column + 1]
     if "'\\t'" in problem:
         return line, "a tab character: use spaces instead (YAML does not accept tabs for indentation)"
@@ -480,7 +502,9 @@ def _read_text(path: Path) -> str:
         line = path.read_bytes()[: e.start].count(b"\n") + 1
         raise InvalidValue(f"{path.name}:{line}: not valid UTF-8") from None
 
+
 CONFLICT_MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ", "||||||| ")
+
 
 def conflict_marker(text: str) -> tuple[int, str] | None:
     """The line number and text of the first git conflict marker at the start of a line, or None."""

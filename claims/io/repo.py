@@ -23,8 +23,8 @@ from sqlite_utils import Database
 
 from ..errors import ClaimsError
 from ..records import CHANGE_FIELDS, PARTY_FIELDS, SOURCE_FIELDS, source_identity
-from ..vocabulary import ROLE_OF_COLUMN
 from ..values import fold, identity_key
+from ..vocabulary import ROLE_OF_COLUMN
 
 SECTIONS = ("sources", "actors", "claims")  # in the order files have them
 ACTORS_FILE = "actors.yml"
@@ -35,9 +35,23 @@ HEADER = "# claims-as-code (claims export --layout folder): review, then `claims
 FIELD_ORDER = {
     "sources": ("key", *SOURCE_FIELDS, "body", "body_sha256", "stored_at"),
     "actors": ("name", "kind", "country", "aliases"),
-    "claims": ("text", "translation", "language", "said_on", "quote", *ROLE_OF_COLUMN, "figures", "status", "reason",
-               "changes", "notes", "links", "span", "source"),
-}  # fmt: skip
+    "claims": (
+        "text",
+        "translation",
+        "language",
+        "said_on",
+        "quote",
+        *ROLE_OF_COLUMN,
+        "figures",
+        "status",
+        "reason",
+        "changes",
+        "notes",
+        "links",
+        "span",
+        "source",
+    ),
+}
 LINK_FIELD_ORDER = ("relation", "source", "text", "reason")
 ITEM_FIELD_ORDER = {"parties": PARTY_FIELDS, "changes": CHANGE_FIELDS, "links": LINK_FIELD_ORDER}
 SLUG_LENGTH = 48  # characters of a file name taken from the source's identity, before its hash
@@ -219,7 +233,6 @@ def export_folder(db: Database, folder: Path) -> FolderExport:
     except OSError as e:
         raise ClaimsError(f"cannot write {e.filename or folder}: {e.strerror}") from None
     return outcome
-
 
 
 # Setting up a repository

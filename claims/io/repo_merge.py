@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ClaimsError
+from ..values import fold, identity_key
 from ..vocabulary import ROLE_OF_COLUMN
 from .repo import SECTIONS, canonical, canonical_entry, entry_key, rendered
-from ..values import fold, identity_key
 
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()  # a field an entry does not have
 
@@ -66,8 +66,11 @@ def merge_paths(base: Path, ours: Path, theirs: Path) -> MergeOutcome:
             documents.append(_entries(load_yaml(path)[0] if path.stat().st_size else {}, path))
         text, conflicts = merge_documents(*documents)
     except (ClaimsError, OSError) as e:
-        subprocess.run(["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", str(ours), str(base),
-                        str(theirs)], capture_output=True, check=False)  # fmt: skip
+        subprocess.run(
+            ["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", str(ours), str(base), str(theirs)],
+            capture_output=True,
+            check=False,
+        )
         return MergeOutcome(clean=False, fallback=str(e))
     ours.write_bytes(text.encode("utf-8"))
     return MergeOutcome(clean=not conflicts, conflicts=conflicts)
@@ -79,7 +82,7 @@ def merge_texts(base: str, ours: str, theirs: str) -> tuple[str, list[str]]:
 
     with tempfile.TemporaryDirectory() as folder:
         paths = [Path(folder) / f"{name}.yml" for name in ("base", "ours", "theirs")]
-        for path, text in zip(paths, (base, ours, theirs)):
+        for path, text in zip(paths, (base, ours, theirs), strict=False):
             path.write_text(text, encoding="utf-8")
         outcome = merge_paths(*paths)
         if outcome.fallback:
@@ -141,8 +144,7 @@ def _merge_section(section: str, base: list, ours: list, theirs: list, conflicts
 def _merge_entry(section: str, base: dict, ours: dict, theirs: dict, conflicts: list[str]) -> dict:
     merged = {}
     for name in _ordered_union(ours, theirs):
-        value = _merge_value(section, name, base.get(name, MISSING), ours.get(name, MISSING),
-                             theirs.get(name, MISSING))  # fmt: skip
+        value = _merge_value(section, name, base.get(name, MISSING), ours.get(name, MISSING), theirs.get(name, MISSING))
         if isinstance(value, FieldConflict):
             conflicts.append(f"{_describe(section, ours)}: {name} changed two ways")
         if value is not MISSING:
@@ -223,15 +225,17 @@ def _keyed(name: str, items: list) -> dict | None:
     if name in ROLE_OF_COLUMN:
         keys = [fold(str(item.get("actor") if isinstance(item, dict) else item)) for item in items]
     elif name == "links":
-        keys = [(str(link.get("source")), identity_key(str(link.get("text")))) if isinstance(link, dict) else None
-                for link in items]  # fmt: skip
+        keys = [
+            (str(link.get("source")), identity_key(str(link.get("text")))) if isinstance(link, dict) else None
+            for link in items
+        ]
     else:  # figures: by measure, or by the whole figure when a measure is given twice
         keys = [str(item).split("=", 1)[0].strip() for item in items]
         if len(set(keys)) < len(keys):
             keys = [str(item) for item in items]
     if None in keys or len(set(keys)) < len(keys):
         return None
-    return dict(zip(keys, items))
+    return dict(zip(keys, items, strict=False))
 
 
 def _merge_set(base: Any, ours: Any, theirs: Any) -> Any:
@@ -284,15 +288,18 @@ def _render(document: dict) -> str:
         marked[section] = []
         for entry in entries:
             if isinstance(entry, EntryConflict):
-                ours, theirs = (canonical_entry(section, side) if side is not None else None
-                                for side in (entry.ours, entry.theirs))  # fmt: skip
+                ours, theirs = (
+                    canonical_entry(section, side) if side is not None else None for side in (entry.ours, entry.theirs)
+                )
                 marked[section].append({"conflict": token("entry", ours, theirs)})
                 continue
             fields = {}
             for name, value in entry.items():
                 if isinstance(value, FieldConflict):
-                    ours, theirs = (canonical_entry(section, {name: v}) if v is not MISSING else None
-                                    for v in (value.ours, value.theirs))  # fmt: skip
+                    ours, theirs = (
+                        canonical_entry(section, {name: v}) if v is not MISSING else None
+                        for v in (value.ours, value.theirs)
+                    )
                     value = token("field", ours, theirs)
                 fields[name] = value
             marked[section].append(fields)
@@ -307,8 +314,13 @@ def _render(document: dict) -> str:
             continue
         kind, ours, theirs = sides[found.group()]
         prefix = re.match(r"\s*" if kind == "entry" else r"\s*(- )?", line).group()
-        lines += ["<<<<<<< ours\n", *_fragment(ours, kind, prefix), "=======\n", *_fragment(theirs, kind, prefix),
-                  ">>>>>>> theirs\n"]  # fmt: skip
+        lines += [
+            "<<<<<<< ours\n",
+            *_fragment(ours, kind, prefix),
+            "=======\n",
+            *_fragment(theirs, kind, prefix),
+            ">>>>>>> theirs\n",
+        ]
     return "".join(lines)
 
 

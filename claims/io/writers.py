@@ -11,13 +11,13 @@ from typing import IO, Any
 from sqlite_utils import Database
 
 from .. import model
-from ..vocabulary import PARTY_COLUMNS, ROLE_NAMES, ROLE_OF_COLUMN
 from ..records import (
     SOURCE_FIELDS,
 )
+from ..values import without_empty
+from ..vocabulary import PARTY_COLUMNS, ROLE_NAMES, ROLE_OF_COLUMN
 from ..writing import INITIAL_STATUS_REASON
 from .readers import ACTOR_FIELDS_ORDER, CSV_COLUMNS, LIST_SEPARATOR
-
 
 # Exporting
 
@@ -29,9 +29,21 @@ def iter_claims(db: Database, where: str = "", args: list | None = None) -> Iter
     columns = PARTY_COLUMNS
     claim_filter = f" where {where}" if where else ""
     related = {
-        "attributions": _grouped(db, f"select * from attributions where claim_id in (select id from claims{claim_filter}) order by claim_id, id", args),
-        "figures": _grouped(db, f"select * from figures where claim_id in (select id from claims{claim_filter}) order by claim_id, id", args),
-        "status_changes": _grouped(db, f"select * from status_changes where claim_id in (select id from claims{claim_filter}) order by claim_id, id", args),
+        "attributions": _grouped(
+            db,
+            f"select * from attributions where claim_id in (select id from claims{claim_filter}) order by claim_id, id",
+            args,
+        ),
+        "figures": _grouped(
+            db,
+            f"select * from figures where claim_id in (select id from claims{claim_filter}) order by claim_id, id",
+            args,
+        ),
+        "status_changes": _grouped(
+            db,
+            f"select * from status_changes where claim_id in (select id from claims{claim_filter}) order by claim_id, id",
+            args,
+        ),
         "links": _grouped(
             db,
             "select current_links.claim_id, current_links.relation, other.source_id, other.text, current_links.reason "
@@ -43,7 +55,7 @@ def iter_claims(db: Database, where: str = "", args: list | None = None) -> Iter
     }
     for claim in db.query(f"select * from claims{claim_filter} order by id", args or []):
         parts = {name: group.rows_for(claim["id"]) for name, group in related.items()}
-        yield _record(claim, parts, sources, actor_names, columns)
+        yield _claim_record(claim, parts, sources, actor_names, columns)
 
 
 class _grouped:
@@ -56,7 +68,7 @@ class _grouped:
 
     def _advance(self) -> None:
         row = self.cursor.fetchone()
-        self.next_row = dict(zip(self.names, row)) if row else None
+        self.next_row = dict(zip(self.names, row, strict=False)) if row else None
 
     def rows_for(self, claim_id: int) -> list[dict]:
         rows = []
@@ -66,16 +78,11 @@ class _grouped:
         return rows
 
 
-def _without_empty(mapping: dict) -> dict:
-    """The mapping without its None and empty values, as exports leave them out."""
-    return {key: value for key, value in mapping.items() if value not in (None, "", [], {})}
-
-
 def _source_record(source: dict) -> dict:
-    return _without_empty({name: source[name] for name in SOURCE_FIELDS})
+    return without_empty({name: source[name] for name in SOURCE_FIELDS})
 
 
-def _record(claim: dict, parts: dict, sources: dict, actor_names: dict, columns: dict) -> dict:
+def _claim_record(claim: dict, parts: dict, sources: dict, actor_names: dict, columns: dict) -> dict:
     from ..values import Figure
 
     record: dict[str, Any] = {"text": claim["text"]}
@@ -103,8 +110,13 @@ def _record(claim: dict, parts: dict, sources: dict, actor_names: dict, columns:
         if history[0]["reason"] != INITIAL_STATUS_REASON:
             record["reason"] = history[0]["reason"]
         changes = [
-            _without_empty(
-                {"status": row["to_status"], "reason": row["reason"], "evidence": row["evidence_url"], "date": row["changed_on"]}
+            without_empty(
+                {
+                    "status": row["to_status"],
+                    "reason": row["reason"],
+                    "evidence": row["evidence_url"],
+                    "date": row["changed_on"],
+                }
             )
             for row in history[1:]
         ]
@@ -114,10 +126,14 @@ def _record(claim: dict, parts: dict, sources: dict, actor_names: dict, columns:
         record["notes"] = claim["notes"]
     if parts["links"]:
         record["links"] = [
-            {"relation": row["relation"], "source": _source_record(sources[row["source_id"]]), "text": row["text"],
-             "reason": row["reason"]}
+            {
+                "relation": row["relation"],
+                "source": _source_record(sources[row["source_id"]]),
+                "text": row["text"],
+                "reason": row["reason"],
+            }
             for row in parts["links"]
-        ]  # fmt: skip
+        ]
     if claim["span_start"] is not None and claim["span_end"] is not None:
         record["span"] = [claim["span_start"], claim["span_end"]]
     record["source"] = _source_record(sources[claim["source_id"]])
@@ -150,7 +166,7 @@ def source_declarations(db: Database) -> Iterator[dict]:
 
 def actor_records(db: Database) -> list[dict]:
     """Every actor as an import declares it: name, kind, country, aliases."""
-    return [_without_empty({key: actor[key] for key in ACTOR_FIELDS_ORDER}) for actor in model.list_actors(db)]
+    return [without_empty({key: actor[key] for key in ACTOR_FIELDS_ORDER}) for actor in model.list_actors(db)]
 
 
 def write_jsonl(
@@ -163,8 +179,9 @@ def write_jsonl(
     for source in sources:
         out.write(json.dumps(source, ensure_ascii=False) + "\n")
     count = 0
-    for count, record in enumerate(records, 1):
+    for record in records:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
     return count
 
 
@@ -173,8 +190,12 @@ def write_csv(records: Iterator[dict], out: IO[str]) -> int:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     count = 0
-    for count, record in enumerate(records, 1):
-        row = {name: record.get(name) for name in ("text", "translation", "language", "said_on", "status", "reason", "notes")}
+    for record in records:
+        count += 1
+        row = {
+            name: record.get(name)
+            for name in ("text", "translation", "language", "said_on", "status", "reason", "notes")
+        }
         row["quote"] = "true" if record.get("quote") else ""
         row.update({f"source_{name}": record["source"].get(name) for name in SOURCE_FIELDS})
         for column in ROLE_OF_COLUMN:

@@ -78,7 +78,7 @@ def m005_claim_dates_for_sorting(db: Database):
 
 # The identity of a claim's text within its source, as m006 defined it (`values.identity_key` is today's rule;
 # `claims check --repair` re-keys the claims when it changes).
-_IDENTITY_MARKS_M006 = str.maketrans({**dict.fromkeys("\"«»“”„‟‹›", ""), **dict.fromkeys("’‘‛`´", "'")})
+_IDENTITY_MARKS_M006 = str.maketrans({**dict.fromkeys('"«»“”„‟‹›', ""), **dict.fromkeys("’‘‛`´", "'")})
 
 
 def _identity_key_m006(text: str) -> str:

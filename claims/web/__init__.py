@@ -15,8 +15,8 @@ from urllib.parse import parse_qsl, quote, urlsplit
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-from ..vocabulary import PARTY_COLUMNS, ROLE_OF_COLUMN, STATUS_MEANINGS
 from ..values import Figure, fold
+from ..vocabulary import PARTY_COLUMNS, ROLE_OF_COLUMN, STATUS_MEANINGS
 from .facets import TABLE, CountedFacet, ListFacet, actor_filters, facet_column, role_parameter, route_facet_arguments
 
 PLUGIN = "claims"
@@ -184,7 +184,9 @@ def figure_text(qualifier, low, high, unit) -> str | None:
 def prepare_connection(conn):
     """`claims_fold(name)`: the key actor names and aliases are matched on (case, accents, punctuation);
     `claims_figure_text(qualifier, low, high, unit)`: a figure as it reads."""
-    conn.create_function("claims_fold", 1, lambda value: fold(value) if isinstance(value, str) else None, deterministic=True)
+    conn.create_function(
+        "claims_fold", 1, lambda value: fold(value) if isinstance(value, str) else None, deterministic=True
+    )
     conn.create_function("claims_figure_text", 4, figure_text, deterministic=True)
 
 
@@ -323,7 +325,10 @@ def linked_claims(db, links: list[dict]) -> list[dict]:
     placeholders = ", ".join("?" for _ in ids)
     sql = f"select id, text, language from claims where id in ({placeholders})"
     found = {row[0]: row[1:] for row in db.execute(sql, ids)}
-    return [link | dict(zip(("text", "language"), found.get(link["claim_id"], (None, None)))) for link in shown]
+    return [
+        link | dict(zip(("text", "language"), found.get(link["claim_id"], (None, None)), strict=False))
+        for link in shown
+    ]
 
 
 async def claim_page_vars(database: str, request, datasette) -> dict:
@@ -410,9 +415,10 @@ def source_text_paragraphs(body: str, claims: list[dict], claims_url: str) -> li
 
     spans = [
         (start, end, claim["id"])
-        for claim in claims if claim["span_start"] is not None
+        for claim in claims
+        if claim["span_start"] is not None
         for start, end in part_spans(body, claim["text"], claim["span_start"], claim["span_end"])
-    ]  # fmt: skip
+    ]
     seen: set[int] = set()
     return [
         highlighted(pieces(body, start, end, [s for s in spans if s[0] < end and s[1] > start]), claims_url, seen)
@@ -437,12 +443,13 @@ async def source_page_vars(database: str, request, datasette) -> dict:
         if source is None:
             return None
         claims = [
-            dict(zip(("id", "text", "status", "language", "span_start", "span_end"), row))
+            dict(zip(("id", "text", "status", "language", "span_start", "span_end"), row, strict=False))
             for row in db.execute(
                 "select id, text, status, language, span_start, span_end from claims where source_id = ? "
-                "order by span_start is null, span_start, id", [source[0]]
+                "order by span_start is null, span_start, id",
+                [source[0]],
             )
-        ]  # fmt: skip
+        ]
         body = db.execute("select body from source_texts where source_id = ?", [source[0]]).fetchone()
         return {
             "id": source[0],

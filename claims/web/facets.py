@@ -30,9 +30,27 @@ from ..vocabulary import PARTY_COLUMNS, ROLE_OF_COLUMN
 TABLE = "claims"
 # Query string arguments that change how claims are shown, not which ones.
 PRESENTATION_ARGS = {
-    "_next", "_sort", "_sort_desc", "_size", "_nocount", "_nofacet", "_nosuggest", "_col", "_nocol",
-    "_labels", "_label", "_shape", "_timelimit", "_json", "_trace", "_context", "_facet_size", "_stream", "_dl", "_nl",
-}  # fmt: skip
+    "_next",
+    "_sort",
+    "_sort_desc",
+    "_size",
+    "_nocount",
+    "_nofacet",
+    "_nosuggest",
+    "_col",
+    "_nocol",
+    "_labels",
+    "_label",
+    "_shape",
+    "_timelimit",
+    "_json",
+    "_trace",
+    "_context",
+    "_facet_size",
+    "_stream",
+    "_dl",
+    "_nl",
+}
 
 
 # Datasette's facet arguments whose columns the counted facet answers, with the same counts: Datasette would
@@ -111,7 +129,7 @@ class CountedFacet(Facet):
 
     async def _computed(self, columns: list[str], limit: int) -> tuple[dict[str, list[tuple]], list[str]]:
         """Group the claims this request selects: one query for the columns, one for the roles, side by side."""
-        claim_columns = [c for c in columns if c in counts.CLAIM_COLUMNS]
+        claim_columns = [c for c in columns if c in counts.FACETED_COLUMNS]
         role_columns = [c for c in columns if c in ROLE_OF_COLUMN]
         queries = {}
         if claim_columns:  # one pass over the matching claims, then a small group by per column
@@ -133,7 +151,7 @@ class CountedFacet(Facet):
         answers = await asyncio.gather(*(self._tally(sql, limit) for sql in queries.values()), return_exceptions=True)
         found: dict[str, list[tuple]] = {}
         timed_out: list[str] = []
-        for facets, answer in zip(queries, answers):
+        for facets, answer in zip(queries, answers, strict=False):
             if isinstance(answer, QueryInterrupted):
                 timed_out.extend(facets)
             elif isinstance(answer, BaseException):
@@ -163,11 +181,13 @@ class CountedFacet(Facet):
         actor_ids = {value for column, rows in tallies.items() if column in ROLE_OF_COLUMN for value, _ in rows}
         if actor_ids:
             placeholders = ", ".join("?" for _ in actor_ids)
-            rows = await self.ds.execute(self.database, f"select id, name from actors where id in ({placeholders})", list(actor_ids))
+            rows = await self.ds.execute(
+                self.database, f"select id, name from actors where id in ({placeholders})", list(actor_ids)
+            )
             names = dict(rows.rows)
             labels.update({column: names for column in tallies if column in ROLE_OF_COLUMN})
         for column in tallies:
-            if column in counts.CLAIM_COLUMNS:
+            if column in counts.FACETED_COLUMNS:
                 values = [value for value, _ in tallies[column]]
                 expanded = await self.ds.expand_foreign_keys(self.database, TABLE, column, values)
                 labels[column] = {value: label for (_, value), label in expanded.items()}
@@ -181,8 +201,7 @@ class CountedFacet(Facet):
         for value, count in rows[:size]:
             shown = labels.get(value, value)
             argument = str(shown if is_role else value)
-            same = (lambda typed: fold(typed) == fold(argument)) if is_role else (lambda typed: typed == argument)
-            typed = next((v for k, v in chosen if k == parameter and same(v)), None)
+            typed = next((v for k, v in chosen if k == parameter and _same_value(v, argument, is_role)), None)
             selected = typed is not None
             if selected:
                 path = path_with_removed_args(self.request, {parameter: typed})
@@ -231,9 +250,12 @@ class ListFacet(Facet):
             )
             try:
                 rows = await self.ds.execute(
-                    self.database, sql, self.params, truncate=False,
+                    self.database,
+                    sql,
+                    self.params,
+                    truncate=False,
                     custom_time_limit=self.ds.setting("facet_time_limit_ms"),
-                )  # fmt: skip
+                )
             except QueryInterrupted:
                 timed_out.append(column)
                 continue
@@ -242,8 +264,15 @@ class ListFacet(Facet):
                 argument = {f"{column}__arraycontains": str(value)}
                 selected = (f"{column}__arraycontains", str(value)) in chosen
                 path = (path_with_removed_args if selected else path_with_added_args)(self.request, argument)
-                values.append({"value": str(value), "label": str(value), "count": count, "selected": selected,
-                               "toggle_url": self.ds.absolute_url(self.request, path)})  # fmt: skip
+                values.append(
+                    {
+                        "value": str(value),
+                        "label": str(value),
+                        "count": count,
+                        "selected": selected,
+                        "toggle_url": self.ds.absolute_url(self.request, path),
+                    }
+                )
             results.append(
                 {
                     "name": column,
@@ -272,3 +301,8 @@ def actor_filters(request, table: str) -> FilterArguments | None:
             params.update({f"claims_role_{n}": role, f"claims_actor_{n}": fold(name)})
             descriptions.append(f'{column} includes "{name}"')
     return FilterArguments(where, params, descriptions) if where else None
+
+
+def _same_value(typed: str, argument: str, is_role: bool) -> bool:
+    """Whether the value typed in the URL is this facet value: an actor's name as any spelling, others exactly."""
+    return fold(typed) == fold(argument) if is_role else typed == argument

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..errors import ClaimsError, InvalidValue
 
 if TYPE_CHECKING:
-    import subprocess
+    pass
 
 METADATA_FILE = "metadata.yml"
 DATABASE_NAME = "claims"
@@ -116,35 +116,3 @@ def serve(db_path: str | Path, *, host: str, port: int, allow_robots: bool = Fal
     datasette = build_datasette(db_path, allow_robots=allow_robots, immutable=immutable)
     asyncio.run(datasette.invoke_startup())
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", lifespan="on")
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_in_background(db_path: str | Path, port: int, *, timeout: float = 30) -> subprocess.Popen:
-    """Start `claims serve` on 127.0.0.1:`port` in a child process and wait until it answers."""
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    process = subprocess.Popen(
-        [sys.executable, "-m", "claims", "serve", "--db", str(db_path), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1)
-            return process
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise ClaimsError(f"claims serve did not start: {process.stderr.read().strip()}") from None
-            time.sleep(0.1)

@@ -100,7 +100,7 @@ def read_article(path: Path, problems: Problems) -> tuple[dict, str] | None:
         return None
     source = sources[0]
     expected = {"key": name, "title": lines[0].strip(), "outlet": lines[1].rpartition(",")[0].strip(),
-                "published": lines[1].rpartition(",")[2].strip()}  # fmt: skip
+                "published": lines[1].rpartition(",")[2].strip()}
     for field, value in expected.items():
         if str(source.get(field)) != value:
             problems.add(path.name, f"sources[1].{field} is {source.get(field)!r}, the article says {value!r}")
@@ -316,7 +316,7 @@ def print_counts(pairs: dict, reports: list[Report], written: set[str]) -> dict[
         if label == "same":
             totals["same en-fr"] = by_language["en-fr"]
         print(f"{label:<12} {labelled:>8} {len(report_pairs):>13}"
-              + "".join(f" {by_language[p]:>6}" for p in ("en-en", "en-fr", "fr-fr")))  # fmt: skip
+              + "".join(f" {by_language[p]:>6}" for p in ("en-en", "en-fr", "fr-fr")))
     print(f"{'all':<12} {totals['all']:>8}   (same: pairs of reports; the others: pairs of keys)")
     totals["articles"] = len(written)
     totals["stories"] = sum(1 for n in stories.values() if n >= 2)

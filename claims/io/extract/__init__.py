@@ -61,12 +61,26 @@ from .figures import figures_in, known_measure
 from .reading import LOOKBACK, read_sentence
 from .words import NAME
 
-__all__ = ["article_metadata", "detect_language", "extract_claims", "figures_in", "known_measure", "split_sentences",
-           "write_draft"]
+__all__ = [
+    "article_metadata",
+    "detect_language",
+    "extract_claims",
+    "figures_in",
+    "known_measure",
+    "split_sentences",
+    "write_draft",
+]
 
-def extract_claims(text: str, *, language: str | None = None, known_actors: dict[str, str] | None = None,
-                   source: dict | None = None, actor_kinds: dict[str, str] | None = None,
-                   known_measures: list[str] | None = None) -> dict:
+
+def extract_claims(
+    text: str,
+    *,
+    language: str | None = None,
+    known_actors: dict[str, str] | None = None,
+    source: dict | None = None,
+    actor_kinds: dict[str, str] | None = None,
+    known_measures: list[str] | None = None,
+) -> dict:
     """A draft bundle (source, new actors, candidate claims) of the claims in a news article.
 
     `known_actors` maps folded aliases (`values.fold`) to canonical actor names; actors not in it
@@ -81,8 +95,14 @@ def extract_claims(text: str, *, language: str | None = None, known_actors: dict
     src = {k: v for k, v in {**meta, **(source or {})}.items() if v}
     outlet, published = src.get("outlet"), src.get("published")
     key = src.get("key") or f"{re.sub(r'[^a-z0-9]+', '-', fold(outlet or 'article'))}-{published or 'undated'}"
-    entry = {"key": key, "title": src.get("title") or "Untitled article", "outlet": outlet, "published": published,
-             "language": src.get("language") or language, "url": src.get("url")}
+    entry = {
+        "key": key,
+        "title": src.get("title") or "Untitled article",
+        "outlet": outlet,
+        "published": published,
+        "language": src.get("language") or language,
+        "url": src.get("url"),
+    }
     alias = meta.get("outlet_alias") if outlet == meta["outlet"] else None
     if alias and fold(outlet) not in (known_actors or {}) and fold(alias) in (known_actors or {}):
         outlet = known_actors[fold(alias)]  # "(CNS)" in the dateline names a known outlet
@@ -104,14 +124,16 @@ def extract_claims(text: str, *, language: str | None = None, known_actors: dict
                 ctx.last_by[tuple(claim["asserted_by"])] = claim
         ctx.prev_quote = drafted[-1] if drafted and drafted[-1]["quote"] and drafted[-1]["asserted_by"] else None
         runs = {fold(r) for r in re.findall(rf"{NAME}(?:\s+{NAME})+", sentence)}
-        latest = ctx.claims[-1:] if ctx.claims and ctx.claims[-1]["text"].strip("«»“”\"") in sentence else []
+        latest = ctx.claims[-1:] if ctx.claims and ctx.claims[-1]["text"].strip('«»“”"') in sentence else []
         ctx.prev_persons = {p for p in ctx.persons if fold(p) in runs}
         ctx.prev_persons |= {n for c in latest for n in c["asserted_by"] if person_like(n)}
         ctx.prev_parties = {n for c in drafted for n in c["asserted_by"]}
     used = {n for c in ctx.claims for role in ("asserted_by", "relayed_by", *ROLE_OF.values()) for n in c[role]}
-    return {"sources": [{k: v for k, v in entry.items() if v}],
-            "actors": [a for a in ctx.new.values() if a["name"] in used],
-            "claims": [_finish(c, key) for c in ctx.claims]}
+    return {
+        "sources": [{k: v for k, v in entry.items() if v}],
+        "actors": [a for a in ctx.new.values() if a["name"] in used],
+        "claims": [_finish(c, key) for c in ctx.claims],
+    }
 
 
 def _finish(claim: dict, key: str) -> dict:

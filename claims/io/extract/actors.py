@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ...values import fold
+from ...values import MONTH_NUMBERS, fold
 from .words import (
     ARTICLES,
     CAPITALS,
@@ -13,7 +13,6 @@ from .words import (
     DETERMINERS,
     FINITE,
     GENERIC,
-    MONTHS,
     NAME,
     PRONOUNS,
     STATE_AGENCIES,
@@ -25,30 +24,45 @@ from .words import (
 )
 
 LEADING_DETERMINERS = re.compile(rf"^(?:(?:{'|'.join(DETERMINERS)})\s+|[ld]['’])+", re.I)
-MEDIA_CUE = (r"\b(?:agence|agency|news|presse|press|medias?|journal|newspaper|television|tv|radio|chaine|"
-             r"broadcaster|diffuseur)\b")
+MEDIA_CUE = (
+    r"\b(?:agence|agency|news|presse|press|medias?|journal|newspaper|television|tv|radio|chaine|"
+    r"broadcaster|diffuseur)\b"
+)
 STATE_CUE = r"\b(?:officiel\w*|official|state|d etat|gouvernementa\w*|publique?)\b"
-ORG_CUE = (r"\b(?:onu|united nations|nations unies|otan|nato|ong|ngo|croix rouge|red cross|oms|unicef|hcr|unhcr|"
-           r"mission|fondation|foundation|association|institut|institute|union|commission|meteo|observat\w+|"
-           r"group|charity|society|coalition|collective|collectif|syndicat|federation|confederation)\b")
+ORG_CUE = (
+    r"\b(?:onu|united nations|nations unies|otan|nato|ong|ngo|croix rouge|red cross|oms|unicef|hcr|unhcr|"
+    r"mission|fondation|foundation|association|institut|institute|union|commission|meteo|observat\w+|"
+    r"group|charity|society|coalition|collective|collectif|syndicat|federation|confederation)\b"
+)
 KIND_CUES = [  # first match wins; media becomes state-media with a STATE_CUE
     ("intelligence", r"services? secrets?|renseignement|intelligence|espionnage|\b(?:nis|cia|fsb|mossad)\b"),
     ("media", MEDIA_CUE),
-    ("government", r"\b(?:ministere|ministry|ministre|minister|gouvernement|government|presidence|presidency|"
-                   r"kremlin|white house|maison blanche|autorites|authorities|officials|responsables|mairie)"),
-    ("military", r"\b(?:armee|army|military|militaires?|forces?|air force|navy|marine|etat major|general staff|"
-                 r"troupes|troops)\b"),
+    (
+        "government",
+        r"\b(?:ministere|ministry|ministre|minister|gouvernement|government|presidence|presidency|"
+        r"kremlin|white house|maison blanche|autorites|authorities|officials|responsables|mairie)",
+    ),
+    (
+        "military",
+        r"\b(?:armee|army|military|militaires?|forces?|air force|navy|marine|etat major|general staff|"
+        r"troupes|troops)\b",
+    ),
     ("organisation", ORG_CUE),
 ]
-TAIL = re.compile(r"\s+(?:dans|lors|devant|pendant|durant|après|avant|sur|via|in|on|at|during|after|before|while|to|"
-                  r"à|joint|reached|cité|quoted|hier|yesterday|today|aujourd'hui|overnight|tonight|cette semaine|"
-                  r"this week|la semaine|last week|" + "|".join(WEEKDAYS) + r")\b.*$", re.I)
+TAIL = re.compile(
+    r"\s+(?:dans|lors|devant|pendant|durant|après|avant|sur|via|in|on|at|during|after|before|while|to|"
+    r"à|joint|reached|cité|quoted|hier|yesterday|today|aujourd'hui|overnight|tonight|cette semaine|"
+    r"this week|la semaine|last week|" + "|".join(WEEKDAYS) + r")\b.*$",
+    re.I,
+)
 LEADING_DAY = re.compile(r"^(?:" + "|".join(WEEKDAYS) + r"|hier|yesterday|today|aujourd'hui)\s+", re.I)
 REPORT_PREFIX = re.compile(
     r"^(?:(?:un|une|le|la|les|des|the|a|an)\s+)?(?:(?:nouveau|nouvel|new|latest|dernier)\s+)?(?:bilan|rapport|"
     r"communiqué|décompte|chiffres?|estimations?|déclaration|statement|report|figures?|estimates?|data|toll|tally|"
     r"résultats?|results?|comptage|count)"
-    r"\b[^,;]*?\b(?:par|de|du|des|by|from|of)\s+(?:d['’])?", re.I)
+    r"\b[^,;]*?\b(?:par|de|du|des|by|from|of)\s+(?:d['’])?",
+    re.I,
+)
 
 
 def guess_kind(phrase: str) -> str:
@@ -64,9 +78,12 @@ def guess_kind(phrase: str) -> str:
 
 def person_like(name: str) -> bool:
     words = name.split()
-    return (2 <= len(words) <= 4 and all(re.fullmatch(r"[A-ZÀ-ÖØ-Þ][a-zà-ÿ-]+", w) for w in words)
-            and fold(words[0]) not in STOPWORDS | set(WEEKDAYS) | set(MONTHS) | word_set("selon according ce au")
-            and not any(re.search(pattern, fold(name)) for _, pattern in KIND_CUES))
+    return (
+        2 <= len(words) <= 4
+        and all(re.fullmatch(r"[A-ZÀ-ÖØ-Þ][a-zà-ÿ-]+", w) for w in words)
+        and fold(words[0]) not in STOPWORDS | set(WEEKDAYS) | set(MONTH_NUMBERS) | word_set("selon according ce au")
+        and not any(re.search(pattern, fold(name)) for _, pattern in KIND_CUES)
+    )
 
 
 def stem(word: str) -> str:
@@ -77,8 +94,14 @@ def stem(word: str) -> str:
 class Context:
     """What the article has named so far: actors, persons, descriptors, dates and claims."""
 
-    def __init__(self, known: dict[str, str], outlet: str | None, published: str | None, body: str,
-                 kinds: dict[str, str] | None = None):
+    def __init__(
+        self,
+        known: dict[str, str],
+        outlet: str | None,
+        published: str | None,
+        body: str,
+        kinds: dict[str, str] | None = None,
+    ):
         self.known = {**known, **{fold(v): v for v in known.values()}}
         self.kinds, self.mentions = kinds or {}, []
         self.new: dict[str, dict] = {}
@@ -143,18 +166,22 @@ class Context:
         """Actor names a phrase designates; a vague or ambiguous phrase becomes a note. `anonymous`: the sentence
         says the speaker is not named ("sous couvert d'anonymat"), which a known actor's name may say too."""
         text = re.sub(r"^(?:et|and|but|mais|while|alors que)\s+", "", phrase.strip(" ,;:«»“”\"'"), flags=re.I)
-        text = re.sub(r"^(?i:analysts?|experts?|economists?|researchers?|scientists?|strategists?|analystes?|"
-                      r"économistes?|chercheurs?|spécialistes?)\s+(?:at|of|from|with|chez|de|du|d')\s*(?=[A-ZÀ-Þ])",
-                      "", text)  # "Analysts at Brenvik Capital": the firm
+        text = re.sub(
+            r"^(?i:analysts?|experts?|economists?|researchers?|scientists?|strategists?|analystes?|"
+            r"économistes?|chercheurs?|spécialistes?)\s+(?:at|of|from|with|chez|de|du|d')\s*(?=[A-ZÀ-Þ])",
+            "",
+            text,
+        )  # "Analysts at Brenvik Capital": the firm
         if unnamed := ANONYMITY.search(text):  # "un officier sous couvert d'anonymat": an officer
-            text = text[:unnamed.start()].strip()
+            text = text[: unnamed.start()].strip()
             notes.append("Speaks on condition of anonymity.")
-        text = re.sub(r"\s+(?:led|headed|chaired|run|founded|dirigée?|présidée?|conduite?|menée?)\s+(?:by|par)\b.*$",
-                      "", text)  # "A mission led by former judge X": the mission
+        text = re.sub(
+            r"\s+(?:led|headed|chaired|run|founded|dirigée?|présidée?|conduite?|menée?)\s+(?:by|par)\b.*$", "", text
+        )  # "A mission led by former judge X": the mission
         text = TAIL.sub("", REPORT_PREFIX.sub("", re.sub(LEADING_DAY, "", text))).strip(" ,;:")
         acronym = re.search(r"\s*\((?P<a>[A-ZÀ-Þ][\w&.-]{1,11})\)$", text)  # "Front pour la libération (FLO)"
         if acronym:
-            text = text[:acronym.start()]
+            text = text[: acronym.start()]
             if fold(acronym["a"]) in self.known and fold(text) not in self.known:
                 return [self.known[fold(acronym["a"])]]
         core = re.sub(r"^(?:(?:les?|la|the|an?)\s+|l['’])", "", text, flags=re.I)  # without its article
@@ -165,16 +192,26 @@ class Context:
             found = self._split(core, notes)
         if found is None:
             found = self._known_by_words(text, notes, anonymous)
-        if found is None and (part := re.match(r"(?:one|some|two|several|many|l'une?|une?|certaine?s|plusieurs|"
-                                                r"deux)\s+(?:of|d'|des|de)\s+(?:(?:the|these|those|ces|les|ses|his|"
-                                                r"her|its|their)\s+)?(?P<x>.+)$", text, re.I)):
+        if found is None and (
+            part := re.match(
+                r"(?:one|some|two|several|many|l'une?|une?|certaine?s|plusieurs|"
+                r"deux)\s+(?:of|d'|des|de)\s+(?:(?:the|these|those|ces|les|ses|his|"
+                r"her|its|their)\s+)?(?P<x>.+)$",
+                text,
+                re.I,
+            )
+        ):
             found = self._one_of(text, part["x"], notes)  # "One of the sources": the sources named before
         if found is not None:
             return found
         bare = LEADING_DETERMINERS.sub("", text)  # "des sources sécuritaires": Sources sécuritaires
         content = [w for w in fold(bare).split() if w not in STOPWORDS]
-        if not content or set(content) <= GENERIC or fold(core) in VAGUE or (
-                fold(text).split()[0] in VAGUE - DETERMINERS):
+        if (
+            not content
+            or set(content) <= GENERIC
+            or fold(core) in VAGUE
+            or (fold(text).split()[0] in VAGUE - DETERMINERS)
+        ):
             notes.append(f"Attributed to '{text}' (no actor matched).")
             return []
         name = self.use(bare[0].upper() + bare[1:], guess_kind(text))
@@ -190,7 +227,7 @@ class Context:
         for claim in reversed(self.claims):
             for name in claim["asserted_by"]:
                 words = set(fold(name).split())
-                if stems & {stem(w) for w in words} or generic and words & GENERIC:
+                if stems & {stem(w) for w in words} or (generic and words & GENERIC):
                     notes.append(f"'{text}' read as {name}.")
                     return [name]
         return None
@@ -234,11 +271,14 @@ class Context:
         tail = re.search(rf"(?:^|\s)((?:{NAME}\s+)*{NAME})\s*$", text)  # descriptor + name: "governor Elena Marsh"
         run = tail[1].split() if tail else []
         cut = max((i + 1 for i, w in enumerate(run[:-1]) if fold(w) in TITLES), default=0)  # "Health Minister X"
-        head = (text[:tail.start(1)] + " ".join(run[:cut])).strip() if tail else ""
-        if head and fold(head) not in ARTICLES and not re.search(
-                r"(?:\b(?:de|du|des|of)(?:\s+(?:la|le|les|l['’]|the))?|['’]s?)$", head, re.I):
+        head = (text[: tail.start(1)] + " ".join(run[:cut])).strip() if tail else ""
+        if (
+            head
+            and fold(head) not in ARTICLES
+            and not re.search(r"(?:\b(?:de|du|des|of)(?:\s+(?:la|le|les|l['’]|the))?|['’]s?)$", head, re.I)
+        ):
             name, head_kind = " ".join(run[cut:]), next((k for k, p in KIND_CUES if re.search(p, fold(head))), None)
-            person = bool(cut) or person_like(name) and head_kind in (None, "government", "military")
+            person = bool(cut) or (person_like(name) and head_kind in (None, "government", "military"))
             kind = "person" if person else guess_kind(head) if head_kind else guess_kind(name)
             self._describe(head, name, person=kind == "person")
             return [self.use(name, kind)]
@@ -251,8 +291,9 @@ class Context:
                 matches = matches & self.seen or matches
             if matches:  # "le dirigeant", "the ministry"
                 return self._refer(text, matches, notes)
-            if set(key.split()) & COMPANY and (firms := [n for n in reversed(self.mentions)
-                                                         if self.kind_of(n) == "organisation"]):
+            if set(key.split()) & COMPANY and (
+                firms := [n for n in reversed(self.mentions) if self.kind_of(n) == "organisation"]
+            ):
                 return self._refer(text, {firms[0]}, notes)  # "the company", "la direction": the firm named last
         if re.fullmatch(NAME, text) and key in self.name_parts:  # a surname or first name: "Kim", "Marsh"
             return self._refer(text, self.name_parts[key], notes)
@@ -279,5 +320,8 @@ class Context:
         return [self.use(name, guess_kind(name))]
 
 
-ANONYMITY = re.compile(r"\s*,?\s*(?:sous couvert d'anonymat|sous le couvert de l'anonymat|(?:speaking )?on condition "
-                       r"of anonymity|who (?:asked|declined) not to be named|qui a requis l'anonymat)\b.*$", re.I)
+ANONYMITY = re.compile(
+    r"\s*,?\s*(?:sous couvert d'anonymat|sous le couvert de l'anonymat|(?:speaking )?on condition "
+    r"of anonymity|who (?:asked|declined) not to be named|qui a requis l'anonymat)\b.*$",
+    re.I,
+)

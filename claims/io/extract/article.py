@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime
 import re
 
-from ...values import fold
-from .words import EN_STOP, FR_STOP, MONTHS, OUTLETS, word_set
+from ...values import MONTH_NUMBERS, fold
+from .words import EN_STOP, FR_STOP, OUTLETS, word_set
 
 MAX_SENTENCE = 1500  # a longer run without sentence punctuation is not a claim
 # "PORT LAVAL, Nov 24 (Meridian Press) -", "Brenne (Valdor), 12 mars 2025 (AFP) -", "VESSANE (ATV) -"
-DATELINE = re.compile(r"^(?:[^()\n]{0,60}|[^()\n]{0,40}\([^()\n]{0,30}\)[^()\n]{0,40})"
-                      r"\((?P<o>[A-ZÀ-Þ][^()\n.!?;:]{0,40})\)\s*[-–—]+\s*")
+DATELINE = re.compile(
+    r"^(?:[^()\n]{0,60}|[^()\n]{0,40}\([^()\n]{0,30}\)[^()\n]{0,40})"
+    r"\((?P<o>[A-ZÀ-Þ][^()\n.!?;:]{0,40})\)\s*[-–—]+\s*"
+)
 BYLINE = re.compile(r"^(?:by|par|de notre (?:envoyée?|correspondante?))\s", re.I)
 
 
 def detect_language(text: str) -> str:
-    """"fr" or "en", by counting common French and English words in the first 20,000 characters."""
+    """ "fr" or "en", by counting common French and English words in the first 20,000 characters."""
     words = fold(text[:20000]).split()
     return "fr" if sum(w in FR_STOP for w in words) > sum(w in EN_STOP for w in words) else "en"
 
@@ -37,7 +39,7 @@ def _date_in(line: str) -> str | None:
     found += [(m[3], m[1], m[2]) for m in re.finditer(r"\b([a-z]+) (\d{1,2})(?:st|nd|rd|th)? (\d{4})\b", folded)]
     for year, month, day in found:
         try:
-            return datetime.date(int(year), int(MONTHS.get(month, month)), int(day)).isoformat()
+            return datetime.date(int(year), int(MONTH_NUMBERS.get(month, month)), int(day)).isoformat()
         except ValueError:
             continue
     return None
@@ -46,8 +48,12 @@ def _date_in(line: str) -> str | None:
 def _outlet_like(line: str) -> bool:
     """Whether a header line could be an outlet's name: a few capitalised words ("Meridian Press", "ATV")."""
     words = line.split()
-    return 1 <= len(words) <= 4 and not re.search(r"[\d.,;:!?«»“”\"]", line) and not BYLINE.match(line) and all(
-        re.fullmatch(r"[A-ZÀ-Þ][\w'’&-]*", w) or fold(w) in word_set("de du des of the la le l") for w in words)
+    return (
+        1 <= len(words) <= 4
+        and not re.search(r"[\d.,;:!?«»“”\"]", line)
+        and not BYLINE.match(line)
+        and all(re.fullmatch(r"[A-ZÀ-Þ][\w'’&-]*", w) or fold(w) in word_set("de du des of the la le l") for w in words)
+    )
 
 
 def _abbreviates(short: str, name: str) -> bool:
@@ -84,7 +90,7 @@ def split_article(text: str) -> tuple[dict, str]:
             meta["outlet_alias"] = shown
         # the dateline's date when it has a year: "Nov 24" alone gives none (a year is not guessed)
         meta["published"] = meta["published"] or _date_in(match.group())
-        body = body[match.end():]
+        body = body[match.end() :]
     elif named and not meta["outlet"]:
         meta["outlet"] = named
     return meta, body
@@ -102,14 +108,15 @@ def split_sentences(text: str) -> list[str]:
     for paragraph in re.split(r"\n\s*\n", text):
         para, start = " ".join(paragraph.split()), 0
         for m in re.finditer(r"[.!?…]+[»”\"’)]*\s+(?=[«“\"(]?\s?[A-ZÀ-ÖØ-Þ0-9])", para):
-            before = para[start:m.end()].rstrip()
-            last = before.rstrip("»”\"’)").rsplit(None, 1)[-1] if before.strip() else ""
-            depth = (before.count("«") - before.count("»") + before.count("“") - before.count("”")
-                     + before.count('"') % 2)  # quotes still open
+            before = para[start : m.end()].rstrip()
+            last = before.rstrip('»”"’)').rsplit(None, 1)[-1] if before.strip() else ""
+            depth = (
+                before.count("«") - before.count("»") + before.count("“") - before.count("”") + before.count('"') % 2
+            )  # quotes still open
             short = fold(last) in word_set("m mm mme dr mr mrs ms st prof gen col lt gov sen rep jr sr vs no p ex cf")
             if (short or re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?\.?", last) or depth > 0) and len(before) < MAX_SENTENCE:
                 continue
-            sentences.append(para[start:m.end()].strip())
+            sentences.append(para[start : m.end()].strip())
             start = m.end()
         if para[start:].strip():
             sentences.append(para[start:].strip())

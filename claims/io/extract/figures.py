@@ -10,6 +10,7 @@ from text_to_num.lang import LANG
 
 from ...errors import InvalidValue
 from ...values import (
+    MONTH_NUMBERS,
     NUMBER_PATTERN_DOT_GROUPS,
     fold,
     parse_figure,
@@ -17,54 +18,91 @@ from ...values import (
     plain_number,
     read_amount,
 )
-from .words import FINITE, MONTHS, STOPWORDS, word_set
+from .words import FINITE, STOPWORDS, word_set
 
-UNITS = {"soldats": "soldiers", "militaires": "soldiers", "troupes": "troops", "civils": "civilians",
-         "personnes": "people", "enfants": "children", "femmes": "women", "obus": "shells", "roquettes": "rockets",
-         "dirigeants": "leaders", "deplacements": "trips", "visites": "visits", "prisonniers": "prisoners",
-         "otages": "hostages", "refugies": "refugees", "habitants": "residents", "maisons": "homes",
-         "logements": "homes", "batiments": "buildings", "ecoles": "schools", "chars": "tanks", "avions": "aircraft",
-         "victimes": "victims", "manifestants": "protesters", "combattants": "fighters", "frappes": "strikes",
-         "attaques": "attacks", "pays": "countries", "membres": "members", "familles": "families"}
-TIME_UNITS = word_set("ans an annees annee years year mois months month jours jour days day heures heure hours hour "
-                      "minutes semaines semaine weeks week siecles siecle centuries decennies decades")
+UNITS = {
+    "soldats": "soldiers",
+    "militaires": "soldiers",
+    "troupes": "troops",
+    "civils": "civilians",
+    "personnes": "people",
+    "enfants": "children",
+    "femmes": "women",
+    "obus": "shells",
+    "roquettes": "rockets",
+    "dirigeants": "leaders",
+    "deplacements": "trips",
+    "visites": "visits",
+    "prisonniers": "prisoners",
+    "otages": "hostages",
+    "refugies": "refugees",
+    "habitants": "residents",
+    "maisons": "homes",
+    "logements": "homes",
+    "batiments": "buildings",
+    "ecoles": "schools",
+    "chars": "tanks",
+    "avions": "aircraft",
+    "victimes": "victims",
+    "manifestants": "protesters",
+    "combattants": "fighters",
+    "frappes": "strikes",
+    "attaques": "attacks",
+    "pays": "countries",
+    "membres": "members",
+    "familles": "families",
+}
+TIME_UNITS = word_set(
+    "ans an annees annee years year mois months month jours jour days day heures heure hours hour "
+    "minutes semaines semaine weeks week siecles siecle centuries decennies decades"
+)
 _E = r"(?:e|s|es)?"  # French participle endings, on folded text
-MEASURES = [("c_killed", rf"tue{_E}|mort{_E}|killed|killing|dead|died|deaths?|decede{_E}|deces|peri{_E}"),
-            ("c_wounded", rf"blesse{_E}|wounded|wounding|injured|injuring|hurt"),
-            ("c_missing", rf"disparu{_E}|missing"),
-            ("c_protesters", rf"manifeste{_E}|defile{_E}|marched|demonstrated|protested|crowd|foule|cortege"),
-            ("c_arrested", rf"arrete{_E}|interpelle{_E}|arrested|detained"),
-            ("c_displaced", r"deplace(?:e|s|es)|displaced|fled|fui|homeless|sans abri"),
-            ("c_evacuated", rf"evacue{_E}|evacuated|evacuations?"),
-            ("a_sent", rf"envoye{_E}|deploye{_E}|sent|deployed|dispatched|depeche{_E}"),
-            ("a_launched", rf"lance{_E}|tire{_E}|launched|fired"), ("a_shot_down", rf"abattu{_E}|shot down|downed"),
-            ("a_intercepted", rf"intercepte{_E}|intercepted"), ("a_destroyed", rf"detruit{_E}|destroyed"),
-            ("a_damaged", rf"endommage{_E}|damaged"), ("a_expected", rf"attendu{_E}|expected")]
+MEASURES = [
+    ("c_killed", rf"tue{_E}|mort{_E}|killed|killing|dead|died|deaths?|decede{_E}|deces|peri{_E}"),
+    ("c_wounded", rf"blesse{_E}|wounded|wounding|injured|injuring|hurt"),
+    ("c_missing", rf"disparu{_E}|missing"),
+    ("c_protesters", rf"manifeste{_E}|defile{_E}|marched|demonstrated|protested|crowd|foule|cortege"),
+    ("c_arrested", rf"arrete{_E}|interpelle{_E}|arrested|detained"),
+    ("c_displaced", r"deplace(?:e|s|es)|displaced|fled|fui|homeless|sans abri"),
+    ("c_evacuated", rf"evacue{_E}|evacuated|evacuations?"),
+    ("a_sent", rf"envoye{_E}|deploye{_E}|sent|deployed|dispatched|depeche{_E}"),
+    ("a_launched", rf"lance{_E}|tire{_E}|launched|fired"),
+    ("a_shot_down", rf"abattu{_E}|shot down|downed"),
+    ("a_intercepted", rf"intercepte{_E}|intercepted"),
+    ("a_destroyed", rf"detruit{_E}|destroyed"),
+    ("a_damaged", rf"endommage{_E}|damaged"),
+    ("a_expected", rf"attendu{_E}|expected"),
+]
 MEASURE = re.compile("|".join(rf"\b(?P<{k}>{p})\b" for k, p in MEASURES))
 # Measure names that mean the same count, across French and English, the extractor's own name first. A drafted
 # measure takes the name the database already uses for its group (`known_measures`), else the group's first.
-MEASURE_GROUPS = [group.split() for group in (
-    "killed dead deaths death_toll toll bodies fatalities died morts tues deces victims victimes corps cadavres",
-    "wounded injured hurt injuries blesses",
-    "missing disappeared unaccounted disparus",
-    "displaced homeless sans_abri deplaces",
-    "evacuated evacuees evacuations evacues",
-    "refugees refugies",
-    "protesters demonstrators marchers crowd manifestants",
-    "arrested detained arrests detentions interpelles arretes interpellations detenus",
-    "troops_sent troops_deployed soldiers_sent troops_massed",
-    "cases infections infected cas",
-    "hospitalised hospitalized hospitalisations",
-    "jobs_cut job_cuts layoffs redundancies suppressions_de_postes licenciements")]
+MEASURE_GROUPS = [
+    group.split()
+    for group in (
+        "killed dead deaths death_toll toll bodies fatalities died morts tues deces victims victimes corps cadavres",
+        "wounded injured hurt injuries blesses",
+        "missing disappeared unaccounted disparus",
+        "displaced homeless sans_abri deplaces",
+        "evacuated evacuees evacuations evacues",
+        "refugees refugies",
+        "protesters demonstrators marchers crowd manifestants",
+        "arrested detained arrests detentions interpelles arretes interpellations detenus",
+        "troops_sent troops_deployed soldiers_sent troops_massed",
+        "cases infections infected cas",
+        "hospitalised hospitalized hospitalisations",
+        "jobs_cut job_cuts layoffs redundancies suppressions_de_postes licenciements",
+    )
+]
 MEASURE_GROUP = {name: group for group in MEASURE_GROUPS for name in group}
 # Amounts in words that are not cardinals: "une vingtaine" (about 20), "des centaines" (at least 100), "a dozen",
 # "tens of thousands". The value is text2num's for the word's base ("vingtaine" -> vingt, "milliers" -> mille,
 # "hundreds" -> hundred); "dozen" is the one base text2num does not read.
 COLLECTIVE = {
     "fr": r"(?:(?:une?|la|le|des|quelques|plusieurs|de\s+nombreu(?:x|ses)|les)\s+)?(?:[a-zà-ÿ]+aines?|milliers?)"
-          r"(?:\s+(?:de|d['’])\s*(?:[a-zà-ÿ]+aines?|milliers?|millions|milliards))?(?![\w-])",
+    r"(?:\s+(?:de|d['’])\s*(?:[a-zà-ÿ]+aines?|milliers?|millions|milliards))?(?![\w-])",
     "en": r"(?:(?:an?|a\s+few|several|some|many|the)\s+)?(?:dozens?|tens|hundreds?|thousands?|millions?|billions?)"
-          r"(?:\s+of\s+(?:thousands|millions|billions))?(?![\w-])"}
+    r"(?:\s+of\s+(?:thousands|millions|billions))?(?![\w-])",
+}
 DOZEN = 12
 QUALIFIER = re.compile(
     r"\b(?:(?P<q1>plus de|plus d'|more than|over|upwards of|in excess of|au-delà de|dépasser|dépasse|dépassent|"
@@ -75,10 +113,14 @@ QUALIFIER = re.compile(
     r"(?P<q4>moins de|moins d'|less than|fewer than|under)|"
     r"(?P<q5>environ|quelque|près de|près d'|presque|autour de|approximativement|about|around|roughly|"
     r"approximately|nearly|almost|some|an estimated|estimated|estimée?s? à|évaluée?s? à|estimated at|"
-    r"an estimated(?:\s+[\w-]+){1,3}\s+of|estimé(?:e|s|es)?(?:\s+[\w-]+){0,2}\s+à))\s*[\"“«”»]?\s*$", re.I)
+    r"an estimated(?:\s+[\w-]+){1,3}\s+of|estimé(?:e|s|es)?(?:\s+[\w-]+){0,2}\s+à))\s*[\"“«”»]?\s*$",
+    re.I,
+)
 PREFIX = {"q1": ">", "q2": ">=", "q3": "<=", "q4": "<", "q5": "~"}
-YEAR_BEFORE = word_set("en in depuis since de d of fin debut mid early late until by from to avant apres before after "
-                       "entre between et and l")
+YEAR_BEFORE = word_set(
+    "en in depuis since de d of fin debut mid early late until by from to avant apres before after "
+    "entre between et and l"
+)
 DIGITS = rf"(?<![\w.,'’:/-])(?:{NUMBER_PATTERN_DOT_GROUPS})(?![\w'’]|[.,:]\d|-\w)"  # values.py reads what it finds
 
 
@@ -92,22 +134,34 @@ def _cardinal_pattern(language: str) -> str:
     word, first_word = ("|".join(sorted(words, key=len, reverse=True)) for words in (parts, first))
     joined_by_and = "|".join(sorted(lang.AND_NUMS & parts))  # "vingt et un"
     after_multiplier = "".join(f"(?<={m})" if not i else f"|(?<={m})" for i, m in enumerate(sorted(multipliers)))
-    join = (rf"(?:\s+|-){lang.AND}(?:\s+|-)(?=(?:{joined_by_and})\b)" if joined_by_and
-            else rf"(?:{after_multiplier})\s+{lang.AND}\s+")  # "two hundred and fifty"
+    join = (
+        rf"(?:\s+|-){lang.AND}(?:\s+|-)(?=(?:{joined_by_and})\b)"
+        if joined_by_and
+        else rf"(?:{after_multiplier})\s+{lang.AND}\s+"
+    )  # "two hundred and fifty"
     more = rf"(?:\s+|-|{join})(?:{word})\b"
     alone = "|".join(sorted(lang.NEVER_IF_ALONE & parts))  # "un", "one": not a figure on their own
     return rf"\b(?!(?:{alone})\b(?!{more}))(?:{first_word})\b(?:{more})*"
 
 
-NUMBERS = {language: re.compile(rf"{DIGITS}|\b{COLLECTIVE.get(language, '(?:' + '|'.join(COLLECTIVE.values()) + ')')}"
-                                + (f"|{_cardinal_pattern(language)}" if language in LANG else ""), re.I)
-           for language in ("fr", "en", None)}  # fmt: skip
-WORD_RANGE = {language: re.compile(rf"\s+(?:et|and|à|to)\s+(?P<n>{_cardinal_pattern(language)})", re.I)
-              for language in ("fr", "en")}  # "entre deux et trois"
-UNIT_NOUN = re.compile(r"[\s\"”»]*(?:(?:de|d['’]|of|autres|other|more|additional|nouveaux|nouvelles|new|suspected|"
-                       r"confirmed|reported|registered|recorded|possible|probable|suspecté?e?s|confirmé?e?s|"
-                       r"présumé?e?s|probables|possibles)\s+)*"
-                       r"(?P<cap>[A-ZÀ-Þ][\w-]*\s+)?(?:d['’])?(?P<w>[a-zà-ÿ-]{2,})")
+NUMBERS = {
+    language: re.compile(
+        rf"{DIGITS}|\b{COLLECTIVE.get(language, '(?:' + '|'.join(COLLECTIVE.values()) + ')')}"
+        + (f"|{_cardinal_pattern(language)}" if language in LANG else ""),
+        re.I,
+    )
+    for language in ("fr", "en", None)
+}
+WORD_RANGE = {
+    language: re.compile(rf"\s+(?:et|and|à|to)\s+(?P<n>{_cardinal_pattern(language)})", re.I)
+    for language in ("fr", "en")
+}  # "entre deux et trois"
+UNIT_NOUN = re.compile(
+    r"[\s\"”»]*(?:(?:de|d['’]|of|autres|other|more|additional|nouveaux|nouvelles|new|suspected|"
+    r"confirmed|reported|registered|recorded|possible|probable|suspecté?e?s|confirmé?e?s|"
+    r"présumé?e?s|probables|possibles)\s+)*"
+    r"(?P<cap>[A-ZÀ-Þ][\w-]*\s+)?(?:d['’])?(?P<w>[a-zà-ÿ-]{2,})"
+)
 CURRENCIES = {"$": "dollars", "€": "euros", "£": "pounds"}
 
 
@@ -128,8 +182,13 @@ def known_measure(measure: str, known: list[str] | None) -> tuple[str, str | Non
     return group[0], f"New measure name proposed: '{group[0]}'."
 
 
-def figures_in(text: str, language: str = "fr", notes: list[str] | None = None, like: list[str] = (),
-               known_measures: list[str] | None = None) -> list[str]:
+def figures_in(
+    text: str,
+    language: str = "fr",
+    notes: list[str] | None = None,
+    like: list[str] = (),
+    known_measures: list[str] | None = None,
+) -> list[str]:
     """Figure SPECs for the amounts a text states: qualifier, unit and a measure guessed from nearby words, named as
     `known_measure` says; an amount with neither unit nor measure takes those of the figure in `like` (a parallel
     clause's: "..., while Y said 20,000 had left")."""
@@ -159,17 +218,24 @@ def figures_in(text: str, language: str = "fr", notes: list[str] | None = None, 
 def _value_at(text: str, m: re.Match, language: str) -> tuple | None:
     """The SPEC value of the amount at `m` (qualifier, scale, range), the text around it, where it ends and a note;
     None for years, dates, times and "the two"; a value of None up to where a number that does not read ends."""
-    token, before, after = m.group(), text[max(0, m.start() - 60):m.start()], text[m.end():m.end() + 120]
+    token, before, after = m.group(), text[max(0, m.start() - 60) : m.start()], text[m.end() : m.end() + 120]
     prev_word = fold((re.findall(r"[\w'’]+", before) or [""])[-1])
     next_word = fold((re.findall(r"[\w'’]+", after) or [""])[0])
     year = re.fullmatch(r"(?:19|20)\d\d", token) and (
-        prev_word in YEAR_BEFORE or next_word in STOPWORDS or not next_word)
+        prev_word in YEAR_BEFORE or next_word in STOPWORDS or not next_word
+    )
     determined = prev_word in word_set("the les ces these those both their leurs ses its his")  # "the two countries"
     collective = _collective(token, language) if token[0].isalpha() else None
     qualifier = QUALIFIER.search(before)
     word_at_end = token[0].isalpha() and not collective and not re.match(r"\s*[\"”»]?\s*[a-zà-ÿ]", after)
-    if year or determined and not collective or MONTHS.keys() & {prev_word, next_word} or re.match(
-            r"\s*(?:h\d|:)", after) or word_at_end and not qualifier or _places(after):  # "injuring at least six"
+    if (
+        year
+        or (determined and not collective)
+        or MONTH_NUMBERS.keys() & {prev_word, next_word}
+        or re.match(r"\s*(?:h\d|:)", after)
+        or (word_at_end and not qualifier)
+        or _places(after)
+    ):  # "injuring at least six"
         return None
     dot_groups, prefix, note = language != "en", None, None
     try:
@@ -180,20 +246,20 @@ def _value_at(text: str, m: re.Match, language: str) -> tuple | None:
         else:
             low, end = read_amount(text, m.start(), dot_groups=dot_groups)  # with its scale: "1,2 million"
     except InvalidValue:  # what values.py will not read: "10.000" in English, "25 00", "deux deux"
-        rest = m.end() + len(re.match(r"[\d\s.,'’_]*", text[m.end():m.end() + 60]).group())
+        rest = m.end() + len(re.match(r"[\d\s.,'’_]*", text[m.end() : m.end() + 60]).group())
         return None, before, after, rest, None
     if token[0].isalpha() and not collective and (high := _word_range(text, m, before, language)):
-        return f"{plain_number(low)}-{plain_number(high[0])}", before, text[high[1]:high[1] + 120], high[1], None
-    after = after[end - m.end():]
+        return f"{plain_number(low)}-{plain_number(high[0])}", before, text[high[1] : high[1] + 120], high[1], None
+    after = after[end - m.end() :]
     rng = re.match(rf"\s*(?:(?P<dash>[-–])|et|and|à|to)\s*(?P<n>{DIGITS})", after)
     if rng and token[0].isdigit() and (rng["dash"] or re.search(r"\b(?:entre|between|de|from)\s+$", before, re.I)):
         start = end + rng.start("n")
         try:
             high_end = read_amount(text, start, dot_groups=dot_groups)[1]
-            low, high = parse_range(text[m.start():end], text[start:high_end], dot_groups=dot_groups)
+            low, high = parse_range(text[m.start() : end], text[start:high_end], dot_groups=dot_groups)
         except InvalidValue:  # a range that goes down
             return None
-        return f"{plain_number(low)}-{plain_number(high)}", before, after[high_end - end:], high_end, None
+        return f"{plain_number(low)}-{plain_number(high)}", before, after[high_end - end :], high_end, None
     if qualifier:  # "plus d'une centaine": more than 100
         prefix = PREFIX[qualifier.lastgroup]
     elif prefix:
@@ -201,8 +267,9 @@ def _value_at(text: str, m: re.Match, language: str) -> tuple | None:
     return f"{prefix or ''}{plain_number(low)}", before, after, end, note
 
 
-_COLLECTIVE_LEADS = word_set("un une la le des quelques plusieurs de nombreux nombreuses les a an few several some "
-                             "many the")
+_COLLECTIVE_LEADS = word_set(
+    "un une la le des quelques plusieurs de nombreux nombreuses les a an few several some many the"
+)
 _SEVERAL = word_set("few several some many quelques plusieurs nombreux nombreuses des")
 _ONE = word_set("un une la le a an")
 _MULTIPLIERS = word_set("hundred thousand million billion")
@@ -218,7 +285,7 @@ def _collective(words: str, language: str) -> tuple[str, int] | None:
     lead = parts[0] if parts[0] in _COLLECTIVE_LEADS else None
     heads = [w for w in parts if w not in _COLLECTIVE_LEADS | {"d", "of"}]
     values = [_base_value(w, language) for w in heads]
-    if not values or None in values or parts == ["the"] + heads and len(heads) == 1:
+    if not values or None in values or (parts == ["the", *heads] and len(heads) == 1):
         return None
     value, first = 1, heads[0]
     for v in values:
@@ -259,9 +326,14 @@ def _word_range(text: str, m: re.Match, before: str, language: str) -> tuple[int
 
 def _places(after: str) -> bool:
     """Whether the amount is a distance that places something ("15 km north of the city", "à 30 km de Lyon")."""
-    return bool(re.match(r"\s*(?:km|kilom[eè]tres?|kilometers?|kilometres?|miles?|m|mètres?|metres?)\s+(?:au\s+)?"
-                         r"(?:north|south|east|west|nord|sud|est|ouest|from|away|de|du|d'|of|off|outside|inland)\b",
-                         after, re.I))
+    return bool(
+        re.match(
+            r"\s*(?:km|kilom[eè]tres?|kilometers?|kilometres?|miles?|m|mètres?|metres?)\s+(?:au\s+)?"
+            r"(?:north|south|east|west|nord|sud|est|ouest|from|away|de|du|d'|of|off|outside|inland)\b",
+            after,
+            re.I,
+        )
+    )
 
 
 def _cardinal(words: str, language: str) -> int:
@@ -277,41 +349,51 @@ def _cardinal(words: str, language: str) -> int:
 
 _NOT_PLURAL = word_set("was has is does this its his hers yes thus plus less unless across")
 # words right after an amount that are not its unit: "killed at least 11 since January", "30 depuis lundi"
-_NOT_UNIT = word_set("since during after before until across per over under between among last next this these "
-                     "those each every then now ago depuis pendant apres avant durant parmi selon contre")
+_NOT_UNIT = word_set(
+    "since during after before until across per over under between among last next this these "
+    "those each every then now ago depuis pendant apres avant durant parmi selon contre"
+)
 
 
 def _unit_and_measure(before: str, after: str, unit: str | None) -> tuple[str | None, str | None, str | None]:
     """The unit shown with an amount, the unit later amounts inherit, and the measure ("killed", "troops_sent")."""
     part_of = re.match(rf"\s*(?:of|sur)\s+(?:the\s+|les\s+)?{DIGITS}", after)  # "45 of 60 drones"
-    noun = UNIT_NOUN.match(after[part_of.end():] if part_of else after)
+    noun = UNIT_NOUN.match(after[part_of.end() :] if part_of else after)
     word = "%" if re.match(r"\s*(?:%|pour ?cent|per ?cent)", after) else fold(noun["w"]) if noun else ""
     if word in TIME_UNITS:
         return None, unit, None
     casualty = MEASURE.fullmatch(word)
     casualty = casualty.lastgroup[2:] if casualty and casualty.lastgroup.startswith("c_") else None
-    verb = word.endswith(("ait", "aient", "ed", "era", "ira", "ront")) or word in ("fui", "sont", "ont") or bool(
-        FINITE.fullmatch(word))  # "nearly 20,000 had left": no unit
+    verb = (
+        word.endswith(("ait", "aient", "ed", "era", "ira", "ront"))
+        or word in ("fui", "sont", "ont")
+        or bool(FINITE.fullmatch(word))
+    )  # "nearly 20,000 had left": no unit
     regular = word and not casualty and word not in STOPWORDS | _NOT_UNIT and not verb
     shown_word = noun["w"] if noun and word != "%" else word  # as written: "grévistes", not "grevistes"
     followed = noun and regular and not word.endswith("s")  # "ballot boxes", not "soldiers were"
-    compound = re.match(r"\s+([a-z-]{2,}s)\b", after[noun.end():]) if followed else None
+    compound = re.match(r"\s+([a-z-]{2,}s)\b", after[noun.end() :]) if followed else None
     if compound and compound[1] not in _NOT_PLURAL:
         shown_word += compound.group()  # "ballot boxes", "polling stations"
     own = UNITS.get(word, shown_word) if regular else noun["cap"].strip() if noun and noun["cap"] else None
     own = CURRENCIES.get(before.rstrip()[-1:]) or own
     aside = re.search(r"\b(?:including|dont|among them|parmi lesquels|notamment)\s+(?:\S+\s+){0,2}$", before, re.I)
     shown, inherited = own or unit, unit if aside or own == "%" else own or unit
-    after_verbs = "" if part_of else re.split(r"[,;.]|\s(?:et|and|mais|but)\s", after[noun.end() if noun else 0:])[0]
+    after_verbs = "" if part_of else re.split(r"[,;.]|\s(?:et|and|mais|but)\s", after[noun.end() if noun else 0 :])[0]
     before_verbs = re.split(r"[;.:]|\b(?:que|qu'|that)\b", before)[-1]
-    counted = re.search(r"\b(?:number|nombre|count|total|tally)\s+(?:of|de|d['’])\s*([a-zà-ÿ]{3,})\s+(?:at|à)\s*$",
-                        before)  # "put the number of cases at 980": cases
+    counted = re.search(
+        r"\b(?:number|nombre|count|total|tally)\s+(?:of|de|d['’])\s*([a-zà-ÿ]{3,})\s+(?:at|à)\s*$", before
+    )  # "put the number of cases at 980": cases
     named = re.search(r"\b([a-zà-ÿ]{4,})\s+(?:de|d['’]|of)\s*$", before)  # "une magnitude de 6,8": magnitude
-    measure = (casualty or (fold(counted[1]) if counted else None) or _measure(fold(after_verbs), shown, first=True)
-               or _measure(fold(before_verbs), shown, first=False)
-               or {"%": "percent"}.get(shown) or re.sub(r"\W+", "_", fold(shown or "")).strip("_")
-               or (fold(named[1]) if named and fold(named[1]) not in STOPWORDS and not QUALIFIER.search(before)
-                   else None))
+    measure = (
+        casualty
+        or (fold(counted[1]) if counted else None)
+        or _measure(fold(after_verbs), shown, first=True)
+        or _measure(fold(before_verbs), shown, first=False)
+        or {"%": "percent"}.get(shown)
+        or re.sub(r"\W+", "_", fold(shown or "")).strip("_")
+        or (fold(named[1]) if named and fold(named[1]) not in STOPWORDS and not QUALIFIER.search(before) else None)
+    )
     return shown, inherited, measure
 
 
