@@ -1,9 +1,9 @@
-"""Fit the weights of the matching score (claims/matching.py WEIGHTS, BIAS) on a labelled set, and print them.
+"""Fit the weights of the matching score (claims/match_weights.json, read by claims/matching.py) on a labelled set, and print them.
 
 The reports of bench/corpus/match arrive in date order, as bench/match.py replays them; every candidate the
 indexes give for a new report is a pair, labelled twice: the same claim or not (SAME_*), and related or not
 (same, updates or contradicts: RELATED_*). A logistic regression with an L2 penalty (plain gradient descent, no dependency) fits the
-weights of `Matcher.features`. Paste what it prints into claims/matching.py, then check the result on the sets
+weights of `Matcher.features`. --write puts what it prints into claims/match_weights.json, then check the result on the sets
 it was not fitted on (`python bench/match.py`): a score that only holds on its own set shows there at once.
 
     python bench/fit_match.py bench/corpus/match --write    # fit on one set (then measure on the others)
@@ -13,6 +13,7 @@ it was not fitted on (`python bench/match.py`): a score that only holds on its o
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 from pathlib import Path
@@ -59,19 +60,12 @@ def fit(features: list[dict], labels: list[int]) -> tuple[float, dict[str, float
     return bias, weights
 
 
-def weights_source(name: str, bias: float, weights: dict[str, float]) -> str:
-    """The weights as the lines of claims/matching.py that hold them (as `ruff format` writes them)."""
-    lines = [f"{name}_BIAS = {bias:.2f}", f"{name}_WEIGHTS = {{"]
-    lines += [f'    "{key}": {value:.2f},' for key, value in weights.items()]
-    return "\n".join([*lines, "}"]) + "\n"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "sets", nargs="*", type=Path, help="labelled sets to fit on (default: every bench/corpus/match*)"
     )
-    parser.add_argument("--write", action="store_true", help="write the weights into claims/matching.py")
+    parser.add_argument("--write", action="store_true", help="write the weights into claims/match_weights.json")
     args = parser.parse_args()
     folders = args.sets or sorted(p for p in SETS.glob("match*") if (p / "relations.yml").exists())
     features, same, related = [], [], []
@@ -83,16 +77,15 @@ def main() -> int:
         f"{sum(related)} related",
         file=sys.stderr,
     )
-    text = "".join(
-        weights_source(name, *fit(features, labels)) for name, labels in (("SAME", same), ("RELATED", related))
-    )
+    fitted = {}
+    for name, labels in (("same", same), ("related", related)):
+        bias, weights = fit(features, labels)
+        fitted[name] = {"bias": round(bias, 2), "weights": {key: round(value, 2) for key, value in weights.items()}}
+    text = json.dumps(fitted, indent=2) + "\n"
     print(text, end="")
     if args.write:
-        path = Path(__file__).resolve().parent.parent / "claims" / "matching.py"
-        source = path.read_text(encoding="utf-8")
-        start = source.index("SAME_BIAS = ")
-        end = source.index("\n}\n", source.index("RELATED_WEIGHTS = ")) + len("\n}\n")
-        path.write_text(source[:start] + text + source[end:], encoding="utf-8")
+        path = Path(__file__).resolve().parent.parent / "claims" / "match_weights.json"
+        path.write_text(text, encoding="utf-8")
         print(f"written into {path}", file=sys.stderr)
     return 0
 

@@ -19,9 +19,11 @@ figure), `updates` (the same side's different figure: the newer report updates t
 from __future__ import annotations
 
 import heapq
+import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import resources
 
 from sqlite_utils import Database
 
@@ -49,47 +51,10 @@ CACHE_SIZE = 5_000  # reports kept in memory by a matcher (then forgotten: `clai
 WEIGHTS_KEPT = 50_000  # word counts kept in memory
 # The score is a logistic function of `Matcher.features`: how likely the two are the same claim (SAME_*) when the
 # relation suggested is `same`, how likely they are related (RELATED_*) when it is `updates` or `contradicts`.
-# Weights fitted by bench/fit_match.py on bench/corpus/match, checked on sets it never saw (bench/corpus/match-*).
-SAME_BIAS = -4.47
-SAME_WEIGHTS = {
-    "cognates": 1.14,
-    "wording": 1.27,
-    "wording_squared": 0.82,
-    "through_translation": 0.02,
-    "untranslated": 1.50,
-    "shared_names": 1.27,
-    "shared_numbers": 1.04,
-    "same_asserter": 0.72,
-    "other_asserters": -0.81,
-    "shared_parties": 0.17,
-    "same_figure": 3.30,
-    "different_figure": -1.35,
-    "other_measures": -1.77,
-    "denial_in_one": -0.32,
-    "opposed": -0.09,
-    "closest_wording": 1.52,
-    "most_names": 0.17,
-}
-RELATED_BIAS = -3.36
-RELATED_WEIGHTS = {
-    "cognates": 1.80,
-    "wording": 2.18,
-    "wording_squared": 0.92,
-    "through_translation": 0.16,
-    "untranslated": 0.96,
-    "shared_names": 1.09,
-    "shared_numbers": 1.11,
-    "same_asserter": 0.60,
-    "other_asserters": -0.65,
-    "shared_parties": -0.00,
-    "same_figure": 2.65,
-    "different_figure": 2.10,
-    "other_measures": -2.26,
-    "denial_in_one": 0.09,
-    "opposed": 1.43,
-    "closest_wording": 1.07,
-    "most_names": 0.12,
-}
+# Weights (claims/match_weights.json) fitted by bench/fit_match.py on bench/corpus/match, checked on sets it never saw (bench/corpus/match-*).
+_FITTED = json.loads(resources.files("claims").joinpath("match_weights.json").read_text(encoding="utf-8"))
+SAME_BIAS, SAME_WEIGHTS = _FITTED["same"]["bias"], _FITTED["same"]["weights"]
+RELATED_BIAS, RELATED_WEIGHTS = _FITTED["related"]["bias"], _FITTED["related"]["weights"]
 
 
 @dataclass

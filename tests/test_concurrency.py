@@ -10,11 +10,11 @@ import time
 import urllib.request
 
 import pytest
+from conftest import free_port, start_in_background
 
 from claims import model
 from claims.db import open_db
 from claims.maintenance import check
-from claims.web.server import free_port, start_in_background
 
 WRITERS, CLAIMS_EACH = 8, 200
 WRITER = r"""

@@ -56,22 +56,31 @@ TIME_UNITS = word_set(
     "ans an annees annee years year mois months month jours jour days day heures heure hours hour "
     "minutes semaines semaine weeks week siecles siecle centuries decennies decades"
 )
-_E = r"(?:e|s|es)?"  # French participle endings, on folded text
+_PARTICIPLE_ENDING = r"(?:e|s|es)?"  # French participle endings, on folded text
 MEASURES = [
-    ("c_killed", rf"tue{_E}|mort{_E}|killed|killing|dead|died|deaths?|decede{_E}|deces|peri{_E}"),
-    ("c_wounded", rf"blesse{_E}|wounded|wounding|injured|injuring|hurt"),
-    ("c_missing", rf"disparu{_E}|missing"),
-    ("c_protesters", rf"manifeste{_E}|defile{_E}|marched|demonstrated|protested|crowd|foule|cortege"),
-    ("c_arrested", rf"arrete{_E}|interpelle{_E}|arrested|detained"),
+    (
+        "c_killed",
+        rf"tue{_PARTICIPLE_ENDING}|mort{_PARTICIPLE_ENDING}|killed|killing|dead|died|deaths?|decede{_PARTICIPLE_ENDING}|deces|peri{_PARTICIPLE_ENDING}",
+    ),
+    ("c_wounded", rf"blesse{_PARTICIPLE_ENDING}|wounded|wounding|injured|injuring|hurt"),
+    ("c_missing", rf"disparu{_PARTICIPLE_ENDING}|missing"),
+    (
+        "c_protesters",
+        rf"manifeste{_PARTICIPLE_ENDING}|defile{_PARTICIPLE_ENDING}|marched|demonstrated|protested|crowd|foule|cortege",
+    ),
+    ("c_arrested", rf"arrete{_PARTICIPLE_ENDING}|interpelle{_PARTICIPLE_ENDING}|arrested|detained"),
     ("c_displaced", r"deplace(?:e|s|es)|displaced|fled|fui|homeless|sans abri"),
-    ("c_evacuated", rf"evacue{_E}|evacuated|evacuations?"),
-    ("a_sent", rf"envoye{_E}|deploye{_E}|sent|deployed|dispatched|depeche{_E}"),
-    ("a_launched", rf"lance{_E}|tire{_E}|launched|fired"),
-    ("a_shot_down", rf"abattu{_E}|shot down|downed"),
-    ("a_intercepted", rf"intercepte{_E}|intercepted"),
-    ("a_destroyed", rf"detruit{_E}|destroyed"),
-    ("a_damaged", rf"endommage{_E}|damaged"),
-    ("a_expected", rf"attendu{_E}|expected"),
+    ("c_evacuated", rf"evacue{_PARTICIPLE_ENDING}|evacuated|evacuations?"),
+    (
+        "a_sent",
+        rf"envoye{_PARTICIPLE_ENDING}|deploye{_PARTICIPLE_ENDING}|sent|deployed|dispatched|depeche{_PARTICIPLE_ENDING}",
+    ),
+    ("a_launched", rf"lance{_PARTICIPLE_ENDING}|tire{_PARTICIPLE_ENDING}|launched|fired"),
+    ("a_shot_down", rf"abattu{_PARTICIPLE_ENDING}|shot down|downed"),
+    ("a_intercepted", rf"intercepte{_PARTICIPLE_ENDING}|intercepted"),
+    ("a_destroyed", rf"detruit{_PARTICIPLE_ENDING}|destroyed"),
+    ("a_damaged", rf"endommage{_PARTICIPLE_ENDING}|damaged"),
+    ("a_expected", rf"attendu{_PARTICIPLE_ENDING}|expected"),
 ]
 MEASURE = re.compile("|".join(rf"\b(?P<{k}>{p})\b" for k, p in MEASURES))
 # Measure names that mean the same count, across French and English, the extractor's own name first. A drafted
@@ -105,18 +114,19 @@ COLLECTIVE = {
 }
 DOZEN = 12
 QUALIFIER = re.compile(
-    r"\b(?:(?P<q1>plus de|plus d'|more than|over|upwards of|in excess of|au-delà de|dépasser|dépasse|dépassent|"
+    r"\b(?:(?P<more_than>plus de|plus d'|more than|over|upwards of|in excess of|au-delà de|dépasser|dépasse|dépassent|"
     r"exceed\w*|top(?:ped|s)?)|"
-    r"(?P<q2>au moins|pas moins de|at least|no fewer than|no less than|au bas mot|at the very least|a minimum of)|"
-    r"(?P<q3>jusqu'à|up to|as many as|at most|au plus|(?:pourrai(?:en)?t|pourront|devrai(?:en)?t|could|may|might|"
+    r"(?P<at_least>au moins|pas moins de|at least|no fewer than|no less than|au bas mot|at the very least|a minimum of)|"
+    r"(?P<up_to>jusqu'à|up to|as many as|at most|au plus|(?:pourrai(?:en)?t|pourront|devrai(?:en)?t|could|may|might|"
     r"would|will)\s+(?:atteindre|reach|hit|s'élever à|rise to|climb to))|"
-    r"(?P<q4>moins de|moins d'|less than|fewer than|under)|"
-    r"(?P<q5>environ|quelque|près de|près d'|presque|autour de|approximativement|about|around|roughly|"
+    r"(?P<less_than>moins de|moins d'|less than|fewer than|under)|"
+    r"(?P<about>environ|quelque|près de|près d'|presque|autour de|approximativement|about|around|roughly|"
     r"approximately|nearly|almost|some|an estimated|estimated|estimée?s? à|évaluée?s? à|estimated at|"
     r"an estimated(?:\s+[\w-]+){1,3}\s+of|estimé(?:e|s|es)?(?:\s+[\w-]+){0,2}\s+à))\s*[\"“«”»]?\s*$",
     re.I,
 )
-PREFIX = {"q1": ">", "q2": ">=", "q3": "<=", "q4": "<", "q5": "~"}
+# The figure syntax (`values.parse_figure`) of each qualifier the words before a number name.
+PREFIX = {"more_than": ">", "at_least": ">=", "up_to": "<=", "less_than": "<", "about": "~"}
 YEAR_BEFORE = word_set(
     "en in depuis since de d of fin debut mid early late until by from to avant apres before after "
     "entre between et and l"
