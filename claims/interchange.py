@@ -178,17 +178,26 @@ def _record_from_csv(row: dict) -> dict:
     return record
 
 
-def read_yaml(path: Path) -> tuple[list[dict], list[Item]]:
-    """Actors and claim records of a YAML bundle, or of every *.yml/*.yaml file in a folder."""
-    files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yml", ".yaml")) if path.is_dir() else [path]
-    if not files:
-        raise InvalidValue(f"no .yml or .yaml file in {path}")
+def read_yaml(
+    path: Path, files: list[Path] | None = None, known_sources: dict | None = None, keys: dict | None = None
+) -> tuple[list[dict], list[Item]]:
+    """Actors and claim records of a YAML bundle, or of every *.yml/*.yaml file in a folder.
+
+    `files` reads only those (of a folder); `known_sources` are sources by key that files not read declare;
+    `keys`, if given, receives each source key read: {key: (where it is declared, the source)}.
+    """
+    if files is None:
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yml", ".yaml")) if path.is_dir() else [path]
+        if not files:
+            raise InvalidValue(f"no .yml or .yaml file in {path}")
     documents = [(file, *_load_yaml(file)) for file in files]
-    sources, actors, items, declared = {}, [], [], {}
+    sources, actors, items, declared = dict(known_sources or {}), [], [], {}
     for file, document, lines in documents:
         for where, (key, source) in _section(document, "sources", file, items, lines, with_where=True):
             sources[str(key)] = source
             declared[str(key)] = where
+    if keys is not None:
+        keys.update({key: (where, sources[key]) for key, where in declared.items()})
     for file, document, lines in documents:
         for where, actor in _section(document, "actors", file, items, lines, with_where=True):
             actors.append({"where": where, **actor})
@@ -503,6 +512,8 @@ def import_path(
     progress: Callable[[int, int | None], None] | None = None,
     prune: bool = False,
     create_actors: bool = False,
+    read: Callable[[], tuple[list[dict], Iterator[Item], int | None]] | None = None,
+    summary: ImportSummary | None = None,
 ) -> ImportSummary:
     """Import `path` in one transaction; return what happened.
 
@@ -515,10 +526,11 @@ def import_path(
     does not mention (a party, a figure, a field, a link it holds) is kept and listed in the summary, unless
     `prune`. Links are written once every claim is, so that a link may name a claim further on in the input.
     ClaimReview imports create the actors their reviews name: published reviews name them first.
+    `read` replaces reading `path` (it returns actors, items and how many); `summary` is the one to fill.
     """
     format = format or detect_format(path)
-    actors, items, total = _reader(path, format, mapping)
-    summary = ImportSummary()
+    actors, items, total = read() if read else _reader(path, format, mapping)
+    summary = summary if summary is not None else ImportSummary()
     problems = _check_actors(db, actors)
     with import_transaction(db, total or 0), fewer_collections():
         importer = Importer(db, summary, prune=prune, create_actors=create_actors or format == "claimreview")
@@ -649,7 +661,7 @@ def _declare_actor(db: Database, importer: Importer, actor: dict) -> list[Proble
 def _declare_source(importer: Importer, source: dict, where: str) -> list[Problem]:
     """Record a source the input declares, with its text; the problem if it cannot be (another text is recorded)."""
     try:
-        importer.declare_source(source)
+        importer.declare_source(source, where)
     except RecordRefused as e:
         return [Problem(where, e.field, str(e))]
     return []

@@ -608,6 +608,25 @@ def m010_source_texts_and_claim_spans(db: Database):
     db.execute("ALTER TABLE claims ADD COLUMN span_end INTEGER")
 
 
+@step
+def m011_imported_files(db: Database):
+    """Incremental imports of a claims repository: `imported_files` holds each YAML file of a folder last imported
+    (its path in the folder, SHA-256, size, when), with what it recorded (claim and source ids, the source keys it
+    declares, the actors it declares), JSON, so that the next import reads only the files that changed and can tell what
+    a changed or deleted file no longer holds."""
+    db.execute(
+        """CREATE TABLE imported_files (
+            path TEXT PRIMARY KEY,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            imported_at TEXT NOT NULL,
+            claim_ids TEXT NOT NULL DEFAULT '[]',
+            source_ids TEXT NOT NULL DEFAULT '[]',
+            source_keys TEXT NOT NULL DEFAULT '{}',
+            actor_ids TEXT NOT NULL DEFAULT '[]'
+        )"""
+    )
+
 def known_migration_names() -> list[str]:
     """Names of every migration step this version of claims knows, in order."""
     return list(STEPS)

@@ -38,6 +38,7 @@ def test_init_creates_every_table_and_records_migrations(db):
         "m008_claim_links_and_groups",
         "m009_claims_counted_once",
         "m010_source_texts_and_claim_spans",
+        "m011_imported_files",
     ]
     assert set(db.view_names()) == {"estimates", "contested_claims", "unconfirmed_claims", "current_links", "claim_groups"}
     assert applied == known_migration_names()
@@ -249,6 +250,9 @@ def test_blank_database_migrates_to_the_expected_schema(db):
         "source_changes": [
             "id", "source_id", "field", "old_value", "new_value", "old_html_zlib", "reason", "recorded_by",
             "recorded_at",
+        ],
+        "imported_files": [
+            "path", "sha256", "size", "imported_at", "claim_ids", "source_ids", "source_keys", "actor_ids",
         ],
     }  # fmt: skip
     unique = {
