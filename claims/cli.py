@@ -762,4 +762,4 @@ def emit(rows: list[dict], format: Format, columns: list[str], *, title: str) ->
 
 
 # The commands that move data in and out, and keep it sound, live in their own module.
-from . import cli_data, cli_links  # noqa: E402,F401
+from . import cli_data, cli_links, cli_repo  # noqa: E402,F401

@@ -56,6 +56,9 @@ def import_(
     match: Annotated[
         bool, typer.Option(help="Tell, for each new claim, the recorded claims it most likely repeats, updates or contradicts.")
     ] = True,
+    all_files: Annotated[
+        bool, typer.Option("--all-files", help="A folder: read every file, not only those changed since the last import.")
+    ] = False,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
     """Import claims from YAML (file or folder), JSON Lines, CSV or ClaimReview JSON-LD/HTML.
@@ -66,8 +69,10 @@ def import_(
     edited file applies what it adds or changes (kept as revisions) and appends new status changes.
     What a recorded claim holds and the file does not mention (a stance recorded since the export,
     a figure, a field, a link) is kept and listed; --prune removes it, each removal recorded.
+    A folder (and its subfolders) is read again only for the files changed since its last import (--all-files
+    reads all).
 
-    Example: claims import claims.yml        claims import archive.jsonl --skip-invalid        claims import edited.yml --prune
+    Example: claims import claims.yml        claims import claims/        claims import archive.jsonl --skip-invalid        claims import edited.yml --prune
     """
     from .interchange import import_path
 
@@ -76,10 +81,18 @@ def import_(
         claimreview_mapping = _load_mapping(mapping) if mapping else None
         first_new = model.next_claim_id(db)
         with _rejects_file(rejects_path if skip_invalid else None) as rejected, _progress("Importing") as progress:
-            summary = import_path(
-                db, source, format=chosen, skip_invalid=skip_invalid, rejects=rejected,
-                mapping=claimreview_mapping, progress=progress, prune=prune, create_actors=create_actors,
-            )  # fmt: skip
+            if source.is_dir():
+                from .repo_build import import_folder
+
+                folder = import_folder(db, source, all_files=all_files, skip_invalid=skip_invalid, rejects=rejected,
+                                       progress=progress, prune=prune, create_actors=create_actors)  # fmt: skip
+                summary = folder.summary
+                summary.notes += [f"{folder.describe().partition(';')[0]}", *folder.stale_notes()]
+            else:
+                summary = import_path(
+                    db, source, format=chosen, skip_invalid=skip_invalid, rejects=rejected,
+                    mapping=claimreview_mapping, progress=progress, prune=prune, create_actors=create_actors,
+                )  # fmt: skip
         suggestions = _suggestions(db, first_new, summary.added) if match else {}
     typer.echo(f"Imported {path}: {summary.describe()}", err=True)
     if suggestions:
