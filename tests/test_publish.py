@@ -139,3 +139,22 @@ def test_the_generated_serve_command_serves_the_folder(built, tmp_path):
         process.terminate()
         process.wait(timeout=10)
     assert (folder / "claims.db").read_bytes() == before
+
+
+def test_the_ci_workflow_parses_and_runs_only_commands_claims_has(cli):
+    """docs/claims-repository-ci.yml: valid YAML, on push to main; each `claims` command and option it runs exists."""
+    workflow = yaml.safe_load((Path(__file__).parent.parent / "docs" / "claims-repository-ci.yml").read_text())
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert triggers["push"]["branches"] == ["main"]
+    lines = [
+        line.strip()
+        for step in workflow["jobs"]["build"]["steps"] if "run" in step
+        for line in step["run"].splitlines() if line.strip().startswith("claims ")
+    ]  # fmt: skip
+    commands = [shlex.split(line.replace("${{", "").replace("}}", ""))[1] for line in lines]
+    assert commands == ["build", "check", "publish"]
+    for line, command in zip(lines, commands):
+        result = cli(command, "--help")
+        assert result.exit_code == 0, result.output
+        for option in (word for word in shlex.split(line) if word.startswith("-")):
+            assert option in result.output, (command, option)
