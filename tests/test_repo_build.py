@@ -254,3 +254,23 @@ def test_files_with_rejected_records_are_read_again(repository, db_path):
     write(repository, {"actors.yml": ACTORS + "  - {name: Nobody, kind: person}\n"})
     result = import_folder(db, repository)
     assert result.read == ["actors.yml", "sources/ats-b.yml"] and result.summary.added == 1
+
+
+def test_build_and_publish_have_help_with_an_example(cli):
+    for command in ("build", "publish"):
+        result = cli(command, "--help")
+        assert result.exit_code == 0 and "Example: claims " + command in result.output, command
+
+
+def test_the_readme_build_and_publish_block_runs(tmp_path, repository, cli, monkeypatch):
+    """README's "Build and publish": both builds, then the dry run, as written (site/ in a temporary folder)."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### Build and publish", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    lines = [line.split("#")[0].split() for line in block.splitlines() if line.strip()]
+    runnable = [words for words in lines if words[1] == "build" or "--dry-run" in words]
+    assert len(runnable) == 3
+    monkeypatch.chdir(tmp_path)
+    outputs = [cli(*words[1:]) for words in runnable]
+    assert all(result.exit_code == 0 for result in outputs), [r.output for r in outputs]
+    assert "afresh" in outputs[0].output and "incrementally" in outputs[1].output
+    assert "datasette publish cloudrun claims.db" in outputs[2].stdout
