@@ -54,10 +54,11 @@ def build(
 ) -> None:
     """Build a database from a claims repository, for publishing; again, only the files changed are read.
 
-    A fresh build (no earlier output, --all-files, or a file removed or a claim gone since the last build) imports
-    every file into a new database, runs 'claims check', VACUUMs it and only then replaces DIR's output: a failed
+    A fresh build (no earlier output, --all-files, a file removed, or a source or actor in no file now) imports
+    every file into a new database, runs 'claims check', VACUUMs it and only then replaces the output: a failed
     build leaves the earlier one as it was. An incremental build imports the changed files into the output in one
-    transaction, removing what they no longer hold (as --prune), without VACUUM or a full check (--check runs it).
+    transaction, removing what they no longer hold (as --prune) and purging the claims no file holds (each purge
+    logged), without VACUUM or a full check (--check runs it).
     Both write the row counts for 'datasette serve -i' next to the output (site/claims.inspect.json).
 
     Example: claims build claims/ -o site/claims.db        claims build claims/ -o site/claims.db --all-files

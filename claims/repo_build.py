@@ -47,11 +47,13 @@ class FolderImport:
     skipped: int = 0
     missing: list[str] = field(default_factory=list)  # files imported before that are no longer in the folder
     stale: dict[str, list[int]] = field(default_factory=dict)  # {"claims"|"sources"|"actors": ids in no file now}
+    purged: list[int] = field(default_factory=list)  # stale claims an incremental build removed (logged in purges)
 
     def describe(self) -> str:
         """One line: files read and skipped, then the import's summary."""
         files = f"{len(self.read)} file{'s' if len(self.read) != 1 else ''} read, {self.skipped} unchanged skipped"
-        return f"{files}; {self.summary.describe()}"
+        purged = f"; {len(self.purged)} claims in no file now purged" if self.purged else ""
+        return f"{files}; {self.summary.describe()}{purged}"
 
     def stale_notes(self) -> list[str]:
         """What the folder no longer holds and the database still does, in words."""
@@ -212,8 +214,9 @@ def build(
 
     A fresh build imports every file into a new database next to `output`, runs `claims check` on it, VACUUMs it
     and renames it over `output` (a failed build leaves `output` as it was). An incremental build imports the changed
-    files into `output` in one transaction, with --prune semantics, and goes back to a fresh build (saying why)
-    when a file was removed or something is stale, or when the changes cannot be applied (history rewritten);
+    files into `output` in one transaction, with --prune semantics, purges the claims no file holds any more
+    (a text edited, a claim removed: each purge logged), and goes back to a fresh build (saying why) when a file
+    was removed, a source or an actor is in no file now, or the changes cannot be applied (history rewritten);
     it runs `check` only if asked, and does not VACUUM. Either writes the row counts next to `output`.
     """
     started = time.monotonic()
@@ -234,6 +237,7 @@ def build(
 def _incremental(folder: Path, output: Path, *, check: bool, progress) -> tuple[FolderImport, int]:
     """Bring the last build up to date with the folder; _Rebuild if only a fresh build can."""
     from .maintenance import check as check_database
+    from .revisions import purge_claim
 
     try:
         db = open_db(output)
@@ -247,10 +251,13 @@ def _incremental(folder: Path, output: Path, *, check: bool, progress) -> tuple[
                 imported = import_folder(db, folder, prune=True, progress=progress)
                 if imported.missing:
                     raise _Rebuild(f"{len(imported.missing)} files removed since the last build ({imported.missing[0]}...)")
-                stale = {kind: ids for kind, ids in imported.stale.items() if ids}
+                stale = {kind: ids for kind, ids in imported.stale.items() if ids and kind != "claims"}
                 if stale:
                     raise _Rebuild(", ".join(f"{len(ids)} {kind}" for kind, ids in stale.items()) +
                                    " of the last build are in no file now")  # fmt: skip
+                for claim_id in imported.stale["claims"]:  # a claim whose text was edited, or removed
+                    purge_claim(db, claim_id, reason=f"No longer in the claims repository {folder.name}/ (claims build)")
+                imported.purged = imported.stale["claims"]
         except InvalidRecords as e:
             raise _Rebuild(f"the changes cannot be applied to the last build ({e.problems[0]})") from None
         if check and (problems := check_database(db)):

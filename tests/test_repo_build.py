@@ -115,13 +115,25 @@ def test_a_changed_file_may_name_a_source_an_unchanged_file_declares(repository,
         assert conn.execute("select count(*) from claim_links where relation = 'updates'").fetchone()[0] == 1
 
 
-def test_a_claim_removed_from_a_file_makes_the_build_fresh(repository, output):
+def test_a_claim_removed_from_a_file_is_purged_by_an_incremental_build(repository, output):
     build(repository, output)
     (repository / "sources/ats-a.yml").write_text(ARTICLE_A.split("  - source: ats-2025-08-30\n    text: \"Pyongyang")[0])
-    result = build(repository, output)
-    assert result.full and "1 claims of the last build are in no file now" in result.reason
+    result = build(repository, output, check=True)  # check: the purge left everything derived in line
+    assert not result.full and result.folder.purged == [2]
     assert "Pyongyang sent more than 10,000 soldiers to Kursk." not in texts(output)
     assert len(texts(output)) == 2
+    with sqlite3.connect(output) as conn:
+        assert conn.execute("select claim_id, reason from purges").fetchall() == [
+            (2, "No longer in the claims repository claims/ (claims build)")
+        ]
+
+
+def test_a_claim_whose_text_was_edited_is_replaced(repository, output):
+    build(repository, output)
+    (repository / "sources/ats-a.yml").write_text(ARTICLE_A.replace("to Kursk.", "to the Kursk region."))
+    result = build(repository, output, check=True)
+    assert not result.full and result.folder.summary.added == 1 and len(result.folder.purged) == 1
+    assert "Pyongyang sent more than 10,000 soldiers to the Kursk region." in texts(output) and len(texts(output)) == 3
 
 
 def test_a_claim_moved_to_another_file_is_not_stale(repository, output):
