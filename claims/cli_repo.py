@@ -112,9 +112,17 @@ def publish(
     if missing:
         fail(f"{missing}; or deploy the folder with: {staged.deploy}")
     typer.echo(f"Running: {command}", err=True)
-    completed = subprocess.run(staged.command, cwd=folder)
+    completed = subprocess.run([_datasette(), *staged.command[1:]], cwd=folder)
     if completed.returncode:
         fail(f"{staged.command[0]} {staged.command[1]} exited with {completed.returncode}; the folder {folder} is kept")
+
+
+def _datasette() -> str:
+    """The datasette next to this Python (its virtual environment's, even when not activated), else on the PATH."""
+    import sys
+
+    sibling = Path(sys.executable).with_name("datasette")
+    return str(sibling) if sibling.is_file() else "datasette"
 
 
 def _quoted(value) -> str:

@@ -158,3 +158,18 @@ def test_the_ci_workflow_parses_and_runs_only_commands_claims_has(cli):
         assert result.exit_code == 0, result.output
         for option in (word for word in shlex.split(line) if word.startswith("-")):
             assert option in result.output, (command, option)
+
+
+def test_publish_runs_the_datasette_command_in_the_folder(built, cli, monkeypatch):
+    """Without --dry-run the command runs (here a stand-in records it: deploying needs the network)."""
+    from claims import cli_repo
+
+    ran = []
+    monkeypatch.setattr(publish, "missing_tool", lambda target: None)
+    monkeypatch.setattr(cli_repo.subprocess, "run", lambda argv, cwd: ran.append((argv, cwd)) or
+                        subprocess.CompletedProcess(argv, 0))  # fmt: skip
+    result = cli("publish", "package", "--db", built)
+    assert result.exit_code == 0, result.output
+    [(argv, cwd)] = ran
+    assert Path(argv[0]).name == "datasette" and argv[1:3] == ["package", "claims.db"]
+    assert cwd == built.parent / "publish"
