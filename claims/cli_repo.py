@@ -49,7 +49,8 @@ def build(
         bool, typer.Option("--all-files", help="Build afresh from every file, even when an earlier build is there.")
     ] = False,
     check: Annotated[
-        bool, typer.Option("--check", help="Also run 'claims check' after an incremental build (a fresh one always does).")
+        bool,
+        typer.Option("--check", help="Also run 'claims check' after an incremental build (a fresh one always does)."),
     ] = False,
 ) -> None:
     """Build a database from a claims repository, for publishing; again, only the files changed are read.
@@ -64,7 +65,8 @@ def build(
     Example: claims build claims/ -o site/claims.db        claims build claims/ -o site/claims.db --all-files
     """
     from .cli_data import _progress
-    from .repo_build import build as build_database, counts_path
+    from .repo_build import build as build_database
+    from .repo_build import counts_path
 
     with _messages(), _progress("Building") as progress:
         result = build_database(folder, output, all_files=all_files, check=check, progress=progress)
@@ -76,14 +78,21 @@ def build(
 
 @app.command()
 def publish(
-    target: Annotated[Target, typer.Argument(help="cloudrun (Google Cloud Run), fly (Fly.io) or package (a Docker image).")],
+    target: Annotated[
+        Target, typer.Argument(help="cloudrun (Google Cloud Run), fly (Fly.io) or package (a Docker image).")
+    ],
     db_path: Annotated[Path, typer.Option("--db", help="The built database to publish.")] = Path("site/claims.db"),
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="New folder to write the deployment to (default: publish/ next to --db).")
+        Path | None,
+        typer.Option("--output", "-o", help="New folder to write the deployment to (default: publish/ next to --db)."),
     ] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Write the folder and print the command; run nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Write the folder and print the command; run nothing.")
+    ] = False,
     service: Annotated[str, typer.Option(help="Cloud Run service, Fly app or image tag.")] = "claims",
-    allow_robots: Annotated[bool, typer.Option(help="Let search engines index the pages (robots.txt allows them).")] = False,
+    allow_robots: Annotated[
+        bool, typer.Option(help="Let search engines index the pages (robots.txt allows them).")
+    ] = False,
     allow_download: Annotated[bool, typer.Option(help="Let visitors download the whole database file.")] = False,
 ) -> None:
     """Prepare a built database for 'datasette publish' (Cloud Run, Fly) or 'datasette package', and run it.
@@ -112,7 +121,7 @@ def publish(
     if missing:
         fail(f"{missing}; or deploy the folder with: {staged.deploy}")
     typer.echo(f"Running: {command}", err=True)
-    completed = subprocess.run([_datasette(), *staged.command[1:]], cwd=folder)
+    completed = subprocess.run([_datasette(), *staged.command[1:]], cwd=folder, check=False)
     if completed.returncode:
         fail(f"{staged.command[0]} {staged.command[1]} exited with {completed.returncode}; the folder {folder} is kept")
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
-import shlex
 import re
+import shlex
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,8 +56,9 @@ def setting_options(settings: dict) -> list[str]:
 
 def serve_command(*, allow_download: bool = False) -> str:
     """The shell command the image runs: Datasette on $PORT, the database immutable, with its counts and limits."""
+    settings = setting_options(publish_settings(allow_download=allow_download))
     argv = ["datasette", "serve", "--host", "0.0.0.0", "-i", DATABASE_FILE, "--inspect-file", COUNTS_FILE,
-            "--metadata", "metadata.yml", *setting_options(publish_settings(allow_download=allow_download))]  # fmt: skip
+            "--metadata", "metadata.yml", *settings]  # fmt: skip
     return shlex.join(argv) + ' --port "$PORT"'
 
 
@@ -147,7 +148,7 @@ def _deploy_command(target: str, folder: Path, service: str) -> str:
 
 
 def _dockerfile(allow_download: bool) -> str:
-    return f"""# Serves claims.db read-only (immutable) with the claims plugin, metadata.yml and the limits of `claims serve`.
+    return f"""# Serves claims.db read-only (immutable), with the claims plugin, metadata.yml and claims serve's limits.
 # Build: docker build -t claims .    Run: docker run -p {PORT}:{PORT} claims    (Cloud Run and Fly set $PORT)
 FROM {PYTHON_IMAGE}
 WORKDIR /app

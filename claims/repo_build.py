@@ -173,7 +173,9 @@ def _what_files_hold(
     """
     by_name: dict[str, dict] = {}
     for path in paths:
-        by_name.setdefault(Path(path).name, {"claim_ids": set(), "source_ids": set(), "source_keys": {}, "actor_ids": set()})
+        by_name.setdefault(
+            Path(path).name, {"claim_ids": set(), "source_ids": set(), "source_keys": {}, "actor_ids": set()}
+        )
     for name, (claims, sources) in (summary.by_file or {}).items():
         if name in by_name:
             by_name[name]["claim_ids"] |= claims
@@ -188,7 +190,10 @@ def _what_files_hold(
         if name in by_name and actor_id is not None:
             by_name[name]["actor_ids"].add(actor_id)
     return {
-        path: {column: sorted(value) if isinstance(value, set) else value for column, value in by_name[Path(path).name].items()}
+        path: {
+            column: sorted(value) if isinstance(value, set) else value
+            for column, value in by_name[Path(path).name].items()
+        }
         for path in paths
     }
 
@@ -250,13 +255,17 @@ def _incremental(folder: Path, output: Path, *, check: bool, progress) -> tuple[
             with write_transaction(db):
                 imported = import_folder(db, folder, prune=True, progress=progress)
                 if imported.missing:
-                    raise _Rebuild(f"{len(imported.missing)} files removed since the last build ({imported.missing[0]}...)")
+                    raise _Rebuild(
+                        f"{len(imported.missing)} files removed since the last build ({imported.missing[0]}...)"
+                    )
                 stale = {kind: ids for kind, ids in imported.stale.items() if ids and kind != "claims"}
                 if stale:
                     raise _Rebuild(", ".join(f"{len(ids)} {kind}" for kind, ids in stale.items()) +
                                    " of the last build are in no file now")  # fmt: skip
                 for claim_id in imported.stale["claims"]:  # a claim whose text was edited, or removed
-                    purge_claim(db, claim_id, reason=f"No longer in the claims repository {folder.name}/ (claims build)")
+                    purge_claim(
+                        db, claim_id, reason=f"No longer in the claims repository {folder.name}/ (claims build)"
+                    )
                 imported.purged = imported.stale["claims"]
         except InvalidRecords as e:
             raise _Rebuild(f"the changes cannot be applied to the last build ({e.problems[0]})") from None

@@ -40,7 +40,7 @@ def test_dry_run_prints_the_datasette_command_and_writes_the_folder(built, cli):
     publish_argv = shlex.split(command.partition(" && ")[2])
     assert publish_argv[:5] == ["datasette", "publish", "cloudrun", "claims.db", "--service"]
     assert publish_argv[5] == "newsroom-claims"
-    assert ["--install", "./claims-src"] == publish_argv[publish_argv.index("--install"):][:2]
+    assert ["--install", "./claims-src"] == publish_argv[publish_argv.index("--install") :][:2]
     extra = publish_argv[publish_argv.index("--extra-options") + 1]
     assert "--setting sql_time_limit_ms 1000" in extra and "--setting allow_download off" in extra
     assert f"gcloud run deploy newsroom-claims --source {folder}" in result.stdout
@@ -53,7 +53,9 @@ def test_the_datasette_command_names_only_options_datasette_publish_has():
     """Every option of the printed command is one `datasette publish cloudrun` / `datasette package` accepts."""
     datasette = Path(sys.executable).with_name("datasette")
     for target, subcommand in (("cloudrun", ["publish", "cloudrun"]), ("package", ["package"])):
-        help_text = subprocess.run([datasette, *subcommand, "--help"], capture_output=True, text=True).stdout
+        help_text = subprocess.run(
+            [datasette, *subcommand, "--help"], capture_output=True, text=True, check=True
+        ).stdout
         options = [part for part in publish.datasette_command(target) if part.startswith("--") and " " not in part]
         assert options and all(option in help_text for option in options), (target, options)
 
@@ -166,7 +168,7 @@ def test_publish_runs_the_datasette_command_in_the_folder(built, cli, monkeypatc
 
     ran = []
     monkeypatch.setattr(publish, "missing_tool", lambda target: None)
-    monkeypatch.setattr(cli_repo.subprocess, "run", lambda argv, cwd: ran.append((argv, cwd)) or
+    monkeypatch.setattr(cli_repo.subprocess, "run", lambda argv, cwd, check: ran.append((argv, cwd)) or
                         subprocess.CompletedProcess(argv, 0))  # fmt: skip
     result = cli("publish", "package", "--db", built)
     assert result.exit_code == 0, result.output

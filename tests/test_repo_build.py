@@ -7,10 +7,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import database_bytes
 
 from claims.db import open_db
 from claims.repo_build import build, counts_path, import_folder, yaml_files
-from conftest import database_bytes
 
 ACTORS = """actors:
   - {name: Seoul, kind: government, country: KR}
@@ -48,7 +48,9 @@ def write(folder: Path, files: dict[str, str]) -> Path:
 @pytest.fixture
 def repository(tmp_path):
     """A claims repository of three files: actors.yml and one file per article under sources/."""
-    return write(tmp_path / "claims", {"actors.yml": ACTORS, "sources/ats-a.yml": ARTICLE_A, "sources/ats-b.yml": ARTICLE_B})
+    return write(
+        tmp_path / "claims", {"actors.yml": ACTORS, "sources/ats-a.yml": ARTICLE_A, "sources/ats-b.yml": ARTICLE_B}
+    )
 
 
 @pytest.fixture
@@ -82,7 +84,8 @@ def test_fresh_build_imports_checks_and_writes_row_counts(repository, output):
 def test_incremental_build_reads_only_the_changed_file(repository, output):
     build(repository, output)
     (repository / "sources/ats-b.yml").write_text(
-        ARTICLE_B + '  - source: ats-2025-09-24\n    text: "Seoul says the toll is rising."\n    asserted_by: [Seoul]\n',
+        ARTICLE_B
+        + '  - source: ats-2025-09-24\n    text: "Seoul says the toll is rising."\n    asserted_by: [Seoul]\n',
         encoding="utf-8",
     )
     result = build(repository, output)
@@ -117,7 +120,9 @@ def test_a_changed_file_may_name_a_source_an_unchanged_file_declares(repository,
 
 def test_a_claim_removed_from_a_file_is_purged_by_an_incremental_build(repository, output):
     build(repository, output)
-    (repository / "sources/ats-a.yml").write_text(ARTICLE_A.split("  - source: ats-2025-08-30\n    text: \"Pyongyang")[0])
+    (repository / "sources/ats-a.yml").write_text(
+        ARTICLE_A.split('  - source: ats-2025-08-30\n    text: "Pyongyang')[0]
+    )
     result = build(repository, output, check=True)  # check: the purge left everything derived in line
     assert not result.full and result.folder.purged == [2]
     assert "Pyongyang sent more than 10,000 soldiers to Kursk." not in texts(output)
@@ -189,7 +194,7 @@ def test_failed_build_leaves_the_earlier_output_as_it_was(repository, output, cl
     cli("build", repository, "-o", output)
     before = database_bytes(output), counts_path(output).read_bytes()
     (repository / "sources/ats-b.yml").unlink()  # a fresh build, then
-    write(repository, {"sources/ats-a.yml": ARTICLE_A.replace("figures: [\"killed=~600\"]", "figures: [\"killed=25 00\"]")})
+    write(repository, {"sources/ats-a.yml": ARTICLE_A.replace('figures: ["killed=~600"]', 'figures: ["killed=25 00"]')})
     result = cli("build", repository, "-o", output)
     assert result.exit_code == 1
     assert "Error: 1 invalid record in claims" in result.output
@@ -199,7 +204,9 @@ def test_failed_build_leaves_the_earlier_output_as_it_was(repository, output, cl
 
 
 def test_conflict_markers_are_refused_with_file_and_line(repository, output, cli):
-    write(repository, {"sources/ats-b.yml": ARTICLE_B.replace("claims:\n", "<<<<<<< HEAD\nclaims:\n=======\n>>>>>>> b\n")})
+    write(
+        repository, {"sources/ats-b.yml": ARTICLE_B.replace("claims:\n", "<<<<<<< HEAD\nclaims:\n=======\n>>>>>>> b\n")}
+    )
     result = cli("build", repository, "-o", output)
     assert result.exit_code == 1
     assert result.output.startswith("Error: ats-b.yml:") and len(result.output.strip().splitlines()) == 1
