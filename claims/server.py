@@ -75,7 +75,11 @@ def _table_counts(db_path: str | Path) -> dict[str, dict]:
     conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?immutable=1", uri=True)
     try:
         tables = [row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")]
-        return {table: {"count": conn.execute(f"select count(*) from [{table}]").fetchone()[0]} for table in tables}
+        # A full-text table counts its rows through its _docsize shadow table (one row each): the same count,
+        # without reading every indexed row (1.2 s at a million claims).
+        counted = {table: f"{table}_docsize" if f"{table}_docsize" in tables else table for table in tables}
+        count = "select count(*) from [{}]"
+        return {table: {"count": conn.execute(count.format(counted[table])).fetchone()[0]} for table in tables}
     finally:
         conn.close()
 

@@ -75,6 +75,7 @@ def test_fresh_build_imports_checks_and_writes_row_counts(repository, output):
     counts = json.loads(counts_path(output).read_text())
     assert counts["claims"]["file"] == "claims.db"
     assert counts["claims"]["tables"]["claims"] == {"count": 3}
+    assert counts["claims"]["tables"]["claims_fts"] == {"count": 3}  # counted through its _docsize table
     assert counts["claims"]["size"] == output.stat().st_size
     with sqlite3.connect(output) as conn:
         assert conn.execute("pragma journal_mode").fetchone()[0] == "delete"  # one file, to serve immutable
