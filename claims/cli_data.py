@@ -137,6 +137,11 @@ class ExportFormat(str, Enum):
     claimreview = "claimreview"
 
 
+class Layout(str, Enum):
+    file = "file"
+    folder = "folder"
+
+
 @app.command()
 def export(
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.yaml,
@@ -147,6 +152,9 @@ def export(
         str | None, typer.Option(help="ClaimReview: public URL of this Datasette, for each review's url.")
     ] = None,
     mapping: Annotated[Path | None, typer.Option(help="ClaimReview: YAML file mapping statuses to ratings.")] = None,
+    layout: Annotated[
+        Layout, typer.Option(help="YAML: one file, or a folder (-o) of actors.yml and one file per source for git.")
+    ] = Layout.file,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
     """Export every claim as YAML claims-as-code, JSON Lines, CSV or ClaimReview JSON-LD.
@@ -155,8 +163,14 @@ def export(
     back identically, but for the pages sources' texts were read from; JSON Lines keeps those too (base64).
 
     Example: claims export --format yaml -o claims.yml     claims export -f claimreview --base-url https://factcheck.example.org
+             claims export --layout folder -o newsroom-claims   (a claims repository: see claims repo init)
     """
     from . import interchange
+
+    if layout is Layout.folder:
+        from .cli_repo import export_folder
+
+        return export_folder(db_path, output, format.value)
 
     with database(db_path) as db, _output_file(output) as out:
         if format is ExportFormat.yaml:

@@ -181,13 +181,13 @@ def _record_from_csv(row: dict) -> dict:
 def read_yaml(
     path: Path, files: list[Path] | None = None, known_sources: dict | None = None, keys: dict | None = None
 ) -> tuple[list[dict], list[Item]]:
-    """Actors and claim records of a YAML bundle, or of every *.yml/*.yaml file in a folder.
+    """Actors and claim records of a YAML bundle, or of every *.yml/*.yaml file in a folder and its subfolders.
 
     `files` reads only those (of a folder); `known_sources` are sources by key that files not read declare;
     `keys`, if given, receives each source key read: {key: (where it is declared, the source)}.
     """
     if files is None:
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yml", ".yaml")) if path.is_dir() else [path]
+        files = _yaml_files(path) if path.is_dir() else [path]
         if not files:
             raise InvalidValue(f"no .yml or .yaml file in {path}")
     documents = [(file, *_load_yaml(file)) for file in files]
@@ -210,6 +210,12 @@ def read_yaml(
     # A source no claim names is recorded too, after the claims (an export lists such sources last).
     items += [Item(where, source=sources[key]) for key, where in declared.items()]
     return actors, items
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    """The *.yml/*.yaml files of a folder and its subfolders (a claims repository's sources/), but hidden ones."""
+    files = (p for p in folder.rglob("*") if p.suffix.lower() in (".yml", ".yaml") and p.is_file())
+    return sorted(p for p in files if not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
 def _with_sources(claim: dict, sources: dict, used: dict | None = None) -> tuple[dict, str | None]:
@@ -250,7 +256,12 @@ def _load_yaml(file: Path) -> tuple[dict, dict[str, tuple[int, list[int]]]]:
     """
     import yaml
 
+    from .repo import conflict_marker
+
     text = _read_text(file)
+    if marker := conflict_marker(text):
+        raise InvalidValue(f"{file.name}:{marker[0]}: unresolved git conflict marker {marker[1]!r}: resolve the "
+                           "conflict (keep one side, or both), remove the markers, then import again")  # fmt: skip
     loader = None
     try:
         try:
@@ -914,12 +925,17 @@ def yaml_document(db: Database) -> dict:
 
 def write_yaml(db: Database, out: IO[str]) -> int:
     """The claims-as-code YAML file; returns how many claims."""
-    import yaml
-
     document = yaml_document(db)
     out.write("# claims-as-code: sources, actors and claims. Edit, review, then `claims import` this file.\n")
-    yaml.dump(document, out, Dumper=_dumper(), allow_unicode=True, sort_keys=False, width=110)
+    dump_yaml(document, out)
     return len(document["claims"])
+
+
+def dump_yaml(document: dict, out: IO[str]) -> None:
+    """Write a claims-as-code document in the export's YAML dialect."""
+    import yaml
+
+    yaml.dump(document, out, Dumper=_dumper(), allow_unicode=True, sort_keys=False, width=110)
 
 
 @functools.cache

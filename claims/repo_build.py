@@ -80,13 +80,10 @@ class BuildResult:
 
 
 def yaml_files(folder: Path) -> list[str]:
-    """The YAML files of a folder and its subfolders (hidden ones left out), as sorted POSIX paths relative to it."""
-    found = []
-    for directory, subfolders, names in os.walk(folder):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        base = Path(directory).relative_to(folder)
-        found += [(base / name).as_posix() for name in names if name.lower().endswith(YAML_SUFFIXES)]
-    return sorted(found)
+    """The YAML files `claims import` reads in a folder (subfolders too, hidden ones not), as POSIX paths in it."""
+    from .interchange import _yaml_files
+
+    return [path.relative_to(folder).as_posix() for path in _yaml_files(folder)]
 
 
 def file_digest(path: Path) -> tuple[str, int]:
