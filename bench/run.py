@@ -36,6 +36,10 @@ def main() -> None:
             (f"Shell completion at {claims:,} claims", ["completion.py", "--db", db, "--runs", "5" if quick else "15"]),
             ("Matching quality on the labelled sets", ["match.py"]),
             (f"Matching at {claims:,} claims", ["match_scale.py", "--db", db, "--new", "10" if quick else "30"]),
+            (
+                "A claims repository: export, build, incremental build",
+                ["repo_build.py", "--claims", "20000" if quick else "100000"],
+            ),
         ]
         for title, command in runs:
             print(f"\n## {title}\n", flush=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -224,3 +225,48 @@ def _status_mismatches(db: Database):
         "on last.id = (select max(id) from status_changes where claim_id = claims.id) "
         "where last.to_status != claims.status order by claims.id"
     )
+
+
+# Row counts for immutable serving (the `datasette inspect` data a published copy is served with)
+
+INSPECT_SUFFIX = ".inspect.json"  # site/claims.db -> site/claims.inspect.json: row counts for immutable serving
+
+
+def table_counts(db_path: str | Path) -> dict[str, dict]:
+    """{table: {"count": rows}} for every table, in the shape of `datasette inspect`."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?immutable=1", uri=True)
+    try:
+        tables = [row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")]
+        # A full-text table counts its rows through its _docsize shadow table (one row each): the same count,
+        # without reading every indexed row (1.2 s at a million claims).
+        counted = {table: f"{table}_docsize" if f"{table}_docsize" in tables else table for table in tables}
+        count = "select count(*) from [{}]"
+        return {table: {"count": conn.execute(count.format(counted[table])).fetchone()[0]} for table in tables}
+    finally:
+        conn.close()
+
+
+def counts_path(output: Path) -> Path:
+    """Where the row counts of a built database are written: site/claims.db -> site/claims.inspect.json."""
+    return output.with_name(output.stem + INSPECT_SUFFIX)
+
+
+def write_counts(database: Path, target: Path, served_as: Path | None = None) -> None:
+    """Write `datasette inspect` data of `database` to `target` atomically: row counts, size, no content hash.
+
+    `served_as` is the file it will be served as (default: `database`), which names it.
+    """
+    served_as = served_as or database
+    data = {
+        served_as.stem: {
+            "hash": None,
+            "size": database.stat().st_size,
+            "file": served_as.name,
+            "tables": table_counts(database),
+        }
+    }
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    os.replace(partial, target)

@@ -39,6 +39,7 @@ def test_init_creates_every_table_and_records_migrations(db):
         "m008_claim_links_and_groups",
         "m009_claims_counted_once",
         "m010_source_texts_and_claim_spans",
+        "m011_imported_files",
     ]
     assert set(db.view_names()) == {
         "estimates",
@@ -338,6 +339,16 @@ def test_blank_database_migrates_to_the_expected_schema(db):
             "reason",
             "recorded_by",
             "recorded_at",
+        ],
+        "imported_files": [
+            "path",
+            "sha256",
+            "size",
+            "imported_at",
+            "claim_ids",
+            "source_ids",
+            "source_keys",
+            "actor_ids",
         ],
     }
     unique = {(table.name, tuple(index.columns)) for table in db.tables for index in table.indexes if index.unique}

@@ -24,6 +24,7 @@ RELEASED = {
     "m008_claim_links_and_groups": "77a987ac84fc29184f2f05637895f38edafb09eb26a3eabe3382a303f785c08c",
     "m009_claims_counted_once": "2cc8f1e1183779fe114cd1e3568dcb97d5a66a1dc19017d2266b0ad69d54943a",
     "m010_source_texts_and_claim_spans": "8de23e05255b85982f2b6d88b8cdbbffe263ae5ceeb981e8bd28fd617b80dfc0",
+    "m011_imported_files": "81841501f27ae53c89f863f2664ae86679ea63eb48fb94404b7769bd48d3004e",
 }
 
 

@@ -141,6 +141,8 @@ def test_export_import_export_changes_no_byte(cli, rich_db_path, tmp_path, db_pa
     assert result.exit_code == 0, result.output
     assert "19 claims added" in result.stderr and "5 links added" in result.stderr
     again = cli("import", first, "--no-match", db=db_path)
+    assert "0 files read, 9 unchanged skipped" in again.stderr  # the files' SHA-256 are those imported
+    again = cli("import", first, "--no-match", "--all-files", db=db_path)
     assert "0 claims added, 0 updated, 19 unchanged" in again.stderr
     assert cli("export", "--layout", "folder", "-o", second, db=db_path).exit_code == 0
     assert _tree(first) == _tree(second)

@@ -229,3 +229,17 @@ def emit(rows: list[dict], format: Format, columns: list[str], *, title: str) ->
         from .render import print_table
 
         print_table(rows, columns, title=title)
+
+
+@contextmanager
+def progress_bar(label: str):
+    """A progress callback drawing a Rich spinner on a terminal, and nothing when piped."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda count, total: bar.update(task, completed=count, total=total)

@@ -17,7 +17,7 @@ from .. import model
 from ..db import DEFAULT_DB
 from ..errors import ClaimsError
 from ..io.readers import FORMATS
-from .base import DbOption, database, fail
+from .base import DbOption, database, fail, progress_bar
 
 commands = typer.Typer()
 
@@ -59,6 +59,10 @@ def import_(
             help="Tell, for each new claim, the recorded claims it most likely repeats, updates or contradicts."
         ),
     ] = True,
+    all_files: Annotated[
+        bool,
+        typer.Option("--all-files", help="A folder: read every file, not only those changed since the last import."),
+    ] = False,
     db_path: DbOption = DEFAULT_DB,
 ) -> None:
     """Import claims from YAML (file or folder), JSON Lines, CSV or ClaimReview JSON-LD/HTML.
@@ -69,8 +73,10 @@ def import_(
     edited file applies what it adds or changes (kept as revisions) and appends new status changes.
     What a recorded claim holds and the file does not mention (a stance recorded since the export,
     a figure, a field, a link) is kept and listed; --prune removes it, each removal recorded.
+    A folder (and its subfolders) is read again only for the files changed since its last import (--all-files
+    reads all).
 
-    Example: claims import claims.yml        claims import archive.jsonl --skip-invalid        claims import edited.yml --prune
+    Example: claims import claims.yml        claims import claims/        claims import archive.jsonl --skip-invalid        claims import edited.yml --prune
     """
     from ..io.imports import import_path
 
@@ -78,18 +84,34 @@ def import_(
         rejects_path = rejects or Path(f"{source}.rejected.jsonl")
         claimreview_mapping = _load_mapping(mapping) if mapping else None
         first_new = model.next_claim_id(db)
-        with _rejects_file(rejects_path if skip_invalid else None) as rejected, _progress("Importing") as progress:
-            summary = import_path(
-                db,
-                source,
-                format=chosen,
-                skip_invalid=skip_invalid,
-                rejects=rejected,
-                mapping=claimreview_mapping,
-                progress=progress,
-                prune=prune,
-                create_actors=create_actors,
-            )
+        with _rejects_file(rejects_path if skip_invalid else None) as rejected, progress_bar("Importing") as progress:
+            if source.is_dir():
+                from ..io.repo_build import import_folder
+
+                folder = import_folder(
+                    db,
+                    source,
+                    all_files=all_files,
+                    skip_invalid=skip_invalid,
+                    rejects=rejected,
+                    progress=progress,
+                    prune=prune,
+                    create_actors=create_actors,
+                )
+                summary = folder.summary
+                summary.notes += [f"{folder.describe().partition(';')[0]}", *folder.stale_notes()]
+            else:
+                summary = import_path(
+                    db,
+                    source,
+                    format=chosen,
+                    skip_invalid=skip_invalid,
+                    rejects=rejected,
+                    mapping=claimreview_mapping,
+                    progress=progress,
+                    prune=prune,
+                    create_actors=create_actors,
+                )
         suggestions = _suggestions(db, first_new, summary.added) if match else {}
     typer.echo(f"Imported {path}: {summary.describe()}", err=True)
     if suggestions:
@@ -243,20 +265,6 @@ def _output_file(path: Path | None):
         raise ClaimsError(f"cannot write {path}: {e.strerror}") from None
     finally:
         partial.unlink(missing_ok=True)
-
-
-@contextmanager
-def _progress(label: str):
-    """A progress callback drawing a Rich spinner on a terminal, and nothing when piped."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, transient=True) as bar:
-        task = bar.add_task(label, total=None)
-        yield lambda count, total: bar.update(task, completed=count, total=total)
 
 
 @commands.command()

@@ -101,6 +101,7 @@ class ImportSummary:
     links_replaced: int = 0  # links written in place of another current link between the same claims
     links_removed: list = field(default_factory=list)  # links the import removed (--prune), each removal recorded
     texts: int = 0  # source texts stored
+    by_file: dict | None = None  # if a dict, {file: (claim ids, source ids)}: what each file's records are
 
     def describe(self) -> str:
         text = f"{self.added} claims added, {self.updated} updated, {self.unchanged} unchanged"
@@ -197,7 +198,18 @@ class Importer:
             else:
                 self.summary.unchanged += 1
         self.links.written(claim_id, record, where)
+        if self.summary.by_file is not None:
+            parties = [self._source(party.source)["id"] for party in record.parties if party.source]
+            self._written_by(where, claim_id, [source_id, *parties])
         return claim_id
+
+    def _written_by(self, where: str, claim_id: int | None, source_ids: list[int]) -> None:
+        """Note which claim and sources the record at `where` is, when the summary keeps that (`by_file`)."""
+        if self.summary.by_file is not None:
+            claims, sources = self.summary.by_file.setdefault(where.rpartition(":")[0], (set(), set()))
+            if claim_id is not None:
+                claims.add(claim_id)
+            sources.update(source_ids)
 
     def unwritten(self, record: ClaimRecord, where: str) -> None:
         """Note a valid record that is not written, the import being refused: its links are still checked."""
@@ -327,9 +339,9 @@ class Importer:
             self.kept_sources.add(key)
         return row
 
-    def declare_source(self, source: dict) -> None:
+    def declare_source(self, source: dict, where: str = "") -> None:
         """Record a source the input declares on its own (with its text, say), or keep its text on the recorded one."""
-        self._source(source)
+        self._written_by(where, None, [self._source(source)["id"]])
 
     def _keep(self, row: dict, source: dict) -> None:
         """Give a recorded source the archived copy and text the input gives it; RecordRefused if it has others."""

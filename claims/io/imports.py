@@ -56,6 +56,8 @@ def import_path(
     progress: Callable[[int, int | None], None] | None = None,
     prune: bool = False,
     create_actors: bool = False,
+    read: Callable[[], tuple[list[dict], Iterator[Item], int | None]] | None = None,
+    summary: ImportSummary | None = None,
 ) -> ImportSummary:
     """Import `path` in one transaction; return what happened.
 
@@ -68,10 +70,11 @@ def import_path(
     does not mention (a party, a figure, a field, a link it holds) is kept and listed in the summary, unless
     `prune`. Links are written once every claim is, so that a link may name a claim further on in the input.
     ClaimReview imports create the actors their reviews name: published reviews name them first.
+    `read` replaces reading `path` (it returns actors, items and how many); `summary` is the one to fill.
     """
     format = format or detect_format(path)
-    actors, items, total = _reader(path, format, mapping)
-    summary = ImportSummary()
+    actors, items, total = read() if read else _reader(path, format, mapping)
+    summary = summary if summary is not None else ImportSummary()
     problems = _check_actors(db, actors)
     with import_transaction(db, total or 0), fewer_collections():
         importer = Importer(db, summary, prune=prune, create_actors=create_actors or format == "claimreview")
@@ -206,7 +209,7 @@ def _declare_actor(db: Database, importer: Importer, actor: dict) -> list[Proble
 def _declare_source(importer: Importer, source: dict, where: str) -> list[Problem]:
     """Record a source the input declares, with its text; the problem if it cannot be (another text is recorded)."""
     try:
-        importer.declare_source(source)
+        importer.declare_source(source, where)
     except RecordRefused as e:
         return [Problem(where, e.field, str(e))]
     return []

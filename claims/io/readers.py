@@ -179,17 +179,26 @@ def _record_from_csv(row: dict) -> dict:
     return record
 
 
-def read_yaml(path: Path) -> tuple[list[dict], list[Item]]:
-    """Actors and claim records of a YAML bundle, or of every *.yml/*.yaml file in a folder."""
-    files = _yaml_files(path) if path.is_dir() else [path]
-    if not files:
-        raise InvalidValue(f"no .yml or .yaml file in {path}")
+def read_yaml(
+    path: Path, files: list[Path] | None = None, known_sources: dict | None = None, keys: dict | None = None
+) -> tuple[list[dict], list[Item]]:
+    """Actors and claim records of a YAML bundle, or of every *.yml/*.yaml file in a folder and its subfolders.
+
+    `files` reads only those (of a folder); `known_sources` are sources by key that files not read declare;
+    `keys`, if given, receives each source key read: {key: (where it is declared, the source)}.
+    """
+    if files is None:
+        files = yaml_paths(path) if path.is_dir() else [path]
+        if not files:
+            raise InvalidValue(f"no .yml or .yaml file in {path}")
     documents = [(file, *load_yaml(file)) for file in files]
-    sources, actors, items, declared = {}, [], [], {}
+    sources, actors, items, declared = dict(known_sources or {}), [], [], {}
     for file, document, lines in documents:
         for where, (key, source) in _section(document, "sources", file, items, lines, with_where=True):
             sources[str(key)] = source
             declared[str(key)] = where
+    if keys is not None:
+        keys.update({key: (where, sources[key]) for key, where in declared.items()})
     for file, document, lines in documents:
         for where, actor in _section(document, "actors", file, items, lines, with_where=True):
             actors.append({"where": where, **actor})
@@ -204,7 +213,7 @@ def read_yaml(path: Path) -> tuple[list[dict], list[Item]]:
     return actors, items
 
 
-def _yaml_files(folder: Path) -> list[Path]:
+def yaml_paths(folder: Path) -> list[Path]:
     """The *.yml/*.yaml files of a folder and its subfolders (a claims repository's sources/), but hidden ones."""
     files = (p for p in folder.rglob("*") if p.suffix.lower() in (".yml", ".yaml") and p.is_file())
     return sorted(p for p in files if not any(part.startswith(".") for part in p.relative_to(folder).parts))
@@ -257,8 +266,13 @@ def load_yaml(file: Path) -> tuple[dict, dict[str, tuple[int, list[int]]]]:
         )
     loader = None
     try:
-        loader = _bundle_loader()(text)
-        root = loader.get_single_node()
+        try:
+            loader = _bundle_loader()(text)
+            root = loader.get_single_node()
+        except yaml.YAMLError:  # libyaml words a mistake its own way: the pure-Python parser says it as below
+            loader.dispose()
+            loader = _bundle_loader(fast=False)(text)
+            root = loader.get_single_node()
         if root is None:
             return {}, {}
         duplicate = _duplicate_key(root)
@@ -275,11 +289,14 @@ def load_yaml(file: Path) -> tuple[dict, dict[str, tuple[int, list[int]]]]:
 
 
 @functools.cache
-def _bundle_loader():
-    """PyYAML's safe loader, but a date stays the text it is written as (`2025-02-30` is then refused in words)."""
+def _bundle_loader(fast: bool = True):
+    """PyYAML's safe loader, but a date stays the text it is written as (`2025-02-30` is then refused in words).
+
+    `fast` takes libyaml's (about 10 times faster) when PyYAML has it.
+    """
     import yaml
 
-    class BundleLoader(yaml.SafeLoader):
+    class BundleLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader) if fast else yaml.SafeLoader):
         pass
 
     BundleLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)

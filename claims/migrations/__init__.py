@@ -125,6 +125,14 @@ def m010_source_texts_and_claim_spans(db: Database):
     archived copy (archive.org, perma.cc); `claims.span_start`/`span_end`, where a claim's text is in its source's."""
 
 
+@step
+def m011_imported_files(db: Database):
+    """Incremental imports of a claims repository: `imported_files` holds each YAML file of a folder last imported
+    (its path in the folder, SHA-256, size, when), with what it recorded (claim and source ids, the source keys it
+    declares, the actors it declares), JSON, so that the next import reads only the files that changed and can tell
+    what a changed or deleted file no longer holds."""
+
+
 def known_migration_names() -> list[str]:
     """Names of every migration step this version of claims knows, in order."""
     return list(STEPS)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ClaimsError, InvalidValue
+from ..maintenance import table_counts
 
 if TYPE_CHECKING:
     pass
@@ -63,21 +64,9 @@ def build_datasette(db_path: str | Path, *, allow_robots: bool = False, immutabl
     datasette.add_database(database, name=DATABASE_NAME)
     if immutable:
         # No content hash: Datasette would read the whole file for it, and serves no hashed URLs anyway.
-        inspected = {"hash": None, "size": Path(db_path).stat().st_size, "tables": _table_counts(db_path)}
+        inspected = {"hash": None, "size": Path(db_path).stat().st_size, "tables": table_counts(db_path)}
         datasette.inspect_data = {DATABASE_NAME: inspected}
     return datasette
-
-
-def _table_counts(db_path: str | Path) -> dict[str, dict]:
-    """{table: {"count": rows}} for every table, in the shape of `datasette inspect`."""
-    import sqlite3
-
-    conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?immutable=1", uri=True)
-    try:
-        tables = [row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")]
-        return {table: {"count": conn.execute(f"select count(*) from [{table}]").fetchone()[0]} for table in tables}
-    finally:
-        conn.close()
 
 
 def is_local(host: str) -> bool:
