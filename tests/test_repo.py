@@ -439,7 +439,7 @@ def test_repo_init_sets_up_git_once(cli, tmp_path):
     assert (folder / ".gitattributes").read_text() == "actors.yml merge=claims\nsources/*.yml merge=claims\n"
     assert "*.db\n" in (folder / ".gitignore").read_text() and (folder / "README.md").exists()
     driver = _git(folder, "config", "merge.claims.driver").stdout.strip()
-    assert driver.endswith(" merge-file %O %A %B") and sys.executable in driver
+    assert driver.endswith(" merge-file %O %A %B %P") and sys.executable in driver
     again = cli("repo", "init", folder)
     assert again.exit_code == 0 and again.stderr.strip() == f"{folder}: claims repository ready (nothing to do)"
     assert _git(folder, "check-attr", "merge", "sources/x.yml").stdout.strip() == "sources/x.yml: merge: claims"
@@ -597,6 +597,8 @@ def test_the_same_claim_edited_two_ways_is_a_clear_conflict(desks):
     assert merge.returncode != 0
     assert "CONFLICT (content): Merge conflict in sources/yonhap-" in merge.stdout
     path = next(a.folder.glob("sources/yonhap-*.yml"))
+    # the driver names the file by its path in the repository (git's %P), not git's temporary copy
+    assert f"conflict in sources/{path.name}: claim" in merge.stderr, merge.stderr
     text = path.read_text()
     assert (
         "<<<<<<< ours\n  translation: Selon Séoul, 600 soldats tués.\n=======\n"

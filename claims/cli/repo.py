@@ -51,6 +51,9 @@ def merge_file(
     base: Annotated[Path, typer.Argument(metavar="BASE", help="The common ancestor's version (git's %O).")],
     ours: Annotated[Path, typer.Argument(metavar="OURS", help="Our version, replaced by the merge (git's %A).")],
     theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="Their version (git's %B).")],
+    path: Annotated[
+        str | None, typer.Argument(metavar="[PATH]", help="The file's path in the repository, for messages (git's %P).")
+    ] = None,
 ) -> None:
     """Merge two versions of a claims file into OURS: git's merge driver for claims repositories.
 
@@ -60,15 +63,16 @@ def merge_file(
     with git's conflict markers around it, and the command exits 1. A file that is not a claims file is merged
     line by line (git merge-file). `claims repo init` registers the driver; by hand, see the README.
 
-    Example: claims merge-file base.yml ours.yml theirs.yml     (git runs: claims merge-file %O %A %B)
+    Example: claims merge-file base.yml ours.yml theirs.yml     (git runs: claims merge-file %O %A %B %P)
     """
     from ..io.repo_merge import merge_paths
 
     outcome = merge_paths(base, ours, theirs)
+    shown = path or str(ours)  # git's temporary file for OURS has a name no one would recognise
     for line in outcome.conflicts:
-        typer.echo(f"conflict in {ours}: {line}", err=True)
+        typer.echo(f"conflict in {shown}: {line}", err=True)
     if outcome.fallback:
-        typer.echo(f"{ours}: {outcome.fallback}; merged line by line", err=True)
+        typer.echo(f"{shown}: {outcome.fallback.replace(ours.name, shown)}; merged line by line", err=True)
     if not outcome.clean:
         raise typer.Exit(code=1)
 

@@ -239,8 +239,8 @@ def export_folder(db: Database, folder: Path) -> FolderExport:
 
 
 def driver_command(executable: list[str]) -> str:
-    """The `merge.claims.driver` line git runs: `claims merge-file %O %A %B` through the given executable."""
-    return " ".join(shlex.quote(part) for part in executable) + " merge-file %O %A %B"
+    """The `merge.claims.driver` line git runs: `claims merge-file %O %A %B %P` through the given executable."""
+    return " ".join(shlex.quote(part) for part in executable) + " merge-file %O %A %B %P"
 
 
 def init_repository(folder: Path, executable: list[str]) -> list[str]:

@@ -1,4 +1,4 @@
-"""Three-way merge of claims files: git's merge driver for a claims repository (`claims merge-file %O %A %B`).
+"""Three-way merge of claims files: git's merge driver for a claims repository (`claims merge-file %O %A %B %P`).
 
 Entries are matched by what identifies them (a source by its key, an actor by its name, a claim by its text in
 its source), never by position. Status changes appended on both sides are all kept, in date order; parties,
