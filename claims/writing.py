@@ -332,7 +332,7 @@ class ClaimWriter:
         """Rewrite the claim's per-role JSON arrays of actor names from its attributions."""
         lists = lists or self.party_lists(claim_id)
         names = {
-            column: json.dumps([p["actor"] if isinstance(p, dict) else p for p in parties], ensure_ascii=False)
+            column: json_list([p["actor"] if isinstance(p, dict) else p for p in parties])
             for column, parties in lists.items()
         }
         self.db["claims"].update(claim_id, names | {"updated_at": self.timestamp})

@@ -157,25 +157,33 @@ def fail(message: str) -> NoReturn:
 
 
 @contextmanager
-def database(path: Path, *, create: bool = False) -> Iterator:
-    """Open the database for one command; turn known errors into a one-line message."""
-    db = None
+def one_line_errors() -> Iterator[None]:
+    """Known errors as one line on stderr and exit 1 (an import's problems listed each on its own line first)."""
     try:
-        db = open_db(path, create=create)
-        yield db
+        yield
     except InvalidRecords as e:
         for problem in e.problems:
             typer.echo(f"  {problem}", err=True)
         fail(str(e))
     except ClaimsError as e:
         fail(str(e))
-    except sqlite3.Error as e:
-        if "readonly" in str(e):
-            fail(f"{path} is read-only: nothing was written")
-        fail(f"database error in {path}: {e}")
-    finally:
-        if db is not None:
-            db.close()
+
+
+@contextmanager
+def database(path: Path, *, create: bool = False) -> Iterator:
+    """Open the database for one command; turn known errors into a one-line message."""
+    db = None
+    with one_line_errors():
+        try:
+            db = open_db(path, create=create)
+            yield db
+        except sqlite3.Error as e:
+            if "readonly" in str(e):
+                fail(f"{path} is read-only: nothing was written")
+            fail(f"database error in {path}: {e}")
+        finally:
+            if db is not None:
+                db.close()
 
 
 def version_callback(context: typer.Context, value: bool) -> None:

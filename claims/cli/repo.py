@@ -16,8 +16,7 @@ from typing import Annotated
 import typer
 
 from ..errors import ClaimsError
-from ..records import InvalidRecords
-from .base import ClaimsGroup, database, fail
+from .base import ClaimsGroup, database, fail, one_line_errors
 
 commands = typer.Typer()
 
@@ -116,15 +115,10 @@ class Target(StrEnum):
 
 @contextmanager
 def _messages() -> Iterator[None]:
-    """Known errors of a command that opens no --db as one line (an import's problems each on its own first)."""
+    """Known errors of a command that opens no --db as one line, and so are those of the files it reads or writes."""
     try:
-        yield
-    except InvalidRecords as e:
-        for problem in e.problems:
-            typer.echo(f"  {problem}", err=True)
-        fail(str(e))
-    except ClaimsError as e:
-        fail(str(e))
+        with one_line_errors():
+            yield
     except (OSError, sqlite3.Error) as e:
         fail(f"{getattr(e, 'filename', None) or 'build'}: {getattr(e, 'strerror', None) or e}")
 
