@@ -582,6 +582,31 @@ def test_status_changes_appended_on_both_desks_are_all_kept_in_date_order(desks,
             assert db["claims"].count == 3
 
 
+def test_a_desk_whose_history_holds_a_later_change_is_told_to_build_afresh(desks, tmp_path):
+    """Desk B recorded its change after desk A's date: its append-only history cannot take A's before it."""
+    a, b = desks
+    with a.db() as db:
+        model.set_status(db, _claim(db, ARTICLE_Y)["id"], "corroborated", reason="NIS briefing", on="2025-09-02")
+    a.commit("Y corroborated")
+    with b.db() as db:
+        model.set_status(db, _claim(db, ARTICLE_Y)["id"], "disputed", reason="KCNA denial", on="2025-09-03")
+    b.commit("Y disputed")
+    assert b.merge(a).returncode == 0
+    before = database_bytes(b.db_path)
+    result = b.cli("import", b.folder, "--no-match", db=b.db_path)
+    assert result.exit_code == 1
+    assert "dated before the last one this database recorded" in result.stderr and "claims build" in result.stderr
+    assert database_bytes(b.db_path) == before
+    built = tmp_path / "site" / "claims.db"
+    assert b.cli("build", b.folder, "-o", built).exit_code == 0
+    with open_db(built) as db:
+        assert [change["to"] for change in _claim(db, ARTICLE_Y)["history"]] == [
+            "unconfirmed",
+            "corroborated",
+            "disputed",
+        ]
+
+
 def test_the_same_claim_edited_two_ways_is_a_clear_conflict(desks):
     a, b = desks
     with a.db() as db:

@@ -410,6 +410,12 @@ class Importer:
         if [s for s, _ in recorded[:common]] != [s for s, _ in wanted[:common]] or recorded[1:common] != wanted[
             1:common
         ]:
+            if _holds_in_order(wanted[1:], recorded[1:]):  # changes recorded elsewhere, dated before ours
+                raise HistoryConflict(
+                    f"the file holds status changes of claim {claim_id} dated before the last one this database "
+                    "recorded (another desk's, merged): they cannot be put before it in an append-only history; "
+                    "build a fresh database from the files instead (claims build DIR -o FILE)"
+                )
             raise HistoryConflict(
                 f"the status history differs from the one recorded for claim {claim_id}, "
                 "which cannot be rewritten: add new status changes at the end instead"
@@ -422,6 +428,12 @@ class Importer:
         stamp = self.writer.timestamp
         self.db["claims"].update(claim_id, {"status": wanted[-1][0], "status_changed_at": stamp, "updated_at": stamp})
         return True
+
+
+def _holds_in_order(longer: list, shorter: list) -> bool:
+    """Whether every item of `shorter` is in `longer`, in the same order (with others between)."""
+    remaining = iter(longer)
+    return len(longer) > len(shorter) and all(item in remaining for item in shorter)
 
 
 class _KeyFilter:
