@@ -356,14 +356,21 @@ def next_ids(db: Database, tables: list[str] = COUNTED_TABLES) -> dict[str, int]
     return {table: (db.execute(f"SELECT max(id) FROM [{table}]").fetchone()[0] or 0) + 1 for table in tables}
 
 
-def _tallies(since: dict[str, int]) -> list[tuple[str, str, str, list]]:
-    """(count table, its key columns, SELECT of keys and count, params) for rows from these ids on."""
+def _tallies(since: dict[str, int], recent: frozenset[str] = frozenset()) -> list[tuple[str, str, str, list]]:
+    """(count table, its key columns, SELECT of keys and count, params) for rows from these ids on.
+
+    The rows of a table in `recent` are few, the last of the table: they are read by id (a key written `+key` is
+    not looked up in an index), not along an index of the key, which would read every row of the table.
+    """
     claims_from, attributions_from, changes_from = (since.get(table, 0) for table in COUNTED_TABLES)
+    by_id = {table: "+" if table in recent else "" for table in COUNTED_TABLES}
+    plus = by_id["claims"]
     queries = [
         (
             FACET_TABLE,
             "facet, value",
-            f"SELECT '{column}', {column}, count(*) FROM claims WHERE id >= ? AND {column} IS NOT NULL GROUP BY {column}",
+            f"SELECT '{column}', {plus}{column}, count(*) FROM claims WHERE id >= ? AND {plus}{column} IS NOT NULL "
+            f"GROUP BY {plus}{column}",
             [claims_from],
         )
         for column in FACETED_COLUMNS
@@ -373,8 +380,8 @@ def _tallies(since: dict[str, int]) -> list[tuple[str, str, str, list]]:
             FACET_TABLE,
             "facet, value",
             # Grouped along the (actor_id, role) index, then each group named: a join per row costs seconds at 1M.
-            f"SELECT {_ROLE_FACET.format(row='attributions')}, actor_id, count(*) FROM attributions WHERE id >= ? "
-            "GROUP BY actor_id, role",
+            f"SELECT {_ROLE_FACET.format(row='attributions')}, {by_id['attributions']}actor_id, count(*) "
+            f"FROM attributions WHERE id >= ? GROUP BY {by_id['attributions']}actor_id, {by_id['attributions']}role",
             [attributions_from],
         )
     )
@@ -392,7 +399,8 @@ def _tallies(since: dict[str, int]) -> list[tuple[str, str, str, list]]:
         (
             CLAIMS_TABLE,
             "status",
-            f"SELECT status, count(*) FROM claims WHERE id >= ? AND {_IS_LEAD.format(row='claims')} GROUP BY status",
+            f"SELECT {plus}status, count(*) FROM claims WHERE id >= ? AND {_IS_LEAD.format(row='claims')} "
+            f"GROUP BY {plus}status",
             [claims_from],
         )
     )
@@ -403,14 +411,22 @@ def add_counts(
     db: Database, since: dict[str, int] | None = None, tables: tuple[str, ...] = (*TALLIED_TABLES, *REPEATS_TABLES)
 ) -> None:
     """Count the rows of each counted table whose id is at least `since[table]` (all rows by default), and what
-    the reports of the claims reported more than once repeat, all over again (it grows with those claims only)."""
-    for table, keys, select, params in _tallies(since or {}):
+    the reports of the claims reported more than once repeat, all over again (it grows with those claims only).
+
+    With `since` (rows added to a database, its `claim_group_counts` current) the claims reported more than once
+    are those `claim_group_counts` lists, and a few rows added to a large table are read by id."""
+    recent = frozenset()
+    if since:
+        ends = next_ids(db)
+        recent = frozenset(t for t in COUNTED_TABLES if since.get(t, 0) > 1 and (ends[t] - since[t]) * 10 < ends[t])
+    for table, keys, select, params in _tallies(since or {}, recent):
         if table in tables:
             _add(db, table, keys, select, params)
+    groups = f"IN (SELECT claim_id FROM {GROUPS_TABLE})" if since else _EVERY_GROUP
     for table in REPEATS_TABLES:
         if table in tables:
             db.execute(f"DELETE FROM {table}")
-            db.execute(_repeats(table, _EVERY_GROUP, 1))
+            db.execute(_repeats(table, groups, 1))
 
 
 def _add(db: Database, table: str, keys: str, select: str, params: list) -> None:

@@ -326,3 +326,21 @@ def test_a_bulk_import_counts_the_repeats_again_once_its_rows_are_in(db, source_
     assert counts.stale(db) == ["facet_counts", "repeated_parties"]
     counts.add_counts(db, since)
     assert counts.stale(db) == [] and repeated(db, "repeated_parties") == {("asserted_by", actor_id(db, "Seoul")): 1}
+
+
+def test_a_few_rows_added_to_many_are_counted_by_reading_them_alone(db, source_id, actors):
+    """A catch-up after a small import into a large database reads the new rows by id, not every row by an index."""
+    for n in range(30):
+        model.add_claim(db, f"Claim {n}", source=source_id, parties=[("Seoul", "asserts")], said_on="2025-08-01")
+    since = counts.next_ids(db)
+    for name in counts.INSERT_TRIGGERS:
+        db.execute(f"drop trigger {name}")
+    model.add_claim(db, "During", source=source_id, parties=[("Pyongyang", "asserts"), ("ATS", "relays")])
+    recent = frozenset(counts.COUNTED_TABLES)
+    for _, _, select, params in counts._tallies(since, recent):
+        plan = " ".join(row[3] for row in db.execute("explain query plan " + select, params))
+        assert "USING INTEGER PRIMARY KEY" in plan, (select, plan)
+    with db.conn:
+        counts.add_counts(db, since)
+    assert counts.stale(db) == []
+    assert facet(db, "asserted_by")[actor_id(db, "Pyongyang")] == 1

@@ -40,6 +40,7 @@ def test_init_creates_every_table_and_records_migrations(db):
         "m009_claims_counted_once",
         "m010_source_texts_and_claim_spans",
         "m011_imported_files",
+        "m012_imported_record_digests",
     ]
     assert set(db.view_names()) == {
         "estimates",
@@ -349,6 +350,7 @@ def test_blank_database_migrates_to_the_expected_schema(db):
             "source_ids",
             "source_keys",
             "actor_ids",
+            "record_digests",
         ],
     }
     unique = {(table.name, tuple(index.columns)) for table in db.tables for index in table.indexes if index.unique}

@@ -25,6 +25,7 @@ RELEASED = {
     "m009_claims_counted_once": "2cc8f1e1183779fe114cd1e3568dcb97d5a66a1dc19017d2266b0ad69d54943a",
     "m010_source_texts_and_claim_spans": "8de23e05255b85982f2b6d88b8cdbbffe263ae5ceeb981e8bd28fd617b80dfc0",
     "m011_imported_files": "81841501f27ae53c89f863f2664ae86679ea63eb48fb94404b7769bd48d3004e",
+    "m012_imported_record_digests": "6231ac6a61df05469da29a01280ce6d95c0cb93874880be661be3827998e71b7",
 }
 
 

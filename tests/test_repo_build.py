@@ -30,6 +30,7 @@ claims:
     text: "Pyongyang sent more than 10,000 soldiers to Kursk."
     asserted_by: [Seoul]
 """
+TEXT_600 = "About 600 North Korean soldiers were killed, according to Seoul."
 ARTICLE_B = """sources:
   - {key: ats-2025-09-24, title: "Seoul now says 2,000 were killed", outlet: ATS, published: 2025-09-24}
 claims:
@@ -96,6 +97,30 @@ def test_incremental_build_reads_only_the_changed_file(repository, output):
     assert result.folder.summary.added == 1
     assert "Seoul says the toll is rising." in texts(output)
     assert json.loads(counts_path(output).read_text())["claims"]["tables"]["claims"] == {"count": 4}
+
+
+def test_a_changed_files_unchanged_claims_are_not_written_again(repository, output):
+    """A one-line change of a file of many claims writes that claim only: the others are known by their digest."""
+    build(repository, output)
+    with open_db(output) as db:
+        before = {row["text"]: row["updated_at"] for row in db["claims"].rows}
+    edited = ARTICLE_A.replace('figures: ["killed=~600"]', 'figures: ["killed=~650"]')
+    (repository / "sources/ats-a.yml").write_text(edited, encoding="utf-8")
+    result = build(repository, output)
+    assert not result.full and result.folder.read == ["sources/ats-a.yml"]
+    assert (result.folder.summary.updated, result.folder.summary.unchanged) == (1, 1)
+    assert list(result.folder.summary.claim_at) == ["ats-a.yml:4"]  # the one record written, of the file's two
+    with open_db(output) as db:
+        rows = {row["text"]: row for row in db["claims"].rows}
+        figures = [row["low"] for row in db["figures"].rows_where("claim_id = ?", [rows[TEXT_600]["id"]])]
+    assert figures == [650]
+    kept = "Pyongyang sent more than 10,000 soldiers to Kursk."
+    assert rows[kept]["updated_at"] == before[kept]  # not written again
+    # and the next change of the claim left alone is still applied: the digests were kept for it too
+    (repository / "sources/ats-a.yml").write_text(edited.replace("to Kursk.", "to Kursk region."), encoding="utf-8")
+    result = build(repository, output)
+    assert "Pyongyang sent more than 10,000 soldiers to Kursk region." in texts(output)
+    assert kept not in texts(output)  # the old text is no file's: purged
 
 
 def test_nothing_changed_reads_nothing(repository, output):

@@ -102,6 +102,7 @@ class ImportSummary:
     links_removed: list = field(default_factory=list)  # links the import removed (--prune), each removal recorded
     texts: int = 0  # source texts stored
     by_file: dict | None = None  # if a dict, {file: (claim ids, source ids)}: what each file's records are
+    claim_at: dict = field(default_factory=dict)  # with by_file: {where: claim id} of each record written
 
     def describe(self) -> str:
         text = f"{self.added} claims added, {self.updated} updated, {self.unchanged} unchanged"
@@ -209,6 +210,7 @@ class Importer:
             claims, sources = self.summary.by_file.setdefault(where.rpartition(":")[0], (set(), set()))
             if claim_id is not None:
                 claims.add(claim_id)
+                self.summary.claim_at[where] = claim_id
             sources.update(source_ids)
 
     def unwritten(self, record: ClaimRecord, where: str) -> None:

@@ -139,6 +139,12 @@ def import_folder(
         known = {key: source for row in unchanged for key, source in json.loads(row["source_keys"]).items()}
         keys: dict[str, tuple[str, dict]] = {}
         actors, items = read_yaml(folder, files=[folder / path for path in changed], known_sources=known, keys=keys)
+        earlier = (
+            {}
+            if all_files
+            else {path: json.loads(recorded[path]["record_digests"]) for path in changed if path in recorded}
+        )
+        items, digests_of = _unchanged_records(db, items, changed, earlier, result.summary)
         import_path(
             db,
             folder,
@@ -168,6 +174,7 @@ def import_folder(
                     "size": digests[path][1],
                     "imported_at": stamp,
                     **{column: json.dumps(value, ensure_ascii=False) for column, value in held[path].items()},
+                    "record_digests": json.dumps(digests_of(path), sort_keys=True),
                 }
                 for path in changed
                 if Path(path).name not in failed  # a file with a rejected record is read again
@@ -176,6 +183,62 @@ def import_folder(
         )
     result.summary.by_file = None
     return result
+
+
+def _record_digest(item) -> str | None:
+    """A digest of a claim record as read (not where it is in its file), or None for anything else."""
+    record = item.record
+    if item.problem is not None or not isinstance(record, dict) or "text" not in record:
+        return None
+    text = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _unchanged_records(db: Database, items: list, paths: list[str], earlier: dict[str, dict], summary: ImportSummary):
+    """The items of the changed files to write: those whose record differs from the one the file held when last
+    imported (`earlier`: {path: {digest: claim id}}), its claim still recorded. The others count as unchanged and
+    as held by their file (`summary.by_file`). Also returns `digests_of(path)`: {digest: claim id} once written."""
+    names = {Path(path).name: path for path in paths}
+    digest_at = {item.where: _record_digest(item) for item in items}
+    wanted = {claim_id for digests in earlier.values() for claim_id in digests.values()}
+    sources = _sources_of(db, sorted(wanted))  # {claim id: its source ids} of the claims still recorded
+    to_write, skipped = [], {path: {} for path in paths}
+    for item in items:
+        name = item.where.rpartition(":")[0]
+        digest, path = digest_at[item.where], names.get(name)
+        claim_id = earlier.get(path, {}).get(digest) if digest else None
+        if claim_id is None or claim_id not in sources:
+            to_write.append(item)
+            continue
+        skipped[path][digest] = claim_id
+        summary.unchanged += 1
+        claims, source_ids = summary.by_file.setdefault(name, (set(), set()))
+        claims.add(claim_id)
+        source_ids.update(sources[claim_id])
+
+    def digests_of(path: str) -> dict[str, int]:
+        written = {
+            digest_at[where]: claim_id
+            for where, claim_id in summary.claim_at.items()
+            if names.get(where.rpartition(":")[0]) == path and digest_at.get(where)
+        }
+        return skipped[path] | written
+
+    return to_write, digests_of
+
+
+def _sources_of(db: Database, claim_ids: list[int]) -> dict[int, set[int]]:
+    """{claim id: its source and its parties' sources} of these claims, those still recorded."""
+    found: dict[int, set[int]] = {}
+    for start in range(0, len(claim_ids), 500):
+        chunk = claim_ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for claim_id, source_id in db.execute(f"select id, source_id from claims where id in ({marks})", chunk):
+            found[claim_id] = {source_id}
+        sql = f"select claim_id, source_id from attributions where claim_id in ({marks}) and source_id is not null"
+        for claim_id, source_id in db.execute(sql, chunk):
+            found[claim_id].add(source_id)
+    return found
 
 
 def _what_files_hold(

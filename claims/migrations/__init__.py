@@ -133,6 +133,13 @@ def m011_imported_files(db: Database):
     what a changed or deleted file no longer holds."""
 
 
+@step
+def m012_imported_record_digests(db: Database):
+    """`imported_files.record_digests`: {digest: claim id} of each claim record a file held when last imported, so
+    that a changed file's unchanged records are not written again (a build after a one-line change of a file of
+    1,000 claims re-imported all 1,000)."""
+
+
 def known_migration_names() -> list[str]:
     """Names of every migration step this version of claims knows, in order."""
     return list(STEPS)
