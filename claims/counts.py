@@ -104,31 +104,6 @@ _EVERY_GROUP = "IN (SELECT group_id FROM claims WHERE group_id != id)"
 _REPORTED_AGAIN = (
     f"EXISTS (SELECT 1 FROM {GROUPS_TABLE} WHERE claim_id = (SELECT group_id FROM claims WHERE id = {{claim}}))"
 )
-# Created by m009 (they read claims.group_id, which m008 added); the others by m004 and m007.
-CLAIM_TRIGGERS = [
-    "claims_per_status_ai",
-    "claims_per_status_ad",
-    "claims_per_status_au",
-    "claims_groups_ai",
-    "claims_groups_ad",
-    "claims_groups_au_group_id",
-    "claims_groups_au_report",
-    "sources_groups_au",
-    "attributions_repeats_bi",
-    "attributions_repeats_ai",
-    "attributions_repeats_bd",
-    "attributions_repeats_ad",
-    "attributions_repeats_bu",
-    "attributions_repeats_au",
-    "status_changes_repeats_bi",
-    "status_changes_repeats_ai",
-    "status_changes_repeats_bd",
-    "status_changes_repeats_ad",
-    "claims_repeats_bu",
-    "claims_repeats_au",
-    "claims_repeats_bd",
-    "claims_repeats_ad",
-]
 
 
 def _increment(table: str, keys: dict[str, str], when: str = "") -> str:
@@ -304,51 +279,6 @@ def _repeats_triggers() -> list[tuple[str, str]]:
         ),
         *around("claims_repeats", "DELETE ON claims", (*parties, *changes), ["= OLD.group_id"]),
     ]
-
-
-def create(db: Database) -> None:
-    """Create the tables counting reports and their triggers, and count what is already recorded (m004)."""
-    db.execute(
-        f"CREATE TABLE {FACET_TABLE} (facet TEXT NOT NULL, value NOT NULL, count INTEGER NOT NULL, "
-        "PRIMARY KEY (facet, value)) WITHOUT ROWID"
-    )
-    db.execute(
-        f"CREATE TABLE {MONTHLY_TABLE} (month TEXT NOT NULL, status TEXT NOT NULL, count INTEGER NOT NULL, "
-        "PRIMARY KEY (month, status)) WITHOUT ROWID"
-    )
-    for name, sql in triggers().items():
-        if name not in CLAIM_TRIGGERS:
-            db.execute(sql)
-    add_counts(db, tables=(FACET_TABLE, MONTHLY_TABLE))
-
-
-def create_claim_counts(db: Database) -> None:
-    """Create the tables counting claims once and what their reports repeat, their triggers, and count (m009)."""
-    db.execute(f"CREATE TABLE {CLAIMS_TABLE} (status TEXT NOT NULL PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID")
-    db.execute(
-        f"""CREATE TABLE {GROUPS_TABLE} (
-            claim_id INTEGER PRIMARY KEY REFERENCES claims(id),
-            status TEXT,
-            reports INTEGER NOT NULL,
-            outlets_count INTEGER NOT NULL,
-            first_appearance TEXT,
-            latest_appearance TEXT,
-            outlets TEXT NOT NULL,
-            languages TEXT NOT NULL
-        )"""
-    )
-    for column in ("reports", "first_appearance", "latest_appearance"):  # what the claim_groups view sorts by
-        db.execute(f"CREATE INDEX idx_{GROUPS_TABLE}_{column} ON {GROUPS_TABLE} ({column})")
-    for table, (keys, _) in _REPEATS.items():
-        first, second = keys.split(", ")
-        db.execute(
-            f"CREATE TABLE {table} ({first} TEXT NOT NULL, {second} NOT NULL, count INTEGER NOT NULL, "
-            f"PRIMARY KEY ({keys})) WITHOUT ROWID"
-        )
-    definitions = triggers()
-    for name in CLAIM_TRIGGERS:
-        db.execute(definitions[name])
-    recount(db, (CLAIMS_TABLE, GROUPS_TABLE, *REPEATS_TABLES))
 
 
 def next_ids(db: Database, tables: list[str] = COUNTED_TABLES) -> dict[str, int]:
