@@ -104,6 +104,13 @@ class ImportSummary:
     by_file: dict | None = None  # if a dict, {file: (claim ids, source ids)}: what each file's records are
     claim_at: dict = field(default_factory=dict)  # with by_file: {where: claim id} of each record written
 
+    def note_held(self, where: str, claim_id: int | None, source_ids) -> None:
+        """Note in `by_file` that the file of the record at `where` holds this claim and these sources."""
+        claims, sources = self.by_file.setdefault(where.rpartition(":")[0], (set(), set()))
+        if claim_id is not None:
+            claims.add(claim_id)
+        sources.update(source_ids)
+
     def describe(self) -> str:
         text = f"{self.added} claims added, {self.updated} updated, {self.unchanged} unchanged"
         text += f"; {self.sources} new sources, {self.actors} new actors"
@@ -207,11 +214,9 @@ class Importer:
     def _written_by(self, where: str, claim_id: int | None, source_ids: list[int]) -> None:
         """Note which claim and sources the record at `where` is, when the summary keeps that (`by_file`)."""
         if self.summary.by_file is not None:
-            claims, sources = self.summary.by_file.setdefault(where.rpartition(":")[0], (set(), set()))
+            self.summary.note_held(where, claim_id, source_ids)
             if claim_id is not None:
-                claims.add(claim_id)
                 self.summary.claim_at[where] = claim_id
-            sources.update(source_ids)
 
     def unwritten(self, record: ClaimRecord, where: str) -> None:
         """Note a valid record that is not written, the import being refused: its links are still checked."""

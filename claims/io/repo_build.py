@@ -212,9 +212,7 @@ def _unchanged_records(db: Database, items: list, paths: list[str], earlier: dic
             continue
         skipped[path][digest] = claim_id
         summary.unchanged += 1
-        claims, source_ids = summary.by_file.setdefault(name, (set(), set()))
-        claims.add(claim_id)
-        source_ids.update(sources[claim_id])
+        summary.note_held(item.where, claim_id, sources[claim_id])
 
     def digests_of(path: str) -> dict[str, int]:
         written = {
