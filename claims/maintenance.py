@@ -253,20 +253,16 @@ def counts_path(output: Path) -> Path:
     return output.with_name(output.stem + INSPECT_SUFFIX)
 
 
-def write_counts(database: Path, target: Path, served_as: Path | None = None) -> None:
-    """Write `datasette inspect` data of `database` to `target` atomically: row counts, size, no content hash.
+def write_counts(database: Path, target: Path, served_as: Path | None = None) -> dict[str, dict]:
+    """Write `datasette inspect` data of `database` to `target` atomically: row counts, size, no content hash;
+    return the row counts ({table: {"count": rows}}).
 
     `served_as` is the file it will be served as (default: `database`), which names it.
     """
     served_as = served_as or database
-    data = {
-        served_as.stem: {
-            "hash": None,
-            "size": database.stat().st_size,
-            "file": served_as.name,
-            "tables": table_counts(database),
-        }
-    }
+    tables = table_counts(database)
+    data = {served_as.stem: {"hash": None, "size": database.stat().st_size, "file": served_as.name, "tables": tables}}
     partial = target.with_name(target.name + ".partial")
     partial.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     os.replace(partial, target)
+    return tables

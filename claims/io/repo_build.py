@@ -353,12 +353,11 @@ def _incremental(folder: Path, output: Path, *, check: bool, progress) -> tuple[
             raise _Rebuild(f"the changes cannot be applied to the last build ({e.problems[0]})") from None
         if check and (problems := check_database(db)):
             raise BuildFailed(f"{output}: {len(problems)} problems found by claims check, the first: {problems[0]}")
-        claims = db["claims"].count
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         db.close()
-    write_counts(output, counts_path(output))
-    return imported, claims
+    rows = write_counts(output, counts_path(output))
+    return imported, rows["claims"]["count"]
 
 
 def _fresh(folder: Path, output: Path, *, progress) -> tuple[FolderImport, int]:
@@ -378,12 +377,11 @@ def _fresh(folder: Path, output: Path, *, progress) -> tuple[FolderImport, int]:
                     f"the database built from {folder} fails claims check: {len(problems)} problems, "
                     f"the first: {problems[0]}"
                 )
-            claims = db["claims"].count
             db.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, to copy and to serve immutable
             db.execute("VACUUM")
         finally:
             db.close()
-        write_counts(building, counts_path(output), served_as=output)
+        claims = write_counts(building, counts_path(output), served_as=output)["claims"]["count"]
         _remove(output, sidecars_only=True)
         os.replace(building, output)
     except BaseException:
